@@ -1,0 +1,57 @@
+/**
+ * Where importers read bytes from: a browser File/Blob, an in-memory array, or (in the CLI) a
+ * Node file handle (src/cli/node-byte-source.ts). Importers only ever ask for slices, so a file
+ * is never held whole as one string, and no slice is larger than the caller asked for.
+ */
+export interface ByteSource {
+  /** Display name (the file name). */
+  readonly name: string;
+  /** Total length in bytes. */
+  readonly size: number;
+  /** Reads `length` bytes at `offset`; the result may be shorter only at the end of the source. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+export function byteSourceFromBytes(bytes: Uint8Array, name = 'bytes'): ByteSource {
+  return {
+    name,
+    size: bytes.length,
+    read: (offset, length) => Promise.resolve(bytes.subarray(offset, Math.min(bytes.length, offset + length))),
+  };
+}
+
+export function byteSourceFromBlob(blob: Blob, name: string): ByteSource {
+  return {
+    name,
+    size: blob.size,
+    read: async (offset, length) =>
+      new Uint8Array(await blob.slice(offset, Math.min(blob.size, offset + length)).arrayBuffer()),
+  };
+}
+
+/** Progress of a long read, reported by importers and forwarded by the worker. */
+export interface LoadProgress {
+  /** What is happening now, e.g. "reading node records". */
+  readonly stage: string;
+  readonly bytesRead: number;
+  readonly totalBytes: number;
+  /** 0 … 1 over the whole load. */
+  readonly fraction: number;
+}
+
+export interface LoadOptions {
+  onProgress?: (progress: LoadProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Thrown by importers for malformed input; the message names the offset (or line) and what was expected. */
+export class FormatError extends Error {
+  constructor(
+    readonly format: string,
+    message: string,
+    readonly offset: number | null = null,
+  ) {
+    super(`${format}: ${message}`);
+    this.name = 'FormatError';
+  }
+}

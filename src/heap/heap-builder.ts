@@ -1,0 +1,272 @@
+import {
+  NO_NODE,
+  NodeFlag,
+  type GcSegment,
+  type HeapCapabilities,
+  type HeapModel,
+  type InputFormat,
+  type MemoryRegionSummary,
+  type NodeIndex,
+  type ProducerInfo,
+  type TypeIndex,
+} from './types';
+
+/** Initial capacity of growable node columns (grows by doubling). */
+const INITIAL_NODE_CAPACITY = 1024;
+
+export const UNKNOWN_PRODUCER: ProducerInfo = {
+  creationTool: null,
+  description: 'unknown',
+  pointerSize: null,
+  processName: null,
+  processId: null,
+  machineName: null,
+  timeCollected: null,
+  totalProcessCommit: null,
+  totalProcessWorkingSet: null,
+  collectionLog: null,
+};
+
+export interface NodeColumns {
+  type: Uint32Array;
+  size: Uint32Array;
+  addressLo: Uint32Array;
+  addressHi: Uint32Array;
+  flags: Uint8Array;
+}
+
+function allocateNodeColumns(capacity: number): NodeColumns {
+  return {
+    type: new Uint32Array(capacity),
+    size: new Uint32Array(capacity),
+    addressLo: new Uint32Array(capacity),
+    addressHi: new Uint32Array(capacity),
+    flags: new Uint8Array(capacity),
+  };
+}
+
+function growUint32(array: Uint32Array, capacity: number): Uint32Array {
+  const grown = new Uint32Array(capacity);
+  grown.set(array);
+  return grown;
+}
+
+/**
+ * The one way importers write a HeapModel. Two ways to fill nodes:
+ *  - bulk (gcdump): `allocateNodes(n)` once, then write the returned columns directly and give
+ *    the CSR edges with `setEdges`;
+ *  - incremental (transcripts): `addNode` / `addEdge`, columns grow as needed and edges are
+ *    sorted into CSR by `build()`.
+ * Per-type aggregates are computed in `build()` from the defined nodes unless a type's totals were
+ * given explicitly with `setTypeTotals` (a transcript's `dumpheap -stat` row).
+ */
+export class HeapBuilder {
+  private readonly typeNames: string[] = [];
+  private readonly typeModules: (string | null)[] = [];
+  private readonly typeIndexByKey = new Map<string, TypeIndex>();
+  private readonly explicitTotals = new Map<TypeIndex, { count: number; bytes: number }>();
+  private columns: NodeColumns = allocateNodeColumns(0);
+  private nodeCount = 0;
+  private bulk = false;
+  private csr: { start: Uint32Array; target: Uint32Array } | null = null;
+  private edgeFrom = new Uint32Array(0);
+  private edgeTo = new Uint32Array(0);
+  private pendingEdgeCount = 0;
+  private rootIndex = NO_NODE;
+  private totalSize: number | null = null;
+  private producer: ProducerInfo = UNKNOWN_PRODUCER;
+  private countMultiplier: Float32Array | null = null;
+  private readonly segments: GcSegment[] = [];
+  private readonly memorySummary: MemoryRegionSummary[] = [];
+  private readonly warnings: string[] = [];
+  private capabilities: HeapCapabilities;
+
+  constructor(private readonly format: InputFormat) {
+    this.capabilities = {
+      objects: true,
+      edges: true,
+      roots: true,
+      addresses: true,
+      sampled: false,
+      memorySummary: false,
+    };
+  }
+
+  /** Appends a type entry (duplicates allowed: type tables repeat names). */
+  addType(name: string, module: string | null = null): TypeIndex {
+    const index = this.typeNames.length as TypeIndex;
+    this.typeNames.push(name);
+    this.typeModules.push(module);
+    return index;
+  }
+
+  /** The type with this name and module, created on first use (for inputs without a type table). */
+  internType(name: string, module: string | null = null): TypeIndex {
+    const key = `${module ?? ''}\u0000${name}`;
+    let index = this.typeIndexByKey.get(key);
+    if (index === undefined) {
+      index = this.addType(name, module);
+      this.typeIndexByKey.set(key, index);
+    }
+    return index;
+  }
+
+  get typeCount(): number {
+    return this.typeNames.length;
+  }
+
+  /** Overrides the computed totals of a type (the input states them, e.g. `dumpheap -stat`). */
+  setTypeTotals(type: TypeIndex, count: number, bytes: number): void {
+    this.explicitTotals.set(type, { count, bytes });
+  }
+
+  /** Bulk mode: allocates exactly n nodes and returns the columns to fill. */
+  allocateNodes(count: number): NodeColumns {
+    if (this.nodeCount !== 0) throw new Error('HeapBuilder: allocateNodes after nodes were added');
+    this.columns = allocateNodeColumns(count);
+    this.nodeCount = count;
+    this.bulk = true;
+    return this.columns;
+  }
+
+  /** Incremental mode: appends one node. */
+  addNode(type: TypeIndex, size: number, addressLo: number, addressHi: number, flags: number): NodeIndex {
+    if (this.bulk) throw new Error('HeapBuilder: addNode after allocateNodes');
+    const index = this.nodeCount;
+    if (index === this.columns.type.length) {
+      const capacity = Math.max(INITIAL_NODE_CAPACITY, index * 2);
+      const old = this.columns;
+      const grown = allocateNodeColumns(capacity);
+      grown.type.set(old.type);
+      grown.size.set(old.size);
+      grown.addressLo.set(old.addressLo);
+      grown.addressHi.set(old.addressHi);
+      grown.flags.set(old.flags);
+      this.columns = grown;
+    }
+    const c = this.columns;
+    c.type[index] = type;
+    c.size[index] = size;
+    c.addressLo[index] = addressLo;
+    c.addressHi[index] = addressHi;
+    c.flags[index] = flags;
+    this.nodeCount = index + 1;
+    return index as NodeIndex;
+  }
+
+  /** Bulk mode: the CSR edge arrays (start has nodeCount+1 entries). */
+  setEdges(start: Uint32Array, target: Uint32Array): void {
+    this.csr = { start, target };
+  }
+
+  /** Incremental mode: one reference from `from` to `to`. */
+  addEdge(from: NodeIndex, to: NodeIndex): void {
+    if (this.pendingEdgeCount === this.edgeFrom.length) {
+      const capacity = Math.max(INITIAL_NODE_CAPACITY, this.pendingEdgeCount * 2);
+      this.edgeFrom = growUint32(this.edgeFrom, capacity);
+      this.edgeTo = growUint32(this.edgeTo, capacity);
+    }
+    this.edgeFrom[this.pendingEdgeCount] = from;
+    this.edgeTo[this.pendingEdgeCount] = to;
+    this.pendingEdgeCount++;
+  }
+
+  setRoot(root: NodeIndex): void {
+    this.rootIndex = root;
+  }
+
+  setTotalSize(total: number): void {
+    this.totalSize = total;
+  }
+
+  setProducer(producer: ProducerInfo): void {
+    this.producer = producer;
+  }
+
+  setCapabilities(capabilities: Partial<HeapCapabilities>): void {
+    this.capabilities = { ...this.capabilities, ...capabilities };
+  }
+
+  setCountMultipliers(multipliers: Float32Array): void {
+    this.countMultiplier = multipliers;
+    this.capabilities = { ...this.capabilities, sampled: true };
+  }
+
+  addSegment(segment: GcSegment): void {
+    this.segments.push(segment);
+  }
+
+  addMemoryRow(row: MemoryRegionSummary): void {
+    this.memorySummary.push(row);
+    this.capabilities = { ...this.capabilities, memorySummary: true };
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+
+  build(): HeapModel {
+    const n = this.nodeCount;
+    const c = this.columns;
+    const nodes = {
+      count: n,
+      type: c.type.length === n ? c.type : c.type.slice(0, n),
+      size: c.size.length === n ? c.size : c.size.slice(0, n),
+      addressLo: c.addressLo.length === n ? c.addressLo : c.addressLo.slice(0, n),
+      addressHi: c.addressHi.length === n ? c.addressHi : c.addressHi.slice(0, n),
+      flags: c.flags.length === n ? c.flags : c.flags.slice(0, n),
+    };
+    const edges = this.csr ?? this.pendingEdgesToCsr(n);
+    if (edges.start.length !== n + 1) {
+      throw new Error(`HeapBuilder: edge start has ${edges.start.length} entries for ${n} nodes`);
+    }
+    const typeCount = this.typeNames.length;
+    const objectCount = new Float64Array(typeCount);
+    const bytes = new Float64Array(typeCount);
+    let sizeSum = 0;
+    for (let i = 0; i < n; i++) {
+      if ((nodes.flags[i] & NodeFlag.Defined) === 0) continue;
+      const t = nodes.type[i];
+      if (t >= typeCount) throw new Error(`HeapBuilder: node ${i} has type ${t} but only ${typeCount} types exist`);
+      objectCount[t] += 1;
+      bytes[t] += nodes.size[i];
+      sizeSum += nodes.size[i];
+    }
+    for (const [type, totals] of this.explicitTotals) {
+      objectCount[type] = totals.count;
+      bytes[type] = totals.bytes;
+    }
+    return {
+      format: this.format,
+      nodes,
+      edges: { count: edges.target.length, start: edges.start, target: edges.target },
+      types: {
+        count: typeCount,
+        names: this.typeNames,
+        modules: this.typeModules,
+        objectCount,
+        bytes,
+        countMultiplier: this.countMultiplier,
+      },
+      rootIndex: this.rootIndex,
+      totalSize: this.totalSize ?? sizeSum,
+      capabilities: this.capabilities,
+      producer: this.producer,
+      segments: this.segments,
+      memorySummary: this.memorySummary,
+      warnings: this.warnings,
+    };
+  }
+
+  /** Counting sort of the (from, to) pairs into CSR, keeping insertion order within a row. */
+  private pendingEdgesToCsr(n: number): { start: Uint32Array; target: Uint32Array } {
+    const m = this.pendingEdgeCount;
+    const start = new Uint32Array(n + 1);
+    for (let e = 0; e < m; e++) start[this.edgeFrom[e] + 1]++;
+    for (let i = 0; i < n; i++) start[i + 1] += start[i];
+    const cursor = start.slice(0, n);
+    const target = new Uint32Array(m);
+    for (let e = 0; e < m; e++) target[cursor[this.edgeFrom[e]]++] = this.edgeTo[e];
+    return { start, target };
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The heap model: every importer (gcdump, SOS transcript, …) produces one of these through
+ * HeapBuilder, and every analysis reads it. It is columnar: one typed-array entry per heap object
+ * ("node"), never one JS object per heap object (see ../../../shared/ARCHITECTURE.md, Invariants).
+ *
+ * Indexing:
+ *   - NodeIndex  0 … nodeCount-1 : a heap object or a pseudo-node (`[.NET Roots]`, `[static vars]` …).
+ *   - TypeIndex  0 … types.count-1 : an entry of the input's type table. Entry 0 is `UNDEFINED` for
+ *     gcdumps. Type entries are NOT unique by name (gcdump §5.4): group by name through
+ *     `analysis/histogram.ts` when a per-name view is wanted.
+ *   - EdgeIndex  0 … edgeCount-1 : position in `edgeTarget`. The children of node i are
+ *     edgeTarget[edgeStart[i] … edgeStart[i+1]-1] (CSR, "compressed sparse rows").
+ */
+
+/** A node (heap object or pseudo-node) by its position in the node columns. */
+export type NodeIndex = number & { readonly __brand: 'NodeIndex' };
+/** An entry of the type table. */
+export type TypeIndex = number & { readonly __brand: 'TypeIndex' };
+/** A position in the CSR edge column. */
+export type EdgeIndex = number & { readonly __brand: 'EdgeIndex' };
+
+/** Sentinel for "no node" in NodeIndex-valued columns (BFS parents, dominators). 2^32-1. */
+export const NO_NODE = 0xffff_ffff;
+
+/** Bits of `HeapNodes.flags`. */
+export const NodeFlag = {
+  /** The node has a record in the input (gcdump: a non-zero offset). Undefined nodes were
+   *  referenced but never described: type 0, size 0, no children. */
+  Defined: 1,
+  /** A synthetic node: the root, a root category, a static-var label, a CCW (gcdump §5.1). */
+  Pseudo: 2,
+} as const;
+
+export interface HeapNodes {
+  /** Number of nodes, pseudo-nodes and undefined nodes included. */
+  readonly count: number;
+  /** Type of each node (TypeIndex). Length `count`. */
+  readonly type: Uint32Array;
+  /** Shallow size in bytes of each node (0 for pseudo and undefined nodes). Length `count`. */
+  readonly size: Uint32Array;
+  /**
+   * Address of each node, split in two 32-bit halves because addresses are full 64-bit values
+   * (ARM64 tagged pointers exceed 2^53; gcdump spec §4.7), so a Float64Array would lose bits.
+   * 0 for pseudo-nodes. Use `heap/address.ts` to format or compare.
+   */
+  readonly addressLo: Uint32Array;
+  readonly addressHi: Uint32Array;
+  /** NodeFlag bits per node. */
+  readonly flags: Uint8Array;
+}
+
+export interface HeapEdges {
+  /** Number of edges. */
+  readonly count: number;
+  /** CSR row starts, length nodeCount+1; edgeStart[nodeCount] === count. */
+  readonly start: Uint32Array;
+  /** Target NodeIndex of each edge (duplicates and self-edges are kept as the input has them). */
+  readonly target: Uint32Array;
+}
+
+export interface HeapTypes {
+  readonly count: number;
+  /** Display name of each type as the input spells it (may repeat across entries). */
+  readonly names: readonly string[];
+  /** Module (assembly path or name) of each type, or null. */
+  readonly modules: readonly (string | null)[];
+  /** Per-type object count: defined nodes of this type (or the transcript's stat row). */
+  readonly objectCount: Float64Array;
+  /** Per-type byte total: sum of the shallow sizes (or the transcript's stat row). */
+  readonly bytes: Float64Array;
+  /**
+   * Sampling multiplier per type (gcdump §5.6): each stored node stands for that many objects.
+   * Null when the dump is not sampled.
+   */
+  readonly countMultiplier: Float32Array | null;
+}
+
+/** One row of a `maddress -summary`-style memory table. */
+export interface MemoryRegionSummary {
+  readonly kind: string;
+  readonly count: number;
+  readonly bytes: number;
+}
+
+/** A GC segment with its generation boundaries (PerfView's DotNetHeapInfo, gcdump §3.3). */
+export interface GcSegment {
+  readonly start: bigint;
+  readonly end: bigint;
+  /** Ends of generations 0…4 (gen 3 = LOH, gen 4 = POH). Gen4End is 0n in version-0 segments. */
+  readonly genEnds: readonly [bigint, bigint, bigint, bigint, bigint];
+}
+
+export type InputFormat = 'gcdump' | 'sos';
+
+/** What the input carries, so views can say plainly what they cannot show. */
+export interface HeapCapabilities {
+  /** Individual objects with sizes (a gcdump: yes; a transcript: only the listed ones). */
+  readonly objects: boolean;
+  /** References between objects, complete enough for reachability and dominators. */
+  readonly edges: boolean;
+  /** A root node with root categories. */
+  readonly roots: boolean;
+  /** Object addresses. */
+  readonly addresses: boolean;
+  /** Counts are estimates scaled by per-type multipliers. */
+  readonly sampled: boolean;
+  /** A memory summary table (maddress/address -summary) is present. */
+  readonly memorySummary: boolean;
+}
+
+/** Who wrote the input and what it says about the process. Absent facts are null. */
+export interface ProducerInfo {
+  /** gcdump CreationTool (`dotnet-gcdump`, `dotnet-monitor`, `Mono`, …), or null. */
+  readonly creationTool: string | null;
+  /** Human-readable producer summary, e.g. "dotnet-gcdump" or "PerfView (no CreationTool field)". */
+  readonly description: string;
+  readonly pointerSize: 4 | 8 | null;
+  readonly processName: string | null;
+  readonly processId: number | null;
+  readonly machineName: string | null;
+  /** Collection time as an ISO string (the file stores local time without a zone), or null. */
+  readonly timeCollected: string | null;
+  readonly totalProcessCommit: number | null;
+  readonly totalProcessWorkingSet: number | null;
+  /** Collector log text (PerfView writes one), or null. */
+  readonly collectionLog: string | null;
+}
+
+export interface HeapModel {
+  readonly format: InputFormat;
+  readonly nodes: HeapNodes;
+  readonly edges: HeapEdges;
+  readonly types: HeapTypes;
+  /** The root node, or NO_NODE when the input has none. */
+  readonly rootIndex: number;
+  /** Sum of node sizes as the input states it (gcdump TotalSize), or the computed sum. */
+  readonly totalSize: number;
+  readonly capabilities: HeapCapabilities;
+  readonly producer: ProducerInfo;
+  /** GC segments, when the file carries them (PerfView). */
+  readonly segments: readonly GcSegment[];
+  /** Memory summary rows (transcripts, full dumps). */
+  readonly memorySummary: readonly MemoryRegionSummary[];
+  /** Non-fatal problems met while reading (e.g. "TotalSize 10 differs from the sum 12"). */
+  readonly warnings: readonly string[];
+}
