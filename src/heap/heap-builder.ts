@@ -129,6 +129,16 @@ export class HeapBuilder {
     return this.columns;
   }
 
+  /** Bulk mode: the columns returned by `allocateNodes`. */
+  allocatedColumns(): NodeColumns {
+    if (!this.bulk) throw new Error('HeapBuilder: allocatedColumns before allocateNodes');
+    return this.columns;
+  }
+
+  typeName(type: TypeIndex | number): string {
+    return this.typeNames[type];
+  }
+
   /** Incremental mode: appends one node. */
   addNode(type: TypeIndex, size: number, addressLo: number, addressHi: number, flags: number): NodeIndex {
     if (this.bulk) throw new Error('HeapBuilder: addNode after allocateNodes');

@@ -1,2 +1,2 @@
 export { readGcdump, type GcdumpFile } from './gcdump-reader';
-export { writeGcdump } from './gcdump-writer';
+

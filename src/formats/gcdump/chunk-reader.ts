@@ -1,0 +1,194 @@
+import { FormatError, type ByteSource } from '../byte-source';
+
+/** Bytes fetched from the source per refill for small reads (headers, type tables). */
+const REFILL_BYTES = 1 << 20;
+/** Bytes per slice when copying large arrays (offset table, blob, addresses). */
+export const SLICE_BYTES = 16 << 20;
+/** String.fromCharCode.apply is fed at most this many code units at once (argument-count limit). */
+const FROM_CHAR_CODE_CHUNK = 8192;
+
+/**
+ * A cursor over a ByteSource that keeps a window of the file in memory. Small values are read
+ * synchronously after an `ensure(n)` that guarantees n bytes are buffered; large arrays are copied
+ * slice by slice with `readInto`. Every read past the end of the file raises a FormatError naming
+ * the offset and what was being read, so a truncated file is reported, never mis-parsed.
+ */
+export class ChunkReader {
+  private window = new Uint8Array(0);
+  private view = new DataView(this.window.buffer);
+  /** File offset of window[0]. */
+  private windowStart = 0;
+  /** Current file offset. */
+  position = 0;
+
+  constructor(
+    readonly source: ByteSource,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  get size(): number {
+    return this.source.size;
+  }
+
+  get remaining(): number {
+    return this.source.size - this.position;
+  }
+
+  error(message: string, offset = this.position): FormatError {
+    return new FormatError('gcdump', `${message} (offset 0x${offset.toString(16)})`, offset);
+  }
+
+  /** Makes sure `count` bytes from the current position are buffered; `what` names them in errors. */
+  async ensure(count: number, what: string): Promise<void> {
+    if (count > this.remaining) {
+      throw this.error(`truncated file: ${what} needs ${count} bytes but only ${this.remaining} remain`);
+    }
+    const windowEnd = this.windowStart + this.window.length;
+    if (this.position >= this.windowStart && this.position + count <= windowEnd) return;
+    this.signal?.throwIfAborted();
+    const length = Math.min(Math.max(count, REFILL_BYTES), this.remaining);
+    const bytes = await this.source.read(this.position, length);
+    if (bytes.length < count) {
+      throw this.error(`could not read ${what}: the source returned ${bytes.length} of ${count} bytes`);
+    }
+    this.window = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.windowStart = this.position;
+  }
+
+  private at(): number {
+    return this.position - this.windowStart;
+  }
+
+  peekU8(): number {
+    return this.window[this.at()];
+  }
+
+  u8(): number {
+    const v = this.window[this.at()];
+    this.position++;
+    return v;
+  }
+
+  i32(): number {
+    const v = this.view.getInt32(this.at(), true);
+    this.position += 4;
+    return v;
+  }
+
+  u32(): number {
+    const v = this.view.getUint32(this.at(), true);
+    this.position += 4;
+    return v;
+  }
+
+  i64(): bigint {
+    const v = this.view.getBigInt64(this.at(), true);
+    this.position += 8;
+    return v;
+  }
+
+  f32(): number {
+    const v = this.view.getFloat32(this.at(), true);
+    this.position += 4;
+    return v;
+  }
+
+  /** Copies `count` raw bytes (already ensured). */
+  bytes(count: number): Uint8Array {
+    const start = this.at();
+    this.position += count;
+    return this.window.slice(start, start + count);
+  }
+
+  async skip(count: number, what: string): Promise<void> {
+    if (count > this.remaining) {
+      throw this.error(`truncated file: ${what} needs ${count} bytes but only ${this.remaining} remain`);
+    }
+    this.position += count;
+  }
+
+  /** Reads a FastSerialization string (gcdump spec §2.2): Int32 UTF-16 unit count, CESU-8-like bytes. */
+  async string(what: string): Promise<string | null> {
+    await this.ensure(4, `the length of ${what}`);
+    const start = this.position;
+    const units = this.i32();
+    if (units < 0) return null;
+    if (units > this.remaining) {
+      throw this.error(`${what} claims ${units} characters but only ${this.remaining} bytes remain`, start);
+    }
+    // Each code unit takes 1–3 bytes; buffer the most it can take (bounded by the file).
+    await this.ensure(Math.min(units * 3, this.remaining), what);
+    const window = this.window;
+    let p = this.at();
+    const end = this.windowStart + window.length;
+    let ascii = true;
+    for (let i = 0; i < units; i++) {
+      if (window[p + i] >= 0x80 || p + i >= window.length) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      const text = fromCharCodes(window.subarray(p, p + units));
+      this.position += units;
+      return text;
+    }
+    const codeUnits = new Uint16Array(units);
+    for (let i = 0; i < units; i++) {
+      if (this.windowStart + p >= end) {
+        throw this.error(`truncated file: ${what} ends after ${i} of ${units} characters`);
+      }
+      const lead = window[p++];
+      if (lead < 0x80) {
+        codeUnits[i] = lead;
+      } else if (lead < 0xe0) {
+        if (this.windowStart + p >= end) throw this.error(`truncated file inside ${what}`);
+        codeUnits[i] = ((lead & 0x1f) << 6) | (window[p++] & 0x3f);
+      } else {
+        if (this.windowStart + p + 1 >= end) throw this.error(`truncated file inside ${what}`);
+        codeUnits[i] = ((lead & 0x0f) << 12) | ((window[p] & 0x3f) << 6) | (window[p + 1] & 0x3f);
+        p += 2;
+      }
+    }
+    this.position = this.windowStart + p;
+    return fromCharCodes(codeUnits);
+  }
+
+  /**
+   * Copies `byteCount` bytes from the current position into `target` (a byte view), slice by
+   * slice, calling `onSlice` after each so the caller can report progress.
+   */
+  async readInto(target: Uint8Array, what: string, onSlice?: (copied: number) => void): Promise<void> {
+    const byteCount = target.length;
+    if (byteCount > this.remaining) {
+      throw this.error(`truncated file: ${what} needs ${byteCount} bytes but only ${this.remaining} remain`);
+    }
+    let copied = 0;
+    while (copied < byteCount) {
+      this.signal?.throwIfAborted();
+      const length = Math.min(SLICE_BYTES, byteCount - copied);
+      const windowEnd = this.windowStart + this.window.length;
+      let slice: Uint8Array;
+      if (this.position >= this.windowStart && this.position + length <= windowEnd) {
+        slice = this.window.subarray(this.at(), this.at() + length);
+      } else {
+        slice = await this.source.read(this.position, length);
+        if (slice.length < length) throw this.error(`could not read ${what}`);
+      }
+      target.set(slice, copied);
+      copied += length;
+      this.position += length;
+      onSlice?.(copied);
+    }
+  }
+}
+
+function fromCharCodes(codes: Uint8Array | Uint16Array): string {
+  if (codes.length <= FROM_CHAR_CODE_CHUNK) return String.fromCharCode.apply(null, codes as unknown as number[]);
+  const parts: string[] = [];
+  for (let i = 0; i < codes.length; i += FROM_CHAR_CODE_CHUNK) {
+    parts.push(String.fromCharCode.apply(null, codes.subarray(i, i + FROM_CHAR_CODE_CHUNK) as unknown as number[]));
+  }
+  return parts.join('');
+}
