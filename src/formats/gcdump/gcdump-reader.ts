@@ -619,6 +619,7 @@ class GcdumpParser {
       throw r.error(`the node blob claims ${blobLength} bytes but only ${r.remaining} remain`, blobAt);
     }
     const blob = new Uint8Array(blobLength);
+    const blobFileOffset = r.position;
     await r.readInto(blob, 'the node blob', () => this.readProgress('reading node records'));
 
     const deferredTypes = descriptor.minReaderVersion >= 1 ? await this.readDeferredTypes(typeCount) : null;
@@ -641,7 +642,7 @@ class GcdumpParser {
       is64Bit = { present: true, value: r.u8() };
     }
     await this.endObject('the MemoryGraph');
-    return { descriptor, totalSize, rootIndex, types, deferredTypes, nodeOffsets, blob, blobLength, addressCount, is64Bit };
+    return { descriptor, totalSize, rootIndex, types, deferredTypes, nodeOffsets, blob, blobFileOffset, blobLength, addressCount, is64Bit };
   }
 
   /** Addresses are Int64 (§4.1 field 11); split into halves slice by slice. */
@@ -738,7 +739,8 @@ class GcdumpParser {
     const columns = builder.allocatedColumns();
     const { type: nodeType, size: nodeSize, flags, addressLo, addressHi } = columns;
     const start = new Uint32Array(n + 1);
-    const decoder = new RecordDecoder(blob);
+    const decoder = new RecordDecoder(blob, graph.blobFileOffset);
+    this.blobFileOffset = graph.blobFileOffset;
 
     let edgeCount = 0;
     for (let i = 0; i < n; i++) {
@@ -746,25 +748,25 @@ class GcdumpParser {
       const offset = nodeOffsets[i];
       start[i] = edgeCount;
       if (offset === 0) continue; // referenced but never defined (§4.3)
-      if (offset >= b) throw this.nodeError(i, `its record offset 0x${offset.toString(16)} lies outside the ${b}-byte blob`);
+      if (offset >= b) throw this.nodeError(i, `its record offset 0x${offset.toString(16)} lies outside the ${b}-byte blob (which starts at offset 0x${graph.blobFileOffset.toString(16)})`);
       decoder.position = offset;
       const x = decoder.next(i);
       const type = x >>> 1;
-      if (x < 0 || type >= typeCount) throw this.nodeError(i, `its type index ${x >> 1} is not one of the ${typeCount} types`);
+      if (x < 0 || type >= typeCount) throw this.nodeError(i, `its type index ${x >> 1} is not one of the ${typeCount} types`, offset);
       let size = typeSizes[type];
       if (x & 1) {
         size = decoder.next(i);
-        if (size < 0) throw this.nodeError(i, `its explicit size ${size} is negative`);
+        if (size < 0) throw this.nodeError(i, `its explicit size ${size} is negative`, offset);
       } else if (size < 0) {
-        throw this.nodeError(i, `type ${type} has no default size (−1) and the record gives none`);
+        throw this.nodeError(i, `type ${type} has no default size (−1) and the record gives none`, offset);
       }
       const childCount = decoder.next(i);
       if (childCount < 0 || childCount > b - decoder.position) {
-        throw this.nodeError(i, `it claims ${childCount} children but its record has ${b - decoder.position} bytes left in the blob`);
+        throw this.nodeError(i, `it claims ${childCount} children but its record has ${b - decoder.position} bytes left in the blob`, offset);
       }
       edgeCount += childCount;
       // Records do not overlap (§4.3) and each child takes ≥ 1 byte, so edges ≤ blob bytes.
-      if (edgeCount > b) throw this.nodeError(i, `the child counts so far (${edgeCount}) exceed the blob's ${b} bytes: records overlap`);
+      if (edgeCount > b) throw this.nodeError(i, `the child counts so far (${edgeCount}) exceed the blob's ${b} bytes: records overlap`, offset);
       nodeType[i] = type;
       nodeSize[i] = size;
       const pseudo = (addressLo[i] === 0 && addressHi[i] === 0) || builder.typeName(type).startsWith('[CCW ');
@@ -783,7 +785,7 @@ class GcdumpParser {
       let k = start[i];
       for (let c = 0; c < childCount; c++) {
         const child = i + decoder.next(i);
-        if (child < 0 || child >= n) throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`);
+        if (child < 0 || child >= n) throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`, offset);
         target[k++] = child;
       }
     }
@@ -797,8 +799,13 @@ class GcdumpParser {
     this.progress(pass === 0 ? 'decoding node records' : 'decoding references', READ_SHARE + ((1 - READ_SHARE) * (pass + node / Math.max(1, n))) / 2);
   }
 
-  private nodeError(node: number, message: string): FormatError {
-    return new FormatError('gcdump', `node ${node.toLocaleString('en-US')}: ${message}`, null);
+  private blobFileOffset = 0;
+
+  /** An error about one node record, naming the file offset of the record. */
+  private nodeError(node: number, message: string, blobOffset = -1): FormatError {
+    const offset = this.blobFileOffset + Math.max(0, blobOffset);
+    const where = blobOffset >= 0 ? ` (record at offset 0x${offset.toString(16)})` : '';
+    return new FormatError('gcdump', `node ${node.toLocaleString('en-US')}${where}: ${message}`, blobOffset >= 0 ? offset : null);
   }
 
   private describeProducer(details: GcdumpDetails): void {
@@ -858,18 +865,26 @@ class GcdumpParser {
  */
 class RecordDecoder {
   position = 0;
-  constructor(private readonly blob: Uint8Array) {}
+  constructor(
+    private readonly blob: Uint8Array,
+    private readonly blobFileOffset: number,
+  ) {}
+
+  private error(node: number, message: string, blobOffset: number): FormatError {
+    const offset = this.blobFileOffset + blobOffset;
+    return new FormatError('gcdump', `node ${node.toLocaleString('en-US')}: ${message} (offset 0x${offset.toString(16)})`, offset);
+  }
 
   next(node: number): number {
     const blob = this.blob;
     let p = this.position;
-    if (p >= blob.length) throw new FormatError('gcdump', `node ${node}: its record runs past the end of the blob`);
+    if (p >= blob.length) throw this.error(node, 'its record runs past the end of the blob', p);
     let byte = blob[p++];
     let value = (byte << 25) >> 25;
     let count = 1;
     while (byte & 0x80) {
-      if (count === 5) throw new FormatError('gcdump', `node ${node}: a compressed integer at blob offset 0x${(p - 1).toString(16)} has more than 5 bytes`);
-      if (p >= blob.length) throw new FormatError('gcdump', `node ${node}: its record runs past the end of the blob`);
+      if (count === 5) throw this.error(node, 'a compressed integer has more than 5 bytes', p - 1);
+      if (p >= blob.length) throw this.error(node, 'its record runs past the end of the blob', p);
       byte = blob[p++];
       value = (value << 7) | (byte & 0x7f);
       count++;

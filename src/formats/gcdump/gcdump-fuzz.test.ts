@@ -1,0 +1,99 @@
+/**
+ * Bad input: truncations at many bytes, flipped bytes, random data, an empty file and files of
+ * other formats. Each must give a clean parse or a FormatError naming an offset (or node) and
+ * what was expected — never a RangeError, a hang or an allocation sized by a corrupt count.
+ */
+import { describe, expect, it } from 'vitest';
+import { readGcdump } from './gcdump-reader';
+import { byteSourceFromBytes, FormatError } from '../byte-source';
+import { loadHeap } from '../load';
+import { readFixture } from '../../test-support/fixtures';
+
+/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FUZZED = ['perfview-test1-jsheap-ie-2015.gcdump', 'heapview-sample-monovm-ios-2023-08-17.gcdump'];
+const CUTS = 150;
+const FLIPS = 200;
+
+async function outcome(bytes: Uint8Array, label: string): Promise<'parsed' | 'rejected'> {
+  try {
+    await readGcdump(byteSourceFromBytes(bytes, label));
+    return 'parsed';
+  } catch (error) {
+    if (!(error instanceof FormatError)) throw new Error(`${label}: not a FormatError: ${String(error)}`);
+    expect(error.message, label).toMatch(/offset 0x[0-9a-f]+|node [\d,]+/);
+    return 'rejected';
+  }
+}
+
+describe('gcdump reader on damaged input', () => {
+  it.each(FUZZED)('%s cut at 150 places: a cut into the content is rejected with its offset', async (name) => {
+    const original = readFixture('gcdump', name);
+    const random = prng(0xc0ffee);
+    const cuts = new Set<number>([0, 1, 23, 24, 25, original.length - 1, original.length - 8]);
+    while (cuts.size < CUTS) cuts.add(Math.floor(random() * original.length));
+    // The last 16 bytes are the forward table (one entry), the trailer and the suffix label
+    // (spec §2.9); a cut there leaves the content whole, which parses with a warning.
+    const contentEnd = original.length - 16;
+    for (const cut of cuts) {
+      const label = `${name} cut at ${cut}`;
+      expect(await outcome(original.slice(0, cut), label), label).toBe(cut < contentEnd ? 'rejected' : 'parsed');
+      if (cut >= contentEnd) {
+        const { heap } = await readGcdump(byteSourceFromBytes(original.slice(0, cut), label));
+        expect(heap.warnings.join(' ')).toMatch(/trailer .* damaged/);
+      }
+    }
+  });
+
+  it.each(FUZZED)('%s with flipped bytes: parsed or rejected, never crashed', async (name) => {
+    const original = readFixture('gcdump', name);
+    const random = prng(0xbad5eed);
+    const counts = { parsed: 0, rejected: 0 };
+    for (let k = 0; k < FLIPS; k++) {
+      const damaged = original.slice();
+      const flips = 1 + Math.floor(random() * 4);
+      for (let f = 0; f < flips; f++) damaged[Math.floor(random() * damaged.length)] = Math.floor(random() * 256);
+      counts[await outcome(damaged, `${name} flip set ${k}`)]++;
+    }
+    expect(counts.parsed + counts.rejected).toBe(FLIPS);
+    expect(counts.rejected).toBeGreaterThan(0);
+  });
+
+  it('a huge node count in a small file is refused before anything is allocated', async () => {
+    const bytes = readFixture('gcdump', 'perfview-test1-jsheap-ie-2015.gcdump').slice();
+    const { details } = await readGcdump(byteSourceFromBytes(bytes, 'x'));
+    // Find the node count (6482 = 0x1952) right after the type table and make it 2^31-1.
+    const view = new DataView(bytes.buffer);
+    let at = -1;
+    for (let i = 24; i < bytes.length - 4; i++) if (view.getInt32(i, true) === 6482 && view.getUint32(i + 4, true) < 1 << 20) { at = i; break; }
+    expect(at).toBeGreaterThan(0);
+    expect(details.types.length).toBe(1994);
+    view.setInt32(at, 0x7fffffff, true);
+    await expect(readGcdump(byteSourceFromBytes(bytes, 'x'))).rejects.toThrow(/claims 2147483647 nodes but only \d+ bytes remain/);
+  });
+
+  it('random bytes, an empty file and other formats get a clear message', async () => {
+    const random = prng(7);
+    const noise = Uint8Array.from({ length: 4096 }, () => Math.floor(random() * 256));
+    await expect(loadHeap(byteSourceFromBytes(noise, 'noise.bin'))).rejects.toThrow(/neither a \.gcdump/);
+    await expect(loadHeap(byteSourceFromBytes(new Uint8Array(0), 'empty.gcdump'))).rejects.toThrow(/empty/);
+    await expect(readGcdump(byteSourceFromBytes(noise, 'noise.bin'))).rejects.toThrow(/FastSerialization/);
+    const zip = new Uint8Array(64);
+    zip.set([0x50, 0x4b, 0x03, 0x04]);
+    await expect(loadHeap(byteSourceFromBytes(zip, 'dump.zip'))).rejects.toThrow(/neither a \.gcdump/);
+    // A FastSerialization file that is not a GCHeapDump (e.g. an .etlx) names what it holds.
+    const etlx = new TextEncoder().encode('\u0014\u0000\u0000\u0000!FastSerialization.1');
+    const other = new Uint8Array([...etlx, 0x04, 0x04, 0x01, 1, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, ...new TextEncoder().encode('TraceLog'), 0x06, 0x06]);
+    await expect(readGcdump(byteSourceFromBytes(other, 'trace.etlx'))).rejects.toThrow(/holds a "TraceLog", not a GCHeapDump/);
+  });
+});
