@@ -1,0 +1,74 @@
+/** Runs the real CLI (bin/heapscope.mjs) as a user would and checks it against the fixture facts. */
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fixturePath, PROJECT_ROOT } from '../test-support/fixtures';
+
+const BIN = join(PROJECT_ROOT, 'bin', 'heapscope.mjs');
+
+function heapscope(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: PROJECT_ROOT });
+}
+
+function statJson(fixture: string, ...extra: string[]) {
+  const out = execFileSync(process.execPath, [BIN, 'stat', fixturePath('gcdump', fixture), '--json', ...extra], { encoding: 'utf8' });
+  return JSON.parse(out) as { format: string; nodes: number; objects: number; bytes: number; types: { name: string; count: number; bytes: number }[] };
+}
+
+describe('heapscope stat', () => {
+  it('maui fixture: --json agrees with the fixture facts', () => {
+    const stat = statJson('gcdump-analyze-test1-maui-winui-coreclr9.gcdump');
+    expect(stat.format).toBe('gcdump');
+    expect(stat.nodes).toBe(46645);
+    // One never-defined node is excluded from the rows; every defined node (pseudo-nodes too) counts.
+    expect(stat.objects).toBe(46644);
+    expect(stat.bytes).toBe(3339490);
+    const byName = new Map(stat.types.map((t) => [t.name, t]));
+    expect(byName.get('System.String')).toEqual({ name: 'System.String', count: 6913, bytes: 518562 });
+    expect(byName.get('System.Object')).toEqual({ name: 'System.Object', count: 6375, bytes: 153000 });
+    expect(byName.get('System.Int32[] (Bytes > 10K)')).toEqual({ name: 'System.Int32[] (Bytes > 10K)', count: 1, bytes: 98352 });
+    expect(byName.get('MauiApp3.LeakyPage')).toEqual({ name: 'MauiApp3.LeakyPage', count: 4, bytes: 3072 });
+    expect(stat.types.reduce((s, t) => s + t.count, 0)).toBe(stat.objects);
+  });
+
+  it.each([
+    ['perfview-test1-jsheap-ie-2015.gcdump', 6482, 1009270],
+    ['perfview-test2-wpf-netfx45-x86-2014.gcdump', 140391, 4147128],
+    ['heapview-sample-monovm-ios-2023-08-17.gcdump', 24062, 1309128],
+  ])('%s: node count and total bytes', (fixture, nodes, bytes) => {
+    const stat = statJson(fixture);
+    expect(stat.nodes).toBe(nodes);
+    expect(stat.bytes).toBe(bytes);
+  });
+
+  it('text output is ascending by size and ends with the Total line', () => {
+    const result = heapscope('stat', fixturePath('gcdump', 'gcdump-analyze-test1-maui-winui-coreclr9.gcdump'), '--top', '3');
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'Statistics:',
+      '    Count     TotalSize Class Name',
+      '    6,375       153,000 System.Object',
+      '    3,409       354,536 System.Reflection.RuntimeMethodInfo',
+      '    6,913       518,562 System.String',
+      'Total 46,644 objects, 3,339,490 bytes',
+      '',
+    ]);
+  });
+
+  it('--sort count --top 2 keeps the two most numerous names', () => {
+    const stat = statJson('gcdump-analyze-test1-maui-winui-coreclr9.gcdump', '--sort', 'count', '--top', '2');
+    expect(stat.types.map((t) => t.name)).toEqual(['System.Object', 'System.String']);
+  });
+
+  it('says what is wrong with a bad file or bad options, with exit status 2', () => {
+    const missing = heapscope('stat', 'no-such.gcdump');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/no such file: no-such\.gcdump/);
+    const badSort = heapscope('stat', fixturePath('gcdump', 'perfview-test1-jsheap-ie-2015.gcdump'), '--sort', 'size');
+    expect(badSort.status).toBe(2);
+    expect(badSort.stderr).toMatch(/--sort takes bytes, count or name/);
+    const notADump = heapscope('stat', join(PROJECT_ROOT, 'bin', 'heapscope.mjs'), '--json');
+    expect(notADump.status).toBe(2);
+    expect(notADump.stdout).toBe('');
+  });
+});

@@ -1,0 +1,49 @@
+import type { HeapModel } from '../heap/types';
+import { sortHistogram, typeHistogram, type HistogramRow, type HistogramSortKey } from '../analysis/histogram';
+
+export interface StatOptions {
+  readonly sort: HistogramSortKey;
+  readonly top: number | null;
+}
+
+export interface StatResult {
+  readonly format: string;
+  readonly nodes: number;
+  readonly objects: number;
+  readonly bytes: number;
+  readonly sampled: boolean;
+  readonly types: readonly { name: string; count: number; bytes: number }[];
+}
+
+/**
+ * `heapscope stat`: the per-name histogram. `objects`/`bytes` sum every row; `--top N` keeps the N
+ * rows that rank highest by the sort key (first N by name), printed in ascending order as
+ * `dumpheap -stat` does.
+ */
+export function statOf(heap: HeapModel, options: StatOptions): StatResult {
+  const all = typeHistogram(heap);
+  const objects = all.reduce((sum, row) => sum + row.count, 0);
+  const bytes = all.reduce((sum, row) => sum + row.bytes, 0);
+  let rows: HistogramRow[] = sortHistogram(all, options.sort);
+  if (options.top !== null) rows = options.sort === 'name' ? rows.slice(0, options.top) : rows.slice(Math.max(0, rows.length - options.top));
+  return {
+    format: heap.format,
+    nodes: heap.nodes.count,
+    objects,
+    bytes,
+    sampled: heap.capabilities.sampled,
+    types: rows.map((row) => ({ name: row.name, count: row.count, bytes: row.bytes })),
+  };
+}
+
+const number = (value: number) => Math.round(value).toLocaleString('en-US');
+
+/** `dumpheap -stat`-style text: Count, TotalSize, Class Name, then the Total line. */
+export function renderStat(result: StatResult): string {
+  const countWidth = Math.max(9, ...result.types.map((row) => number(row.count).length));
+  const bytesWidth = Math.max(13, ...result.types.map((row) => number(row.bytes).length));
+  const lines = ['Statistics:', `${'Count'.padStart(countWidth)} ${'TotalSize'.padStart(bytesWidth)} Class Name`];
+  for (const row of result.types) lines.push(`${number(row.count).padStart(countWidth)} ${number(row.bytes).padStart(bytesWidth)} ${row.name}`);
+  lines.push(`Total ${number(result.objects)} objects, ${number(result.bytes)} bytes${result.sampled ? ' (estimated: the dump was sampled)' : ''}`);
+  return lines.join('\n') + '\n';
+}
