@@ -8,18 +8,7 @@ import { readGcdump } from './gcdump-reader';
 import { byteSourceFromBytes, FormatError } from '../byte-source';
 import { loadHeap } from '../load';
 import { readFixture } from '../../test-support/fixtures';
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../test-support/prng';
 
 const FUZZED = ['perfview-test1-jsheap-ie-2015.gcdump', 'heapview-sample-monovm-ios-2023-08-17.gcdump'];
 const CUTS = 150;

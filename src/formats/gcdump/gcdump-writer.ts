@@ -20,13 +20,40 @@ export interface GcdumpWriteInput {
   readonly labelWidth?: 4 | 8;
 }
 
-/** A growable little-endian byte buffer with FastSerialization's primitive encodings (§2.1–§2.2). */
+/** With a sink, the writer hands over its buffer whenever it holds this many bytes. */
+const FLUSH_BYTES = 4 << 20;
+
+/** Receives the bytes of a file being written, in order (e.g. a file descriptor). */
+export type ByteSink = (chunk: Uint8Array) => void;
+
+/**
+ * A growable little-endian byte buffer with FastSerialization's primitive encodings (§2.1–§2.2).
+ * Without a sink it keeps everything (`toBytes`); with one it streams, keeping at most a few MB.
+ */
 export class ByteWriter {
   private bytes = new Uint8Array(1 << 16);
   private view = new DataView(this.bytes.buffer);
+  /** Bytes in the buffer (not yet handed to the sink). */
   length = 0;
+  /** Bytes already handed to the sink. */
+  private flushed = 0;
+
+  constructor(private readonly sink?: ByteSink) {}
+
+  /** File offset of the next byte written. */
+  get position(): number {
+    return this.flushed + this.length;
+  }
+
+  flush(): void {
+    if (!this.sink || this.length === 0) return;
+    this.sink(this.bytes.slice(0, this.length));
+    this.flushed += this.length;
+    this.length = 0;
+  }
 
   private reserve(count: number): void {
+    if (this.sink && this.length + count > FLUSH_BYTES) this.flush();
     if (this.length + count <= this.bytes.length) return;
     let capacity = this.bytes.length * 2;
     while (capacity < this.length + count) capacity *= 2;
@@ -66,6 +93,12 @@ export class ByteWriter {
   }
 
   raw(bytes: Uint8Array): void {
+    if (this.sink && bytes.length > FLUSH_BYTES) {
+      this.flush();
+      this.sink(bytes);
+      this.flushed += bytes.length;
+      return;
+    }
     this.reserve(bytes.length);
     this.bytes.set(bytes, this.length);
     this.length += bytes.length;
@@ -105,11 +138,8 @@ export class ByteWriter {
     }
   }
 
-  patchU32(at: number, value: number): void {
-    this.view.setUint32(at, value, true);
-  }
-
   toBytes(): Uint8Array {
+    if (this.sink) throw new Error('ByteWriter: toBytes on a streaming writer');
     return this.bytes.slice(0, this.length);
   }
 }
@@ -141,11 +171,20 @@ const DEFAULT_DETAILS: Omit<GcdumpDetails, 'types' | 'storedTotalSize' | 'addres
 };
 
 export function writeGcdump(input: GcdumpWriteInput): Uint8Array {
-  return new GcdumpWriter(input).write();
+  const w = new ByteWriter();
+  new GcdumpWriter(input, w).write();
+  return w.toBytes();
+}
+
+/** Streams the file to `sink` (for large generated dumps); returns the number of bytes written. */
+export function writeGcdumpTo(input: GcdumpWriteInput, sink: ByteSink): number {
+  const w = new ByteWriter(sink);
+  new GcdumpWriter(input, w).write();
+  w.flush();
+  return w.position;
 }
 
 class GcdumpWriter {
-  private readonly w = new ByteWriter();
   private readonly descriptorLabels = new Map<string, number>();
   private readonly moduleLabels = new Map<GraphModule, number>();
   private readonly forward: number[] = [];
@@ -153,7 +192,10 @@ class GcdumpWriter {
   private readonly recordOrder: Uint32Array;
   private readonly types: readonly StoredType[];
 
-  constructor(private readonly input: GcdumpWriteInput) {
+  constructor(
+    private readonly input: GcdumpWriteInput,
+    private readonly w: ByteWriter,
+  ) {
     const { heap } = input;
     this.recordOrder = recordOrderOf(heap, input.details?.nodeOffsets ?? null);
     this.types = input.details?.types ?? storedTypesFor(heap, this.recordOrder);
@@ -167,7 +209,7 @@ class GcdumpWriter {
     };
   }
 
-  write(): Uint8Array {
+  write(): void {
     const w = this.w;
     w.string(HEADER);
     const d = this.details;
@@ -177,13 +219,12 @@ class GcdumpWriter {
     else this.writeLegacyFields(d.heapDumpDescriptor.version);
     w.u8(Tag.EndObject);
     w.u8(Tag.EndObject); // no more top-level objects (§2.9)
-    const tableOffset = w.length;
+    const tableOffset = w.position;
     w.i32(this.forward.length);
     for (const offset of this.forward) this.label(offset);
-    const trailerOffset = w.length;
+    const trailerOffset = w.position;
     this.label(tableOffset);
     this.label(trailerOffset);
-    return w.toBytes();
   }
 
   private label(offset: number): void {
@@ -194,14 +235,14 @@ class GcdumpWriter {
   /** BeginObject + type slot (§2.6): a new descriptor at first use, a back-reference after. */
   private beginObject(name: string, versions: DescriptorVersions): number {
     const w = this.w;
-    const label = w.length;
+    const label = w.position;
     w.u8(Tag.BeginObject);
     const known = this.descriptorLabels.get(name);
     if (known !== undefined) {
       w.u8(Tag.ObjectReference);
       this.label(known);
     } else {
-      this.descriptorLabels.set(name, w.length);
+      this.descriptorLabels.set(name, w.position);
       w.u8(Tag.BeginObject);
       w.u8(Tag.NullReference);
       w.i32(versions.version);
@@ -257,7 +298,7 @@ class GcdumpWriter {
       w.string(entry.nameSuffix);
     }
     w.u8(Tag.EndObject);
-    this.forward[index] = w.length;
+    this.forward[index] = w.position;
   }
 
   private writeModule(module: GraphModule | null): void {
@@ -314,7 +355,7 @@ class GcdumpWriter {
       const index = this.forward.push(0) - 1;
       w.i32(index);
       this.writeInteropInfo();
-      this.forward[index] = w.length;
+      this.forward[index] = w.position;
     }
     if (d.creationTool.present) {
       w.u8(Tag.String);

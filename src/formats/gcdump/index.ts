@@ -1,3 +1,3 @@
 export { readGcdump, type GcdumpFile, type GcdumpReadOptions } from './gcdump-reader';
-export { writeGcdump, type GcdumpWriteInput } from './gcdump-writer';
+export { writeGcdump, writeGcdumpTo, type GcdumpWriteInput } from './gcdump-writer';
 export type { GcdumpDetails } from './gcdump-details';
