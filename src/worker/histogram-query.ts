@@ -1,0 +1,155 @@
+/**
+ * Sorting, filtering and paging of the type histogram, done in the worker so the UI only ever
+ * receives the ~100 rows it draws. The histogram itself is per type (thousands to tens of
+ * thousands of rows, never per object), so it is computed once per merge mode and cached; the
+ * sorted order of the last query is cached too, so scrolling costs one slice per page.
+ */
+import { typeHistogram, type HistogramRow } from '../analysis/histogram';
+import type { HeapModel } from '../heap/types';
+import {
+  MAX_HISTOGRAM_PAGE_ROWS,
+  type HistogramPage,
+  type HistogramPageRow,
+  type HistogramQuery,
+  type HistogramTotals,
+} from './api';
+
+/** Longest filter accepted; a type name is rarely longer than a few hundred characters. */
+const MAX_FILTER_LENGTH = 1000;
+
+interface HistogramTable {
+  readonly rows: readonly HistogramRow[];
+  readonly all: HistogramTotals;
+}
+
+interface SortedView {
+  readonly key: string;
+  /** Indices into the table's rows, in display order. */
+  readonly order: Uint32Array;
+  readonly matching: HistogramTotals;
+  readonly filterError: string | null;
+}
+
+type RowPredicate = (name: string) => boolean;
+
+/** The row filter of a query, or the message saying why it is not a valid filter. */
+export function rowPredicate(filter: string, regex: boolean): RowPredicate | string {
+  if (filter.length > MAX_FILTER_LENGTH) return `The filter is longer than ${MAX_FILTER_LENGTH} characters`;
+  if (filter === '') return () => true;
+  if (!regex) {
+    const needle = filter.toLowerCase();
+    return (name) => name.toLowerCase().includes(needle);
+  }
+  try {
+    const pattern = new RegExp(filter, 'i');
+    return (name) => pattern.test(name);
+  } catch (error) {
+    return `Invalid regular expression: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+function totalsOf(rows: readonly HistogramRow[], order?: Uint32Array): HistogramTotals {
+  let count = 0;
+  let bytes = 0;
+  const length = order ? order.length : rows.length;
+  for (let i = 0; i < length; i++) {
+    const row = rows[order ? order[i] : i];
+    count += row.count;
+    bytes += row.bytes;
+  }
+  return { rows: length, count, bytes };
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Comparator for a sort key and direction; ties fall back to the name (always ascending), then to
+ * type-table order, so every order is total and stable across requests.
+ */
+function rowComparator(rows: readonly HistogramRow[], key: HistogramQuery['sortKey'], descending: boolean) {
+  const direction = descending ? -1 : 1;
+  const value = (row: HistogramRow): number => {
+    switch (key) {
+      case 'count':
+        return row.count;
+      case 'averageSize':
+        return row.count > 0 ? row.bytes / row.count : 0;
+      default:
+        // 'percent' orders exactly as 'bytes'.
+        return row.bytes;
+    }
+  };
+  if (key === 'name') {
+    return (a: number, b: number) => direction * compareNames(rows[a].name, rows[b].name) || a - b;
+  }
+  return (a: number, b: number) =>
+    direction * (value(rows[a]) - value(rows[b])) || compareNames(rows[a].name, rows[b].name) || a - b;
+}
+
+export class HistogramIndex {
+  private readonly tables = new Map<boolean, HistogramTable>();
+  private sorted: SortedView | null = null;
+
+  constructor(private readonly heap: HeapModel) {}
+
+  /** The histogram rows for a merge mode, computed once. */
+  table(mergeByName: boolean): HistogramTable {
+    let table = this.tables.get(mergeByName);
+    if (!table) {
+      const rows = typeHistogram(this.heap, mergeByName);
+      table = { rows, all: totalsOf(rows) };
+      this.tables.set(mergeByName, table);
+    }
+    return table;
+  }
+
+  page(query: HistogramQuery): HistogramPage {
+    const table = this.table(query.mergeByName);
+    const view = this.sortedView(table, query);
+    const offset = Math.max(0, Math.min(Math.floor(query.offset) || 0, view.order.length));
+    const limit = Math.max(0, Math.min(Math.floor(query.limit) || 0, MAX_HISTOGRAM_PAGE_ROWS));
+    const end = Math.min(view.order.length, offset + limit);
+    const rows: HistogramPageRow[] = [];
+    const allBytes = table.all.bytes;
+    for (let rank = offset; rank < end; rank++) {
+      const row = table.rows[view.order[rank]];
+      rows.push({
+        rank,
+        name: row.name,
+        count: row.count,
+        bytes: row.bytes,
+        averageSize: row.count > 0 ? row.bytes / row.count : 0,
+        percent: allBytes > 0 ? (row.bytes / allBytes) * 100 : 0,
+        typeEntries: row.typeIndices.length,
+      });
+    }
+    return {
+      totalRows: view.order.length,
+      offset,
+      rows,
+      totals: { matching: view.matching, all: table.all },
+      filterError: view.filterError,
+    };
+  }
+
+  private sortedView(table: HistogramTable, query: HistogramQuery): SortedView {
+    const key = JSON.stringify([query.mergeByName, query.filter, query.regex, query.sortKey, query.descending]);
+    if (this.sorted?.key === key) return this.sorted;
+    const predicate = rowPredicate(query.filter, query.regex);
+    let order: Uint32Array;
+    let filterError: string | null = null;
+    if (typeof predicate === 'string') {
+      order = new Uint32Array(0);
+      filterError = predicate;
+    } else {
+      const matching: number[] = [];
+      for (let i = 0; i < table.rows.length; i++) if (predicate(table.rows[i].name)) matching.push(i);
+      matching.sort(rowComparator(table.rows, query.sortKey, query.descending));
+      order = Uint32Array.from(matching);
+    }
+    this.sorted = { key, order, matching: totalsOf(table.rows, order), filterError };
+    return this.sorted;
+  }
+}
