@@ -1,0 +1,45 @@
+/**
+ * The UI's one handle on the heap worker, and the one way to open a file: `openDump` starts a load
+ * (cancelling any load in progress, in the worker), forwards progress into the store, and records
+ * the outcome. All parsing happens in the worker; the main thread only passes the Blob along.
+ */
+import * as Comlink from 'comlink';
+import type { HeapWorkerApi, LoadProgressReport } from '../worker/api';
+import { useViewStore } from './store';
+
+const worker = new Worker(new URL('../worker/heap.worker.ts', import.meta.url), {
+  type: 'module',
+  name: 'heapscope-heap',
+});
+
+export const heapWorker = Comlink.wrap<HeapWorkerApi>(worker);
+
+/** Sequence number of the latest load: answers for an older one are ignored. */
+let latestLoad = 0;
+
+export async function openDump(file: Blob, fileName: string): Promise<void> {
+  const load = ++latestLoad;
+  const store = useViewStore.getState();
+  store.startLoad(fileName, file.size);
+  const onProgress = Comlink.proxy((report: LoadProgressReport) => {
+    if (load === latestLoad) useViewStore.getState().reportProgress(report);
+  });
+  try {
+    const outcome = await heapWorker.load(file, fileName, onProgress);
+    if (load !== latestLoad) return;
+    if (outcome.status === 'loaded') useViewStore.getState().finishLoad(outcome.summary);
+    else if (outcome.status === 'failed') useViewStore.getState().failLoad(fileName, outcome.message);
+    else useViewStore.getState().resetLoad();
+  } catch (error) {
+    // Only a broken worker gets here (importer errors come back as 'failed').
+    if (load === latestLoad) {
+      useViewStore.getState().failLoad(fileName, error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+export function cancelLoad(): void {
+  latestLoad++;
+  void heapWorker.cancel();
+  useViewStore.getState().resetLoad();
+}

@@ -1,0 +1,135 @@
+import type { HeapSummary } from '../worker/api';
+import { ByteChart } from './byte-chart';
+import { formatBytesLong, formatBytesShort, formatInteger } from './format';
+
+function Fact({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd className="number" data-testid={testId}>
+        {value}
+      </dd>
+    </>
+  );
+}
+
+const GENERATION_LABELS = ['Gen 0', 'Gen 1', 'Gen 2', 'LOH', 'POH'] as const;
+
+export function SummaryView({ summary }: { summary: HeapSummary }) {
+  const producer = summary.creationTool ?? summary.producerDescription;
+  return (
+    <div className="summary">
+      {summary.reachedNodeCap && (
+        <p className="warning" role="alert" data-testid="node-cap-warning">
+          This dump has {formatInteger(summary.nodeCount)} nodes
+          {summary.nodeCount === 10_000_000 ? ', exactly' : ', at least'} the 10,000,000 at which dotnet-gcdump silently
+          stops. The heap was truncated: objects beyond the cap are missing, and every count here is a lower bound.
+        </p>
+      )}
+      {summary.sampled && (
+        <p className="warning" data-testid="sampled-note">
+          This dump was sampled: the tool stored a subset of the objects and a multiplier per type. Object counts and
+          byte totals are estimates scaled by those multipliers.
+        </p>
+      )}
+      <div className="summary-columns">
+        <dl className="facts" data-testid="summary-facts">
+          <Fact label="Objects" value={formatInteger(summary.objectCount)} testId="summary-objects" />
+          <Fact label="Nodes in the graph" value={formatInteger(summary.nodeCount)} testId="summary-nodes" />
+          <Fact label="Bytes" value={formatBytesLong(summary.totalBytes)} testId="summary-bytes" />
+          <Fact label="Types" value={formatInteger(summary.distinctTypeNames)} testId="summary-types" />
+          <Fact label="Type-table entries" value={formatInteger(summary.typeTableEntries)} />
+          <Fact label="References" value={formatInteger(summary.edgeCount)} />
+          <Fact label="Root" value={summary.rootName ?? 'none'} testId="summary-root" />
+          <Fact label="Root categories" value={formatInteger(summary.rootCategoryCount)} />
+          <Fact label="Root references" value={formatInteger(summary.rootReferenceCount)} testId="summary-roots" />
+          <Fact label="Pseudo-nodes" value={formatInteger(summary.pseudoNodeCount)} />
+          <Fact label="Never-defined nodes" value={formatInteger(summary.undefinedNodeCount)} />
+        </dl>
+        <dl className="facts">
+          <Fact label="Producer" value={producer} testId="summary-producer" />
+          <Fact
+            label="Pointer size"
+            value={
+              summary.pointerSize === null ? 'unknown' : `${summary.pointerSize} bytes (${summary.pointerSize * 8}-bit)`
+            }
+            testId="summary-pointer-size"
+          />
+          <Fact
+            label="Sampling"
+            value={summary.sampled ? 'sampled: counts are estimates' : 'not sampled: exact counts'}
+            testId="summary-sampling"
+          />
+          {summary.processName !== null && <Fact label="Process" value={summary.processName} />}
+          {summary.processId !== null && <Fact label="Process id" value={String(summary.processId)} />}
+          {summary.machineName !== null && <Fact label="Machine" value={summary.machineName} />}
+          {summary.timeCollected !== null && <Fact label="Collected" value={summary.timeCollected} />}
+          <Fact label="File" value={`${summary.fileName} · ${formatBytesShort(summary.fileBytes)}`} />
+          <Fact label="Read in" value={`${formatInteger(summary.loadMs)} ms`} />
+        </dl>
+      </div>
+
+      {summary.warnings.length > 0 && (
+        <section className="reader-warnings" data-testid="reader-warnings">
+          <h2>Warnings from the reader</h2>
+          <ul>
+            {summary.warnings.map((warning, index) => (
+              <li key={index}>{warning}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <section>
+        <h2>Where the bytes are</h2>
+        <ByteChart categories={summary.byteCategories} totalBytes={summary.histogramBytes} />
+      </section>
+
+      {summary.segments.length > 0 && (
+        <section>
+          <h2>GC segments and generations</h2>
+          <table className="data-table segments" data-testid="segment-table">
+            <thead>
+              <tr>
+                <th scope="col">Start</th>
+                <th scope="col">End</th>
+                <th scope="col">Kind</th>
+                <th scope="col" className="number">
+                  Size
+                </th>
+                <th scope="col" className="number">
+                  Objects
+                </th>
+                <th scope="col" className="number">
+                  Object bytes
+                </th>
+                {GENERATION_LABELS.map((label) => (
+                  <th key={label} scope="col" className="number">
+                    {label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {summary.segments.map((segment, index) => (
+                <tr key={index}>
+                  <td className="address">{segment.start}</td>
+                  <td className="address">{segment.end}</td>
+                  <td>{segment.kind}</td>
+                  <td className="number">{formatInteger(segment.sizeBytes)}</td>
+                  <td className="number">{formatInteger(segment.objectCount)}</td>
+                  <td className="number">{formatInteger(segment.objectBytes)}</td>
+                  {segment.generationBytes.map((bytes, generation) => (
+                    <td key={generation} className="number">
+                      {formatInteger(bytes)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </div>
+  );
+}

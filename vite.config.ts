@@ -1,0 +1,169 @@
+import react from '@vitejs/plugin-react';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Connect, type Plugin } from 'vite';
+
+const projectRoot = dirname(fileURLToPath(import.meta.url));
+
+/** Where sample dumps come from: the project's own, and the shared real fixtures CI lays beside the clone. */
+const SAMPLE_SOURCES: readonly {
+  readonly prefix: string;
+  readonly group: string;
+  readonly dir: string;
+  readonly recursive: boolean;
+  readonly extensions: readonly string[];
+}[] = [
+  {
+    prefix: 'sample-dumps',
+    group: 'sample-dumps',
+    dir: resolve(projectRoot, 'sample-dumps'),
+    recursive: true,
+    extensions: ['.gcdump', '.txt'],
+  },
+  {
+    prefix: 'fixtures/gcdump',
+    group: 'shared fixtures',
+    dir: resolve(projectRoot, '../shared/fixtures/gcdump'),
+    recursive: false,
+    extensions: ['.gcdump'],
+  },
+  {
+    prefix: 'fixtures/sos',
+    group: 'shared fixtures',
+    dir: resolve(projectRoot, '../shared/fixtures/sos'),
+    recursive: false,
+    extensions: ['.txt'],
+  },
+];
+
+/**
+ * Samples larger than this are served live by `vite dev`/`vite preview` but not copied into
+ * `dist/` (generated benchmark dumps reach gigabytes; a static deployment does not need them).
+ */
+const MAX_BUILD_COPY_BYTES = 64 * 1024 * 1024;
+
+interface Sample {
+  readonly id: string;
+  readonly name: string;
+  readonly group: string;
+  readonly bytes: number;
+  readonly path: string;
+}
+
+function listFiles(dir: string, recursive: boolean): string[] {
+  if (!existsSync(dir)) return [];
+  const files: string[] = [];
+  const pending = [dir];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory() && recursive) pending.push(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  }
+  return files;
+}
+
+/** Every sample file, read from disk on each call so new samples show without a restart. */
+function listSamples(): Sample[] {
+  const samples: Sample[] = [];
+  for (const source of SAMPLE_SOURCES) {
+    for (const path of listFiles(source.dir, source.recursive)) {
+      if (!source.extensions.some((extension) => path.toLowerCase().endsWith(extension))) continue;
+      const rel = relative(source.dir, path).split(sep).join('/');
+      samples.push({ id: `${source.prefix}/${rel}`, name: rel, group: source.group, bytes: statSync(path).size, path });
+    }
+  }
+  return samples.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function publicEntry({ id, name, group, bytes }: Sample) {
+  return { id, name, group, bytes };
+}
+
+/** `/samples/index.json` and `/samples/<id>`; ids are looked up in the list, never joined into paths. */
+function sampleMiddleware(): Connect.NextHandleFunction {
+  return (request: IncomingMessage, response: ServerResponse, next: Connect.NextFunction) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const match = /^(?:.*)\/samples\/(.+)$/.exec(url.pathname);
+    if (!match || (request.method !== 'GET' && request.method !== 'HEAD')) return next();
+    let id: string;
+    try {
+      id = decodeURIComponent(match[1]);
+    } catch {
+      return next();
+    }
+    const samples = listSamples();
+    if (id === 'index.json') {
+      response.setHeader('Content-Type', 'application/json; charset=utf-8');
+      response.setHeader('Cache-Control', 'no-store');
+      response.end(JSON.stringify(samples.map(publicEntry)));
+      return;
+    }
+    const sample = samples.find((candidate) => candidate.id === id);
+    if (!sample) return next();
+    response.setHeader(
+      'Content-Type',
+      sample.id.endsWith('.txt') ? 'text/plain; charset=utf-8' : 'application/octet-stream',
+    );
+    response.setHeader('Content-Length', String(sample.bytes));
+    response.setHeader('Cache-Control', 'no-store');
+    if (request.method === 'HEAD') {
+      response.end();
+      return;
+    }
+    createReadStream(sample.path).pipe(response);
+  };
+}
+
+/** Serves the samples in dev and preview, and copies them into `dist/samples/` at build. */
+function sampleDumps(): Plugin {
+  return {
+    name: 'heapscope-sample-dumps',
+    configureServer(server) {
+      server.middlewares.use(sampleMiddleware());
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(sampleMiddleware());
+    },
+    generateBundle() {
+      const copied = listSamples().filter((sample) => sample.bytes <= MAX_BUILD_COPY_BYTES);
+      for (const sample of copied) {
+        this.emitFile({ type: 'asset', fileName: `samples/${sample.id}`, source: readFileSync(sample.path) });
+      }
+      this.emitFile({ type: 'asset', fileName: 'samples/index.json', source: JSON.stringify(copied.map(publicEntry)) });
+    },
+  };
+}
+
+/**
+ * index.html carries a strict Content-Security-Policy. The dev server needs an inline script (React
+ * Fast Refresh's preamble) that the policy forbids, so the meta is dropped in `vite dev` only; the
+ * built app (`npm start`, the e2e tests) keeps it.
+ */
+function relaxCspInDev(): Plugin {
+  return {
+    name: 'heapscope-dev-csp',
+    apply: 'serve',
+    transformIndexHtml(html) {
+      return html.replace(/<meta\s+http-equiv="Content-Security-Policy"[\s\S]*?\/>/, '');
+    },
+  };
+}
+
+export default defineConfig({
+  // Relative asset URLs: `dist/` works from any folder of any static host.
+  base: './',
+  plugins: [react(), sampleDumps(), relaxCspInDev()],
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    chunkSizeWarningLimit: 1024,
+  },
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 5173 },
+});
