@@ -1,0 +1,119 @@
+import { expect, type Page } from '@playwright/test';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The real fixtures CI lays beside the clone (`../shared/fixtures/gcdump/*.gcdump`). */
+export const fixtureDir = resolve(projectRoot, '../shared/fixtures/gcdump');
+export const truthDir = resolve(projectRoot, 'tools/dotnet/truth');
+
+export function fixtureGcdumps(): string[] {
+  if (!existsSync(fixtureDir)) return [];
+  return readdirSync(fixtureDir)
+    .filter((name) => name.endsWith('.gcdump'))
+    .sort()
+    .map((name) => join(fixtureDir, name));
+}
+
+export const MAUI_FIXTURE = join(fixtureDir, 'gcdump-analyze-test1-maui-winui-coreclr9.gcdump');
+
+export interface TruthType {
+  readonly name: string;
+  readonly count: number;
+  readonly bytes: number;
+}
+
+export interface Truth {
+  readonly nodeCount: number;
+  readonly totalSize: number;
+  readonly typeCount: number;
+  /** One row per distinct type name (merged), every defined node counted. */
+  readonly types: readonly TruthType[];
+}
+
+/**
+ * The expectation written independently of heapscope's reader: Microsoft's TraceEvent
+ * (GCHeapDump/MemoryGraph) read the fixture, tools/dotnet/GcdumpTruth wrote the JSON.
+ * Null when no truth file exists for this dump.
+ */
+export function truthFor(gcdumpPath: string): Truth | null {
+  const path = join(truthDir, `${basename(gcdumpPath)}.truth.json`);
+  if (!existsSync(path)) return null;
+  return JSON.parse(readFileSync(path, 'utf8')) as Truth;
+}
+
+/** Ordinal comparison, as the worker breaks ties. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `1,234,567`, as the UI prints counts and bytes. */
+export function withSeparators(value: number): string {
+  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(value);
+}
+
+/**
+ * Drops bytes on the page the way a browser does: dragenter, dragover and drop events carrying a
+ * real DataTransfer with a File of those bytes.
+ */
+export async function dropBytes(page: Page, bytes: Uint8Array, fileName: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ({ base64, name }) => {
+      const binary = atob(base64);
+      const data = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name, { type: 'application/octet-stream' }));
+      return transfer;
+    },
+    { base64: Buffer.from(bytes).toString('base64'), name: fileName },
+  );
+  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+  await page.dispatchEvent('body', 'dragover', { dataTransfer });
+  await page.dispatchEvent('body', 'drop', { dataTransfer });
+  await dataTransfer.dispose();
+}
+
+export async function dropFile(page: Page, path: string): Promise<void> {
+  await dropBytes(page, new Uint8Array(readFileSync(path)), basename(path));
+}
+
+/** Waits until a dump is loaded and the view tabs are shown. */
+export async function waitForLoaded(page: Page, fileName: string): Promise<void> {
+  await expect(page.getByTestId('loaded-file')).toHaveText(fileName);
+  await expect(page.getByTestId('tab-types')).toBeVisible();
+}
+
+export async function openTypes(page: Page): Promise<void> {
+  await page.getByTestId('tab-types').click();
+  await expect(page.getByTestId('type-row').first()).toBeVisible();
+}
+
+export interface TableRow {
+  readonly name: string;
+  readonly count: string;
+  readonly bytes: string;
+  readonly averageSize: string;
+  readonly percent: string;
+}
+
+/** The first `limit` rendered rows of the Types table, cell texts as shown. */
+export async function visibleTypeRows(page: Page, limit: number): Promise<TableRow[]> {
+  const rows = page.getByTestId('type-row');
+  const count = Math.min(limit, await rows.count());
+  const result: TableRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = rows.nth(i);
+    const cell = (column: string) => row.locator(`td[data-column="${column}"]`);
+    result.push({
+      // The name cell may carry a "×N entries" badge after the name; the title holds the name alone.
+      name: (await cell('name').locator('.type-name').getAttribute('title')) ?? '',
+      count: (await cell('count').innerText()).trim(),
+      bytes: (await cell('bytes').innerText()).trim(),
+      averageSize: (await cell('averageSize').innerText()).trim(),
+      percent: (await cell('percent').innerText()).trim(),
+    });
+  }
+  return result;
+}

@@ -1,0 +1,161 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  compareNames,
+  dropBytes,
+  dropFile,
+  fixtureGcdumps,
+  MAUI_FIXTURE,
+  openTypes,
+  truthFor,
+  visibleTypeRows,
+  waitForLoaded,
+  withSeparators,
+} from './helpers';
+
+/** Rows compared per fixture: the top of the default view (bytes, descending). */
+const TOP_ROWS = 12;
+
+const fixtures = fixtureGcdumps();
+
+test('the real fixtures are there to test with', () => {
+  expect(fixtures.length, 'expected ../shared/fixtures/gcdump/*.gcdump beside the project').toBeGreaterThanOrEqual(4);
+});
+
+for (const fixture of fixtures) {
+  const name = basename(fixture);
+
+  test(`dropping ${name} shows its heaviest types`, async ({ page }) => {
+    await page.goto('./');
+    await dropFile(page, fixture);
+    await waitForLoaded(page, name);
+    await openTypes(page);
+    const shown = await visibleTypeRows(page, TOP_ROWS);
+
+    const truth = truthFor(fixture);
+    test.skip(truth === null, `no TraceEvent truth file for ${name} (tools/dotnet/truth/)`);
+    const expected = [...truth!.types]
+      .sort((a, b) => b.bytes - a.bytes || compareNames(a.name, b.name))
+      .slice(0, TOP_ROWS)
+      .map((type) => ({ name: type.name, count: withSeparators(type.count), bytes: withSeparators(type.bytes) }));
+    expect(shown.map(({ name, count, bytes }) => ({ name, count, bytes }))).toEqual(expected);
+    await expect(page.getByTestId('types-status')).toContainText(
+      `${withSeparators(truth!.types.length)} of ${withSeparators(truth!.types.length)} types`,
+    );
+  });
+
+  test(`picking ${name} with the file input shows the summary`, async ({ page }) => {
+    await page.goto('./');
+    await page.getByTestId('file-input').setInputFiles(fixture);
+    await waitForLoaded(page, name);
+    const truth = truthFor(fixture);
+    test.skip(truth === null, `no TraceEvent truth file for ${name}`);
+    await expect(page.getByTestId('summary-nodes')).toHaveText(withSeparators(truth!.nodeCount));
+    const objects = truth!.types.reduce((sum, type) => sum + type.count, 0);
+    await expect(page.getByTestId('summary-objects')).toHaveText(withSeparators(objects));
+    await expect(page.getByTestId('summary-bytes')).toContainText(`${withSeparators(truth!.totalSize)} bytes`);
+    await expect(page.getByTestId('summary-types')).toHaveText(withSeparators(truth!.types.length));
+  });
+}
+
+test('the maui fixture matches the facts published with it', async ({ page }) => {
+  // ../shared/fixtures/README.md, read by an independent reader: 46,645 nodes, total size
+  // 3,339,490; System.String 6,913 / 518,562 bytes is the heaviest type.
+  await page.goto('./');
+  await dropFile(page, MAUI_FIXTURE);
+  await waitForLoaded(page, basename(MAUI_FIXTURE));
+  await expect(page.getByTestId('summary-nodes')).toHaveText('46,645');
+  await expect(page.getByTestId('summary-bytes')).toContainText('3,339,490 bytes');
+  await expect(page.getByTestId('summary-producer')).toHaveText('dotnet-gcdump');
+  await expect(page.getByTestId('summary-pointer-size')).toContainText('8 bytes');
+  await openTypes(page);
+  const [top] = await visibleTypeRows(page, 1);
+  expect(top).toMatchObject({ name: 'System.String', count: '6,913', bytes: '518,562' });
+});
+
+test('the window highlights while a file is dragged over it', async ({ page }) => {
+  await page.goto('./');
+  const dataTransfer = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array([1, 2, 3])], 'x.gcdump'));
+    return transfer;
+  });
+  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+  await expect(page.getByTestId('drop-target')).toHaveAttribute('data-dragging', 'true');
+  await page.dispatchEvent('body', 'dragleave', { dataTransfer });
+  await expect(page.getByTestId('drop-target')).toHaveAttribute('data-dragging', 'false');
+});
+
+test('a truncated gcdump shows an error naming the offset', async ({ page }) => {
+  const bytes = new Uint8Array(readFileSync(MAUI_FIXTURE));
+  const half = bytes.subarray(0, Math.floor(bytes.length / 2));
+  await page.goto('./');
+  await dropBytes(page, half, 'truncated.gcdump');
+  const error = page.getByTestId('load-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('Could not read truncated.gcdump');
+  await expect(error.locator('.error-message')).toContainText(/offset/i);
+  await expect(page.getByTestId('tab-types')).toHaveCount(0);
+});
+
+test('a file of random bytes shows a clear error', async ({ page }) => {
+  // A fixed pseudo-random sequence (xorshift32), so a failure is reproducible.
+  const random = new Uint8Array(64 * 1024);
+  let state = 0x2545f491;
+  for (let i = 0; i < random.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    random[i] = state & 0xff;
+  }
+  await page.goto('./');
+  await dropBytes(page, random, 'random.txt');
+  const error = page.getByTestId('load-error');
+  await expect(error).toContainText('Could not read random.txt');
+  await expect(error.locator('.error-message')).toContainText('neither a .gcdump');
+});
+
+test('an error message is shown as text, never as HTML', async ({ page }) => {
+  await page.goto('./');
+  await dropBytes(page, new Uint8Array(0), '<img src=x onerror=alert(1)>.gcdump');
+  const error = page.getByTestId('load-error');
+  await expect(error).toContainText('<img src=x onerror=alert(1)>.gcdump');
+  await expect(error.locator('img')).toHaveCount(0);
+});
+
+test('a second drop replaces the first dump', async ({ page }) => {
+  const [first, second] = fixtures;
+  await page.goto('./');
+  await dropFile(page, first);
+  await dropFile(page, second);
+  await waitForLoaded(page, basename(second));
+  await expect(page.getByTestId('load-error')).toHaveCount(0);
+});
+
+test('a sample loads with one click', async ({ page }) => {
+  await page.goto('./');
+  const sample = page.locator(`[data-testid="sample"][data-sample-id="fixtures/gcdump/${basename(MAUI_FIXTURE)}"]`);
+  await expect(sample).toBeVisible();
+  await sample.click();
+  await waitForLoaded(page, basename(MAUI_FIXTURE));
+  await expect(page.getByTestId('summary-nodes')).toHaveText('46,645');
+});
+
+test('no request leaves localhost while a dump loads', async ({ page }) => {
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto('./');
+  await dropFile(page, MAUI_FIXTURE);
+  await waitForLoaded(page, basename(MAUI_FIXTURE));
+  await openTypes(page);
+  await page.getByTestId('tab-summary').click();
+  await expect(page.getByTestId('byte-chart')).toBeVisible();
+  expect(requests.length).toBeGreaterThan(0);
+  const foreign = requests.filter((url) => {
+    const { protocol, hostname } = new URL(url);
+    if (protocol === 'data:' || protocol === 'blob:') return false;
+    return hostname !== '127.0.0.1' && hostname !== 'localhost';
+  });
+  expect(foreign).toEqual([]);
+});
