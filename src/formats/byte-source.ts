@@ -42,6 +42,11 @@ export interface LoadProgress {
 export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Refuse, before allocating, a heap whose analysis would need more than this many bytes
+   * (the browser passes its tab budget; the CLI passes none). See heap/memory-budget.ts.
+   */
+  memoryBudgetBytes?: number;
 }
 
 /** Thrown by importers for malformed input; the message names the offset (or line) and what was expected. */

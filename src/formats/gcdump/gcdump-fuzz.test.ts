@@ -86,3 +86,18 @@ describe('gcdump reader on damaged input', () => {
     await expect(readGcdump(byteSourceFromBytes(other, 'trace.etlx'))).rejects.toThrow(/holds a "TraceLog", not a GCHeapDump/);
   });
 });
+
+describe('gcdump reader memory budget', () => {
+  it('refuses a heap too large for the budget before reading its nodes, and says why', async () => {
+    const name = 'gcdump-analyze-test1-maui-winui-coreclr9.gcdump';
+    const source = byteSourceFromBytes(readFixture('gcdump', name), name);
+    let bytesAsked = 0;
+    const counting = { ...source, read: (offset: number, length: number) => ((bytesAsked += length), source.read(offset, length)) };
+    await expect(readGcdump(counting, { memoryBudgetBytes: 1_000_000 })).rejects.toThrow(
+      /46,645 objects; analysing it needs about 0\.0 GB of memory, more than .* Use the command line/,
+    );
+    // Only the header, trailer and type table were read, not the node tables.
+    expect(bytesAsked).toBeLessThan(source.size);
+    await expect(readGcdump(source, { memoryBudgetBytes: 1e9 })).resolves.toBeDefined();
+  });
+});

@@ -11,6 +11,7 @@ import { FormatError, type LoadOptions } from '../byte-source';
 import type { ByteSource } from '../byte-source';
 import { HeapBuilder, UNKNOWN_PRODUCER } from '../../heap/heap-builder';
 import { NodeFlag, type GcSegment, type HeapModel, type NodeIndex } from '../../heap/types';
+import { checkMemoryBudget } from '../../heap/memory-budget';
 import { ChunkReader } from './chunk-reader';
 import type {
   DeferredType,
@@ -606,6 +607,7 @@ class GcdumpParser {
     if (nodeCount < 0 || nodeCount * 12 + 8 > r.remaining) {
       throw r.error(`the graph claims ${nodeCount} nodes but only ${r.remaining} bytes remain (each takes at least 12)`, nodeCountAt);
     }
+    checkMemoryBudget(nodeCount, this.options.memoryBudgetBytes);
     if (nodeCount > 0 && (rootIndex < 0 || rootIndex >= nodeCount)) {
       throw r.error(`the root index ${rootIndex} is not a node of this ${nodeCount}-node graph`, rootAt);
     }
