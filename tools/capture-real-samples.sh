@@ -26,6 +26,9 @@ load_client="$service_project/load-client.mjs"
 work="$(mktemp -d)"
 service_pid=""
 
+# fd 3 = the script's own stderr: a trap can fire while a command's output is redirected to a log
+# file, and the cleanup message must still reach the terminal.
+exec 3>&2
 log() { printf '[capture %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 die() { log "error: $*" >&2; exit 1; }
 
@@ -42,7 +45,7 @@ cleanup() {
   local status=$?
   stop_service
   rm -rf "$work"
-  [[ $status -eq 0 ]] || log "failed (exit $status); every process this script started has been stopped" >&2
+  [[ $status -eq 0 ]] || log "failed (exit $status); every process this script started has been stopped" >&3
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
