@@ -1,0 +1,90 @@
+/**
+ * One measured load, in a fresh process so that memory figures belong to this heap alone:
+ *   tsx tools/bench/bench-load.ts FILE  →  one JSON line on stdout.
+ * Stages run the same modules the worker runs (formats/, analysis/), in the same order.
+ */
+import { stat } from 'node:fs/promises';
+import { openFileByteSource } from '../../src/cli/node-byte-source';
+import { readGcdump } from '../../src/formats/gcdump/gcdump-reader';
+import { typeHistogram } from '../../src/analysis/histogram';
+import { computeRetainers } from '../../src/analysis/reverse-edges';
+import { breadthFirstFromRoot } from '../../src/analysis/bfs';
+import { computeDominators } from '../../src/analysis/dominators';
+import { retainedSizes } from '../../src/analysis/retained';
+
+export interface StageTiming {
+  readonly stage: string;
+  readonly seconds: number;
+}
+
+export interface LoadMeasurement {
+  readonly file: string;
+  readonly fileBytes: number;
+  readonly objects: number;
+  readonly edges: number;
+  readonly stages: readonly StageTiming[];
+  readonly totalSeconds: number;
+  /** Resident memory added by the loaded and analysed heap, per object. */
+  readonly bytesPerObject: number;
+  readonly peakResidentBytes: number;
+  readonly residentAfterBytes: number;
+}
+
+async function measure(path: string): Promise<LoadMeasurement> {
+  const fileBytes = (await stat(path)).size;
+  globalThis.gc?.();
+  const residentBefore = process.memoryUsage().rss;
+  const stages: StageTiming[] = [];
+  let mark = performance.now();
+  const started = mark;
+  const lap = (stage: string) => {
+    const now = performance.now();
+    stages.push({ stage, seconds: (now - mark) / 1000 });
+    mark = now;
+  };
+
+  const source = await openFileByteSource(path);
+  let decoding = false;
+  const { heap } = await readGcdump(source, {
+    onProgress: ({ stage }) => {
+      if (!decoding && stage.startsWith('decoding')) {
+        decoding = true;
+        lap('read');
+      }
+    },
+  });
+  await source.close();
+  lap('decode');
+  const histogram = typeHistogram(heap);
+  lap('histogram');
+  const retainers = computeRetainers(heap);
+  lap('reverse edges');
+  const bfs = breadthFirstFromRoot(heap);
+  lap('BFS');
+  const dominators = computeDominators(heap, retainers);
+  lap('dominators');
+  const retained = retainedSizes(heap, dominators);
+  lap('retained sizes');
+  // Everything the worker keeps stays referenced until memory is measured.
+  const kept = [heap, histogram, retainers, bfs, dominators, retained];
+  const totalSeconds = (performance.now() - started) / 1000;
+
+  globalThis.gc?.();
+  const residentAfter = process.memoryUsage().rss;
+  if (kept.length === 0) throw new Error('unreachable');
+  return {
+    file: path,
+    fileBytes,
+    objects: heap.nodes.count,
+    edges: heap.edges.count,
+    stages,
+    totalSeconds,
+    bytesPerObject: (residentAfter - residentBefore) / heap.nodes.count,
+    peakResidentBytes: process.resourceUsage().maxRSS * 1024,
+    residentAfterBytes: residentAfter,
+  };
+}
+
+const path = process.argv[2];
+if (!path) throw new Error('usage: bench-load.ts FILE');
+process.stdout.write(JSON.stringify(await measure(path)) + '\n');

@@ -1,0 +1,96 @@
+/**
+ * npm run bench [-- --sizes 1000000,5000000,18591667] [--no-traceevent]
+ *
+ * For each size: makes bench/incident-<N>.gcdump with the generator if it is missing, loads it in
+ * a fresh Node process through the same modules the worker uses (bench-load.ts), times
+ * Microsoft's own GCHeapDump load of the same file (tools/dotnet/GcdumpTruth --time) when dotnet
+ * is present, prints one table and writes bench/results.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { LoadMeasurement } from './bench-load';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BENCH_DIR = join(ROOT, 'bench');
+const DEFAULT_SIZES = [1_000_000, 5_000_000, 18_591_667];
+
+const { values } = parseArgs({
+  options: { sizes: { type: 'string' }, 'no-traceevent': { type: 'boolean', default: false }, seed: { type: 'string', default: '1' } },
+});
+const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
+mkdirSync(BENCH_DIR, { recursive: true });
+
+function tsx(script: string, args: string[], nodeFlags: string[] = []): string {
+  const result = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(ROOT, script), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
+  if (result.status !== 0) throw new Error(`${script} ${args.join(' ')} failed with status ${result.status}`);
+  return result.stdout;
+}
+
+function hasDotnet(): boolean {
+  return spawnSync('dotnet', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+let truthBuilt = false;
+/** Seconds Microsoft's GCHeapDump takes to load the file, or null when .NET is not here. */
+function traceEventSeconds(file: string): number | null {
+  if (values['no-traceevent'] || !hasDotnet()) return null;
+  const project = join(ROOT, 'tools/dotnet/GcdumpTruth');
+  if (!truthBuilt) {
+    execFileSync('dotnet', ['build', project, '-c', 'Release', '-nologo', '-v', 'q'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    truthBuilt = true;
+  }
+  const out = execFileSync('dotnet', ['run', '--no-build', '--project', project, '-c', 'Release', '--', file, '--time'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  return (JSON.parse(out.trim().split('\n').pop()!) as { loadSeconds: number }).loadSeconds;
+}
+
+interface SizeResult extends LoadMeasurement {
+  readonly traceEventSeconds: number | null;
+}
+
+const results: SizeResult[] = [];
+for (const size of sizes) {
+  const file = join(BENCH_DIR, `incident-${size}.gcdump`);
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${file}\n`);
+    tsx('tools/generate/generate.ts', ['--objects', String(size), '--seed', values.seed!, '--out', file]);
+  }
+  process.stderr.write(`loading ${file}\n`);
+  const measurement = JSON.parse(tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'])) as LoadMeasurement;
+  process.stderr.write(`timing TraceEvent on ${file}\n`);
+  results.push({ ...measurement, traceEventSeconds: traceEventSeconds(file) });
+}
+
+const stageNames = results[0].stages.map((s) => s.stage);
+const mb = (bytes: number) => bytes / 1e6;
+const header = ['objects', 'file MB', ...stageNames.map((s) => `${s} s`), 'total s', 'MB/s', 'B/object', 'peak MB', 'TraceEvent s', 'ratio'];
+const rows = results.map((r) => [
+  r.objects.toLocaleString('en-US'),
+  mb(r.fileBytes).toFixed(0),
+  ...r.stages.map((s) => s.seconds.toFixed(2)),
+  r.totalSeconds.toFixed(2),
+  (mb(r.fileBytes) / r.stages.slice(0, 2).reduce((sum, s) => sum + s.seconds, 0)).toFixed(0),
+  r.bytesPerObject.toFixed(0),
+  mb(r.peakResidentBytes).toFixed(0),
+  r.traceEventSeconds === null ? 'n/a' : r.traceEventSeconds.toFixed(2),
+  r.traceEventSeconds === null ? 'n/a' : `${(r.traceEventSeconds / r.totalSeconds).toFixed(1)}×`,
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+console.log(line(header));
+for (const row of rows) console.log(line(row));
+console.log('MB/s: file megabytes over read + decode. ratio: TraceEvent load time ÷ heapscope total (read through retained sizes).');
+
+writeFileSync(
+  join(BENCH_DIR, 'results.json'),
+  JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, date: new Date().toISOString(), results }, null, 2) + '\n',
+);
