@@ -2,6 +2,7 @@ import type { HeapModel } from '../heap/types';
 import { FormatError, type ByteSource, type LoadOptions } from './byte-source';
 import { detectFormat } from './detect';
 import { readGcdump } from './gcdump';
+import { importSosTranscript } from './sos';
 
 /** How many leading bytes `detectFormat` looks at. */
 const SNIFF_BYTES = 4096;
@@ -15,7 +16,7 @@ export async function loadHeap(source: ByteSource, options: LoadOptions = {}): P
     case 'gcdump':
       return (await readGcdump(source, options)).heap;
     case 'sos':
-      throw new FormatError('sos', 'SOS transcripts are not supported yet', 0);
+      return (await importSosTranscript(source, options)).heap;
     default:
       throw new FormatError(
         'input',

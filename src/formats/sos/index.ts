@@ -1,0 +1,53 @@
+/**
+ * SOS transcript importer: the text of a WinDbg / dotnet-dump / lldb session (spec:
+ * ../shared/specs/sos-transcripts.md) → the parsed SosTranscript and a HeapModel.
+ */
+import type { HeapModel } from '../../heap/types';
+import { FormatError, type ByteSource, type LoadOptions } from '../byte-source';
+import { heapFromTranscript } from './heap-from-transcript';
+import { readLines, type LineReaderOptions } from './line-reader';
+import { TranscriptParser } from './transcript-parser';
+import type { SosTranscript } from './transcript-types';
+
+export type { SosTranscript, SosBlock, SosBlockKind } from './transcript-types';
+export { gcrootChains, wholeHeapStat, type GcRootChainData, type WholeHeapStat } from './transcript-queries';
+
+/** How much of the first non-blank line a "not a transcript" error quotes. */
+const QUOTE_CHARS = 60;
+
+/** Reads a transcript line by line (never as one string) into its parsed blocks. */
+export async function parseSosTranscript(source: ByteSource, options: LineReaderOptions = {}): Promise<SosTranscript> {
+  const parser = new TranscriptParser(source.name);
+  let firstText: { number: number; text: string } | null = null;
+  for await (const line of readLines(source, options)) {
+    if (firstText === null && line.text.trim() !== '') firstText = { number: line.number, text: line.text.trim() };
+    parser.push(line);
+  }
+  const transcript = parser.finish();
+  if (transcript.blocks.length === 0) {
+    const where = firstText
+      ? `line ${firstText.number} ("${firstText.text.slice(0, QUOTE_CHARS)}${firstText.text.length > QUOTE_CHARS ? '…' : ''}")`
+      : 'line 1';
+    throw new FormatError(
+      'sos',
+      `${source.name} is not an SOS transcript: from ${where} to line ${transcript.lineCount} there is no dumpheap, gcroot, dumpobj, eeheap, maddress or address output`,
+      firstText?.number ?? 1,
+    );
+  }
+  return transcript;
+}
+
+/**
+ * Imports an SOS transcript: the parsed structure (blocks, rows, chains, fields) for views that show
+ * what the debugger printed, and the HeapModel built from it. Throws FormatError only when the input
+ * is not a transcript at all (binary, or no recognisable output); anything partial is a warning.
+ */
+export async function importSosTranscript(
+  source: ByteSource,
+  options: LoadOptions = {},
+): Promise<{ heap: HeapModel; transcript: SosTranscript }> {
+  const transcript = await parseSosTranscript(source, options);
+  options.signal?.throwIfAborted();
+  options.onProgress?.({ stage: 'building heap model', bytesRead: source.size, totalBytes: source.size, fraction: 1 });
+  return { heap: heapFromTranscript(transcript), transcript };
+}
