@@ -76,6 +76,19 @@ const TASKS_ASYNC_NAME =
 const REFLECTION_RUNTIME_NAME =
   /^System\.(RuntimeType|RuntimeTypeHandle|RuntimeMethodHandle|RuntimeFieldHandle|Signature|Type|Reflection\.|Runtime\.|RuntimeMethodInfoStub|RuntimeFieldInfoStub|Guid|__Canon|Attribute)\b|^Free$|^Internal\.Runtime\.|^Mono\.(RuntimeStructs|Runtime)|^System\.Runtime\b/;
 
+/**
+ * CoreCLR's collector drops the declaring type of nested types (gcdump spec §5.4): the BCL's
+ * `CancellationTokenSource+CallbackNode` arrives as `CallbackNode`, `Dictionary+Entry<K,V>[]` as
+ * `Entry<K,V>[]`. These are the short names of that kind we recognize.
+ */
+const SHORT_NESTED_TASKS_ASYNC =
+  /^(CallbackNode|Registrations|Linked1CancellationTokenSource|Linked2CancellationTokenSource|LinkedNCancellationTokenSource|TimerQueueTimer)$/;
+const SHORT_NESTED_COLLECTION =
+  /^(Entry|Node|Slot|Bucket|Tables|VolatileNode|KeyCollection|ValueCollection|Enumerator)(<.*>)?(\[\])?$/;
+const SHORT_NESTED_RUNTIME = /^(RuntimeTypeCache|ActivatorCache|MemberInfoCache<.*>|FunctionPointerCache)$/;
+/** Lambda closures and cached lambdas: `[]c__DisplayClass2_0`, `[]c` (the collector's spelling of `<>c`). */
+const CLOSURE_NAME = /(^|[.+])\[\]c(__DisplayClass[\w]*)?(<.*>)?$/;
+
 /** Outer type name without the size bucket, generic arguments or array rank. */
 function baseName(name: string): string {
   let text = name.replace(SIZE_BUCKET_SUFFIX, '');
@@ -98,8 +111,9 @@ function isArrayName(name: string): boolean {
  * name has no namespace (`Free`, pseudo-nodes, JavaScript heap names such as `Object`).
  */
 export function namespaceOf(name: string): string | null {
-  // Pseudo-nodes (`[.NET Roots]`, `[static vars]`) are bracketed and have no namespace.
-  if (name.startsWith('[')) return null;
+  // Pseudo-nodes (`[.NET Roots]`), compiler-generated (`<CppImplementationDetails>.X`) and
+  // JavaScript heap names (`(Type  HTMLStyleElement)`) have no namespace of their own.
+  if (!/^[A-Za-z_]/.test(name)) return null;
   const outer = baseName(name).split('+')[0];
   const lastDot = outer.lastIndexOf('.');
   if (lastDot <= 0) return null;
@@ -115,11 +129,17 @@ export function categorizeTypeName(name: string): { id: ByteCategoryId; namespac
   const bare = name.replace(SIZE_BUCKET_SUFFIX, '');
   if (bare === 'System.String') return { id: 'strings', namespace: null };
   if (bare === 'System.Byte[]' || bare === 'System.SByte[]') return { id: 'byte-arrays', namespace: null };
-  if (ASYNC_STATE_MACHINE.test(bare) || TASKS_ASYNC_NAME.test(bare)) return { id: 'tasks-async', namespace: null };
-  if (/^System\.Collections\./.test(bare)) return { id: 'collections', namespace: null };
+  if (ASYNC_STATE_MACHINE.test(bare) || TASKS_ASYNC_NAME.test(bare) || SHORT_NESTED_TASKS_ASYNC.test(bare)) {
+    return { id: 'tasks-async', namespace: null };
+  }
+  if (/^System\.Collections\./.test(bare) || SHORT_NESTED_COLLECTION.test(bare)) {
+    return { id: 'collections', namespace: null };
+  }
   if (isArrayName(bare)) return { id: 'other-arrays', namespace: null };
-  if (DELEGATE_NAME.test(bare)) return { id: 'delegates', namespace: null };
-  if (REFLECTION_RUNTIME_NAME.test(bare)) return { id: 'reflection-runtime', namespace: null };
+  if (DELEGATE_NAME.test(bare) || CLOSURE_NAME.test(bare)) return { id: 'delegates', namespace: null };
+  if (REFLECTION_RUNTIME_NAME.test(bare) || SHORT_NESTED_RUNTIME.test(bare)) {
+    return { id: 'reflection-runtime', namespace: null };
+  }
   const namespace = namespaceOf(bare);
   if (namespace !== null && !isFrameworkNamespace(namespace)) return { id: 'own-namespace', namespace };
   return { id: 'other', namespace: null };
@@ -130,7 +150,7 @@ const FIXED_LABELS: Record<Exclude<ByteCategoryId, 'own-namespace'>, string> = {
   'byte-arrays': 'Byte arrays',
   'other-arrays': 'Other arrays',
   collections: 'Collections',
-  delegates: 'Delegates',
+  delegates: 'Delegates / closures',
   'tasks-async': 'Tasks / async',
   'reflection-runtime': 'Reflection / runtime',
   'own-other': 'Your types (other namespaces)',
