@@ -23,10 +23,16 @@ function send(i) {
   return new Promise((resolve, reject) => {
     const req = http.request(
       target,
-      { method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} },
+      {
+        method,
+        agent,
+        headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+      },
       (res) => {
         res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`request ${i}: HTTP ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`request ${i}: HTTP ${res.statusCode}`)),
+        );
       },
     );
     req.setTimeout(30_000, () => req.destroy(new Error(`request ${i}: timed out`)));
