@@ -229,16 +229,22 @@ export class EeHeapParser implements BlockParser {
     if (hexCount >= 2) {
       const sizes = sizePairs(tokens.slice(hexCount).join(' '));
       if (sizes.length > 0) {
-        this.currentHeap().segments.push({
-          area: this.area,
-          addresses: tokens.slice(0, hexCount).map((token) => normalizeHex(token) ?? token),
-          sizes,
-          line: view.number,
-        });
+        const addresses = tokens.slice(0, hexCount).map((token) => normalizeHex(token) ?? token);
+        this.currentHeap().segments.push({ area: this.area, addresses, ...segmentSizes(addresses, sizes), line: view.number });
         return true;
       }
     }
     return false;
+  }
+
+  finish(warnings: string[]): void {
+    const block = this.block;
+    if (block.gcHeapSize === null) return;
+    let allocated = 0;
+    for (const heap of block.heaps) for (const segment of heap.segments) allocated += segment.allocatedSize ?? 0;
+    if (allocated !== block.gcHeapSize) {
+      warnings.push(`line ${block.line}: eeheap segments hold ${allocated} allocated bytes but the GC heap size says ${block.gcHeapSize}`);
+    }
   }
 
   private setArea(area: GcArea): boolean {
@@ -262,6 +268,22 @@ export class EeHeapParser implements BlockParser {
     }
     return true;
   }
+}
+
+/**
+ * Which printed sizes are which. Columns are `segment begin allocated [committed]` then the sizes;
+ * .NET 7+ leaves the allocated size blank when nothing is allocated (`allocated == begin`), so a
+ * lone size is the committed one unless it equals `allocated − begin`.
+ */
+function segmentSizes(addresses: readonly string[], sizes: readonly number[]): { allocatedSize: number | null; committedSize: number | null } {
+  const span = (from: number, to: number) =>
+    addresses.length > to ? parseInt(addresses[to], 16) - parseInt(addresses[from], 16) : null;
+  if (sizes.length >= 2) return { allocatedSize: sizes[0], committedSize: sizes[1] };
+  const allocated = span(1, 2);
+  if (addresses.length >= 4 && allocated !== null && allocated !== sizes[0]) {
+    return { allocatedSize: allocated, committedSize: sizes[0] };
+  }
+  return { allocatedSize: sizes[0], committedSize: null };
 }
 
 /** Every `0x…(N)` / `0x… (N)` / `N(0x…)` pair in a text, as decimals. */

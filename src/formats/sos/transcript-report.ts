@@ -12,12 +12,28 @@ import type { SosBlock, SosTranscript, StatTable } from './transcript-types';
 
 const n = (value: number | null): string => (value === null ? '—' : formatCount(value));
 
+/** Long tables show this many rows at each end, so a snapshot stays readable. */
+const SHOWN_AT_EACH_END = 12;
+
+/** Row indices to show, with -1 standing for the elided middle. */
+function shownIndices(count: number): number[] {
+  if (count <= 3 * SHOWN_AT_EACH_END) return [...Array(count).keys()];
+  const head = [...Array(SHOWN_AT_EACH_END).keys()];
+  const tail = head.map((i) => count - SHOWN_AT_EACH_END + i);
+  return [...head, -1, ...tail];
+}
+
 function statTableLines(table: StatTable, indent: string): string[] {
   const out: string[] = [];
   if (table.preliminaryTotal !== null) out.push(`${indent}preliminary total: ${n(table.preliminaryTotal)} objects`);
   for (const section of table.heapSections) out.push(`${indent}heap ${section.heap}: ${n(section.objects)} objects`);
   out.push(`${indent}header: ${table.hasHeader ? 'yes' : 'no'}; footer: ${n(table.totalObjects)} objects, ${n(table.totalBytes)} bytes`);
-  for (const row of table.rows) {
+  for (const index of shownIndices(table.rows.length)) {
+    if (index < 0) {
+      out.push(`${indent}  … ${n(table.rows.length - 2 * SHOWN_AT_EACH_END)} rows not shown`);
+      continue;
+    }
+    const row = table.rows[index];
     out.push(`${indent}  ${row.mt.padStart(16)} ${n(row.count).padStart(11)} ${n(row.bytes).padStart(15)}  ${row.name}`);
   }
   for (const fragment of table.fragmented) {
@@ -113,7 +129,22 @@ function blockLines(block: SosBlock): string[] {
         out.push(
           `${indent}heap ${heap.index ?? '(single)'}: gen starts ${heap.generationStarts.map((g) => `${g.generation}@${g.address}`).join(' ')}; size ${n(heap.heapSize)}; committed ${n(heap.committedSize)}`,
         );
-        for (const segment of heap.segments) out.push(`${indent}  ${segment.area} ${segment.addresses.join(' ')} sizes ${segment.sizes.map(n).join(' / ')}`);
+        for (const index of shownIndices(heap.segments.length)) {
+          if (index < 0) {
+            out.push(`${indent}  … ${n(heap.segments.length - 2 * SHOWN_AT_EACH_END)} segments not shown`);
+            continue;
+          }
+          const segment = heap.segments[index];
+          out.push(`${indent}  ${segment.area} ${segment.addresses.join(' ')} allocated ${n(segment.allocatedSize)} committed ${n(segment.committedSize)}`);
+        }
+        const areaTotals = new Map<string, { count: number; bytes: number }>();
+        for (const segment of heap.segments) {
+          const total = areaTotals.get(segment.area) ?? { count: 0, bytes: 0 };
+          total.count++;
+          total.bytes += segment.allocatedSize ?? 0;
+          areaTotals.set(segment.area, total);
+        }
+        out.push(`${indent}  by area: ${[...areaTotals].map(([area, total]) => `${area} ${total.count} segments ${n(total.bytes)} bytes`).join('; ')}`);
       }
       break;
     case 'finalizequeue':

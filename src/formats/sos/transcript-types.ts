@@ -235,8 +235,10 @@ export interface EeHeapSegment {
   readonly area: GcArea;
   /** The hex columns as printed (segment, begin, allocated[, committed]), normalised. */
   readonly addresses: readonly string[];
-  /** Decimal sizes from `0x…(N)` pairs: allocated size, then committed size when printed. */
-  readonly sizes: readonly number[];
+  /** Allocated bytes (`allocated − begin`); null when the row does not say. */
+  readonly allocatedSize: number | null;
+  /** Committed bytes, printed by .NET 5+ only. */
+  readonly committedSize: number | null;
   readonly line: number;
 }
 
