@@ -131,7 +131,8 @@ describe('dominators, retained sizes and root paths on random heaps', () => {
       for (let w = 0; w < heap.nodes.count; w++) {
         const strictDominators = successors.map((_, v) => v).filter((v) => dominates[v][w]);
         const depth = (v: number) => successors.filter((_, u) => dominates[u][v]).length;
-        const expected = strictDominators.length === 0 ? NO_NODE : strictDominators.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+        const expected =
+          strictDominators.length === 0 ? NO_NODE : strictDominators.reduce((a, b) => (depth(b) > depth(a) ? b : a));
         expect({ graph, node: w, idom: idom[w] }).toEqual({ graph, node: w, idom: expected });
         expect(reachable[w] === 1).toBe(rootReach[w] === true);
       }
@@ -164,7 +165,10 @@ describe('dominators, retained sizes and root paths on random heaps', () => {
       expect({ graph, byType: Array.from(byType) }).toEqual({ graph, byType: expectedByType });
 
       if (heap.rootIndex !== NO_NODE) {
-        const reachableTotal = reachableFrom(successors, [heap.rootIndex]).reduce((sum, r, v) => sum + (r ? size[v] : 0), 0);
+        const reachableTotal = reachableFrom(successors, [heap.rootIndex]).reduce(
+          (sum, r, v) => sum + (r ? size[v] : 0),
+          0,
+        );
         expect(retained[heap.rootIndex]).toBe(reachableTotal);
       }
     });
@@ -182,7 +186,8 @@ describe('dominators, retained sizes and root paths on random heaps', () => {
         for (const path of paths) {
           expect(path.chain[0]).toBe(heap.rootIndex);
           expect(path.chain[path.chain.length - 1]).toBe(target);
-          for (let i = 0; i + 1 < path.chain.length; i++) expect(successors[path.chain[i]]).toContain(path.chain[i + 1]);
+          for (let i = 0; i + 1 < path.chain.length; i++)
+            expect(successors[path.chain[i]]).toContain(path.chain[i + 1]);
         }
         expect(new Set(paths.map((p) => p.chain.join())).size).toBe(paths.length);
       }

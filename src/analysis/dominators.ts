@@ -175,7 +175,7 @@ export function computeDominators(
     idom[w] = bucketHead[semi[w]];
     bucketHead[semi[w]] = w;
     ancestor[w] = treeParent; // LINK(parent(w), w)
-    for (let v = bucketHead[treeParent]; v !== NONE; ) {
+    for (let v = bucketHead[treeParent]; v !== NONE;) {
       const nextInBucket = idom[v];
       const u = evaluate(v);
       idom[v] = semi[u] < semi[v] ? u : treeParent;

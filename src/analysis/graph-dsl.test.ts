@@ -50,11 +50,18 @@ describe('graph DSL', () => {
     expect(single).toMatchObject({ type: 'CallbackNode', length: 5, doublyLinked: false });
     expect(childIds(dsl, 'owner')).toEqual(['CallbackNode*1']);
     expect(dsl.idOf(single.first + 4)).toBe('CallbackNode*5');
-    expect(Array.from(dsl.heap.edges.target.subarray(dsl.heap.edges.start[single.first + 4], dsl.heap.edges.start[single.first + 5]))).toEqual([dsl.node('buffer')]);
+    expect(
+      Array.from(
+        dsl.heap.edges.target.subarray(dsl.heap.edges.start[single.first + 4], dsl.heap.edges.start[single.first + 5]),
+      ),
+    ).toEqual([dsl.node('buffer')]);
     expect(dsl.heap.nodes.size[single.first + 2]).toBe(48);
     const { start, target } = dsl.heap.edges;
     const middle = double.first + 1;
-    expect(Array.from(target.subarray(start[middle], start[middle + 1])).sort((a, b) => a - b)).toEqual([double.first, double.first + 2]);
+    expect(Array.from(target.subarray(start[middle], start[middle + 1])).sort((a, b) => a - b)).toEqual([
+      double.first,
+      double.first + 2,
+    ]);
   });
 
   it('rejects a node redeclared with another type, and unknown ids', () => {

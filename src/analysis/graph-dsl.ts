@@ -24,7 +24,7 @@
  * a million strings): `chains[k]` gives the first NodeIndex and the length of the k-th chain.
  */
 import { HeapBuilder } from '../heap/heap-builder';
-import { NO_NODE, NodeFlag, type HeapModel, type NodeIndex, type TypeIndex } from '../heap/types';
+import { NO_NODE, NodeFlag, type HeapModel, type NodeIndex } from '../heap/types';
 
 /** Size of a heap object whose size the DSL does not give. */
 export const DSL_DEFAULT_SIZE = 10;
@@ -114,7 +114,9 @@ export function heapFromDsl(source: string): DslHeap {
     const existing = nodeById.get(id);
     if (existing !== undefined) {
       if (typeGiven && !pseudo && declaredType.get(id) !== token) {
-        throw new Error(`graph DSL: "${token}" in "${statement}" redeclares "${id}"; give its type on its first mention only`);
+        throw new Error(
+          `graph DSL: "${token}" in "${statement}" redeclares "${id}"; give its type on its first mention only`,
+        );
       }
       return existing;
     }
@@ -185,5 +187,7 @@ function singleNode(node: NodeIndex): { first: NodeIndex; last: NodeIndex } {
  * a chain that a test can make a million long without building a million-character string.
  */
 export function chainHeap(length: number, type = 'Node', doublyLinked = false): DslHeap {
-  return heapFromDsl(`root -> [static vars] -> [static var Holder.head] -> ${type}${doublyLinked ? '**' : '*'}${length}`);
+  return heapFromDsl(
+    `root -> [static vars] -> [static var Holder.head] -> ${type}${doublyLinked ? '**' : '*'}${length}`,
+  );
 }

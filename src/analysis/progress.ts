@@ -20,10 +20,7 @@ export const PROGRESS_INTERVAL_STEPS = 1 << 20;
  * The checkpoint of one analysis: `report(stepsDone)` calls `onProgress` with
  * stepsDone / totalSteps and throws the signal's reason (an AbortError) when it was aborted.
  */
-export function progressCheckpoint(
-  options: AnalysisProgressOptions,
-  totalSteps: number,
-): (stepsDone: number) => void {
+export function progressCheckpoint(options: AnalysisProgressOptions, totalSteps: number): (stepsDone: number) => void {
   const { onProgress, signal } = options;
   return (stepsDone: number) => {
     if (onProgress) onProgress(totalSteps > 0 ? Math.min(1, stepsDone / totalSteps) : 1);

@@ -77,7 +77,15 @@ describe('distinct root paths (gcroot)', () => {
     expect(statics.rootName).toBe('[static var Cache.instance]');
     expect(ids(dsl, statics.objects)).toEqual(['cache', 'entries', 'buffer']);
     const strong = result.paths.find((p) => p.kind === 'strongHandle')!;
-    expect(ids(dsl, strong.chain)).toEqual(['root', '[other roots]', '[strong Handles]', 'gcHandle', 'a', 'b', 'buffer']);
+    expect(ids(dsl, strong.chain)).toEqual([
+      'root',
+      '[other roots]',
+      '[strong Handles]',
+      'gcHandle',
+      'a',
+      'b',
+      'buffer',
+    ]);
   });
 
   it('gives several roots of one kind when asked, and never the garbage retainer', () => {

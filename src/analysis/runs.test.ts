@@ -70,13 +70,20 @@ describe('runaway chains in the whole heap', () => {
   });
 
   it('needs dominators to see a doubly-linked list, and then finds it exactly', () => {
-    const dsl = heapFromDsl('root -> [static vars] -> [static var Config.token] -> cts:CancellationTokenSource -> CallbackNode:48**17812');
+    const dsl = heapFromDsl(
+      'root -> [static vars] -> [static var Config.token] -> cts:CancellationTokenSource -> CallbackNode:48**17812',
+    );
     const retainers = computeRetainers(dsl.heap);
     expect(findHomogeneousChains(dsl.heap, retainers)).toEqual([]);
     const dominators = computeDominators(dsl.heap, retainers);
     const retained = retainedSizes(dsl.heap, dominators);
     const [chain] = findHomogeneousChains(dsl.heap, retainers, { dominators, retained });
-    expect(chain).toMatchObject({ length: 17_812, head: dsl.chains[0].first, headRetainer: dsl.node('cts'), bytes: 48 * 17_812 });
+    expect(chain).toMatchObject({
+      length: 17_812,
+      head: dsl.chains[0].first,
+      headRetainer: dsl.node('cts'),
+      bytes: 48 * 17_812,
+    });
     expect(chain.retainedBytes).toBe(48 * 17_812);
   });
 
