@@ -69,8 +69,8 @@ export class HeapBuilder {
   private nodeCount = 0;
   private bulk = false;
   private csr: { start: Uint32Array; target: Uint32Array } | null = null;
-  private edgeFrom = new Uint32Array(0);
-  private edgeTo = new Uint32Array(0);
+  private edgeFrom: Uint32Array = new Uint32Array(0);
+  private edgeTo: Uint32Array = new Uint32Array(0);
   private pendingEdgeCount = 0;
   private rootIndex = NO_NODE;
   private totalSize: number | null = null;

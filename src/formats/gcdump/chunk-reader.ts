@@ -14,8 +14,8 @@ const FROM_CHAR_CODE_CHUNK = 8192;
  * the offset and what was being read, so a truncated file is reported, never mis-parsed.
  */
 export class ChunkReader {
-  private window = new Uint8Array(0);
-  private view = new DataView(this.window.buffer);
+  private window: Uint8Array = new Uint8Array(0);
+  private view: DataView = new DataView(this.window.buffer);
   /** File offset of window[0]. */
   private windowStart = 0;
   /** Current file offset. */

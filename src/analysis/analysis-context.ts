@@ -1,0 +1,18 @@
+import type { HeapModel } from '../heap/types';
+import type { RootBreadthFirstTree } from './bfs';
+import type { Dominators } from './dominators';
+import type { Retainers } from './reverse-edges';
+
+/**
+ * What the worker has computed for one heap, in the order it computes it. Analyses that need only
+ * part of it take the parts; findings take the whole, and say less when dominators are missing
+ * (a transcript has no complete graph).
+ */
+export interface AnalysisContext {
+  readonly heap: HeapModel;
+  readonly retainers: Retainers;
+  readonly bfs: RootBreadthFirstTree;
+  readonly dominators: Dominators | null;
+  /** Retained size per node, or null without dominators. */
+  readonly retained: Float64Array | null;
+}

@@ -1,0 +1,53 @@
+/**
+ * The analyses after a load, in the one order every caller uses (the worker, the CLI, the
+ * benchmark, tests): retainers → BFS → dominators → retained sizes. Each stage reports progress
+ * as a share of the whole and can be cancelled between checkpoints.
+ */
+import type { HeapModel } from '../heap/types';
+import type { AnalysisContext } from './analysis-context';
+import { breadthFirstFromRoot } from './bfs';
+import { computeDominators } from './dominators';
+import { retainedSizes } from './retained';
+import { computeRetainers } from './reverse-edges';
+
+export type AnalysisStage = 'reverse edges' | 'BFS' | 'dominators' | 'retained sizes';
+
+export interface AnalyzeOptions {
+  /** Called at each stage start and during dominators, with the fraction of the whole (0…1). */
+  readonly onProgress?: (stage: AnalysisStage, fraction: number) => void;
+  readonly signal?: AbortSignal;
+  /** Called when a stage ends, with its duration (the benchmark uses it). */
+  readonly onStageDone?: (stage: AnalysisStage, seconds: number) => void;
+}
+
+/** Shares of the total time, measured by `npm run bench` on the incident's shape. */
+const STAGE_SHARE: Record<AnalysisStage, [number, number]> = {
+  'reverse edges': [0, 0.12],
+  BFS: [0.12, 0.35],
+  dominators: [0.35, 0.95],
+  'retained sizes': [0.95, 1],
+};
+
+export function analyzeHeap(heap: HeapModel, options: AnalyzeOptions = {}): AnalysisContext {
+  const { onProgress, signal, onStageDone } = options;
+  let mark = performance.now();
+  const stage = <T>(name: AnalysisStage, run: () => T): T => {
+    signal?.throwIfAborted();
+    onProgress?.(name, STAGE_SHARE[name][0]);
+    const result = run();
+    const now = performance.now();
+    onStageDone?.(name, (now - mark) / 1000);
+    mark = now;
+    return result;
+  };
+  const retainers = stage('reverse edges', () => computeRetainers(heap));
+  const bfs = stage('BFS', () => breadthFirstFromRoot(heap));
+  if (!heap.capabilities.edges) return { heap, retainers, bfs, dominators: null, retained: null };
+  const [from, to] = STAGE_SHARE.dominators;
+  const dominators = stage('dominators', () =>
+    computeDominators(heap, retainers, { signal, onProgress: (fraction) => onProgress?.('dominators', from + (to - from) * fraction) }),
+  );
+  const retained = stage('retained sizes', () => retainedSizes(heap, dominators));
+  onProgress?.('retained sizes', 1);
+  return { heap, retainers, bfs, dominators, retained };
+}

@@ -1,0 +1,160 @@
+/**
+ * Rule: a CancellationTokenSource with a runaway number of callback registrations.
+ *
+ * Each `token.Register(…)` — and each `ChangeToken.OnChange` / `RegisterChangeCallback` on an
+ * IChangeToken backed by a CancellationToken, such as IConfiguration's reload token — adds a
+ * registration node to the source. It stays until the registration is disposed or the token fires.
+ * Registered per request on a token that lives for the process, the list only grows, and each node
+ * keeps its callback, its state and (unless UnsafeRegister was used) the ExecutionContext captured
+ * at registration — with it every AsyncLocal value of that request.
+ *
+ * Layouts handled (the registration list hangs off the source):
+ *  - .NET Core 3.x: CTS → CallbackPartition[] → CallbackPartition → CallbackNode (linked by Next/Prev);
+ *  - .NET 5+:       CTS → Registrations → CallbackNode (linked by Next/Prev);
+ *  - .NET Framework: CTS → SparselyPopulatedArray<CancellationCallbackInfo>[] → … → CancellationCallbackInfo.
+ * Nested types are matched in every spelling (`CancellationTokenSource+CallbackNode`, Mono's dotted
+ * form, or plain `CallbackNode` as CoreCLR's dotnet-gcdump writes it).
+ */
+import { NO_NODE } from '../../heap/types';
+import type { AnalysisContext } from '../analysis-context';
+import { isTypeNamed, simpleTypeName } from '../type-names';
+import { findingId, type Finding } from './finding';
+import {
+  addressOf,
+  describeRows,
+  farthestMarkedOfType,
+  formatBytes,
+  formatCount,
+  keptAliveBy,
+  ownerNames,
+  typeNameOf,
+} from './finding-support';
+
+export const DEFAULT_REGISTRATION_THRESHOLD = 1_000;
+
+const REGISTRATION_TYPES = ['System.Threading.CancellationTokenSource+CallbackNode', 'System.Threading.CancellationCallbackInfo'];
+const LIST_STRUCTURE_TYPES = [
+  'System.Threading.CancellationTokenSource+CallbackPartition',
+  'System.Threading.CancellationTokenSource+CallbackPartition[]',
+  'System.Threading.CancellationTokenSource+Registrations',
+  'System.Threading.SparselyPopulatedArray<System.Threading.CancellationCallbackInfo>',
+  'System.Threading.SparselyPopulatedArray<System.Threading.CancellationCallbackInfo>[]',
+  'System.Threading.SparselyPopulatedArrayFragment<System.Threading.CancellationCallbackInfo>',
+  'System.Threading.CancellationCallbackInfo[]',
+];
+
+const enum Role {
+  None = 0,
+  Structure = 1,
+  Registration = 2,
+  Source = 3,
+}
+
+function rolesByType(names: readonly string[]): Uint8Array {
+  const roles = new Uint8Array(names.length);
+  names.forEach((name, t) => {
+    if (REGISTRATION_TYPES.some((q) => isTypeNamed(name, q))) roles[t] = Role.Registration;
+    else if (LIST_STRUCTURE_TYPES.some((q) => isTypeNamed(name, q))) roles[t] = Role.Structure;
+    else if (simpleTypeName(name).endsWith('CancellationTokenSource')) roles[t] = Role.Source;
+  });
+  return roles;
+}
+
+export interface CancellationRuleResult {
+  readonly findings: Finding[];
+  /** Registration nodes counted by a finding, so other rules do not report them again. */
+  readonly claimed: Uint8Array;
+}
+
+export function cancellationRegistrationFindings(context: AnalysisContext, threshold = DEFAULT_REGISTRATION_THRESHOLD): CancellationRuleResult {
+  const { heap } = context;
+  const n = heap.nodes.count;
+  const { start: edgeStart, target: edgeTarget } = heap.edges;
+  const roles = rolesByType(heap.types.names);
+  const roleOf = (node: number) => roles[heap.nodes.type[node]];
+  const claimed = new Uint8Array(n);
+  const findings: Finding[] = [];
+  if (!roles.some((role) => role === Role.Registration)) return { findings, claimed };
+
+  // Walk from each source through its list structure only; `stamp` marks nodes seen for this source.
+  const stamp = new Uint32Array(n);
+  const queue = new Uint32Array(n);
+  let sourceOrdinal = 0;
+  for (let source = 0; source < n; source++) {
+    if (roleOf(source) !== Role.Source) continue;
+    sourceOrdinal++;
+    let head = 0;
+    let tail = 0;
+    let registrations = 0;
+    stamp[source] = sourceOrdinal;
+    queue[tail++] = source;
+    while (head < tail) {
+      const node = queue[head++];
+      for (let e = edgeStart[node]; e < edgeStart[node + 1]; e++) {
+        const next = edgeTarget[e];
+        const role = roleOf(next);
+        if (stamp[next] === sourceOrdinal || (role !== Role.Structure && role !== Role.Registration)) continue;
+        stamp[next] = sourceOrdinal;
+        queue[tail++] = next;
+        if (role === Role.Registration) registrations++;
+      }
+    }
+    if (registrations < threshold) continue;
+
+    const registrationNodes = new Uint32Array(registrations);
+    let k = 0;
+    for (let q = 1; q < tail; q++) if (roleOf(queue[q]) === Role.Registration) registrationNodes[k++] = queue[q];
+    for (const node of registrationNodes) claimed[node] = 1;
+    findings.push(describe(context, source, registrationNodes, (node) => roleOf(node) !== Role.None || node === source));
+  }
+  return { findings, claimed };
+}
+
+function describe(context: AnalysisContext, source: number, registrations: Uint32Array, isListPart: (node: number) => boolean): Finding {
+  const { heap } = context;
+  const count = registrations.length;
+  const registrationType = typeNameOf(heap, registrations[0]);
+  const owners = ownerNames(context, source, 2, isListPart);
+  const { marked, rows, totalBytes } = keptAliveBy(context, registrations, isListPart);
+  const pathTarget = farthestMarkedOfType(context, marked, rows[0]?.type);
+  const capturesContext = rows.some((row) => simpleTypeName(row.type) === 'ExecutionContext') || hasMarkedType(context, marked, 'ExecutionContext');
+  const reloadToken = owners.some((owner) => /ReloadToken|ChangeToken/.test(owner));
+  const ownerText = owners.length > 0 ? ` owned by ${owners.join(' ← ')}` : '';
+  // What disposing every registration would free: the registrations and all they alone hold.
+  const retainedBytes = totalBytes;
+
+  const explanation = [
+    `A ${typeNameOf(heap, source)}${ownerText} holds ${formatCount(count)} callback registrations (${registrationType}). ` +
+      'A registration stays on the token until it is disposed or the token is cancelled.' +
+      (retainedBytes !== null ? ` Together they keep ${formatBytes(retainedBytes)} alive that nothing else holds.` : ''),
+    rows.length > 0
+      ? `Through their callbacks${capturesContext ? ' and the ExecutionContext each one captured' : ''} they keep alive: ${describeRows(rows)}.` +
+        (capturesContext ? ' A captured ExecutionContext carries every AsyncLocal value of the request that registered the callback, so the whole request stays in memory.' : '')
+      : 'What the callbacks keep alive is unknown: this input has no complete reference graph.',
+    reloadToken
+      ? 'Likely cause: a callback is registered on a configuration reload token (IConfiguration.GetReloadToken().RegisterChangeCallback, ChangeToken.OnChange) on every request and the returned IDisposable is never disposed. The reload token only fires when configuration reloads, so the list grows for the life of the process.'
+      : 'Likely cause: CancellationToken.Register (or an IChangeToken callback) is called per request or per operation on a token that lives much longer, and the returned CancellationTokenRegistration is never disposed.',
+    'Fix: dispose the registration when the work ends (`using var registration = token.Register(…)`); register once at startup (a singleton using ChangeToken.OnChange) rather than per request; or use CancellationToken.UnsafeRegister when the callback does not need the ExecutionContext.',
+  ];
+  return {
+    id: findingId('runaway-cancellation-registrations', addressOf(heap, source)),
+    kind: 'runaway-cancellation-registrations',
+    severity: 'critical',
+    title: `${formatCount(count)} callback registrations on one CancellationTokenSource${owners[0] ? ` (${simpleTypeName(owners[0])})` : ''}`,
+    count,
+    retainedBytes,
+    anchor: { node: source, type: typeNameOf(heap, source), address: addressOf(heap, source) },
+    owners,
+    keptAlive: rows,
+    pathTarget: pathTarget !== NO_NODE ? pathTarget : registrations[registrations.length - 1],
+    explanation,
+  };
+}
+
+function hasMarkedType(context: AnalysisContext, marked: Uint8Array, simpleName: string): boolean {
+  const { heap } = context;
+  for (let node = 0; node < marked.length; node++) {
+    if (marked[node] && simpleTypeName(typeNameOf(heap, node)) === simpleName) return true;
+  }
+  return false;
+}
