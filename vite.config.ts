@@ -71,13 +71,22 @@ function listFiles(dir: string, recursive: boolean): string[] {
 function listSamples(): Sample[] {
   const samples: Sample[] = [];
   for (const source of SAMPLE_SOURCES) {
+    const fromSource: Sample[] = [];
     for (const path of listFiles(source.dir, source.recursive)) {
       if (!source.extensions.some((extension) => path.toLowerCase().endsWith(extension))) continue;
       const rel = relative(source.dir, path).split(sep).join('/');
-      samples.push({ id: `${source.prefix}/${rel}`, name: rel, group: source.group, bytes: statSync(path).size, path });
+      fromSource.push({
+        id: `${source.prefix}/${rel}`,
+        name: rel,
+        group: source.group,
+        bytes: statSync(path).size,
+        path,
+      });
     }
+    // The project's own samples first, then the shared fixtures; by path within each.
+    samples.push(...fromSource.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
-  return samples.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return samples;
 }
 
 function publicEntry({ id, name, group, bytes }: Sample) {

@@ -4,6 +4,17 @@ import { openDump } from './heap-worker';
 import { fetchSample, fetchSampleList, type SampleEntry } from './samples';
 import { useViewStore } from './store';
 
+/** Samples by group, in the server's order (the project's own samples first). */
+function groupSamples(samples: readonly SampleEntry[]): [string, SampleEntry[]][] {
+  const groups = new Map<string, SampleEntry[]>();
+  for (const sample of samples) {
+    const group = groups.get(sample.group);
+    if (group) group.push(sample);
+    else groups.set(sample.group, [sample]);
+  }
+  return [...groups.entries()];
+}
+
 /** The file picker and the "Open a sample" list. */
 export function OpenPanel() {
   const [samples, setSamples] = useState<SampleEntry[] | null>(null);
@@ -67,24 +78,29 @@ export function OpenPanel() {
         ) : samples.length === 0 ? (
           <p className="hint">No sample dumps are served here.</p>
         ) : (
-          <ul className="sample-list">
-            {samples.map((sample) => (
-              <li key={sample.id}>
-                <button
-                  type="button"
-                  className="link-button"
-                  data-testid="sample"
-                  data-sample-id={sample.id}
-                  onClick={() => void openSample(sample)}
-                >
-                  {sample.name}
-                </button>
-                <span className="sample-meta">
-                  {sample.group} · {formatBytesShort(sample.bytes)}
-                </span>
-              </li>
+          <div className="sample-groups">
+            {groupSamples(samples).map(([group, entries]) => (
+              <section key={group} className="sample-group">
+                <h3 className="sample-group-title">{group}</h3>
+                <ul className="sample-list">
+                  {entries.map((sample) => (
+                    <li key={sample.id}>
+                      <button
+                        type="button"
+                        className="link-button"
+                        data-testid="sample"
+                        data-sample-id={sample.id}
+                        onClick={() => void openSample(sample)}
+                      >
+                        {sample.name}
+                      </button>
+                      <span className="sample-meta">{formatBytesShort(sample.bytes)}</span>
+                    </li>
+                  ))}
+                </ul>
+              </section>
             ))}
-          </ul>
+          </div>
         )}
       </details>
     </section>
