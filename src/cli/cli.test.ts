@@ -72,3 +72,77 @@ describe('heapscope stat', () => {
     expect(notADump.stdout).toBe('');
   });
 });
+
+const LEAKY = join(PROJECT_ROOT, 'sample-dumps/leaky-service/runaway-cts.gcdump');
+const CONTROL = join(PROJECT_ROOT, 'sample-dumps/leaky-service/control.gcdump');
+
+function json<T>(...args: string[]): T {
+  return JSON.parse(execFileSync(process.execPath, [BIN, ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 })) as T;
+}
+
+interface FindingJson {
+  kind: string;
+  count: number;
+  retainedBytes: number | null;
+  anchor: { type: string; address: string };
+  owners: string[];
+  keptAlive: { type: string; count: number; bytes: number }[];
+  path: { root: { kind: string; name: string }; steps: ({ type: string; address: string } | { run: { type: string; count: number; first: string; last: string } })[] };
+}
+
+describe('heapscope findings', () => {
+  it('LeakyService: the reload token\'s registrations, with the buffers they keep and a collapsed path', () => {
+    const findings = json<FindingJson[]>('findings', LEAKY);
+    const cts = findings.find((f) => f.kind === 'runaway-cancellation-registrations')!;
+    expect(cts.count).toBeGreaterThanOrEqual(17_812);
+    expect(cts.anchor.type).toBe('System.Threading.CancellationTokenSource');
+    expect(cts.owners[0]).toBe('Microsoft.Extensions.Configuration.ConfigurationReloadToken');
+    expect(cts.keptAlive.find((r) => r.type === 'System.Byte[] (Bytes > 10K)')?.count).toBeGreaterThanOrEqual(17_812);
+    const run = cts.path.steps.find((s) => 'run' in s) as { run: { type: string; count: number } };
+    expect(run.run.type).toBe('CallbackNode');
+    expect(run.run.count).toBeGreaterThan(1000);
+    expect(cts.path.steps.at(-1)).toMatchObject({ type: 'System.Byte[] (Bytes > 10K)' });
+  });
+
+  it('--fail-on: exit 1 on the leaky sample, 0 on the control', () => {
+    expect(heapscope('findings', LEAKY, '--fail-on', 'runaway-cancellation-registrations').status).toBe(1);
+    const control = heapscope('findings', CONTROL, '--fail-on', 'runaway-cancellation-registrations');
+    expect(control.status).toBe(0);
+    expect(heapscope('findings', CONTROL, '--fail-on', 'nonsense').status).toBe(2);
+  });
+});
+
+describe('heapscope roots and dumpheap', () => {
+  it('dumpheap -min 0x8018 -max 0x8018 finds the 32,792-byte buffers; roots of the deepest shows the run', () => {
+    const listing = json<{ objects: { address: string; size: number; live: boolean }[]; statistics: { objects: number; bytes: number } }>(
+      'dumpheap', LEAKY, '--type', 'System.Byte[]', '--min', '0x8018', '--max', '0x8018',
+    );
+    expect(listing.statistics.objects).toBeGreaterThanOrEqual(17_812);
+    expect(listing.statistics.bytes).toBe(listing.statistics.objects * 32_792);
+    expect(listing.objects.every((o) => o.size === 32_792)).toBe(true);
+
+    const findings = json<FindingJson[]>('findings', LEAKY);
+    const deepest = findings[0].path.steps.at(-1) as { address: string };
+    const roots = json<{ target: { address: string }; paths: FindingJson['path'][] }>('roots', LEAKY, '--address', deepest.address);
+    expect(roots.target.address).toBe(deepest.address);
+    expect(roots.paths.length).toBeGreaterThan(0);
+    expect(roots.paths.some((p) => p.steps.some((s) => 'run' in s && s.run.type === 'CallbackNode'))).toBe(true);
+    const text = heapscope('roots', LEAKY, '--address', deepest.address).stdout;
+    expect(text).toMatch(/-> [\d,]+ × CallbackNode \(0x[0-9a-f]+ … 0x[0-9a-f]+\)/);
+    expect(text).toMatch(/Found \d+ unique roots?\./);
+  });
+
+  it('stat --retained: the CallbackNodes retain the leaked buffers', () => {
+    const stat = json<{ types: { name: string; bytes: number; retained: number }[] }>('stat', LEAKY, '--retained');
+    const nodes = stat.types.find((t) => t.name === 'CallbackNode')!;
+    const buffers = stat.types.find((t) => t.name === 'System.Byte[] (Bytes > 10K)')!;
+    expect(nodes.retained).toBeGreaterThan(buffers.bytes);
+    for (const row of stat.types) expect(row.retained).toBeGreaterThanOrEqual(row.bytes);
+  });
+
+  it('roots of an address that is not in the dump says so', () => {
+    const result = heapscope('roots', LEAKY, '--address', '0x1234');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/no object at 0x1234/);
+  });
+});

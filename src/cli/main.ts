@@ -1,29 +1,45 @@
 /**
  * heapscope CLI: the same importers and analyses as the browser app, in Node, without a DOM.
- *   heapscope stat FILE [--json] [--sort bytes|count|name] [--top N]
- * Exit status: 0 success, 1 a `--fail-on` condition held, 2 bad usage or unreadable input.
+ * Exit status: 0 success, 1 a `--fail-on` finding exists, 2 bad usage or unreadable input.
  */
 import { parseArgs } from 'node:util';
-import { loadHeap } from '../formats/load';
 import { FormatError } from '../formats/byte-source';
-import { openFileByteSource } from './node-byte-source';
-import { renderStat, statOf } from './stat-command';
 import type { HistogramSortKey } from '../analysis/histogram';
+import { typeHistogram } from '../analysis/histogram';
+import { analyzeHeap } from '../analysis/analyze-heap';
+import { retainedByHistogramRow } from '../analysis/retained-by-name';
+import { renderStat, statOf } from './stat-command';
+import { analyzeFile, loadFile, nodeAtAddress, parseSize, UsageError } from './analyzed-file';
+import { renderRoots, rootsJson, rootsOf } from './roots-command';
+import { findingsJson, findingsOf, renderFindings } from './findings-command';
+import { dumpheap, renderDumpheap } from './dumpheap-command';
+import type { FindingKind } from '../analysis/findings';
+
+const FINDING_KINDS: readonly FindingKind[] = ['runaway-cancellation-registrations', 'long-homogeneous-chain', 'growing-event-handler-list'];
 
 const USAGE = `Usage: heapscope <command> FILE [options]
 
 Commands:
-  stat FILE       the type histogram, like SOS dumpheap -stat
-                  --sort bytes|count|name   order of rows (ascending; default bytes)
-                  --top N                   only the N largest rows (first N by name)
+  stat FILE        the type histogram, like SOS dumpheap -stat
+                     --sort bytes|count|name   order of rows (ascending; default bytes)
+                     --top N                   only the N largest rows (first N by name)
+                     --retained                add each type's retained bytes (as Eclipse MAT counts them)
+  roots FILE       why an object is alive, like SOS gcroot: one path per root kind, runs collapsed
+                     --address 0x…             the object
+  findings FILE    automatic leak findings (runaway CancellationToken registrations, long chains,
+                   growing event handler lists), each with its root path
+                     --fail-on KIND|any        exit status 1 when such a finding exists (for CI);
+                                               KIND is one of ${FINDING_KINDS.join(', ')}
+  dumpheap FILE    the objects of a type, like SOS dumpheap -type
+                     --type NAME               substring of the type name
+                     --min N --max N           size bounds in bytes (decimal or 0x hex)
+                     --live | --dead           only objects the roots reach, or only the others
 Options:
-  --json          machine-readable output
-  --help          this text
+  --json           machine-readable output
+  --help           this text
 
 FILE is a .gcdump (dotnet-gcdump, dotnet-monitor, PerfView) or a text transcript of an SOS session.
 `;
-
-class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -33,6 +49,14 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       sort: { type: 'string', default: 'bytes' },
       top: { type: 'string' },
+      retained: { type: 'boolean', default: false },
+      address: { type: 'string' },
+      'fail-on': { type: 'string' },
+      type: { type: 'string' },
+      min: { type: 'string' },
+      max: { type: 'string' },
+      live: { type: 'boolean', default: false },
+      dead: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -41,7 +65,11 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, file] = positionals;
-  if (!file) throw new UsageError(`heapscope ${command}: which file? (${USAGE.split('\n')[0]})`);
+  const known = ['stat', 'roots', 'findings', 'dumpheap'];
+  if (!known.includes(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  if (!file) throw new UsageError(`heapscope ${command}: which file? (heapscope ${command} FILE)`);
+  const print = (json: unknown, text: () => string) => process.stdout.write(values.json ? JSON.stringify(json, null, 2) + '\n' : text());
+
   switch (command) {
     case 'stat': {
       const sort = values.sort as HistogramSortKey;
@@ -49,22 +77,47 @@ async function main(argv: string[]): Promise<number> {
       const top = values.top === undefined ? null : Number(values.top);
       if (top !== null && !(Number.isInteger(top) && top > 0)) throw new UsageError(`--top takes a positive whole number, not "${values.top}"`);
       const heap = await loadFile(file);
-      const result = statOf(heap, { sort, top });
-      process.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : renderStat(result));
+      let retainedByRow: Float64Array | undefined;
+      if (values.retained) {
+        const context = analyzeHeap(heap);
+        if (!context.dominators) throw new UsageError(`--retained needs a complete reference graph, which this ${heap.format} input does not have`);
+        retainedByRow = retainedByHistogramRow(context, typeHistogram(heap));
+      }
+      const result = statOf(heap, { sort, top, retainedByRow });
+      print(result, () => renderStat(result));
       return 0;
     }
-    default:
-      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    case 'roots': {
+      if (!values.address) throw new UsageError('heapscope roots: which object? (--address 0x…)');
+      const context = await analyzeFile(file);
+      const result = rootsOf(context, nodeAtAddress(context.heap, values.address));
+      print(rootsJson(result), () => renderRoots(result));
+      return 0;
+    }
+    case 'findings': {
+      const failOn = values['fail-on'];
+      if (failOn !== undefined && failOn !== 'any' && !FINDING_KINDS.includes(failOn as FindingKind)) {
+        throw new UsageError(`--fail-on takes any or one of ${FINDING_KINDS.join(', ')}, not "${failOn}"`);
+      }
+      const results = findingsOf(await analyzeFile(file));
+      print(findingsJson(results), () => renderFindings(results));
+      const failed = failOn !== undefined && results.some(({ finding }) => failOn === 'any' || finding.kind === failOn);
+      return failed ? 1 : 0;
+    }
+    case 'dumpheap': {
+      if (values.type === undefined) throw new UsageError('heapscope dumpheap: which type? (--type NAME)');
+      if (values.live && values.dead) throw new UsageError('--live and --dead exclude each other');
+      const result = dumpheap(await analyzeFile(file), {
+        type: values.type,
+        min: values.min === undefined ? null : parseSize(values.min, '--min'),
+        max: values.max === undefined ? null : parseSize(values.max, '--max'),
+        liveness: values.live ? 'live' : values.dead ? 'dead' : 'all',
+      });
+      print(result, () => renderDumpheap(result));
+      return 0;
+    }
   }
-}
-
-async function loadFile(path: string) {
-  const source = await openFileByteSource(path);
-  try {
-    return await loadHeap(source);
-  } finally {
-    await source.close();
-  }
+  return 2;
 }
 
 // process.exitCode, not process.exit(): exiting at once would cut off output still being piped.
@@ -73,9 +126,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (error instanceof UsageError || error instanceof FormatError) process.stderr.write(`heapscope: ${error.message}\n`);
-    else if (error instanceof Error && 'code' in error && (error as NodeJS.ErrnoException).code === 'ENOENT') process.stderr.write(`heapscope: no such file: ${(error as NodeJS.ErrnoException).path}\n`);
-    else if (error instanceof Error && error.name === 'TypeError' && /parseArgs|Unknown option/i.test(error.message + String((error as NodeJS.ErrnoException).code))) process.stderr.write(`heapscope: ${error.message}\n`);
+    else if (code === 'ENOENT') process.stderr.write(`heapscope: no such file: ${(error as NodeJS.ErrnoException).path}\n`);
+    else if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') process.stderr.write(`heapscope: ${(error as Error).message}\n`);
     else process.stderr.write(`heapscope: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 2;
   },

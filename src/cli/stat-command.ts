@@ -4,6 +4,8 @@ import { sortHistogram, typeHistogram, type HistogramRow, type HistogramSortKey 
 export interface StatOptions {
   readonly sort: HistogramSortKey;
   readonly top: number | null;
+  /** With `--retained`: MAT-style retained bytes per type, indexed like `typeHistogram(heap)` rows. */
+  readonly retainedByRow?: Float64Array;
 }
 
 export interface StatResult {
@@ -12,7 +14,7 @@ export interface StatResult {
   readonly objects: number;
   readonly bytes: number;
   readonly sampled: boolean;
-  readonly types: readonly { name: string; count: number; bytes: number }[];
+  readonly types: readonly { name: string; count: number; bytes: number; retained?: number }[];
 }
 
 /**
@@ -22,6 +24,8 @@ export interface StatResult {
  */
 export function statOf(heap: HeapModel, options: StatOptions): StatResult {
   const all = typeHistogram(heap);
+  const retainedOf = new Map<HistogramRow, number>();
+  if (options.retainedByRow) all.forEach((row, i) => retainedOf.set(row, options.retainedByRow![i]));
   const objects = all.reduce((sum, row) => sum + row.count, 0);
   const bytes = all.reduce((sum, row) => sum + row.bytes, 0);
   let rows: HistogramRow[] = sortHistogram(all, options.sort);
@@ -32,7 +36,12 @@ export function statOf(heap: HeapModel, options: StatOptions): StatResult {
     objects,
     bytes,
     sampled: heap.capabilities.sampled,
-    types: rows.map((row) => ({ name: row.name, count: row.count, bytes: row.bytes })),
+    types: rows.map((row) => ({
+      name: row.name,
+      count: row.count,
+      bytes: row.bytes,
+      ...(options.retainedByRow ? { retained: retainedOf.get(row) ?? 0 } : {}),
+    })),
   };
 }
 
@@ -42,8 +51,12 @@ const number = (value: number) => Math.round(value).toLocaleString('en-US');
 export function renderStat(result: StatResult): string {
   const countWidth = Math.max(9, ...result.types.map((row) => number(row.count).length));
   const bytesWidth = Math.max(13, ...result.types.map((row) => number(row.bytes).length));
-  const lines = ['Statistics:', `${'Count'.padStart(countWidth)} ${'TotalSize'.padStart(bytesWidth)} Class Name`];
-  for (const row of result.types) lines.push(`${number(row.count).padStart(countWidth)} ${number(row.bytes).padStart(bytesWidth)} ${row.name}`);
+  const withRetained = result.types.some((row) => row.retained !== undefined);
+  const retainedColumn = (text: string) => (withRetained ? ` ${text.padStart(bytesWidth)}` : '');
+  const lines = ['Statistics:', `${'Count'.padStart(countWidth)} ${'TotalSize'.padStart(bytesWidth)}${retainedColumn('Retained')} Class Name`];
+  for (const row of result.types) {
+    lines.push(`${number(row.count).padStart(countWidth)} ${number(row.bytes).padStart(bytesWidth)}${retainedColumn(number(row.retained ?? 0))} ${row.name}`);
+  }
   lines.push(`Total ${number(result.objects)} objects, ${number(result.bytes)} bytes${result.sampled ? ' (estimated: the dump was sampled)' : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -1,0 +1,41 @@
+import { analyzeHeap } from '../analysis/analyze-heap';
+import type { AnalysisContext } from '../analysis/analysis-context';
+import { loadHeap } from '../formats/load';
+import type { HeapModel } from '../heap/types';
+import { parseAddress } from '../heap/address';
+import { openFileByteSource } from './node-byte-source';
+
+export class UsageError extends Error {}
+
+/** Reads FILE into a heap model (any supported format). */
+export async function loadFile(path: string): Promise<HeapModel> {
+  const source = await openFileByteSource(path);
+  try {
+    return await loadHeap(source);
+  } finally {
+    await source.close();
+  }
+}
+
+export async function analyzeFile(path: string): Promise<AnalysisContext> {
+  return analyzeHeap(await loadFile(path));
+}
+
+/** The node at this address (`0x…` or bare hex), or a UsageError saying there is none. O(nodes). */
+export function nodeAtAddress(heap: HeapModel, text: string): number {
+  const address = parseAddress(text);
+  if (!address) throw new UsageError(`"${text}" is not an address (expected hex such as 0x7f55c7a6cf90)`);
+  const { addressLo, addressHi, count } = heap.nodes;
+  for (let node = 0; node < count; node++) {
+    if (addressLo[node] === address.lo && addressHi[node] === address.hi) return node;
+  }
+  throw new UsageError(`no object at ${text} in this dump`);
+}
+
+/** A size bound: decimal, `0x` hex (as SOS's `-min 0x8018`), or with thousands separators. */
+export function parseSize(text: string, option: string): number {
+  const clean = text.replace(/[,_]/g, '');
+  const value = /^0x[0-9a-f]+$/i.test(clean) ? parseInt(clean.slice(2), 16) : /^\d+$/.test(clean) ? Number(clean) : NaN;
+  if (!Number.isSafeInteger(value)) throw new UsageError(`${option} takes a size in bytes (decimal or 0x hex), not "${text}"`);
+  return value;
+}
