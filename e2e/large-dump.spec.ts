@@ -1,8 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { dropFile, MAUI_FIXTURE, projectRoot, waitForLoaded } from './helpers';
 
 /**
@@ -13,7 +14,21 @@ import { dropFile, MAUI_FIXTURE, projectRoot, waitForLoaded } from './helpers';
 const CAPPED_NODES = 10_000_000;
 const generator = join(projectRoot, 'tools/generate/generate.ts');
 const cacheDir = join(tmpdir(), 'heapscope-e2e');
-const cappedDump = join(cacheDir, `incident-${CAPPED_NODES}.gcdump`);
+
+/** The generated file is cached between runs, keyed by the code that writes it. */
+function generatorVersion(): string {
+  const hash = createHash('sha256');
+  const sources = [
+    ...readdirSync(dirname(generator)).map((name) => join(dirname(generator), name)),
+    join(projectRoot, 'src/formats/gcdump/gcdump-writer.ts'),
+  ];
+  for (const path of sources.sort()) if (statSync(path).isFile()) hash.update(readFileSync(path));
+  return hash.digest('hex').slice(0, 12);
+}
+
+const cappedDump = existsSync(generator)
+  ? join(cacheDir, `incident-${CAPPED_NODES}-${generatorVersion()}.gcdump`)
+  : join(cacheDir, 'missing.gcdump');
 
 test.describe.configure({ mode: 'serial' });
 
@@ -21,6 +36,8 @@ test.beforeAll(() => {
   test.skip(!existsSync(generator), 'tools/generate/generate.ts is not there');
   if (existsSync(cappedDump) && statSync(cappedDump).size > 0) return;
   mkdirSync(cacheDir, { recursive: true });
+  // Files made by an older generator are of no further use.
+  for (const name of readdirSync(cacheDir)) if (name.startsWith('incident-')) rmSync(join(cacheDir, name));
   execFileSync(
     process.execPath,
     [
