@@ -1,6 +1,19 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { dropFile, fixtureDir, MAUI_FIXTURE, truthFor, waitForLoaded, withSeparators } from './helpers';
+import { byteSourceFromBytes } from '../src/formats/byte-source';
+import { readGcdump, writeGcdump } from '../src/formats/gcdump';
+import {
+  dropBytes,
+  dropFile,
+  fixtureDir,
+  MAUI_FIXTURE,
+  openTypes,
+  truthFor,
+  visibleTypeRows,
+  waitForLoaded,
+  withSeparators,
+} from './helpers';
 
 test('the Summary shows counts, producer and the bytes chart', async ({ page }) => {
   await page.goto('./');
@@ -46,4 +59,26 @@ test('a PerfView dump with a segment table shows it', async ({ page }) => {
   await expect(segments).toBeVisible();
   expect(await segments.locator('tbody tr').count()).toBeGreaterThan(0);
   await expect(segments.locator('tbody td.address').first()).toContainText(/^0x[0-9a-f]+$/);
+});
+
+test('a sampled dump says its counts are estimates and scales them', async ({ page }) => {
+  // The maui fixture re-written by the project's writer with PerfView's sampling field
+  // (CountMultipliersByType, gcdump spec §5.6): every stored object stands for 3.
+  const source = byteSourceFromBytes(new Uint8Array(readFileSync(MAUI_FIXTURE)), 'maui.gcdump');
+  const { heap, details } = await readGcdump(source, { keepLayout: true });
+  const multipliers = new Float32Array(heap.types.count).fill(3);
+  const sampled = writeGcdump({
+    heap,
+    details: { ...details, countMultipliers: multipliers, averageCountMultiplier: 3 },
+  });
+
+  await page.goto('./');
+  await dropBytes(page, sampled, 'sampled.gcdump');
+  await waitForLoaded(page, 'sampled.gcdump');
+  await expect(page.getByTestId('sampled-note')).toContainText('This dump was sampled');
+  await expect(page.getByTestId('summary-sampling')).toHaveText('sampled: counts are estimates');
+  await expect(page.getByTestId('summary-objects')).toHaveText(withSeparators(3 * 46_644));
+  await openTypes(page);
+  const [top] = await visibleTypeRows(page, 1);
+  expect(top).toMatchObject({ name: 'System.String', count: '20,739', bytes: '1,555,686' });
 });
