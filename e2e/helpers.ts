@@ -98,22 +98,21 @@ export interface TableRow {
   readonly percent: string;
 }
 
-/** The first `limit` rendered rows of the Types table, cell texts as shown. */
+/**
+ * The first `limit` rendered rows of the Types table, cell texts as shown, read in one go in the
+ * page so the snapshot is consistent even while the table updates.
+ */
 export async function visibleTypeRows(page: Page, limit: number): Promise<TableRow[]> {
-  const rows = page.getByTestId('type-row');
-  const count = Math.min(limit, await rows.count());
-  const result: TableRow[] = [];
-  for (let i = 0; i < count; i++) {
-    const row = rows.nth(i);
-    const cell = (column: string) => row.locator(`td[data-column="${column}"]`);
-    result.push({
+  return page.evaluate((max) => {
+    const text = (row: Element, column: string) =>
+      (row.querySelector(`td[data-column="${column}"]`)?.textContent ?? '').trim();
+    return [...document.querySelectorAll('[data-testid="type-row"]')].slice(0, max).map((row) => ({
       // The name cell may carry a "×N entries" badge after the name; the title holds the name alone.
-      name: (await cell('name').locator('.type-name').getAttribute('title')) ?? '',
-      count: (await cell('count').innerText()).trim(),
-      bytes: (await cell('bytes').innerText()).trim(),
-      averageSize: (await cell('averageSize').innerText()).trim(),
-      percent: (await cell('percent').innerText()).trim(),
-    });
-  }
-  return result;
+      name: row.querySelector('td[data-column="name"] .type-name')?.getAttribute('title') ?? '',
+      count: text(row, 'count'),
+      bytes: text(row, 'bytes'),
+      averageSize: text(row, 'averageSize'),
+      percent: text(row, 'percent'),
+    }));
+  }, limit);
 }

@@ -28,6 +28,7 @@ const OVERSCAN_ROWS = 20;
 interface FetchedPages {
   /** The query these pages answer (with the heap version). */
   readonly key: string;
+  readonly heapVersion: number;
   readonly pages: ReadonlyMap<number, readonly HistogramPageRow[]>;
   readonly totalRows: number | null;
   readonly totals: { matching: HistogramTotals; all: HistogramTotals } | null;
@@ -101,6 +102,7 @@ export function TypesView() {
   const key = queryKey(heapVersion, view);
   const [fetched, setFetched] = useState<FetchedPages>({
     key,
+    heapVersion,
     pages: new Map(),
     totalRows: null,
     totals: null,
@@ -109,10 +111,13 @@ export function TypesView() {
   const pending = useRef(new Set<string>());
   const latestKey = useRef(key);
   const current = fetched.key === key ? fetched : null;
+  // Until the first page of a new sort or filter arrives, the previous rows stay on screen (same
+  // heap only), so the table never flashes empty between two answers.
+  const shown = current ?? (fetched.heapVersion === heapVersion ? fetched : null);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: current?.totalRows ?? 0,
+    count: shown?.totalRows ?? 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN_ROWS,
@@ -144,11 +149,12 @@ export function TypesView() {
             const base: FetchedPages =
               previous.key === key
                 ? previous
-                : { key, pages: new Map(), totalRows: null, totals: null, filterError: null };
+                : { key, heapVersion, pages: new Map(), totalRows: null, totals: null, filterError: null };
             const pages = new Map(base.pages);
             pages.set(page, answer.rows);
             return {
               key,
+              heapVersion,
               pages,
               totalRows: answer.totalRows,
               totals: answer.totals,
@@ -164,13 +170,13 @@ export function TypesView() {
 
   const visibleData = useMemo(() => {
     const rows: HistogramPageRow[] = [];
-    if (!current) return rows;
+    if (!shown) return rows;
     for (let page = firstPage; page <= lastPage; page++) {
-      const pageRows = current.pages.get(page);
+      const pageRows = shown.pages.get(page);
       if (pageRows) rows.push(...pageRows);
     }
     return rows;
-  }, [current, firstPage, lastPage]);
+  }, [shown, firstPage, lastPage]);
 
   const sorting: SortingState = [{ id: view.sortKey, desc: view.descending }];
   const table = useReactTable({
@@ -227,9 +233,9 @@ export function TypesView() {
           Merge entries with the same name
         </label>
         <span className="toolbar-status number" data-testid="types-status">
-          {current?.totals &&
-            `${formatInteger(current.totals.matching.rows)} of ${formatInteger(current.totals.all.rows)} types · ` +
-              `${formatInteger(current.totals.matching.count)} objects · ${formatInteger(current.totals.matching.bytes)} bytes`}
+          {shown?.totals &&
+            `${formatInteger(shown.totals.matching.rows)} of ${formatInteger(shown.totals.all.rows)} types · ` +
+              `${formatInteger(shown.totals.matching.count)} objects · ${formatInteger(shown.totals.matching.bytes)} bytes`}
         </span>
       </div>
       {current?.filterError && (
@@ -241,7 +247,8 @@ export function TypesView() {
         <table
           className="data-table types-table"
           data-testid="types-table"
-          aria-rowcount={(current?.totalRows ?? 0) + 1}
+          aria-rowcount={(shown?.totalRows ?? 0) + 1}
+          aria-busy={shown !== current}
         >
           <colgroup>
             {COLUMNS.map((column) => (
