@@ -46,10 +46,7 @@ function findChromium() {
   if (isRoot && onPath('apt-get')) {
     console.log("heapscope: Chromium is missing; installing Debian's chromium package with apt-get.");
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (
-      run('apt-get', ['update'], env) &&
-      run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], env)
-    ) {
+    if (run('apt-get', ['update'], env) && run('apt-get', ['install', '-y', 'chromium'], env)) {
       if (isExecutable(DEFAULT_CHROMIUM)) return DEFAULT_CHROMIUM;
     }
     console.error('heapscope: apt-get could not install chromium.');
