@@ -8,6 +8,12 @@ const BAR_GAP = 6;
 const LABEL_WIDTH = 230;
 const VALUE_WIDTH = 150;
 const CHART_WIDTH = 760;
+/** Longest label that fits LABEL_WIDTH at the chart's font size; longer namespaces are shortened (the tooltip has them whole). */
+const MAX_LABEL_CHARS = 36;
+
+function shortLabel(label: string): string {
+  return label.length > MAX_LABEL_CHARS ? `${label.slice(0, MAX_LABEL_CHARS - 1)}…` : label;
+}
 
 /**
  * Horizontal bars of where the bytes are. React owns the <svg>; D3 draws inside it (a data join
@@ -46,7 +52,7 @@ export function ByteChart({ categories, totalBytes }: { categories: readonly Byt
       .attr('y', BAR_HEIGHT / 2)
       .attr('dy', '0.35em')
       .attr('text-anchor', 'end')
-      .text((d) => d.label);
+      .text((d) => shortLabel(d.label));
     rows
       .select<SVGRectElement>('rect.bar')
       .attr('x', LABEL_WIDTH)

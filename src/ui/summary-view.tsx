@@ -82,6 +82,10 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
 
       <section>
         <h2>Where the bytes are</h2>
+        <p className="hint chart-hint">
+          Shallow bytes by category of type name; green bars are your own namespaces.
+          {summary.sampled && ' Estimated from the sampled objects.'}
+        </p>
         <ByteChart categories={summary.byteCategories} totalBytes={summary.histogramBytes} />
       </section>
 
