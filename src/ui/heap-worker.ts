@@ -14,6 +14,15 @@ const worker = new Worker(new URL('../worker/heap.worker.ts', import.meta.url), 
 
 export const heapWorker = Comlink.wrap<HeapWorkerApi>(worker);
 
+// A worker that cannot start (or crashes, e.g. out of memory) answers nothing: say so instead of
+// leaving the progress bar spinning.
+worker.addEventListener('error', (event) => {
+  const state = useViewStore.getState();
+  if (state.load.status !== 'loading') return;
+  const reason = event.message || 'the browser stopped it (out of memory?)';
+  state.failLoad(state.load.fileName, `The heap worker failed: ${reason}`);
+});
+
 /** Sequence number of the latest load: answers for an older one are ignored. */
 let latestLoad = 0;
 
