@@ -10,6 +10,11 @@ export interface ByteSource {
   readonly size: number;
   /** Reads `length` bytes at `offset`; the result may be shorter only at the end of the source. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: reads exactly `target.length` bytes at `offset` straight into `target`, saving a copy
+   * of the big tables (a Node file handle can; a Blob cannot). Resolves to the bytes read.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
 }
 
 export function byteSourceFromBytes(bytes: Uint8Array, name = 'bytes'): ByteSource {

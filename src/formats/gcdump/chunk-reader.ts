@@ -169,14 +169,16 @@ export class ChunkReader {
       this.signal?.throwIfAborted();
       const length = Math.min(SLICE_BYTES, byteCount - copied);
       const windowEnd = this.windowStart + this.window.length;
-      let slice: Uint8Array;
       if (this.position >= this.windowStart && this.position + length <= windowEnd) {
-        slice = this.window.subarray(this.at(), this.at() + length);
+        target.set(this.window.subarray(this.at(), this.at() + length), copied);
+      } else if (this.source.readInto) {
+        const read = await this.source.readInto(this.position, target.subarray(copied, copied + length));
+        if (read < length) throw this.error(`could not read ${what}`);
       } else {
-        slice = await this.source.read(this.position, length);
+        const slice = await this.source.read(this.position, length);
         if (slice.length < length) throw this.error(`could not read ${what}`);
+        target.set(slice, copied);
       }
-      target.set(slice, copied);
       copied += length;
       this.position += length;
       onSlice?.(copied);

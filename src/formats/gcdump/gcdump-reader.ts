@@ -738,67 +738,83 @@ class GcdumpParser {
       builder.addType(name, stored.module ?? deferred?.module?.path ?? null);
     }
     const typeSizes = Int32Array.from(types, (t) => t.size);
+    // CCW nodes have an address but are synthetic too (§5.1): decided per type, not per node.
+    const ccwType = Uint8Array.from(types, (_, t) => (builder.typeName(t).startsWith('[CCW ') ? 1 : 0));
     const columns = builder.allocatedColumns();
     const { type: nodeType, size: nodeSize, flags, addressLo, addressHi } = columns;
     const start = new Uint32Array(n + 1);
-    const decoder = new RecordDecoder(blob, graph.blobFileOffset);
+    const varint = new VarintReader(blob, graph.blobFileOffset);
     this.blobFileOffset = graph.blobFileOffset;
 
+    // One pass in node order: the children of node i are appended as node i is decoded, which is
+    // CSR order. The edge array starts at two per node (≈1.8 in real heaps) and doubles if needed;
+    // edges never exceed the blob's bytes (each child delta takes ≥ 1 byte, records do not overlap).
+    let target: Uint32Array = new Uint32Array(Math.max(16, Math.min(b, 2 * n)));
     let edgeCount = 0;
     for (let i = 0; i < n; i++) {
-      if ((i & (NODES_PER_PROGRESS - 1)) === 0) this.decodeProgress(i, n, 0);
+      if ((i & (NODES_PER_PROGRESS - 1)) === 0) this.decodeProgress(i, n);
       const offset = nodeOffsets[i];
       start[i] = edgeCount;
       if (offset === 0) continue; // referenced but never defined (§4.3)
       if (offset >= b) throw this.nodeError(i, `its record offset 0x${offset.toString(16)} lies outside the ${b}-byte blob (which starts at offset 0x${graph.blobFileOffset.toString(16)})`);
-      decoder.position = offset;
-      const x = decoder.next(i);
+      let p = offset;
+      // Compressed Int32s (§4.4): the 1-byte form (−64…63) inline, longer ones in VarintReader.
+      let byte = blob[p];
+      let x: number;
+      if (byte < 0x80) {
+        x = (byte << 25) >> 25;
+        p++;
+      } else {
+        x = varint.read(p, i);
+        p = varint.end;
+      }
       const type = x >>> 1;
       if (x < 0 || type >= typeCount) throw this.nodeError(i, `its type index ${x >> 1} is not one of the ${typeCount} types`, offset);
       let size = typeSizes[type];
       if (x & 1) {
-        size = decoder.next(i);
+        size = varint.read(p, i);
+        p = varint.end;
         if (size < 0) throw this.nodeError(i, `its explicit size ${size} is negative`, offset);
       } else if (size < 0) {
         throw this.nodeError(i, `type ${type} has no default size (−1) and the record gives none`, offset);
       }
-      const childCount = decoder.next(i);
-      if (childCount < 0 || childCount > b - decoder.position) {
-        throw this.nodeError(i, `it claims ${childCount} children but its record has ${b - decoder.position} bytes left in the blob`, offset);
+      const childCount = varint.read(p, i);
+      p = varint.end;
+      if (childCount < 0 || childCount > b - p) {
+        throw this.nodeError(i, `it claims ${childCount} children but its record has ${b - p} bytes left in the blob`, offset);
       }
-      edgeCount += childCount;
-      // Records do not overlap (§4.3) and each child takes ≥ 1 byte, so edges ≤ blob bytes.
-      if (edgeCount > b) throw this.nodeError(i, `the child counts so far (${edgeCount}) exceed the blob's ${b} bytes: records overlap`, offset);
+      if (edgeCount + childCount > b) throw this.nodeError(i, `the child counts so far (${edgeCount + childCount}) exceed the blob's ${b} bytes: records overlap`, offset);
+      if (edgeCount + childCount > target.length) target = grownEdges(target, edgeCount, Math.min(b, Math.max(edgeCount + childCount, 2 * target.length)));
+      for (let c = 0; c < childCount; c++) {
+        if (p >= b) throw this.nodeError(i, 'its record runs past the end of the blob', offset);
+        // Child deltas are often several bytes long (references reach far): decode inline.
+        byte = blob[p++];
+        let delta = (byte << 25) >> 25;
+        for (let length = 1; byte & 0x80; length++) {
+          if (length === 5 || p >= b) throw this.nodeError(i, `child ${c} is not a valid compressed integer`, offset);
+          byte = blob[p++];
+          delta = (delta << 7) | (byte & 0x7f);
+        }
+        const child = i + delta;
+        if (child < 0 || child >= n) throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`, offset);
+        target[edgeCount++] = child;
+      }
       nodeType[i] = type;
       nodeSize[i] = size;
-      const pseudo = (addressLo[i] === 0 && addressHi[i] === 0) || builder.typeName(type).startsWith('[CCW ');
+      const pseudo = (addressLo[i] === 0 && addressHi[i] === 0) || ccwType[type] === 1;
       flags[i] = NodeFlag.Defined | (pseudo ? NodeFlag.Pseudo : 0);
     }
     start[n] = edgeCount;
-
-    const target = new Uint32Array(edgeCount);
-    for (let i = 0; i < n; i++) {
-      if ((i & (NODES_PER_PROGRESS - 1)) === 0) this.decodeProgress(i, n, 1);
-      const offset = nodeOffsets[i];
-      if (offset === 0) continue;
-      decoder.position = offset;
-      if (decoder.next(i) & 1) decoder.next(i);
-      const childCount = decoder.next(i);
-      let k = start[i];
-      for (let c = 0; c < childCount; c++) {
-        const child = i + decoder.next(i);
-        if (child < 0 || child >= n) throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`, offset);
-        target[k++] = child;
-      }
-    }
-    builder.setEdges(start, target);
+    // Keep the array when little is unused (no copy); else copy to the exact length.
+    const edges: Uint32Array = edgeCount >= target.length * 0.8 ? target.subarray(0, edgeCount) : target.slice(0, edgeCount);
+    builder.setEdges(start, edges);
     builder.setRoot(graph.rootIndex as NodeIndex);
     builder.setTotalSize(Number(graph.totalSize));
   }
 
-  private decodeProgress(node: number, n: number, pass: number): void {
+  private decodeProgress(node: number, n: number): void {
     this.options.signal?.throwIfAborted();
-    this.progress(pass === 0 ? 'decoding node records' : 'decoding references', READ_SHARE + ((1 - READ_SHARE) * (pass + node / Math.max(1, n))) / 2);
+    this.progress('decoding node records', READ_SHARE + (1 - READ_SHARE) * (node / Math.max(1, n)));
   }
 
   private blobFileOffset = 0;
@@ -843,13 +859,15 @@ class GcdumpParser {
     }
   }
 
+  /** O(types): the per-type aggregates count every defined node (undefined ones have size 0). */
   private checkTotals(heap: HeapModel, storedTotal: bigint): void {
     let sum = 0;
-    let undefinedNodes = 0;
-    for (let i = 0; i < heap.nodes.count; i++) {
-      sum += heap.nodes.size[i];
-      if ((heap.nodes.flags[i] & NodeFlag.Defined) === 0) undefinedNodes++;
+    let definedNodes = 0;
+    for (let t = 0; t < heap.types.count; t++) {
+      sum += heap.types.bytes[t];
+      definedNodes += heap.types.objectCount[t];
     }
+    const undefinedNodes = heap.nodes.count - definedNodes;
     const warnings = heap.warnings as string[];
     if (BigInt(sum) !== storedTotal) warnings.push(`The file states a total size of ${storedTotal} bytes but its nodes add up to ${sum}.`);
     if (undefinedNodes > 0) {
@@ -862,11 +880,12 @@ class GcdumpParser {
 }
 
 /**
- * Decoder of compressed Int32s (§4.4): most significant 7-bit group first, 0x80 = more bytes,
- * sign-extended from the first group, at most 5 bytes.
+ * Reader of compressed Int32s (§4.4): most significant 7-bit group first, 0x80 = more bytes,
+ * sign-extended from the first group, at most 5 bytes. `read(p)` returns the value and leaves the
+ * position after it in `end` (no allocation per value).
  */
-class RecordDecoder {
-  position = 0;
+class VarintReader {
+  end = 0;
   constructor(
     private readonly blob: Uint8Array,
     private readonly blobFileOffset: number,
@@ -877,9 +896,9 @@ class RecordDecoder {
     return new FormatError('gcdump', `node ${node.toLocaleString('en-US')}: ${message} (offset 0x${offset.toString(16)})`, offset);
   }
 
-  next(node: number): number {
+  read(position: number, node: number): number {
     const blob = this.blob;
-    let p = this.position;
+    let p = position;
     if (p >= blob.length) throw this.error(node, 'its record runs past the end of the blob', p);
     let byte = blob[p++];
     let value = (byte << 25) >> 25;
@@ -891,9 +910,15 @@ class RecordDecoder {
       value = (value << 7) | (byte & 0x7f);
       count++;
     }
-    this.position = p;
+    this.end = p;
     return value;
   }
+}
+
+function grownEdges(edges: Uint32Array, used: number, capacity: number): Uint32Array {
+  const grown = new Uint32Array(capacity);
+  grown.set(edges.subarray(0, used));
+  return grown;
 }
 
 /** The bytes of a Uint32Array as little-endian file bytes (every platform we run on is LE). */

@@ -5,7 +5,15 @@
  */
 import type { BlockParser } from './block-parser';
 import type { LineView } from './line-shapes';
-import { hexToHalves, isAddressToken, normalizeHex, parseGroupedInt, parseHexNumber, parseSizePair, restAfterTokens } from './numbers';
+import {
+  hexToHalves,
+  isAddressToken,
+  normalizeHex,
+  parseGroupedInt,
+  parseHexNumber,
+  parseSizePair,
+  restAfterTokens,
+} from './numbers';
 import type { DelegateBlock, DumpObjBlock, DumpObjField, SosCommand } from './transcript-types';
 
 /** Longest `String:` preview kept (SOS itself prints at most a few hundred characters). */
@@ -36,7 +44,9 @@ function valueAfter(trimmed: string, label: string): string | null {
 
 /** `MT Field Offset Type VT Attr Value Name` (modern) or without VT (1.1). */
 export function isFieldHeader(tokens: readonly string[]): boolean {
-  return tokens.length >= 6 && tokens[0] === 'MT' && tokens[1] === 'Field' && tokens[2] === 'Offset' && tokens[3] === 'Type';
+  return (
+    tokens.length >= 6 && tokens[0] === 'MT' && tokens[1] === 'Field' && tokens[2] === 'Offset' && tokens[3] === 'Type'
+  );
 }
 
 /**
@@ -278,7 +288,11 @@ function parseArrayLine(text: string): DumpObjBlock['array'] {
   for (const part of parts) {
     if (part.startsWith('Rank ')) rank = parseGroupedInt(part.slice(5).trim()) ?? rank;
     else if (part.startsWith('Number of elements ')) length = parseGroupedInt(part.slice(19).trim()) ?? length;
-    else if (part.startsWith('Type ')) elementKind = part.slice(5).replace(/\s*\(Print Array\)$/, '').trim();
+    else if (part.startsWith('Type '))
+      elementKind = part
+        .slice(5)
+        .replace(/\s*\(Print Array\)$/, '')
+        .trim();
   }
   return { rank, length, elementKind };
 }

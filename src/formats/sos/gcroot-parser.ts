@@ -6,7 +6,7 @@
  *  4. newest dotnet-dump `-> 004aee2a1018     System.Object[]` (columns padded).
  */
 import type { BlockParser } from './block-parser';
-import { hasUnbalancedBrackets, isElision, type LineView } from './line-shapes';
+import { hasUnbalancedBrackets, isElision, joinWrapped, type LineView } from './line-shapes';
 import { isAddressToken, normalizeHex, parseGroupedInt, restAfterTokens } from './numbers';
 import type { GcRoot, GcRootBlock, GcRootChain, GcRootKind, GcRootStep, SosCommand } from './transcript-types';
 
@@ -44,6 +44,33 @@ function balancedGroup(text: string, open: number): [string, number] | null {
   return null;
 }
 
+/**
+ * Cuts the marks SOS and authors put after a link's type: `(interior)`, `(dependent handle)`,
+ * `(static variable: Foo.s_bar)` (.NET 8+) and notes such as `(200 Bytes)` (spec §6.2).
+ */
+export function splitTrailingMarks(text: string): {
+  body: string;
+  interior: boolean;
+  dependent: boolean;
+  note: string | null;
+} {
+  let body = text;
+  let interior = false;
+  let dependent = false;
+  let note: string | null = null;
+  for (let guard = 0; guard < 4 && body.endsWith(')'); guard++) {
+    const open = body.lastIndexOf('(');
+    if (open < 0) break;
+    const mark = body.slice(open + 1, -1);
+    if (mark === 'interior') interior = true;
+    else if (mark === 'dependent handle') dependent = true;
+    else if (mark.includes(' ')) note = note === null ? mark : `${mark}; ${note}`;
+    else break;
+    body = body.slice(0, open).trimEnd();
+  }
+  return { body, interior, dependent, note };
+}
+
 /** True when the line starts like `018af940(`: an address glued to a parenthesised type. */
 export function startsWithParenStep(trimmed: string): boolean {
   const open = trimmed.indexOf('(');
@@ -51,7 +78,9 @@ export function startsWithParenStep(trimmed: string): boolean {
 }
 
 /** `0226c498(System.Object[])->` (families 1 and 2): address, type, whether the chain goes on. */
-export function parseParenStep(text: string): { address: string; type: string; more: boolean; note: string | null } | null {
+export function parseParenStep(
+  text: string,
+): { address: string; type: string; more: boolean; note: string | null } | null {
   const open = text.indexOf('(');
   if (open <= 0) return null;
   const address = normalizeHex(text.slice(0, open).trim());
@@ -144,9 +173,14 @@ export class GcRootParser implements BlockParser {
       this.lastWasFrame = true;
       return true;
     }
-    if (this.openStep && !isElision(trimmed)) {
-      this.openStep.type += trimmed;
-      if (this.openStep.type !== '' && !hasUnbalancedBrackets(this.openStep.type)) this.openStep = null;
+    if (this.openStep && !isElision(trimmed) && !isAddressToken(tokens[0])) {
+      const step = this.openStep as { type: string; interior: boolean; dependent: boolean; note: string | null };
+      const marks = splitTrailingMarks(trimmed);
+      step.type = joinWrapped(step.type, marks.body);
+      step.interior ||= marks.interior;
+      step.dependent ||= marks.dependent;
+      step.note ??= marks.note;
+      if (step.type !== '' && !hasUnbalancedBrackets(step.type)) this.openStep = null;
       return true;
     }
     if (wasFrame && this.frame !== null && !isElision(trimmed)) {
@@ -175,7 +209,13 @@ export class GcRootParser implements BlockParser {
       const open = trimmed.indexOf('(');
       const inner = trimmed.slice(open + 1, -1);
       if (open > 0 && inner.includes('handle') && !inner.includes('(')) {
-        this.startRoot({ kind: handleKind(inner), name: normalizeHex(tokens[0]) ?? tokens[0], thread: null, frame: null, interior: false });
+        this.startRoot({
+          kind: handleKind(inner),
+          name: normalizeHex(tokens[0]) ?? tokens[0],
+          thread: null,
+          frame: null,
+          interior: false,
+        });
         return true;
       }
     }
@@ -192,7 +232,13 @@ export class GcRootParser implements BlockParser {
       return true;
     }
     if (this.section === 'finalizer' && tokens.length === 1 && isAddressToken(tokens[0])) {
-      this.startRoot({ kind: 'finalizer queue', name: normalizeHex(tokens[0]) ?? tokens[0], thread: null, frame: null, interior: false });
+      this.startRoot({
+        kind: 'finalizer queue',
+        name: normalizeHex(tokens[0]) ?? tokens[0],
+        thread: null,
+        frame: null,
+        interior: false,
+      });
       return true;
     }
     return false;
@@ -205,21 +251,7 @@ export class GcRootParser implements BlockParser {
   }
 
   private acceptArrow(view: LineView): boolean {
-    let body = view.trimmed.slice(2).trim();
-    let interior = false;
-    let dependent = false;
-    let note: string | null = null;
-    // trailing marks, `(static variable: …)`, and authors' notes such as `(200 Bytes)` (spec §6.2)
-    for (let guard = 0; guard < 4 && body.endsWith(')'); guard++) {
-      const open = body.lastIndexOf('(');
-      if (open < 0) break;
-      const mark = body.slice(open + 1, -1);
-      if (mark === 'interior') interior = true;
-      else if (mark === 'dependent handle') dependent = true;
-      else if (mark.includes(' ')) note = note === null ? mark : `${mark}; ${note}`;
-      else break;
-      body = body.slice(0, open).trimEnd();
-    }
+    const { body, interior, dependent, note } = splitTrailingMarks(view.trimmed.slice(2).trim());
     const space = body.search(/\s/);
     const addressText = space < 0 ? body : body.slice(0, space);
     const address = normalizeHex(addressText);
@@ -269,7 +301,14 @@ export class GcRootParser implements BlockParser {
     this.pendingRoot = null;
   }
 
-  private addStep(address: string, type: string, interior: boolean, dependent: boolean, line: number, note: string | null): void {
+  private addStep(
+    address: string,
+    type: string,
+    interior: boolean,
+    dependent: boolean,
+    line: number,
+    note: string | null,
+  ): void {
     if (!this.chain) {
       const root = this.pendingRoot ?? NO_ROOT;
       this.chain = { root, steps: [], rootMissing: this.pendingRoot === null, line };

@@ -7,7 +7,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixtureBytes, fixtureNames, hasLeakyServiceTranscript, importBytes, LEAKY_SERVICE_TRANSCRIPT } from './test-support';
+import {
+  fixtureBytes,
+  fixtureNames,
+  hasLeakyServiceTranscript,
+  importBytes,
+  LEAKY_SERVICE_TRANSCRIPT,
+} from './test-support';
 import { renderTranscriptReport } from './transcript-report';
 
 const GOLDEN_DIR = 'src/formats/sos/__golden__';

@@ -115,7 +115,9 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
   };
   const typeForMt = (mt: string): { type: TypeIndex; named: boolean } => {
     const name = mtNames.get(mt);
-    return name === undefined ? { type: builder.internType(`<MT ${mt}>`, `MT ${mt}`), named: false } : { type: typeFor(name, mt), named: true };
+    return name === undefined
+      ? { type: builder.internType(`<MT ${mt}>`, `MT ${mt}`), named: false }
+      : { type: typeFor(name, mt), named: true };
   };
 
   // Type totals.
@@ -129,9 +131,12 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
   if (whole) {
     for (const row of whole.rows) setTotals(row);
     if (whole.totalBytes !== null) builder.setTotalSize(whole.totalBytes);
-    if (whole.elided) builder.warn(`the whole-heap dumpheap -stat table (line ${whole.line}) is incomplete: rows were cut`);
+    if (whole.elided)
+      builder.warn(`the whole-heap dumpheap -stat table (line ${whole.line}) is incomplete: rows were cut`);
   } else if (transcript.blocks.some((block) => block.kind === 'dumpheap-stat')) {
-    builder.warn('the transcript has no whole-heap dumpheap -stat table; type totals come from filtered tables and listed objects');
+    builder.warn(
+      'the transcript has no whole-heap dumpheap -stat table; type totals come from filtered tables and listed objects',
+    );
   }
   for (let i = transcript.blocks.length - 1; i >= 0; i--) {
     const block = transcript.blocks[i];
@@ -149,9 +154,19 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
       const types = block.mts.map((mt) => typeForMt(mt));
       for (let r = 0; r < rows.count; r++) {
         const { type, named } = types[rows.mtIndex[r]];
-        sightings.addHalves(rows.addressLo[r], rows.addressHi[r], rows.size[r], type, named ? TYPE_FROM_NAME : TYPE_FROM_MT_ONLY);
+        sightings.addHalves(
+          rows.addressLo[r],
+          rows.addressHi[r],
+          rows.size[r],
+          type,
+          named ? TYPE_FROM_NAME : TYPE_FROM_MT_ONLY,
+        );
       }
-    } else if ((block.kind === 'dumpobj' || block.kind === 'dumparray') && block.address !== null && block.name !== null) {
+    } else if (
+      (block.kind === 'dumpobj' || block.kind === 'dumparray') &&
+      block.address !== null &&
+      block.name !== null
+    ) {
       sightings.add(block.address, block.size ?? Number.NaN, typeFor(block.name, block.methodTable), TYPE_FROM_DUMPOBJ);
     }
   }
@@ -160,7 +175,14 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
   const chains = transcript.blocks.flatMap((block) => (block.kind === 'gcroot' ? block.chains : []));
   for (const chain of chains) {
     chainSightings.push(
-      chain.steps.map((step) => sightings.add(step.address, Number.NaN, typeFor(step.type || '<unknown type>', null), step.type ? TYPE_FROM_NAME : 0)),
+      chain.steps.map((step) =>
+        sightings.add(
+          step.address,
+          Number.NaN,
+          typeFor(step.type || '<unknown type>', null),
+          step.type ? TYPE_FROM_NAME : 0,
+        ),
+      ),
     );
   }
 
@@ -171,10 +193,15 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
   order.sort((a, b) => sightings.hi[a] - sightings.hi[b] || sightings.lo[a] - sightings.lo[b] || a - b);
   const sightingNode = new Uint32Array(n);
   let objectCount = 0;
-  for (let k = 0; k < n; ) {
+  for (let k = 0; k < n;) {
     const first = order[k];
     let end = k + 1;
-    while (end < n && sightings.hi[order[end]] === sightings.hi[first] && sightings.lo[order[end]] === sightings.lo[first]) end++;
+    while (
+      end < n &&
+      sightings.hi[order[end]] === sightings.hi[first] &&
+      sightings.lo[order[end]] === sightings.lo[first]
+    )
+      end++;
     let best = first;
     let size = Number.NaN;
     for (let j = k; j < end; j++) {
@@ -198,7 +225,8 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
   // Roots and edges from the chains.
   let edgeCount = 0;
   if (chains.length > 0) {
-    const pseudo = (name: string): NodeIndex => builder.addNode(builder.internType(name), 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+    const pseudo = (name: string): NodeIndex =>
+      builder.addNode(builder.internType(name), 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
     const root = pseudo(TRANSCRIPT_ROOT_NAME);
     builder.setRoot(root);
     const kindNodes = new Map<GcRootKind, NodeIndex>();

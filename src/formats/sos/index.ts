@@ -10,7 +10,13 @@ import { TranscriptParser } from './transcript-parser';
 import type { SosTranscript } from './transcript-types';
 
 export type { SosTranscript, SosBlock, SosBlockKind } from './transcript-types';
-export { gcrootChains, wholeHeapStat, type GcRootChainData, type WholeHeapStat } from './transcript-queries';
+export {
+  blocksOfKind,
+  gcrootChains,
+  wholeHeapStat,
+  type GcRootChainData,
+  type WholeHeapStat,
+} from './transcript-queries';
 
 /** How much of the first non-blank line a "not a transcript" error quotes. */
 const QUOTE_CHARS = 60;

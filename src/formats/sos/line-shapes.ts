@@ -74,7 +74,15 @@ export function parseCommandLine(trimmed: string): ParsedCommandLine | null {
   } else if (trimmed.startsWith('!') && trimmed.length > 1 && isLetter(trimmed.charCodeAt(1))) {
     dialect = 'bare';
     rest = trimmed;
-    if (!(firstWord(rest).slice(1).toLowerCase().replace(/^sos\./, '') in COMMAND_ALIASES)) return null;
+    if (
+      !(
+        firstWord(rest)
+          .slice(1)
+          .toLowerCase()
+          .replace(/^sos\./, '') in COMMAND_ALIASES
+      )
+    )
+      return null;
   } else {
     return null;
   }
@@ -117,7 +125,12 @@ export function isElision(trimmed: string): boolean {
   }
   if (onlyDots) return trimmed.length >= 2 || trimmed === '\u2026';
   if (trimmed.startsWith('...') || trimmed.startsWith('\u2026')) return true;
-  if (trimmed.startsWith('<\u2026') || trimmed.startsWith('<...') || trimmed.startsWith('[...') || trimmed.startsWith('[\u2026')) {
+  if (
+    trimmed.startsWith('<\u2026') ||
+    trimmed.startsWith('<...') ||
+    trimmed.startsWith('[...') ||
+    trimmed.startsWith('[\u2026')
+  ) {
     return true;
   }
   if (trimmed.startsWith('\u7701\u7565')) return true; // 省略 ("omitted")
@@ -233,6 +246,11 @@ export function hasUnbalancedBrackets(name: string): boolean {
     else if (c === '>') angle--;
   }
   return square > 0 || angle > 0;
+}
+
+/** Rejoins a class name that wrapped: CLR names put a space after each comma (`System.String, mscorlib`). */
+export function joinWrapped(head: string, tail: string): string {
+  return head.endsWith(',') ? `${head} ${tail}` : head + tail;
 }
 
 /** A line of only dashes, `=`, `+` or spaces (table borders and section separators). */

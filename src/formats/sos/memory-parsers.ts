@@ -36,7 +36,16 @@ export class MemorySummaryParser implements BlockParser {
   readonly block: MemorySummaryBlock;
 
   constructor(line: number, command: SosCommand | null) {
-    this.block = { kind: 'memory-summary', line, endLine: line, command, elided: false, noiseLines: 0, rows: [], total: null };
+    this.block = {
+      kind: 'memory-summary',
+      line,
+      endLine: line,
+      command,
+      elided: false,
+      noiseLines: 0,
+      rows: [],
+      total: null,
+    };
   }
 
   accept(view: LineView): boolean {
@@ -89,7 +98,16 @@ export class AddressSummaryParser implements BlockParser {
   private section: { title: string; rows: AddressSummaryBlock['sections'][number]['rows'] } | null = null;
 
   constructor(line: number, command: SosCommand | null, layout: 'modern' | 'old') {
-    this.block = { kind: 'address-summary', line, endLine: line, command, elided: false, noiseLines: 0, layout, sections: [] };
+    this.block = {
+      kind: 'address-summary',
+      line,
+      endLine: line,
+      command,
+      elided: false,
+      noiseLines: 0,
+      layout,
+      sections: [],
+    };
   }
 
   accept(view: LineView): boolean {
@@ -193,7 +211,13 @@ export class EeHeapParser implements BlockParser {
     if (isRule(trimmed) || /^DATAS = \d+$/.test(trimmed)) return true; // .NET 9+: dynamic adaptation
     const heapLine = /^Heap (\d+) \(/.exec(trimmed);
     if (heapLine && trimmed.endsWith(')')) {
-      this.heap = { index: Number(heapLine[1]), generationStarts: [], segments: [], heapSize: null, committedSize: null };
+      this.heap = {
+        index: Number(heapLine[1]),
+        generationStarts: [],
+        segments: [],
+        heapSize: null,
+        committedSize: null,
+      };
       block.heaps.push(this.heap);
       this.area = 'soh';
       return true;
@@ -206,7 +230,10 @@ export class EeHeapParser implements BlockParser {
       });
       return true;
     }
-    if (trimmed.startsWith('ephemeral segment allocation context') || (tokens[0] === 'segment' && tokens[1] === 'begin')) {
+    if (
+      trimmed.startsWith('ephemeral segment allocation context') ||
+      (tokens[0] === 'segment' && tokens[1] === 'begin')
+    ) {
       return true;
     }
     if (trimmed.startsWith('Large object heap')) return this.setArea('loh');
@@ -230,7 +257,12 @@ export class EeHeapParser implements BlockParser {
       const sizes = sizePairs(tokens.slice(hexCount).join(' '));
       if (sizes.length > 0) {
         const addresses = tokens.slice(0, hexCount).map((token) => normalizeHex(token) ?? token);
-        this.currentHeap().segments.push({ area: this.area, addresses, ...segmentSizes(addresses, sizes), line: view.number });
+        this.currentHeap().segments.push({
+          area: this.area,
+          addresses,
+          ...segmentSizes(addresses, sizes),
+          line: view.number,
+        });
         return true;
       }
     }
@@ -243,7 +275,9 @@ export class EeHeapParser implements BlockParser {
     let allocated = 0;
     for (const heap of block.heaps) for (const segment of heap.segments) allocated += segment.allocatedSize ?? 0;
     if (allocated !== block.gcHeapSize) {
-      warnings.push(`line ${block.line}: eeheap segments hold ${allocated} allocated bytes but the GC heap size says ${block.gcHeapSize}`);
+      warnings.push(
+        `line ${block.line}: eeheap segments hold ${allocated} allocated bytes but the GC heap size says ${block.gcHeapSize}`,
+      );
     }
   }
 
@@ -275,7 +309,10 @@ export class EeHeapParser implements BlockParser {
  * .NET 7+ leaves the allocated size blank when nothing is allocated (`allocated == begin`), so a
  * lone size is the committed one unless it equals `allocated − begin`.
  */
-function segmentSizes(addresses: readonly string[], sizes: readonly number[]): { allocatedSize: number | null; committedSize: number | null } {
+function segmentSizes(
+  addresses: readonly string[],
+  sizes: readonly number[],
+): { allocatedSize: number | null; committedSize: number | null } {
   const span = (from: number, to: number) =>
     addresses.length > to ? parseInt(addresses[to], 16) - parseInt(addresses[from], 16) : null;
   if (sizes.length >= 2) return { allocatedSize: sizes[0], committedSize: sizes[1] };
@@ -355,7 +392,11 @@ export class FinalizeQueueParser implements BlockParser {
     }
     const generation = FINALIZABLE_GENERATION.exec(trimmed);
     if (generation) {
-      this.block.generations.push({ heap: this.heap, generation: Number(generation[1]), objects: parseGroupedInt(generation[2]) ?? 0 });
+      this.block.generations.push({
+        heap: this.heap,
+        generation: Number(generation[1]),
+        objects: parseGroupedInt(generation[2]) ?? 0,
+      });
       return true;
     }
     if (trimmed.startsWith('Ready for finalization')) {

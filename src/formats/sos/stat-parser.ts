@@ -9,6 +9,7 @@ import {
   isListingHeader,
   isRule,
   isStatHeader,
+  joinWrapped,
   parseListingRow,
   parsePreliminaryTotal,
   parseStatFooter,
@@ -121,9 +122,9 @@ export class StatTableReader {
   /** Spec §5: a long class name wraps; sometimes the whole name sits on the next line. */
   private acceptWrappedName(view: LineView): boolean {
     const open = this.openRow;
-    if (!open || isElision(view.trimmed) || view.tokens.length === 0) return false;
+    if (!open || isElision(view.trimmed) || view.tokens.length === 0 || isAddressToken(view.tokens[0])) return false;
     if (open.name !== '' && view.trimmed.includes('  ')) return false;
-    open.name = open.name + view.trimmed;
+    open.name = joinWrapped(open.name, view.trimmed);
     if (!hasUnbalancedBrackets(open.name)) this.openRow = null;
     return true;
   }

@@ -73,6 +73,8 @@ export class TranscriptParser {
   private pendingElision = false;
   private held: { number: number; text: string } | null = null;
   private droppedWarnings = 0;
+  /** The command whose Statistics table has been read to its footer. */
+  private statFinishedFor: SosCommand | null = null;
 
   constructor(name: string) {
     this.transcript = {
@@ -186,6 +188,10 @@ export class TranscriptParser {
     const warnings: string[] = [];
     this.current.finish?.(warnings);
     for (const warning of warnings) this.warn(warning);
+    const block = this.current.block;
+    if (block.kind === 'dumpheap-stat' && block.command !== null && block.totalObjects !== null) {
+      this.statFinishedFor = block.command;
+    }
     this.previous = this.current;
     this.current = null;
     this.blankSinceAccept = false;
@@ -194,7 +200,14 @@ export class TranscriptParser {
   /** The last command, when it could have printed a block of this kind. */
   private commandFor(kind: SosBlockKind): SosCommand | null {
     const command = this.command;
-    return command && COMMANDS_FOR_KIND[kind].includes(command.name) ? command : null;
+    if (!command || !COMMANDS_FOR_KIND[kind].includes(command.name)) return null;
+    // One dumpheap prints one Statistics table: rows after its footer are someone's excerpt.
+    if (kind === 'dumpheap-stat' || kind === 'dumpheap-listing') {
+      const open = this.current?.block;
+      const openFinished = open?.kind === 'dumpheap-stat' && open.command === command && open.totalObjects !== null;
+      if (this.statFinishedFor === command || openFinished) return null;
+    }
+    return command;
   }
 
   private get commandName(): string | null {
@@ -205,7 +218,10 @@ export class TranscriptParser {
   private startBlock(view: LineView): BlockParser | null {
     const { number, trimmed, tokens, next } = view;
     // memory tables
-    if ((trimmed.startsWith('+-') && next?.startsWith('|')) || (isMemoryTableLine(trimmed) && (trimmed.includes('Memory') || this.commandName === 'maddress'))) {
+    if (
+      (trimmed.startsWith('+-') && next?.startsWith('|')) ||
+      (isMemoryTableLine(trimmed) && (trimmed.includes('Memory') || this.commandName === 'maddress'))
+    ) {
       return new MemorySummaryParser(number, this.commandFor('memory-summary'));
     }
     const addressTitle = addressSummaryTitle(trimmed);
@@ -222,7 +238,13 @@ export class TranscriptParser {
       const kind = this.commandName === 'dumparray' ? 'dumparray' : 'dumpobj';
       return new DumpObjParser(number, this.commandFor(kind));
     }
-    if (isDelegateHeader(tokens) || (this.commandName === 'dumpdelegate' && tokens.length >= 3 && isAddressToken(tokens[0]) && isAddressToken(tokens[1]))) {
+    if (
+      isDelegateHeader(tokens) ||
+      (this.commandName === 'dumpdelegate' &&
+        tokens.length >= 3 &&
+        isAddressToken(tokens[0]) &&
+        isAddressToken(tokens[1]))
+    ) {
       return new DelegateParser(number, this.commandFor('dumpdelegate'));
     }
     if (parseObjSizeLine(trimmed)) return new ObjSizeParser(number, this.commandFor('objsize'));
@@ -245,7 +267,9 @@ export class TranscriptParser {
     if (listingRow && statRow) {
       const command = this.commandFor('dumpheap-stat');
       const statCommand = command ? command.args.some((arg) => arg.toLowerCase() === '-stat') : tokens[1].length < 8;
-      return statCommand ? this.statParser(number) : new ListingBlockParser(number, this.commandFor('dumpheap-listing'));
+      return statCommand
+        ? this.statParser(number)
+        : new ListingBlockParser(number, this.commandFor('dumpheap-listing'));
     }
     if (listingRow) return new ListingBlockParser(number, this.commandFor('dumpheap-listing'));
     if (statRow && statRow.name !== '') return this.statParser(number);
@@ -293,9 +317,15 @@ export class TranscriptParser {
       return true;
     }
     const nextIsLink = next?.startsWith('->') ?? false;
-    if (THREAD_START.test(trimmed)) return nextIsLink || this.commandName === 'gcroot' || (next !== null && isAddressToken(next.split(/\s/)[0]));
+    if (THREAD_START.test(trimmed))
+      return nextIsLink || this.commandName === 'gcroot' || (next !== null && isAddressToken(next.split(/\s/)[0]));
     if (REGISTER_START.test(trimmed) && (nextIsLink || this.commandName === 'gcroot')) return true;
-    if (tokens.length >= 2 && isAddressToken(tokens[0]) && trimmed.endsWith('handle)') && (nextIsLink || this.commandName === 'gcroot')) {
+    if (
+      tokens.length >= 2 &&
+      isAddressToken(tokens[0]) &&
+      trimmed.endsWith('handle)') &&
+      (nextIsLink || this.commandName === 'gcroot')
+    ) {
       return true;
     }
     // a bare ancient chain: `19010b78(DemoApp.FormDemoApp)->`

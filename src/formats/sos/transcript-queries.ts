@@ -2,7 +2,21 @@
  * Pure questions over a parsed transcript, for the CLI (`heapscope stat FILE.txt`,
  * `heapscope roots FILE.txt --json`) and for the heap-model builder.
  */
-import type { GcRootKind, SosTranscript, StatBlock } from './transcript-types';
+import type { GcRootKind, SosBlock, SosBlockKind, SosTranscript, StatBlock } from './transcript-types';
+
+/** The block type that can carry a given kind (`dumpobj` and `dumparray` share DumpObjBlock). */
+export type BlockOfKind<K extends SosBlockKind> = SosBlock extends infer B
+  ? B extends { kind: infer BK }
+    ? K extends BK
+      ? B
+      : never
+    : never
+  : never;
+
+/** The blocks of one kind, in transcript order. */
+export function blocksOfKind<K extends SosBlockKind>(transcript: SosTranscript, kind: K): BlockOfKind<K>[] {
+  return transcript.blocks.filter((block) => block.kind === kind) as BlockOfKind<K>[];
+}
 
 export interface WholeHeapStat {
   /** Rows as printed (ascending by size in SOS), MT normalised. */
@@ -54,7 +68,9 @@ export function wholeHeapStat(transcript: SosTranscript): WholeHeapStat | null {
   return {
     rows: block.rows.map((row) => ({ mt: row.mt, count: row.count, bytes: row.bytes, name: row.name })),
     totalObjects: block.totalObjects ?? (complete ? rowObjects : null),
-    totalBytes: block.totalBytes ?? (complete && (block.totalObjects === null || block.totalObjects === rowObjects) ? rowBytes : null),
+    totalBytes:
+      block.totalBytes ??
+      (complete && (block.totalObjects === null || block.totalObjects === rowObjects) ? rowBytes : null),
     elided: block.elided,
     line: block.line,
   };

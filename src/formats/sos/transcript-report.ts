@@ -27,17 +27,23 @@ function statTableLines(table: StatTable, indent: string): string[] {
   const out: string[] = [];
   if (table.preliminaryTotal !== null) out.push(`${indent}preliminary total: ${n(table.preliminaryTotal)} objects`);
   for (const section of table.heapSections) out.push(`${indent}heap ${section.heap}: ${n(section.objects)} objects`);
-  out.push(`${indent}header: ${table.hasHeader ? 'yes' : 'no'}; footer: ${n(table.totalObjects)} objects, ${n(table.totalBytes)} bytes`);
+  out.push(
+    `${indent}header: ${table.hasHeader ? 'yes' : 'no'}; footer: ${n(table.totalObjects)} objects, ${n(table.totalBytes)} bytes`,
+  );
   for (const index of shownIndices(table.rows.length)) {
     if (index < 0) {
       out.push(`${indent}  … ${n(table.rows.length - 2 * SHOWN_AT_EACH_END)} rows not shown`);
       continue;
     }
     const row = table.rows[index];
-    out.push(`${indent}  ${row.mt.padStart(16)} ${n(row.count).padStart(11)} ${n(row.bytes).padStart(15)}  ${row.name}`);
+    out.push(
+      `${indent}  ${row.mt.padStart(16)} ${n(row.count).padStart(11)} ${n(row.bytes).padStart(15)}  ${row.name}`,
+    );
   }
   for (const fragment of table.fragmented) {
-    out.push(`${indent}  fragment ${fragment.address} ${n(fragment.bytes)} bytes, followed by ${fragment.followedBy} ${fragment.followedByType}`);
+    out.push(
+      `${indent}  fragment ${fragment.address} ${n(fragment.bytes)} bytes, followed by ${fragment.followedBy} ${fragment.followedByType}`,
+    );
   }
   return out;
 }
@@ -45,38 +51,54 @@ function statTableLines(table: StatTable, indent: string): string[] {
 function blockLines(block: SosBlock): string[] {
   const head =
     `L${block.line}-${block.endLine} ${block.kind}` +
-    (block.command ? ` (command L${block.command.line}: ${block.command.name} ${block.command.args.join(' ')})`.replace(/ \)$/, ')') : ' (no command)') +
+    (block.command
+      ? ` (command L${block.command.line}: ${block.command.name} ${block.command.args.join(' ')})`.replace(/ \)$/, ')')
+      : ' (no command)') +
     (block.elided ? ' ELIDED' : '') +
     (block.noiseLines > 0 ? ` noise=${block.noiseLines}` : '');
   const out = [head];
   const indent = '    ';
   switch (block.kind) {
     case 'memory-summary':
-      for (const row of block.rows) out.push(`${indent}${row.kind.padEnd(24)} ${n(row.count).padStart(8)} ${n(row.bytes).padStart(16)}  (${row.sizeText})`);
+      for (const row of block.rows)
+        out.push(
+          `${indent}${row.kind.padEnd(24)} ${n(row.count).padStart(8)} ${n(row.bytes).padStart(16)}  (${row.sizeText})`,
+        );
       if (block.total) out.push(`${indent}[TOTAL] ${n(block.total.count)} regions, ${n(block.total.bytes)} bytes`);
       break;
     case 'address-summary':
       out.push(`${indent}layout: ${block.layout}`);
       for (const section of block.sections) {
         out.push(`${indent}${section.title}:`);
-        for (const row of section.rows) out.push(`${indent}  ${row.kind.padEnd(28)} ${n(row.count).padStart(6)} ${n(row.bytes).padStart(20)}`);
+        for (const row of section.rows)
+          out.push(`${indent}  ${row.kind.padEnd(28)} ${n(row.count).padStart(6)} ${n(row.bytes).padStart(20)}`);
       }
       break;
     case 'dumpheap-stat':
-      out.push(`${indent}origin: ${block.origin}; filter: ${block.filter.length === 0 ? 'none (whole heap)' : block.filter.join(' ')}`);
+      out.push(
+        `${indent}origin: ${block.origin}; filter: ${block.filter.length === 0 ? 'none (whole heap)' : block.filter.join(' ')}`,
+      );
       out.push(...statTableLines(block, indent));
       break;
     case 'dumpheap-listing': {
       const rows = block.rows;
-      out.push(`${indent}filter: ${block.filter.join(' ') || 'none'}; header: ${block.hasHeader ? 'yes' : 'no'}; rows: ${n(rows.count)} (free ${block.freeRows}); stated total: ${n(block.statedTotal)}`);
-      out.push(`${indent}MTs: ${block.mts.map((mt, i) => (block.mtNames[i] ? `${mt} (${block.mtNames[i]})` : mt)).join(', ')}`);
+      out.push(
+        `${indent}filter: ${block.filter.join(' ') || 'none'}; header: ${block.hasHeader ? 'yes' : 'no'}; rows: ${n(rows.count)} (free ${block.freeRows}); stated total: ${n(block.statedTotal)}`,
+      );
+      out.push(
+        `${indent}MTs: ${block.mts.map((mt, i) => (block.mtNames[i] ? `${mt} (${block.mtNames[i]})` : mt)).join(', ')}`,
+      );
       for (const r of rows.count <= 4 ? [...Array(rows.count).keys()] : [0, 1, rows.count - 2, rows.count - 1]) {
-        out.push(`${indent}  [${r}] ${formatAddress(rows.addressLo[r], rows.addressHi[r])} MT ${block.mts[rows.mtIndex[r]]} size ${n(rows.size[r])}`);
+        out.push(
+          `${indent}  [${r}] ${formatAddress(rows.addressLo[r], rows.addressHi[r])} MT ${block.mts[rows.mtIndex[r]]} size ${n(rows.size[r])}`,
+        );
       }
       break;
     }
     case 'gcroot':
-      out.push(`${indent}family: ${block.family ?? '—'}; target: ${block.target ?? '—'}; found roots: ${n(block.foundRoots)}; chains: ${block.chains.length}`);
+      out.push(
+        `${indent}family: ${block.family ?? '—'}; target: ${block.target ?? '—'}; found roots: ${n(block.foundRoots)}; chains: ${block.chains.length}`,
+      );
       block.chains.forEach((chain, c) => {
         const root = chain.root;
         out.push(
@@ -103,7 +125,10 @@ function blockLines(block: SosBlock): string[] {
       );
       if (block.file) out.push(`${indent}file: ${block.file}`);
       if (block.stringValue !== null) out.push(`${indent}string: ${JSON.stringify(block.stringValue)}`);
-      if (block.array) out.push(`${indent}array: rank ${block.array.rank}, ${n(block.array.length)} elements of ${block.array.elementKind}; element MT ${block.elementMethodTable ?? '—'}`);
+      if (block.array)
+        out.push(
+          `${indent}array: rank ${block.array.rank}, ${n(block.array.length)} elements of ${block.array.elementKind}; element MT ${block.elementMethodTable ?? '—'}`,
+        );
       if (block.note) out.push(`${indent}note: ${block.note}`);
       for (const field of block.fields) {
         out.push(
@@ -115,16 +140,22 @@ function blockLines(block: SosBlock): string[] {
         const e = block.elements;
         const shown = Math.min(e.count, 4);
         const items: string[] = [];
-        for (let i = 0; i < shown; i++) items.push(`[${e.index[i]}] ${e.addressLo[i] === 0 && e.addressHi[i] === 0 ? 'null' : formatAddress(e.addressLo[i], e.addressHi[i])}`);
+        for (let i = 0; i < shown; i++)
+          items.push(
+            `[${e.index[i]}] ${e.addressLo[i] === 0 && e.addressHi[i] === 0 ? 'null' : formatAddress(e.addressLo[i], e.addressHi[i])}`,
+          );
         out.push(`${indent}elements: ${e.count}: ${items.join(', ')}${e.count > shown ? ', …' : ''}`);
       }
       break;
     case 'dumpdelegate':
       out.push(`${indent}address: ${block.address ?? '—'}`);
-      for (const target of block.targets) out.push(`${indent}  target ${target.target} method ${target.method} ${target.name}`);
+      for (const target of block.targets)
+        out.push(`${indent}  target ${target.target} method ${target.method} ${target.name}`);
       break;
     case 'eeheap':
-      out.push(`${indent}heaps: ${n(block.heapCount)}; GC heap size: ${n(block.gcHeapSize)}; committed: ${n(block.gcCommittedSize)}`);
+      out.push(
+        `${indent}heaps: ${n(block.heapCount)}; GC heap size: ${n(block.gcHeapSize)}; committed: ${n(block.gcCommittedSize)}`,
+      );
       for (const heap of block.heaps) {
         out.push(
           `${indent}heap ${heap.index ?? '(single)'}: gen starts ${heap.generationStarts.map((g) => `${g.generation}@${g.address}`).join(' ')}; size ${n(heap.heapSize)}; committed ${n(heap.committedSize)}`,
@@ -135,7 +166,9 @@ function blockLines(block: SosBlock): string[] {
             continue;
           }
           const segment = heap.segments[index];
-          out.push(`${indent}  ${segment.area} ${segment.addresses.join(' ')} allocated ${n(segment.allocatedSize)} committed ${n(segment.committedSize)}`);
+          out.push(
+            `${indent}  ${segment.area} ${segment.addresses.join(' ')} allocated ${n(segment.allocatedSize)} committed ${n(segment.committedSize)}`,
+          );
         }
         const areaTotals = new Map<string, { count: number; bytes: number }>();
         for (const segment of heap.segments) {
@@ -144,16 +177,22 @@ function blockLines(block: SosBlock): string[] {
           total.bytes += segment.allocatedSize ?? 0;
           areaTotals.set(segment.area, total);
         }
-        out.push(`${indent}  by area: ${[...areaTotals].map(([area, total]) => `${area} ${total.count} segments ${n(total.bytes)} bytes`).join('; ')}`);
+        out.push(
+          `${indent}  by area: ${[...areaTotals].map(([area, total]) => `${area} ${total.count} segments ${n(total.bytes)} bytes`).join('; ')}`,
+        );
       }
       break;
     case 'finalizequeue':
-      for (const g of block.generations) out.push(`${indent}${g.heap === null ? '' : `heap ${g.heap} `}generation ${g.generation}: ${n(g.objects)} finalizable`);
+      for (const g of block.generations)
+        out.push(
+          `${indent}${g.heap === null ? '' : `heap ${g.heap} `}generation ${g.generation}: ${n(g.objects)} finalizable`,
+        );
       out.push(`${indent}ready for finalization: ${n(block.readyForFinalization)}`);
       out.push(...statTableLines(block.table, indent));
       break;
     case 'objsize':
-      for (const result of block.results) out.push(`${indent}sizeof(${result.address}) = ${n(result.bytes)} bytes (${result.type})`);
+      for (const result of block.results)
+        out.push(`${indent}sizeof(${result.address}) = ${n(result.bytes)} bytes (${result.type})`);
       break;
   }
   return out;
@@ -177,7 +216,9 @@ function modelLines(heap: HeapModel): string[] {
   order.sort((a, b) => heap.types.bytes[b] - heap.types.bytes[a] || a - b);
   out.push('  top types by bytes:');
   for (const t of order.slice(0, 5)) {
-    out.push(`    ${heap.types.names[t]} [${heap.types.modules[t] ?? '—'}]: ${n(heap.types.objectCount[t])} objects, ${n(heap.types.bytes[t])} bytes`);
+    out.push(
+      `    ${heap.types.names[t]} [${heap.types.modules[t] ?? '—'}]: ${n(heap.types.objectCount[t])} objects, ${n(heap.types.bytes[t])} bytes`,
+    );
   }
   for (const warning of heap.warnings) out.push(`  warning: ${warning}`);
   return out;
