@@ -13,8 +13,26 @@ export function detectFormat(head: Uint8Array): InputFormat | null {
     for (let i = 4; i < 24; i++) magic += String.fromCharCode(head[i]);
     if (magic === FAST_SERIALIZATION_MAGIC) return 'gcdump';
   }
-  if (looksLikeText(head)) return 'sos';
+  if (looksLikeText(head) || looksLikeUtf16Text(head)) return 'sos';
   return null;
+}
+
+/**
+ * UTF-16 text with its byte-order mark (WinDbg `.logopen /u` writes transcripts so): the bytes after
+ * the mark, taken as 16-bit units, must look like text (the importer decodes by the mark).
+ */
+function looksLikeUtf16Text(head: Uint8Array): boolean {
+  const littleEndian = head[0] === 0xff && head[1] === 0xfe;
+  if (head.length < 4 || !(littleEndian || (head[0] === 0xfe && head[1] === 0xff))) return false;
+  let units = 0;
+  let control = 0;
+  for (let i = 2; i + 1 < head.length; i += 2) {
+    const unit = littleEndian ? head[i] | (head[i + 1] << 8) : (head[i] << 8) | head[i + 1];
+    if (unit === 0) return false;
+    if (unit < 9 || (unit > 13 && unit < 32)) control++;
+    units++;
+  }
+  return control <= units / 100;
 }
 
 /** True when the bytes decode as text (no NULs, few control characters). */

@@ -359,6 +359,8 @@ describe('streaming', () => {
     }
     const { transcript } = await importSosTranscript(byteSourceFromBytes(utf16, 'utf16.txt'));
     expect(wholeHeapStat(transcript)?.totalBytes).toBe(1_374_086_995);
+    const heap = await loadHeap(byteSourceFromBytes(utf16, 'utf16.txt'));
+    expect(heap.format).toBe('sos');
   });
 
   it('imports a 300,000-row listing quickly into columns, one node per distinct address', async () => {
