@@ -26,6 +26,9 @@ test('the Summary shows counts, producer and the bytes chart', async ({ page }) 
   }
   await expect(page.getByTestId('summary-nodes')).toHaveText('46,645');
   await expect(page.getByTestId('summary-root')).toHaveText('[.NET Roots]');
+  // dotnet-gcdump's root categories (gcdump spec §5.1).
+  await expect(page.getByTestId('summary-root-categories')).toContainText('[static vars]');
+  await expect(page.getByTestId('summary-root-categories')).toContainText('[local vars]');
   await expect(page.getByTestId('summary-sampling')).toHaveText('not sampled: exact counts');
   await expect(page.getByTestId('node-cap-warning')).toHaveCount(0);
   // The reader's warning about the never-defined node reaches the page.

@@ -1,8 +1,9 @@
+import type { ReactNode } from 'react';
 import type { HeapSummary } from '../worker/api';
 import { ByteChart } from './byte-chart';
 import { formatBytesLong, formatBytesShort, formatInteger } from './format';
 
-function Fact({ label, value, testId }: { label: string; value: string; testId?: string }) {
+function Fact({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
   return (
     <>
       <dt>{label}</dt>
@@ -41,7 +42,20 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
           <Fact label="Type-table entries" value={formatInteger(summary.typeTableEntries)} />
           <Fact label="References" value={formatInteger(summary.edgeCount)} />
           <Fact label="Root" value={summary.rootName ?? 'none'} testId="summary-root" />
-          <Fact label="Root categories" value={formatInteger(summary.rootCategoryCount)} />
+          <Fact
+            label="Root categories"
+            value={
+              <>
+                {formatInteger(summary.rootCategoryCount)}
+                {summary.rootCategories.map((category, index) => (
+                  <span key={index} className="root-category">
+                    {category.name} <span className="hint">{formatInteger(category.references)}</span>
+                  </span>
+                ))}
+              </>
+            }
+            testId="summary-root-categories"
+          />
           <Fact label="Root references" value={formatInteger(summary.rootReferenceCount)} testId="summary-roots" />
           <Fact label="Pseudo-nodes" value={formatInteger(summary.pseudoNodeCount)} />
           <Fact label="Never-defined nodes" value={formatInteger(summary.undefinedNodeCount)} />

@@ -61,6 +61,8 @@ export interface HeapSummary {
   readonly rootName: string | null;
   /** Root categories: children of the root node. */
   readonly rootCategoryCount: number;
+  /** The first root categories by name, with how many references each holds directly. */
+  readonly rootCategories: readonly { readonly name: string; readonly references: number }[];
   /** References from pseudo-nodes (roots, root categories) to real objects. */
   readonly rootReferenceCount: number;
   readonly creationTool: string | null;

@@ -61,6 +61,7 @@ describe('heapSummary', () => {
     builder.addSegment({ start: 0x1000n, end: 0x2000n, genEnds: [0x2000n, 0x1800n, 0x1400n, 0x1000n, 0x1000n] });
     const summary = summaryOf(builder.build());
     expect(summary.rootCategoryCount).toBe(1);
+    expect(summary.rootCategories).toEqual([{ name: '[local vars]', references: 3 }]);
     expect(summary.rootReferenceCount).toBe(2);
     expect(summary.pseudoNodeCount).toBe(2);
     expect(summary.undefinedNodeCount).toBe(1);

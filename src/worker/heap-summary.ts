@@ -9,6 +9,9 @@ import { addressToNumber, formatAddress, splitBigAddress } from '../heap/address
 import { NO_NODE, NodeFlag, type GcSegment, type HeapModel } from '../heap/types';
 import type { HeapSummary, SegmentRow } from './api';
 
+/** Root categories listed by name in the summary (a dump has a handful; a bound keeps the answer small). */
+const MAX_LISTED_ROOT_CATEGORIES = 20;
+
 /** dotnet-gcdump stops adding nodes at this count and says nothing in the file (gcdump spec §5.3). */
 export const DOTNET_GCDUMP_NODE_CAP = 10_000_000;
 
@@ -52,6 +55,7 @@ export function heapSummary({ heap, histogram, fileName, fileBytes, loadMs }: Su
     distinctTypeNames: histogram.length,
     rootName: hasRoot ? heap.types.names[nodes.type[heap.rootIndex]] : null,
     rootCategoryCount: hasRoot ? edges.start[heap.rootIndex + 1] - edges.start[heap.rootIndex] : 0,
+    rootCategories: hasRoot ? rootCategories(heap) : [],
     rootReferenceCount: countRootReferences(heap),
     creationTool: producer.creationTool,
     producerDescription: producer.description,
@@ -68,6 +72,21 @@ export function heapSummary({ heap, histogram, fileName, fileBytes, loadMs }: Su
     byteCategories: byteCategories(histogram),
     loadMs,
   };
+}
+
+/** Children of the root node with their direct reference counts, in the file's order. */
+function rootCategories(heap: HeapModel): { name: string; references: number }[] {
+  const { nodes, edges, types } = heap;
+  const categories: { name: string; references: number }[] = [];
+  const end = Math.min(edges.start[heap.rootIndex + 1], edges.start[heap.rootIndex] + MAX_LISTED_ROOT_CATEGORIES);
+  for (let edge = edges.start[heap.rootIndex]; edge < end; edge++) {
+    const category = edges.target[edge];
+    categories.push({
+      name: types.names[nodes.type[category]],
+      references: edges.start[category + 1] - edges.start[category],
+    });
+  }
+  return categories;
 }
 
 /** Edges from a pseudo-node (root, root category, static-var label) to a real object. */
