@@ -6,7 +6,7 @@
 import type { BlockParser } from './block-parser';
 import { parseObjSizeLine } from './dumpobj-parser';
 import { isRule, type LineView } from './line-shapes';
-import { isAddressToken, normalizeHex, parseGroupedInt, parseHexNumber, parseSizePair } from './numbers';
+import { isAddressToken, normalizeHex, parseGroupedInt, parseHexNumber, parseSizePair, formatCount } from './numbers';
 import { emptyStatTable, StatTableReader } from './stat-parser';
 import type {
   AddressSummaryBlock,
@@ -76,7 +76,9 @@ export class MemorySummaryParser implements BlockParser {
     for (const row of rows) bytes += row.bytes;
     if (bytes !== total.bytes) {
       if (bytes < total.bytes) this.block.elided = true;
-      warnings.push(`line ${this.block.line}: maddress rows add up to ${bytes} bytes but [TOTAL] says ${total.bytes}`);
+      warnings.push(
+        `line ${this.block.line}: maddress rows add up to ${formatCount(bytes)} bytes but [TOTAL] says ${formatCount(total.bytes)}`,
+      );
     }
   }
 }
@@ -276,7 +278,7 @@ export class EeHeapParser implements BlockParser {
     for (const heap of block.heaps) for (const segment of heap.segments) allocated += segment.allocatedSize ?? 0;
     if (allocated !== block.gcHeapSize) {
       warnings.push(
-        `line ${block.line}: eeheap segments hold ${allocated} allocated bytes but the GC heap size says ${block.gcHeapSize}`,
+        `line ${block.line}: eeheap segments hold ${formatCount(allocated)} allocated bytes but the GC heap size says ${formatCount(block.gcHeapSize)}`,
       );
     }
   }

@@ -16,7 +16,15 @@ import {
   parseStatRow,
   type LineView,
 } from './line-shapes';
-import { hexToHalves, isAddressToken, normalizeHex, parseGroupedInt, parseHumanSize, restAfterTokens } from './numbers';
+import {
+  hexToHalves,
+  isAddressToken,
+  normalizeHex,
+  parseGroupedInt,
+  parseHumanSize,
+  restAfterTokens,
+  formatCount,
+} from './numbers';
 import type { ListingBlock, SosCommand, StatBlock, StatRow, StatTable } from './transcript-types';
 
 export function emptyStatTable(): StatTable {
@@ -180,7 +188,7 @@ export class StatBlockParser implements BlockParser {
     if (objects !== block.totalObjects) {
       if (objects < block.totalObjects) block.elided = true;
       warnings.push(
-        `line ${block.line}: dumpheap statistics rows add up to ${objects} objects but the footer says ${block.totalObjects}` +
+        `line ${block.line}: dumpheap statistics rows add up to ${formatCount(objects)} objects but the footer says ${formatCount(block.totalObjects)}` +
           (objects < block.totalObjects ? ' (rows were cut)' : ''),
       );
     }
@@ -272,7 +280,7 @@ export class ListingBlockParser implements BlockParser {
     if (block.statedTotal !== null && block.statedTotal !== block.rows.count) {
       if (block.statedTotal > block.rows.count) block.elided = true;
       warnings.push(
-        `line ${block.line}: dumpheap listing shows ${block.rows.count} rows but says total ${block.statedTotal} objects`,
+        `line ${block.line}: dumpheap listing shows ${formatCount(block.rows.count)} rows but says total ${formatCount(block.statedTotal)} objects`,
       );
     }
   }
