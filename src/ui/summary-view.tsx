@@ -103,6 +103,34 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
         <ByteChart categories={summary.byteCategories} totalBytes={summary.histogramBytes} />
       </section>
 
+      {summary.memorySummary.length > 0 && (
+        <section>
+          <h2>Memory regions</h2>
+          <table className="data-table segments" data-testid="memory-summary">
+            <thead>
+              <tr>
+                <th scope="col">Region</th>
+                <th scope="col" className="number">
+                  Count
+                </th>
+                <th scope="col" className="number">
+                  Bytes
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.memorySummary.map((row, index) => (
+                <tr key={index}>
+                  <td>{row.kind}</td>
+                  <td className="number">{formatInteger(row.count)}</td>
+                  <td className="number">{formatInteger(row.bytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
       {summary.segments.length > 0 && (
         <section>
           <h2>GC segments and generations</h2>

@@ -46,7 +46,7 @@ export interface ObjectDetails extends ObjectRef {
   readonly referencesIn: number;
   /** The immediate dominator (who alone keeps it alive), when known. */
   readonly dominator: ObjectRef | null;
-  /** The root kind of its shortest root path, when a root reaches it. */
+  /** The module (assembly) of its type, when the input names one. */
   readonly module: string | null;
 }
 

@@ -87,6 +87,8 @@ export interface HeapSummary {
     readonly memorySummary: boolean;
   };
   readonly segments: readonly SegmentRow[];
+  /** `maddress -summary`-style rows (region kind, count, bytes), when the input carries them. */
+  readonly memorySummary: readonly { readonly kind: string; readonly count: number; readonly bytes: number }[];
   readonly warnings: readonly string[];
   /** Where the bytes are, biggest first (src/analysis/byte-categories.ts). */
   readonly byteCategories: readonly ByteCategory[];

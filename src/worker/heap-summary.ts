@@ -68,6 +68,7 @@ export function heapSummary({ heap, histogram, fileName, fileBytes, loadMs }: Su
     reachedNodeCap: heap.format === 'gcdump' && nodes.count >= DOTNET_GCDUMP_NODE_CAP,
     capabilities: { ...heap.capabilities },
     segments: segmentRows(heap),
+    memorySummary: heap.memorySummary.map(({ kind, count, bytes }) => ({ kind, count, bytes })),
     warnings: [...heap.warnings],
     byteCategories: byteCategories(histogram),
     loadMs,
