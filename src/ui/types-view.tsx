@@ -162,6 +162,8 @@ export function TypesView() {
             };
           });
         })
+        // A failed request (the worker went away) leaves the page to be asked for again.
+        .catch(() => undefined)
         .finally(() => pending.current.delete(pendingKey));
     }
     // `view` is part of `key`; the effect depends on the key and the visible pages only.
