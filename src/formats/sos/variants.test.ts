@@ -305,6 +305,74 @@ describe('other outputs', () => {
     expect(blocksOfKind(transcript, 'memory-summary')[0].elided).toBe(false);
   });
 
+  it('reads the .NET 5/6 multi-heap eeheap with committed sizes and the pinned object heap', async () => {
+    const heap = (index: number, base: string) => [
+      `Heap ${index} (000001E3A4F0B2D${index})`,
+      `generation 0 starts at 0x${base}52B5FB8`,
+      `generation 1 starts at 0x${base}51C1000`,
+      `generation 2 starts at 0x${base}4F11000`,
+      'ephemeral segment allocation context: none',
+      '         segment             begin         allocated         committed    allocated size    committed size',
+      `${base}4F10000  ${base}4F11000  ${base}52B5FB8  ${base}5A42000  0x3a4fb8(3821496)  0xb31000(11735040)`,
+      `Large object heap starts at 0x${base}4F11000`,
+      '         segment             begin         allocated         committed    allocated size    committed size',
+      `${base}4F10000  ${base}4F11000  ${base}4F11018  ${base}4F12000  0x18(24)  0x1000(4096)`,
+      `Pinned object heap starts at 0x${base}CF11000`,
+      `${base}CF10000  ${base}CF11000  ${base}CF15020  ${base}CF1C000  0x4020(16416)  0xb000(45056)`,
+      'Allocated Heap Size:       Size: 0x3a8ff0 (3837936) bytes.',
+      'Committed Heap Size:       Size: 0xb3d000 (11784192) bytes.',
+      '------------------------------',
+    ];
+    const { transcript } = await importText(
+      [
+        '0:000> !eeheap -gc',
+        'Number of GC Heaps: 2',
+        '------------------------------',
+        ...heap(0, '000001E3A'),
+        ...heap(1, '000001E3B'),
+        'GC Allocated Heap Size:    Size: 0x751fe0 (7675872) bytes.',
+        'GC Committed Heap Size:    Size: 0x167a000 (23568384) bytes.',
+      ].join('\n'),
+    );
+    const eeheap = blocksOfKind(transcript, 'eeheap')[0];
+    expect(transcript.blocks).toHaveLength(1);
+    expect(eeheap).toMatchObject({ heapCount: 2, gcHeapSize: 7_675_872, gcCommittedSize: 23_568_384 });
+    expect(eeheap.heaps.map((h) => [h.index, h.heapSize, h.committedSize])).toEqual([
+      [0, 3_837_936, 11_784_192],
+      [1, 3_837_936, 11_784_192],
+    ]);
+    expect(eeheap.heaps[1].segments.map((s) => [s.area, s.allocatedSize, s.committedSize])).toEqual([
+      ['soh', 3_821_496, 11_735_040],
+      ['loh', 24, 4096],
+      ['poh', 16_416, 45_056],
+    ]);
+    expect(transcript.warnings).toEqual([]); // the segments add up to the GC heap size
+  });
+
+  it('reads the modern !address -summary Protect and Largest Region sections', async () => {
+    const { transcript } = await importText(
+      [
+        '0:000> !address -summary',
+        'Mapping file section regions...',
+        '--- Usage Summary ---------------- RgnCount ----------- Total Size -------- %ofBusy %ofTotal',
+        'Free                                     57          f852b000 (   3.880 GB)           97.00%',
+        'Image                                   191           2eb9000 (  46.723 MB)  38.06%    1.14%',
+        '',
+        '--- Protect Summary (for commit) - RgnCount ----------- Total Size -------- %ofBusy %ofTotal',
+        'PAGE_EXECUTE_READ                        32           25b2000 (  37.695 MB)  30.70%    0.92%',
+        'PAGE_READWRITE | PAGE_GUARD               7             1c000 ( 112.000 kB)   0.09%    0.00%',
+        '',
+        '--- Largest Region by Usage ----------- Base Address -------- Region Size ----------',
+        'Free                                     1ab`3c0e0000      7e50`f2a20000 ( 126.316 TB)',
+      ].join('\n'),
+    );
+    const summary = blocksOfKind(transcript, 'address-summary')[0];
+    expect(summary.sections.map((section) => section.title)).toEqual(['Usage', 'Protect', 'Largest Region']);
+    expect(summary.sections[1].rows[1]).toEqual({ kind: 'PAGE_READWRITE | PAGE_GUARD', count: 7, bytes: 0x1c000 });
+    expect(summary.sections[2].rows[0]).toEqual({ kind: 'Free', count: null, bytes: 0x7e50f2a20000 });
+    expect(transcript.noiseLines).toBe(1); // `Mapping file section regions...`
+  });
+
   it('counts commentary as noise without breaking the block around it', async () => {
     const { transcript } = await importText(
       [
