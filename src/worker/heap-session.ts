@@ -154,15 +154,13 @@ export class HeapSession {
 
   /** `gcroot`: distinct root paths of a node, runs collapsed; remembered for `runMembers`. */
   rootPaths(node: number): RootPathsAnswer {
-    const context = this.requireContext();
+    this.requireContext();
     if (!this.validNode(node) || !this.finder) return { target: this.objectRef(node), paths: [], complete: true };
     const found = this.finder.distinctRootPaths(node);
     this.lastPaths = found.paths;
-    const identity = undefined;
-    void context;
     return {
       target: this.objectRef(node),
-      paths: found.paths.map((path) => summarizeRootPath(this.heap, path, undefined, identity)),
+      paths: found.paths.map((path) => summarizeRootPath(this.heap, path)),
       complete: found.stoppedBy === 'complete',
     };
   }
