@@ -145,7 +145,17 @@ test('a sample loads with one click', async ({ page }) => {
 test('no request leaves localhost while a dump loads', async ({ page }) => {
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   await page.goto('./');
+  // The Content-Security-Policy of index.html allows everything the app does and nothing more.
+  await page.evaluate(() => {
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
+    );
+  });
   await dropFile(page, MAUI_FIXTURE);
   await waitForLoaded(page, basename(MAUI_FIXTURE));
   await openTypes(page);
@@ -158,4 +168,24 @@ test('no request leaves localhost while a dump loads', async ({ page }) => {
     return hostname !== '127.0.0.1' && hostname !== 'localhost';
   });
   expect(foreign).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('the Content-Security-Policy blocks requests to any other origin', async ({ page }) => {
+  await page.goto('./');
+  // Another loopback address is another origin: were the policy missing, the probe would stay on this machine.
+  const outcome = await page.evaluate(async () => {
+    const violations: string[] = [];
+    document.addEventListener('securitypolicyviolation', (event) => violations.push(event.violatedDirective));
+    let blocked = false;
+    try {
+      await fetch('http://127.0.0.2:9/csp-probe');
+    } catch {
+      blocked = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return { blocked, violations };
+  });
+  expect(outcome.blocked).toBe(true);
+  expect(outcome.violations).toContain('connect-src');
 });
