@@ -173,3 +173,18 @@ test('README screenshot: the Types view with the maui fixture', async ({ page })
   await expect(page.getByTestId('type-row')).not.toHaveCount(0);
   await page.screenshot({ path: join(projectRoot, 'docs/screenshot-types.png') });
 });
+
+test('a permalink restores the view, sort and filter once the dump is opened', async ({ page }) => {
+  await page.goto('./#view=types&sort=count&dir=asc&filter=%5ESystem%5C.Int32&regex=1');
+  await dropFile(page, MAUI_FIXTURE);
+  await waitForLoaded(page, basename(MAUI_FIXTURE));
+  await expect(page.getByTestId('type-row').first()).toBeVisible();
+  await expect(page.locator('th[data-column="count"]')).toHaveAttribute('aria-sort', 'ascending');
+  await expect(page.getByTestId('type-filter')).toHaveValue('^System\\.Int32');
+  await expect(page.getByTestId('filter-regex')).toBeChecked();
+  const rows = await visibleTypeRows(page, 50);
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((row) => row.name.startsWith('System.Int32'))).toBe(true);
+  const counts = rows.map((row) => Number(row.count.replace(/,/g, '')));
+  expect(counts).toEqual([...counts].sort((a, b) => a - b));
+});
