@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeapBuilder } from '../heap/heap-builder';
-import { NO_NODE, NodeFlag, type NodeIndex } from '../heap/types';
+import { NO_NODE, NodeFlag, type HeapModel, type NodeIndex } from '../heap/types';
 import { breadthFirstFromRoot } from './bfs';
 import { computeDominators } from './dominators';
 import { chainHeap, heapFromDsl } from './graph-dsl';
@@ -69,37 +69,67 @@ describe('runaway chains in the whole heap', () => {
     });
   });
 
-  it('needs dominators to see a doubly-linked list, and then finds it exactly', () => {
-    const dsl = heapFromDsl(
-      'root -> [static vars] -> [static var Config.token] -> cts:CancellationTokenSource -> CallbackNode:48**17812',
-    );
-    const retainers = computeRetainers(dsl.heap);
-    expect(findHomogeneousChains(dsl.heap, retainers)).toEqual([]);
-    const dominators = computeDominators(dsl.heap, retainers);
-    const retained = retainedSizes(dsl.heap, dominators);
-    const [chain] = findHomogeneousChains(dsl.heap, retainers, { dominators, retained });
+  it('finds a doubly-linked list that outside objects also point into, oriented from its owner', () => {
+    // As in the real LeakyService dump: CallbackNodes link Prev and Next, and a registration also
+    // holds one in the middle, so the members before it are not dominated by their predecessors.
+    const dsl = heapFromDsl(`
+      root -> [static vars] -> [static var Config.token] -> cts:CancellationTokenSource -> CallbackNode:48**17812
+      root -> [local vars] -> registration:CancellationTokenRegistration
+    `);
+    const middle = dsl.chains[0].first + 9_000;
+    const heap = withExtraEdge(dsl.heap, dsl.node('registration'), middle);
+    const retainers = computeRetainers(heap);
+    const dominators = computeDominators(heap, retainers);
+    expect(dominators.idom[middle - 1]).not.toBe(middle - 2);
+    const retained = retainedSizes(heap, dominators);
+    const [chain, ...others] = findHomogeneousChains(heap, retainers, { dominators, retained });
+    expect(others).toEqual([]);
     expect(chain).toMatchObject({
       length: 17_812,
+      memberCount: 17_812,
       head: dsl.chains[0].first,
+      tail: dsl.chains[0].first + 17_811,
       headRetainer: dsl.node('cts'),
       bytes: 48 * 17_812,
+      retainedBytes: retained[dsl.chains[0].first],
     });
-    expect(chain.retainedBytes).toBe(48 * 17_812);
+    expect(findHomogeneousChains(heap, retainers, { structure: 'singleRetainer' })).toEqual([]);
   });
 
-  it('stops a chain where a member has another owner', () => {
-    const dsl = heapFromDsl('root -> a:Node -> b:Node -> c:Node -> d:Node -> e:Node; root -> d');
+  it('orients a doubly-linked list by its owner even without dominators', () => {
+    const dsl = heapFromDsl('root -> owner -> Entry**50');
+    const [chain] = findHomogeneousChains(dsl.heap, computeRetainers(dsl.heap), { minLength: 10 });
+    expect(chain).toMatchObject({ head: dsl.chains[0].first, length: 50, headRetainer: dsl.node('owner') });
+  });
+
+  it('breaks lists where a member links to three others of its type', () => {
+    const dsl = heapFromDsl('root -> a:Node -> b:Node -> c:Node -> d:Node; b -> x:Node -> y:Node -> z:Node');
     const chains = findHomogeneousChains(dsl.heap, computeRetainers(dsl.heap), { minLength: 2 });
+    expect(chains.map((c) => [dsl.idOf(c.head), dsl.idOf(c.tail), c.length])).toEqual([
+      ['x', 'z', 3],
+      ['c', 'd', 2],
+    ]);
+  });
+
+  it('in single-retainer mode, stops a chain where a member has another owner', () => {
+    const dsl = heapFromDsl('root -> a:Node -> b:Node -> c:Node -> d:Node -> e:Node; root -> d');
+    const retainers = computeRetainers(dsl.heap);
+    const chains = findHomogeneousChains(dsl.heap, retainers, { minLength: 2, structure: 'singleRetainer' });
     expect(chains.map((c) => [dsl.idOf(c.head), dsl.idOf(c.tail), c.length])).toEqual([
       ['a', 'c', 3],
       ['d', 'e', 2],
     ]);
     expect(chains[0].headRetainer).toBe(dsl.node('root'));
+    const [list] = findHomogeneousChains(dsl.heap, retainers, { minLength: 2 });
+    expect([dsl.idOf(list.head), dsl.idOf(list.tail), list.length]).toEqual(['a', 'e', 5]);
   });
 
-  it('measures a branching same-type structure by its longest walk', () => {
+  it('in single-retainer mode, measures a branching structure by its longest walk', () => {
     const dsl = heapFromDsl('root -> t1:Tree -> t2:Tree -> t3:Tree -> t4:Tree; t1 -> u2:Tree; u2 -> u3:Tree; t1 -> t1');
-    const [chain] = findHomogeneousChains(dsl.heap, computeRetainers(dsl.heap), { minLength: 2 });
+    const [chain] = findHomogeneousChains(dsl.heap, computeRetainers(dsl.heap), {
+      minLength: 2,
+      structure: 'singleRetainer',
+    });
     expect(chain).toMatchObject({ head: dsl.node('t1'), tail: dsl.node('t4'), length: 4, memberCount: 6, bytes: 60 });
   });
 
@@ -114,13 +144,41 @@ describe('runaway chains in the whole heap', () => {
     expect(findHomogeneousChains(dsl.heap, retainers)).toEqual([]);
   });
 
-  it('ignores a ring that nothing references (garbage), without looping', () => {
+  it('reports a ring as a list headed by the member its owner holds', () => {
+    const builder = new HeapBuilder('gcdump');
+    const ring = builder.internType('Ring');
+    const owner = builder.addNode(builder.internType('LinkedList'), 10, 0x100, 0, NodeFlag.Defined);
+    for (let i = 1; i <= 4; i++) builder.addNode(ring, 10, 0x1000 * i, 0, NodeFlag.Defined);
+    for (let i = 1; i <= 4; i++) builder.addEdge(i as NodeIndex, ((i % 4) + 1) as NodeIndex);
+    builder.addEdge(owner, 3 as NodeIndex);
+    builder.setRoot(owner);
+    const heap = builder.build();
+    expect(findHomogeneousChains(heap, computeRetainers(heap), { minLength: 2 })).toMatchObject([
+      { head: 3, tail: 2, length: 4, memberCount: 4, headRetainer: owner, bytes: 40 },
+    ]);
+  });
+
+  it('in single-retainer mode, ignores a ring that nothing references (garbage), without looping', () => {
     const builder = new HeapBuilder('gcdump');
     const type = builder.internType('Ring');
     for (let i = 0; i < 4; i++) builder.addNode(type, 10, 0x1000 * (i + 1), 0, NodeFlag.Defined);
     for (let i = 0; i < 4; i++) builder.addEdge(i as NodeIndex, ((i + 1) % 4) as NodeIndex);
     const heap = builder.build();
     expect(heap.rootIndex).toBe(NO_NODE);
-    expect(findHomogeneousChains(heap, computeRetainers(heap), { minLength: 2 })).toEqual([]);
+    const retainers = computeRetainers(heap);
+    expect(findHomogeneousChains(heap, retainers, { minLength: 2, structure: 'singleRetainer' })).toEqual([]);
+    expect(findHomogeneousChains(heap, retainers, { minLength: 2 })).toMatchObject([{ head: 0, length: 4 }]);
   });
 });
+
+/** A copy of the heap with one more edge (the DSL cannot name chain members). */
+function withExtraEdge(heap: HeapModel, source: number, target: number): HeapModel {
+  const { start, target: targets } = heap.edges;
+  const newStart = start.slice();
+  for (let i = source + 1; i < newStart.length; i++) newStart[i]++;
+  const newTargets = new Uint32Array(targets.length + 1);
+  newTargets.set(targets.subarray(0, start[source + 1]));
+  newTargets[start[source + 1]] = target;
+  newTargets.set(targets.subarray(start[source + 1]), start[source + 1] + 1);
+  return { ...heap, edges: { count: newTargets.length, start: newStart, target: newTargets } };
+}

@@ -85,13 +85,13 @@ export function collapseRuns(
   return steps;
 }
 
-/** A long chain of same-type objects, each kept alive by the previous one (a runaway linked list). */
+/** A long chain of same-type objects, each linked to the next (a runaway linked list). */
 export interface HomogeneousChain {
   /** TypeIndex of the head. */
   readonly type: number;
   /** Members on the longest head-to-tail walk (exactly N for a list of N). */
   readonly length: number;
-  /** All members, branches included (equal to length for a plain list). */
+  /** All members, branches included (equal to length except for 'singleRetainer' trees). */
   readonly memberCount: number;
   /** First member (NodeIndex). */
   readonly head: number;
@@ -105,14 +105,27 @@ export interface HomogeneousChain {
   readonly retainedBytes: number | null;
 }
 
+/**
+ * What counts as a chain:
+ *  - 'linkedList': objects of one type, each linked (by a reference either way) to at most two
+ *    others of its type, form a path or a ring. This finds singly- and doubly-linked lists even when
+ *    outside objects also point into them: in the real LeakyService dump every
+ *    `CancellationTokenSource+CallbackNode` has Prev and Next and some are also held by a
+ *    CancellationTokenRegistration, so no member is dominated by its predecessor.
+ *  - 'singleRetainer': stricter: each member after the head is referenced by exactly one object
+ *    (duplicate edges aside), the previous member; branches are allowed and measured by their
+ *    longest walk. A ring with no way in is garbage and not reported.
+ */
+export type ChainStructure = 'linkedList' | 'singleRetainer';
+
 export interface HomogeneousChainOptions {
   readonly minLength?: number;
   readonly maxChains?: number;
+  /** Default 'linkedList'. */
+  readonly structure?: ChainStructure;
   /**
-   * With dominators, a member's predecessor is its immediate dominator when that is an object of
-   * the same type that references it: this also catches doubly-linked lists (each member is
-   * referenced by both neighbours but dominated by the previous one). Without, a member must be
-   * referenced by exactly one object (duplicate edges aside), the previous member.
+   * Orients a linked list whose two ends both have same-type retainers (a doubly-linked list):
+   * the end that immediately dominates its neighbour is the head.
    */
   readonly dominators?: Dominators;
   /** Retained sizes (retained.ts), for `retainedBytes`. */
@@ -120,12 +133,9 @@ export interface HomogeneousChainOptions {
 }
 
 /**
- * Finds every chain of at least `minLength` objects of one type name in which each member after
- * the head is kept alive by the previous member (see `dominators` in the options). The predecessor
- * links form a forest; each tree is walked once from its head with an explicit stack, so the whole
- * scan is O(nodes + edges). Returns the longest chains first, at most `maxChains`.
- * Without dominators, a ring of objects each referenced only by the previous one has no head and is
- * not reported (nothing else references it: it is garbage, not a leak).
+ * Finds every chain of at least `minLength` objects of one type name (see ChainStructure), in
+ * O(nodes + edges) with no recursion: each member is walked once. Returns the longest chains
+ * first, at most `maxChains`.
  */
 export function findHomogeneousChains(
   heap: HeapModel,
@@ -134,105 +144,305 @@ export function findHomogeneousChains(
 ): HomogeneousChain[] {
   const minLength = options.minLength ?? DEFAULT_MIN_CHAIN_LENGTH;
   const maxChains = options.maxChains ?? DEFAULT_MAX_CHAINS;
-  const { dominators, retained } = options;
-  const nodeCount = heap.nodes.count;
-  const { type: nodeType, size: nodeSize, flags } = heap.nodes;
-  const { start: edgeStart, target: edgeTarget } = heap.edges;
-  const { retainerStart, retainerSource } = retainers;
-  const typeIdentity = typeIdentityByName(heap);
-  const isObject = (node: number) => (flags[node] & (NodeFlag.Defined | NodeFlag.Pseudo)) === NodeFlag.Defined;
-  const sameType = (a: number, b: number) => typeIdentity[nodeType[a]] === typeIdentity[nodeType[b]];
+  const scan = new ChainScan(heap, retainers, options);
+  const found =
+    options.structure === 'singleRetainer' ? scan.singleRetainerChains(minLength) : scan.linkedLists(minLength);
+  found.sort((a, b) => b.length - a.length || a.head - b.head);
+  return found.slice(0, maxChains);
+}
 
-  /** The member before each node in its chain, NO_NODE when the node continues no chain. */
-  const chainPredecessor = new Uint32Array(nodeCount).fill(NO_NODE);
-  /** Bit 1: some node's predecessor is this node. Bit 2: visited by the walk below. */
-  const marks = new Uint8Array(nodeCount);
-  const HAS_SUCCESSOR = 1;
-  const VISITED = 2;
-  let linkCount = 0;
-  for (let node = 0; node < nodeCount; node++) {
-    const first = retainerStart[node];
-    const end = retainerStart[node + 1];
-    if (first === end || !isObject(node)) continue;
-    let predecessor = NO_NODE;
-    if (dominators) {
-      const dominator = dominators.idom[node];
-      if (dominator === NO_NODE) continue;
-      for (let r = first; r < end; r++) {
-        if (retainerSource[r] === dominator) {
-          predecessor = dominator;
-          break;
-        }
+/** Bits of ChainScan.marks. */
+const LINKED = 1; // linkedList: 1 or 2 distinct same-type neighbours
+const HAS_SUCCESSOR = 2; // singleRetainer: some node's predecessor is this node
+const VISITED = 4;
+
+/** The state shared by both chain structures: the heap's columns, per-node marks, type identity. */
+class ChainScan {
+  private readonly nodeType: Uint32Array;
+  private readonly nodeSize: Uint32Array;
+  private readonly flags: Uint8Array;
+  private readonly edgeStart: Uint32Array;
+  private readonly edgeTarget: Uint32Array;
+  private readonly retainerStart: Uint32Array;
+  private readonly retainerSource: Uint32Array;
+  private readonly typeIdentity: Uint32Array;
+  private readonly marks: Uint8Array;
+
+  constructor(
+    private readonly heap: HeapModel,
+    retainers: Retainers,
+    private readonly options: HomogeneousChainOptions,
+  ) {
+    ({ type: this.nodeType, size: this.nodeSize, flags: this.flags } = heap.nodes);
+    ({ start: this.edgeStart, target: this.edgeTarget } = heap.edges);
+    ({ retainerStart: this.retainerStart, retainerSource: this.retainerSource } = retainers);
+    this.typeIdentity = typeIdentityByName(heap);
+    this.marks = new Uint8Array(heap.nodes.count);
+  }
+
+  private isObject(node: number): boolean {
+    return (this.flags[node] & (NodeFlag.Defined | NodeFlag.Pseudo)) === NodeFlag.Defined;
+  }
+
+  private sameType(a: number, b: number): boolean {
+    return this.typeIdentity[this.nodeType[a]] === this.typeIdentity[this.nodeType[b]];
+  }
+
+  private chain(head: number, tail: number, length: number, memberCount: number, bytes: number): HomogeneousChain {
+    const { retainerStart, retainerSource } = this;
+    let headRetainer = NO_NODE;
+    for (let r = retainerStart[head]; r < retainerStart[head + 1]; r++) {
+      if (!this.sameType(retainerSource[r], head)) {
+        headRetainer = retainerSource[r];
+        break;
       }
-    } else {
-      predecessor = retainerSource[first];
+    }
+    if (headRetainer === NO_NODE && retainerStart[head] < retainerStart[head + 1])
+      headRetainer = retainerSource[retainerStart[head]];
+    const { retained } = this.options;
+    return {
+      type: this.nodeType[head],
+      length,
+      memberCount,
+      head,
+      tail,
+      headRetainer,
+      bytes,
+      retainedBytes: retained ? retained[head] : null,
+    };
+  }
+
+  /**
+   * The next member after `current` (not `previous`, not visited): the first linked same-type
+   * neighbour among its references, then among its retainers; NO_NODE at the end. O(degree).
+   */
+  private nextLinkedNeighbour(current: number, previous: number): number {
+    const { edgeStart, edgeTarget, retainerStart, retainerSource, marks } = this;
+    for (let e = edgeStart[current]; e < edgeStart[current + 1]; e++) {
+      const next = edgeTarget[e];
+      if (
+        next !== previous &&
+        next !== current &&
+        (marks[next] & (LINKED | VISITED)) === LINKED &&
+        this.sameType(next, current)
+      ) {
+        return next;
+      }
+    }
+    for (let r = retainerStart[current]; r < retainerStart[current + 1]; r++) {
+      const next = retainerSource[r];
+      if (next !== previous && (marks[next] & (LINKED | VISITED)) === LINKED && this.sameType(next, current))
+        return next;
+    }
+    return NO_NODE;
+  }
+
+  /** Set by `findLinkedNeighbours`: up to two LINKED same-type neighbours, references first. */
+  private neighbourA = NO_NODE;
+  private neighbourB = NO_NODE;
+
+  /** The LINKED same-type neighbours of a node (visited or not), into neighbourA/B; returns how many. */
+  private findLinkedNeighbours(node: number): number {
+    const { edgeStart, edgeTarget, retainerStart, retainerSource, marks } = this;
+    this.neighbourA = NO_NODE;
+    this.neighbourB = NO_NODE;
+    const add = (other: number) => {
+      if (other === node || other === this.neighbourA || (marks[other] & LINKED) === 0 || !this.sameType(other, node)) {
+        return;
+      }
+      if (this.neighbourA === NO_NODE) this.neighbourA = other;
+      else this.neighbourB = other;
+    };
+    for (let e = edgeStart[node]; e < edgeStart[node + 1] && this.neighbourB === NO_NODE; e++) add(edgeTarget[e]);
+    for (let r = retainerStart[node]; r < retainerStart[node + 1] && this.neighbourB === NO_NODE; r++) {
+      add(retainerSource[r]);
+    }
+    return this.neighbourA === NO_NODE ? 0 : this.neighbourB === NO_NODE ? 1 : 2;
+  }
+
+  /** Has this node a retainer of its own type? */
+  private hasSameTypeRetainer(node: number): boolean {
+    for (let r = this.retainerStart[node]; r < this.retainerStart[node + 1]; r++) {
+      if (this.sameType(this.retainerSource[r], node)) return true;
+    }
+    return false;
+  }
+
+  /** Has this node a retainer of another type? */
+  private hasOtherTypeRetainer(node: number): boolean {
+    for (let r = this.retainerStart[node]; r < this.retainerStart[node + 1]; r++) {
+      if (!this.sameType(this.retainerSource[r], node)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Which end of a list is its head: the end no same-type object references (a singly-linked
+   * head); else the end that immediately dominates its neighbour (when dominators are given); else
+   * the end an object of another type references, when only one is; else the lower NodeIndex.
+   */
+  private firstIsHead(first: number, firstNeighbour: number, last: number, lastNeighbour: number): boolean {
+    const firstFree = !this.hasSameTypeRetainer(first);
+    if (firstFree !== !this.hasSameTypeRetainer(last)) return firstFree;
+    const idom = this.options.dominators?.idom;
+    if (idom) {
+      const firstDominates = idom[firstNeighbour] === first;
+      if (firstDominates !== (idom[lastNeighbour] === last)) return firstDominates;
+    }
+    const firstOwned = this.hasOtherTypeRetainer(first);
+    if (firstOwned !== this.hasOtherTypeRetainer(last)) return firstOwned;
+    return first < last;
+  }
+
+  /** Paths and rings of objects linked to at most two others of their type. */
+  linkedLists(minLength: number): HomogeneousChain[] {
+    const { marks, nodeSize } = this;
+    const nodeCount = this.heap.nodes.count;
+    const { edgeStart, edgeTarget, retainerStart, retainerSource } = this;
+    // A node is LINKED when it has 1 or 2 distinct same-type neighbours (references either way).
+    for (let node = 0; node < nodeCount; node++) {
+      if (!this.isObject(node)) continue;
+      let first = NO_NODE;
+      let second = NO_NODE;
+      let tooMany = false;
+      const consider = (other: number) => {
+        if (
+          other === node ||
+          other === first ||
+          other === second ||
+          !this.isObject(other) ||
+          !this.sameType(other, node)
+        ) {
+          return;
+        }
+        if (first === NO_NODE) first = other;
+        else if (second === NO_NODE) second = other;
+        else tooMany = true;
+      };
+      for (let e = edgeStart[node]; e < edgeStart[node + 1] && !tooMany; e++) consider(edgeTarget[e]);
+      for (let r = retainerStart[node]; r < retainerStart[node + 1] && !tooMany; r++) consider(retainerSource[r]);
+      if (first !== NO_NODE && !tooMany) marks[node] |= LINKED;
+    }
+    const chains: HomogeneousChain[] = [];
+    /** Walks from `start` until the path ends (or the ring closes); returns the last member. */
+    let walkedCount = 0;
+    let walkedBytes = 0;
+    const walk = (start: number): number => {
+      let previous = NO_NODE;
+      let current = start;
+      walkedCount = 0;
+      walkedBytes = 0;
+      for (;;) {
+        marks[current] |= VISITED;
+        walkedCount++;
+        walkedBytes += nodeSize[current];
+        const next = this.nextLinkedNeighbour(current, previous);
+        if (next === NO_NODE) return current;
+        previous = current;
+        current = next;
+      }
+    };
+    // Paths: start at an end (a member linked to at most one other member).
+    for (let node = 0; node < nodeCount; node++) {
+      if ((marks[node] & (LINKED | VISITED)) !== LINKED || this.findLinkedNeighbours(node) > 1) continue;
+      const firstNeighbour = this.neighbourA;
+      const last = walk(node);
+      if (walkedCount < minLength) continue;
+      this.findLinkedNeighbours(last);
+      const lastNeighbour = this.neighbourA;
+      const [head, tail] = this.firstIsHead(node, firstNeighbour, last, lastNeighbour) ? [node, last] : [last, node];
+      chains.push(this.chain(head, tail, walkedCount, walkedCount, walkedBytes));
+    }
+    // Rings: what is left. The head is the lowest-indexed member that an object of another type
+    // references (else the lowest-indexed member); the tail is the head's neighbour reached last
+    // when walking from the head towards its first referenced neighbour.
+    for (let node = 0; node < nodeCount; node++) {
+      if ((marks[node] & (LINKED | VISITED)) !== LINKED) continue;
+      let ownedHead = NO_NODE;
+      let lowest = node;
+      let count = 0;
+      let bytes = 0;
+      for (let current = node, previous = NO_NODE; current !== NO_NODE;) {
+        marks[current] |= VISITED;
+        count++;
+        bytes += nodeSize[current];
+        if (current < lowest) lowest = current;
+        if ((ownedHead === NO_NODE || current < ownedHead) && this.hasOtherTypeRetainer(current)) ownedHead = current;
+        const next = this.nextLinkedNeighbour(current, previous);
+        previous = current;
+        current = next;
+      }
+      if (count < minLength) continue;
+      const head = ownedHead === NO_NODE ? lowest : ownedHead;
+      this.findLinkedNeighbours(head);
+      const tail = this.neighbourB === NO_NODE ? this.neighbourA : this.neighbourB;
+      chains.push(this.chain(head, tail, count, count, bytes));
+    }
+    return chains;
+  }
+
+  /**
+   * Chains in which each member after the head is referenced only by the previous member. The
+   * predecessor links form a forest; each tree is walked once from its head with an explicit stack.
+   */
+  singleRetainerChains(minLength: number): HomogeneousChain[] {
+    const { marks, nodeSize, edgeStart, edgeTarget, retainerStart, retainerSource } = this;
+    const nodeCount = this.heap.nodes.count;
+    /** The member before each node in its chain, NO_NODE when the node continues no chain. */
+    const chainPredecessor = new Uint32Array(nodeCount).fill(NO_NODE);
+    let linkCount = 0;
+    for (let node = 0; node < nodeCount; node++) {
+      const first = retainerStart[node];
+      const end = retainerStart[node + 1];
+      if (first === end || !this.isObject(node)) continue;
+      let predecessor = retainerSource[first];
       for (let r = first + 1; r < end; r++) {
         if (retainerSource[r] !== predecessor) {
           predecessor = NO_NODE;
           break;
         }
       }
+      if (predecessor === NO_NODE || !this.isObject(predecessor) || !this.sameType(predecessor, node)) continue;
+      chainPredecessor[node] = predecessor;
+      marks[predecessor] |= HAS_SUCCESSOR;
+      linkCount++;
     }
-    if (predecessor === NO_NODE || !isObject(predecessor) || !sameType(predecessor, node)) continue;
-    chainPredecessor[node] = predecessor;
-    marks[predecessor] |= HAS_SUCCESSOR;
-    linkCount++;
-  }
-
-  const chains: HomogeneousChain[] = [];
-  const stackNode = new Uint32Array(linkCount + 1);
-  const stackDepth = new Uint32Array(linkCount + 1);
-  for (let head = 0; head < nodeCount; head++) {
-    if ((marks[head] & HAS_SUCCESSOR) === 0 || chainPredecessor[head] !== NO_NODE) continue;
-    let top = 0;
-    stackNode[0] = head;
-    stackDepth[0] = 1;
-    marks[head] |= VISITED;
-    let length = 0;
-    let tail = head;
-    let memberCount = 0;
-    let bytes = 0;
-    while (top >= 0) {
-      const member = stackNode[top];
-      const depth = stackDepth[top];
-      top--;
-      memberCount++;
-      bytes += nodeSize[member];
-      if (depth > length) {
-        length = depth;
-        tail = member;
-      }
-      for (let e = edgeStart[member], end = edgeStart[member + 1]; e < end; e++) {
-        const next = edgeTarget[e];
-        if (chainPredecessor[next] !== member || (marks[next] & VISITED) !== 0 || !isTraversedEdge(member, next)) {
-          continue;
+    const chains: HomogeneousChain[] = [];
+    const stackNode = new Uint32Array(linkCount + 1);
+    const stackDepth = new Uint32Array(linkCount + 1);
+    for (let head = 0; head < nodeCount; head++) {
+      if ((marks[head] & HAS_SUCCESSOR) === 0 || chainPredecessor[head] !== NO_NODE) continue;
+      let top = 0;
+      stackNode[0] = head;
+      stackDepth[0] = 1;
+      marks[head] |= VISITED;
+      let length = 0;
+      let tail = head;
+      let memberCount = 0;
+      let bytes = 0;
+      while (top >= 0) {
+        const member = stackNode[top];
+        const depth = stackDepth[top];
+        top--;
+        memberCount++;
+        bytes += nodeSize[member];
+        if (depth > length) {
+          length = depth;
+          tail = member;
         }
-        marks[next] |= VISITED;
-        top++;
-        stackNode[top] = next;
-        stackDepth[top] = depth + 1;
+        for (let e = edgeStart[member], end = edgeStart[member + 1]; e < end; e++) {
+          const next = edgeTarget[e];
+          if (chainPredecessor[next] !== member || (marks[next] & VISITED) !== 0 || !isTraversedEdge(member, next)) {
+            continue;
+          }
+          marks[next] |= VISITED;
+          top++;
+          stackNode[top] = next;
+          stackDepth[top] = depth + 1;
+        }
       }
+      if (length >= minLength) chains.push(this.chain(head, tail, length, memberCount, bytes));
     }
-    if (length < minLength) continue;
-    chains.push({
-      type: nodeType[head],
-      length,
-      memberCount,
-      head,
-      tail,
-      headRetainer: headRetainerOf(head),
-      bytes,
-      retainedBytes: retained ? retained[head] : null,
-    });
+    return chains;
   }
-
-  function headRetainerOf(head: number): number {
-    const first = retainerStart[head];
-    const end = retainerStart[head + 1];
-    for (let r = first; r < end; r++) if (!sameType(retainerSource[r], head)) return retainerSource[r];
-    return first < end ? retainerSource[first] : NO_NODE;
-  }
-
-  chains.sort((a, b) => b.length - a.length || a.head - b.head);
-  return chains.slice(0, maxChains);
 }
