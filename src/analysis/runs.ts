@@ -243,21 +243,23 @@ class ChainScan {
 
   /** The LINKED same-type neighbours of a node (visited or not), into neighbourA/B; returns how many. */
   private findLinkedNeighbours(node: number): number {
-    const { edgeStart, edgeTarget, retainerStart, retainerSource, marks } = this;
+    const { edgeStart, edgeTarget, retainerStart, retainerSource } = this;
     this.neighbourA = NO_NODE;
     this.neighbourB = NO_NODE;
-    const add = (other: number) => {
-      if (other === node || other === this.neighbourA || (marks[other] & LINKED) === 0 || !this.sameType(other, node)) {
-        return;
-      }
-      if (this.neighbourA === NO_NODE) this.neighbourA = other;
-      else this.neighbourB = other;
-    };
-    for (let e = edgeStart[node]; e < edgeStart[node + 1] && this.neighbourB === NO_NODE; e++) add(edgeTarget[e]);
+    for (let e = edgeStart[node]; e < edgeStart[node + 1] && this.neighbourB === NO_NODE; e++) {
+      this.addLinkedNeighbour(node, edgeTarget[e]);
+    }
     for (let r = retainerStart[node]; r < retainerStart[node + 1] && this.neighbourB === NO_NODE; r++) {
-      add(retainerSource[r]);
+      this.addLinkedNeighbour(node, retainerSource[r]);
     }
     return this.neighbourA === NO_NODE ? 0 : this.neighbourB === NO_NODE ? 1 : 2;
+  }
+
+  private addLinkedNeighbour(node: number, other: number): void {
+    if (other === node || other === this.neighbourA || (this.marks[other] & LINKED) === 0) return;
+    if (!this.sameType(other, node)) return;
+    if (this.neighbourA === NO_NODE) this.neighbourA = other;
+    else this.neighbourB = other;
   }
 
   /** Has this node a retainer of its own type? */
@@ -300,27 +302,31 @@ class ChainScan {
     const nodeCount = this.heap.nodes.count;
     const { edgeStart, edgeTarget, retainerStart, retainerSource } = this;
     // A node is LINKED when it has 1 or 2 distinct same-type neighbours (references either way).
+    // Hot loop over every edge twice: no closures, type identities compared directly.
+    const { typeIdentity, nodeType, flags } = this;
     for (let node = 0; node < nodeCount; node++) {
-      if (!this.isObject(node)) continue;
+      if ((flags[node] & (NodeFlag.Defined | NodeFlag.Pseudo)) !== NodeFlag.Defined) continue;
+      const identity = typeIdentity[nodeType[node]];
       let first = NO_NODE;
       let second = NO_NODE;
       let tooMany = false;
-      const consider = (other: number) => {
-        if (
-          other === node ||
-          other === first ||
-          other === second ||
-          !this.isObject(other) ||
-          !this.sameType(other, node)
-        ) {
-          return;
-        }
+      const edgeEnd = edgeStart[node + 1];
+      const retainerEnd = retainerStart[node + 1];
+      // Positions below edgeEnd - edgeStart[node] read references; the rest read retainers.
+      const referenceCount = edgeEnd - edgeStart[node];
+      const neighbourCount = referenceCount + retainerEnd - retainerStart[node];
+      for (let k = 0; k < neighbourCount && !tooMany; k++) {
+        const other =
+          k < referenceCount
+            ? edgeTarget[edgeStart[node] + k]
+            : retainerSource[retainerStart[node] + k - referenceCount];
+        if (other === node || other === first || other === second || typeIdentity[nodeType[other]] !== identity)
+          continue;
+        if ((flags[other] & (NodeFlag.Defined | NodeFlag.Pseudo)) !== NodeFlag.Defined) continue;
         if (first === NO_NODE) first = other;
         else if (second === NO_NODE) second = other;
         else tooMany = true;
-      };
-      for (let e = edgeStart[node]; e < edgeStart[node + 1] && !tooMany; e++) consider(edgeTarget[e]);
-      for (let r = retainerStart[node]; r < retainerStart[node + 1] && !tooMany; r++) consider(retainerSource[r]);
+      }
       if (first !== NO_NODE && !tooMany) marks[node] |= LINKED;
     }
     const chains: HomogeneousChain[] = [];
