@@ -53,6 +53,10 @@ describe('shortest root path', () => {
   it('has no path to an object the root does not reach', () => {
     expect(shortestRootPath(dsl.heap, tree, dsl.node('dead'))).toBeNull();
   });
+
+  it('says plainly when asked about a node that does not exist', () => {
+    expect(() => shortestRootPath(dsl.heap, tree, dsl.heap.nodes.count)).toThrow(/node \d+ does not exist/);
+  });
 });
 
 describe('distinct root paths (gcroot)', () => {

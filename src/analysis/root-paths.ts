@@ -20,6 +20,12 @@ export interface RootPath {
   readonly objects: Uint32Array;
 }
 
+function checkTarget(heap: HeapModel, target: number): void {
+  if (!Number.isInteger(target) || target < 0 || target >= heap.nodes.count) {
+    throw new RangeError(`root paths: node ${target} does not exist (the heap has ${heap.nodes.count} nodes)`);
+  }
+}
+
 /** A pseudo-node (root, category, static-var label, CCW), or the root even if not flagged as one. */
 function isRootSideNode(heap: HeapModel, node: number): boolean {
   return node === heap.rootIndex || (heap.nodes.flags[node] & NodeFlag.Pseudo) !== 0;
@@ -60,6 +66,7 @@ function chainFromRoot(tree: RootBreadthFirstTree, node: number): Uint32Array | 
  * O(path length); null when the target is unreachable.
  */
 export function shortestRootPath(heap: HeapModel, tree: RootBreadthFirstTree, target: number): RootPath | null {
+  checkTarget(heap, target);
   const chain = chainFromRoot(tree, target);
   return chain ? rootPathFromChain(heap, chain) : null;
 }
@@ -132,6 +139,7 @@ export class RootPathFinder {
     const { maxPaths, maxPathsPerKind, maxVisitedNodes } = { ...DEFAULT_ROOT_PATH_LIMITS, ...limits };
     const { heap, tree, towardTarget, queue } = this;
     const { retainerStart, retainerSource } = this.retainers;
+    checkTarget(heap, target);
     const paths: RootPath[] = [];
     if (tree.distance[target] === UNREACHABLE || maxPaths <= 0) {
       return { paths, visitedNodes: 0, stoppedBy: 'complete' };

@@ -182,3 +182,70 @@ function withExtraEdge(heap: HeapModel, source: number, target: number): HeapMod
   newTargets.set(targets.subarray(start[source + 1]), start[source + 1] + 1);
   return { ...heap, edges: { count: newTargets.length, start: newStart, target: newTargets } };
 }
+
+describe('linked lists on random heaps', () => {
+  /** Mulberry32, seeded: the same heaps on every run. */
+  function seededRandom(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('finds every list exactly, whatever outside objects point into it', () => {
+    const random = seededRandom(4_242);
+    for (let heapNumber = 0; heapNumber < 100; heapNumber++) {
+      const builder = new HeapBuilder('gcdump');
+      const root = builder.addNode(builder.internType('[.NET Roots]'), 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+      builder.setRoot(root);
+      const listCount = 1 + Math.floor(random() * 5);
+      /** A singly-linked list has a known head; a doubly-linked one is checked by its two ends. */
+      const expected: { type: string; ends: number[]; length: number }[] = [];
+      let nextNode = 1;
+      for (let list = 0; list < listCount; list++) {
+        const type = `Node${list}`;
+        const owner = builder.addNode(builder.internType(`Owner${list}`), 10, 0, 0, NodeFlag.Defined);
+        builder.addEdge(root, owner);
+        nextNode++;
+        const length = 2 + Math.floor(random() * 60);
+        const doubly = random() < 0.5;
+        const reversed = random() < 0.5; // the head is the member with the highest NodeIndex
+        const lowest = nextNode;
+        for (let k = 0; k < length; k++) builder.addNode(builder.internType(type), 10, 0, 0, NodeFlag.Defined);
+        nextNode += length;
+        const member = (k: number) => (reversed ? lowest + length - 1 - k : lowest + k) as NodeIndex;
+        for (let k = 1; k < length; k++) {
+          builder.addEdge(member(k - 1), member(k));
+          if (doubly) builder.addEdge(member(k), member(k - 1));
+        }
+        builder.addEdge(owner, member(0));
+        // Outside holders of random members (registrations, iterators…), some of them twice.
+        const holders = Math.floor(random() * 4);
+        for (let h = 0; h < holders; h++) {
+          const holder = builder.addNode(builder.internType('Holder'), 10, 0, 0, NodeFlag.Defined);
+          nextNode++;
+          builder.addEdge(root, holder);
+          const held = member(Math.floor(random() * length));
+          builder.addEdge(holder, held);
+          if (random() < 0.3) builder.addEdge(holder, held);
+        }
+        const ends = [member(0), member(length - 1)];
+        expected.push({ type, ends: doubly ? ends.sort((a, b) => a - b) : ends, length });
+      }
+      const heap = builder.build();
+      const found = findHomogeneousChains(heap, computeRetainers(heap), { minLength: 2, maxChains: Infinity });
+      const rendered = found
+        .map((c) => {
+          const doubly = heap.edges.target.subarray(heap.edges.start[c.tail], heap.edges.start[c.tail + 1]).length > 0;
+          const ends = [c.head, c.tail];
+          return { type: heap.types.names[c.type], ends: doubly ? ends.sort((a, b) => a - b) : ends, length: c.length };
+        })
+        .sort((a, b) => (a.type < b.type ? -1 : 1));
+      expect({ heapNumber, lists: rendered }).toEqual({ heapNumber, lists: expected });
+    }
+  });
+});
