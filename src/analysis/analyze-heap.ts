@@ -45,7 +45,10 @@ export function analyzeHeap(heap: HeapModel, options: AnalyzeOptions = {}): Anal
   if (!heap.capabilities.edges) return { heap, retainers, bfs, dominators: null, retained: null };
   const [from, to] = STAGE_SHARE.dominators;
   const dominators = stage('dominators', () =>
-    computeDominators(heap, retainers, { signal, onProgress: (fraction) => onProgress?.('dominators', from + (to - from) * fraction) }),
+    computeDominators(heap, retainers, {
+      signal,
+      onProgress: (fraction) => onProgress?.('dominators', from + (to - from) * fraction),
+    }),
   );
   const retained = stage('retained sizes', () => retainedSizes(heap, dominators));
   onProgress?.('retained sizes', 1);

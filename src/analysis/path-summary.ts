@@ -69,7 +69,9 @@ export function renderRootPath(summary: RootPathSummary): string {
   const lines = [`${summary.root.name}  — ${summary.root.label}`];
   for (const step of summary.steps) {
     if ('run' in step) {
-      lines.push(`    -> ${step.run.count.toLocaleString('en-US')} × ${step.run.type} (${step.run.first} … ${step.run.last})`);
+      lines.push(
+        `    -> ${step.run.count.toLocaleString('en-US')} × ${step.run.type} (${step.run.first} … ${step.run.last})`,
+      );
     } else {
       lines.push(`    -> ${step.address.padStart(18)} ${step.type}`);
     }

@@ -25,7 +25,7 @@ export class HeapTooLargeError extends Error {
     super(
       `This heap has ${nodeCount.toLocaleString('en-US')} objects; analysing it needs about ${gib(neededBytes)} of memory, ` +
         `more than the ${gib(budgetBytes)} a browser tab can safely hold. ` +
-        'Use the command line instead, which has the machine\'s memory: npx heapscope stat FILE (or roots, findings, dumpheap).',
+        "Use the command line instead, which has the machine's memory: npx heapscope stat FILE (or roots, findings, dumpheap).",
     );
     this.name = 'HeapTooLargeError';
   }

@@ -35,6 +35,7 @@ export function matchGolden(goldenPath: string, actual: string): { expected: str
     mkdirSync(dirname(goldenPath), { recursive: true });
     writeFileSync(goldenPath, actual);
   }
-  if (!existsSync(goldenPath)) throw new Error(`no golden file ${goldenPath}; create it with UPDATE_GOLDEN=1 and review it`);
+  if (!existsSync(goldenPath))
+    throw new Error(`no golden file ${goldenPath}; create it with UPDATE_GOLDEN=1 and review it`);
   return { expected: readFileSync(goldenPath, 'utf8'), actual };
 }

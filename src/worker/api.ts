@@ -5,6 +5,17 @@
  * the heap, no Error objects (errors come back as plain text in `LoadOutcome`).
  */
 import type { ByteCategory } from '../analysis/byte-categories';
+import type {
+  AnalysisStatus,
+  DominatorPage,
+  FindingSummary,
+  InstancePage,
+  InstanceQuery,
+  ObjectDetails,
+  ReferencePage,
+  RootPathsAnswer,
+  RunMembersPage,
+} from './analysis-api';
 import type { InputFormat } from '../heap/types';
 
 /** One progress report of a load. MB/s = bytesRead / elapsedMs / 1000. */
@@ -103,7 +114,7 @@ export type LoadOutcome =
   /** A newer load, or cancel(), stopped this one. */
   | { readonly status: 'cancelled' };
 
-export type HistogramSortKey = 'name' | 'count' | 'bytes' | 'averageSize' | 'percent';
+export type HistogramSortKey = 'name' | 'count' | 'bytes' | 'averageSize' | 'percent' | 'retained';
 
 export interface HistogramQuery {
   readonly sortKey: HistogramSortKey;
@@ -128,6 +139,8 @@ export interface HistogramPageRow {
   readonly percent: number;
   /** How many type-table entries this row stands for (1 unless merged). */
   readonly typeEntries: number;
+  /** Retained bytes as Eclipse MAT counts them per type, once the analysis is ready; else null. */
+  readonly retained: number | null;
 }
 
 export interface HistogramTotals {
@@ -159,4 +172,24 @@ export interface HeapWorkerApi {
   summary(): HeapSummary | null;
   /** One page of the type histogram, sorted and filtered in the worker. */
   histogramPage(query: HistogramQuery): HistogramPage;
+
+  // ── After the load: the analyses (analysis-api.ts) ──
+  /**
+   * Runs reverse edges, BFS, dominators, retained sizes and findings on the loaded heap (the
+   * histogram is already on screen). Resolves when they are ready; progress through `onProgress`.
+   * Pages of the histogram are still answered between stages.
+   */
+  analyze(onProgress: (status: AnalysisStatus) => void): Promise<AnalysisStatus>;
+  analysisStatus(): AnalysisStatus;
+  findings(): FindingSummary[];
+  /** The node at an address (`0x…`), for links and the address box; null when there is none. */
+  nodeAtAddress(address: string): number | null;
+  object(node: number): ObjectDetails | null;
+  references(node: number, direction: 'out' | 'in', offset: number, limit: number): ReferencePage;
+  rootPaths(node: number): RootPathsAnswer;
+  /** Members of a collapsed run in the last `rootPaths` answer (path index, run's first and last node). */
+  runMembers(pathIndex: number, firstNode: number, lastNode: number, offset: number, limit: number): RunMembersPage;
+  instances(query: InstanceQuery): InstancePage;
+  /** Children of a node in the dominator tree (null: the top), biggest retained first. */
+  dominatorChildren(node: number | null, offset: number, limit: number): DominatorPage;
 }

@@ -58,7 +58,9 @@ describe('HeapSession on the LeakyService sample', () => {
     const farthest = s.instances({ ...query, sortKey: 'distance', descending: true, offset: 0, limit: 1 }).rows[0];
     const details = s.object(farthest.node)!;
     expect(details.referencesIn).toBe(1);
-    expect(s.references(details.node, 'in', 0, 10).rows.map((r) => r.type)).toEqual(['LeakyService.RequestTraceContext']);
+    expect(s.references(details.node, 'in', 0, 10).rows.map((r) => r.type)).toEqual([
+      'LeakyService.RequestTraceContext',
+    ]);
   });
 
   it('per-type retained bytes: CallbackNode retains the buffers', async () => {

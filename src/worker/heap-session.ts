@@ -64,7 +64,11 @@ export class HeapSession {
    * Runs the analyses (analyze-heap.ts), then the dominator tree and the findings. `yieldBetween`
    * lets the worker answer queued requests (histogram pages) between stages.
    */
-  async analyze(onProgress: AnalyzeProgress = () => {}, signal?: AbortSignal, yieldBetween: () => Promise<void> = async () => {}): Promise<void> {
+  async analyze(
+    onProgress: AnalyzeProgress = () => {},
+    signal?: AbortSignal,
+    yieldBetween: () => Promise<void> = async () => {},
+  ): Promise<void> {
     const context = analyzeHeap(this.heap, { onProgress, signal });
     await yieldBetween();
     if (context.dominators && context.retained) {
@@ -92,7 +96,10 @@ export class HeapSession {
     return {
       node,
       type: heap.types.names[heap.nodes.type[node]],
-      address: pseudo && heap.nodes.addressLo[node] === 0 && heap.nodes.addressHi[node] === 0 ? '' : formatAddress(heap.nodes.addressLo[node], heap.nodes.addressHi[node]),
+      address:
+        pseudo && heap.nodes.addressLo[node] === 0 && heap.nodes.addressHi[node] === 0
+          ? ''
+          : formatAddress(heap.nodes.addressLo[node], heap.nodes.addressHi[node]),
       size: heap.nodes.size[node],
       retained: this.context?.retained ? this.context.retained[node] : null,
       distance: distance === UNREACHABLE ? null : distance,
@@ -105,7 +112,8 @@ export class HeapSession {
     const address = parseAddress(text);
     if (!address || (address.lo === 0 && address.hi === 0)) return null;
     const { addressLo, addressHi, count } = this.heap.nodes;
-    for (let node = 0; node < count; node++) if (addressLo[node] === address.lo && addressHi[node] === address.hi) return node;
+    for (let node = 0; node < count; node++)
+      if (addressLo[node] === address.lo && addressHi[node] === address.hi) return node;
     return null;
   }
 
@@ -182,18 +190,30 @@ export class HeapSession {
   /** The objects of one histogram row, filtered like `dumpheap -mt -min -max`, one sorted page. */
   instances(query: InstanceQuery): InstancePage {
     const { heap } = this;
-    const key = JSON.stringify([query.typeName, query.includeSizeVariants, query.minSize, query.maxSize, query.liveness]);
+    const key = JSON.stringify([
+      query.typeName,
+      query.includeSizeVariants,
+      query.minSize,
+      query.maxSize,
+      query.liveness,
+    ]);
     let cache = this.instanceCache;
     if (!cache || cache.key !== key) {
       const wanted = query.includeSizeVariants ? baseTypeName(query.typeName) : query.typeName;
-      const typeMatches = heap.types.names.map((name) => (query.includeSizeVariants ? baseTypeName(name) : name) === wanted);
+      const typeMatches = heap.types.names.map(
+        (name) => (query.includeSizeVariants ? baseTypeName(name) : name) === wanted,
+      );
       const distance = this.context?.bfs.distance;
       const { type, size, flags } = heap.nodes;
       let count = 0;
       const matching = new Uint32Array(heap.nodes.count);
       for (let node = 0; node < heap.nodes.count; node++) {
         if (!typeMatches[type[node]] || (flags[node] & NodeFlag.Defined) === 0) continue;
-        if ((query.minSize !== null && size[node] < query.minSize) || (query.maxSize !== null && size[node] > query.maxSize)) continue;
+        if (
+          (query.minSize !== null && size[node] < query.minSize) ||
+          (query.maxSize !== null && size[node] > query.maxSize)
+        )
+          continue;
         if (query.liveness !== 'all' && distance) {
           const live = distance[node] !== UNREACHABLE;
           if (live !== (query.liveness === 'live')) continue;
@@ -214,7 +234,13 @@ export class HeapSession {
       this.instanceCache = { ...cache, sortKey };
     }
     const page = this.page(cache.nodes, query.offset, query.limit);
-    return { totalRows: page.total, offset: page.offset, rows: page.rows, matching: { count: cache.nodes.length, bytes: cache.bytes }, sizeBins: cache.sizeBins };
+    return {
+      totalRows: page.total,
+      offset: page.offset,
+      rows: page.rows,
+      matching: { count: cache.nodes.length, bytes: cache.bytes },
+      sizeBins: cache.sizeBins,
+    };
   }
 
   /** The children of `node` in the dominator tree (null: the top), biggest retained first. */

@@ -8,8 +8,11 @@ import { byteSourceFromBlob } from '../formats/byte-source';
 import { loadHeap } from '../formats/load';
 import type { HeapModel } from '../heap/types';
 import type { HeapSummary, HeapWorkerApi, HistogramPage, HistogramQuery, LoadOutcome, ProgressCallback } from './api';
+import type { AnalysisStatus, InstanceQuery } from './analysis-api';
 import { heapSummary } from './heap-summary';
 import { HistogramIndex } from './histogram-query';
+import { HeapSession } from './heap-session';
+import { BROWSER_MEMORY_BUDGET_BYTES } from '../heap/memory-budget';
 
 /** Progress reports are throttled to about one per animation frame; the UI cannot show more. */
 const PROGRESS_INTERVAL_MS = 16;
@@ -18,6 +21,12 @@ interface LoadedHeap {
   readonly heap: HeapModel;
   readonly histogram: HistogramIndex;
   readonly summary: HeapSummary;
+  readonly session: HeapSession;
+  status: AnalysisStatus;
+  /** The analysis in progress or done, so a second `analyze()` waits for the same one. */
+  analysis: Promise<AnalysisStatus> | null;
+  /** Stops the analysis (between checkpoints) when another dump is opened. */
+  readonly stopAnalysis: AbortController;
 }
 
 class LoadCancelled extends Error {
@@ -47,6 +56,7 @@ const api: HeapWorkerApi = {
     const controller = new AbortController();
     currentLoad = controller;
     // The previous heap is dropped before the new one is read, so two never coexist in memory.
+    loaded?.stopAnalysis.abort();
     loaded = null;
     const startedAt = performance.now();
     let lastReport = -Infinity;
@@ -54,6 +64,7 @@ const api: HeapWorkerApi = {
       const source = byteSourceFromBlob(file, name);
       const heap = await loadHeap(source, {
         signal: controller.signal,
+        memoryBudgetBytes: BROWSER_MEMORY_BUDGET_BYTES,
         onProgress: (progress) => {
           // Importers report progress between slices: the earliest point to stop a cancelled load,
           // even for an importer that does not look at the signal itself.
@@ -80,7 +91,15 @@ const api: HeapWorkerApi = {
         fileBytes: file.size,
         loadMs: performance.now() - startedAt,
       });
-      loaded = { heap, histogram, summary };
+      loaded = {
+        heap,
+        histogram,
+        summary,
+        session: new HeapSession(heap),
+        status: { state: 'idle' },
+        analysis: null,
+        stopAnalysis: new AbortController(),
+      };
       return { status: 'loaded', summary };
     } catch (error) {
       if (controller.signal.aborted) return { status: 'cancelled' };
@@ -108,6 +127,89 @@ const api: HeapWorkerApi = {
     }
     return loaded.histogram.page(query);
   },
+
+  analyze(onProgress: (status: AnalysisStatus) => void): Promise<AnalysisStatus> {
+    const current = loaded;
+    if (!current) return Promise.resolve({ state: 'failed', message: 'No dump is loaded.' });
+    current.analysis ??= runAnalysis(current, onProgress);
+    return current.analysis;
+  },
+
+  analysisStatus(): AnalysisStatus {
+    return loaded?.status ?? { state: 'idle' };
+  },
+
+  findings() {
+    return loaded?.session.analyzed ? loaded.session.findings() : [];
+  },
+
+  nodeAtAddress(address: string) {
+    return loaded ? loaded.session.nodeAtAddress(address) : null;
+  },
+
+  object(node: number) {
+    return loaded ? loaded.session.object(node) : null;
+  },
+
+  references(node: number, direction: 'out' | 'in', offset: number, limit: number) {
+    if (!loaded || (direction === 'in' && !loaded.session.analyzed)) return { total: 0, offset: 0, rows: [] };
+    return loaded.session.references(node, direction, offset, limit);
+  },
+
+  rootPaths(node: number) {
+    if (!loaded?.session.analyzed) throw new Error('The analysis has not finished yet.');
+    return loaded.session.rootPaths(node);
+  },
+
+  runMembers(pathIndex: number, firstNode: number, lastNode: number, offset: number, limit: number) {
+    return loaded
+      ? loaded.session.runMembers(pathIndex, firstNode, lastNode, offset, limit)
+      : { total: 0, offset: 0, rows: [] };
+  },
+
+  instances(query: InstanceQuery) {
+    if (!loaded) return { totalRows: 0, offset: 0, rows: [], matching: { count: 0, bytes: 0 }, sizeBins: [] };
+    return loaded.session.instances(query);
+  },
+
+  dominatorChildren(node: number | null, offset: number, limit: number) {
+    return loaded ? loaded.session.dominatorChildren(node, offset, limit) : { total: 0, offset: 0, rows: [] };
+  },
 };
+
+/** Lets queued requests (histogram pages, status) run between analysis stages. */
+const yieldToQueue = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+async function runAnalysis(current: LoadedHeap, onProgress: (status: AnalysisStatus) => void): Promise<AnalysisStatus> {
+  const startedAt = performance.now();
+  let lastReport = -Infinity;
+  const report = (status: AnalysisStatus) => {
+    current.status = status;
+    const now = performance.now();
+    if (status.state === 'running' && now - lastReport < PROGRESS_INTERVAL_MS) return;
+    lastReport = now;
+    void onProgress(status);
+  };
+  try {
+    await yieldToQueue();
+    await current.session.analyze(
+      (stage, fraction) => report({ state: 'running', stage, fraction }),
+      current.stopAnalysis.signal,
+      yieldToQueue,
+    );
+    if (loaded !== current) return { state: 'failed', message: 'Another dump was opened.' };
+    current.histogram.attachRetained((rows) => current.session.retainedByRow(rows));
+    report({
+      state: 'ready',
+      seconds: (performance.now() - startedAt) / 1000,
+      hasDominators: current.session.hasDominators,
+    });
+  } catch (error) {
+    report({ state: 'failed', message: errorText(error) });
+  } finally {
+    (onProgress as unknown as Comlink.Remote<(status: AnalysisStatus) => void>)[Comlink.releaseProxy]?.();
+  }
+  return current.status;
+}
 
 Comlink.expose(api);

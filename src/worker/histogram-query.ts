@@ -20,6 +20,8 @@ const MAX_FILTER_LENGTH = 1000;
 interface HistogramTable {
   readonly rows: readonly HistogramRow[];
   readonly all: HistogramTotals;
+  /** MAT-style retained bytes per row, once the analysis has finished (see attachRetained). */
+  retained: Float64Array | null;
 }
 
 interface SortedView {
@@ -68,14 +70,23 @@ function compareNames(a: string, b: string): number {
  * Comparator for a sort key and direction; ties fall back to the name (always ascending), then to
  * type-table order, so every order is total and stable across requests.
  */
-function rowComparator(rows: readonly HistogramRow[], key: HistogramQuery['sortKey'], descending: boolean) {
+function rowComparator(
+  rows: readonly HistogramRow[],
+  key: HistogramQuery['sortKey'],
+  descending: boolean,
+  retained: Float64Array | null,
+) {
   const direction = descending ? -1 : 1;
-  const value = (row: HistogramRow): number => {
+  const value = (index: number): number => {
+    const row = rows[index];
     switch (key) {
       case 'count':
         return row.count;
       case 'averageSize':
         return row.count > 0 ? row.bytes / row.count : 0;
+      case 'retained':
+        // Before the analysis has finished there is nothing to sort by but the shallow size.
+        return retained ? retained[index] : row.bytes;
       default:
         // 'percent' orders exactly as 'bytes'.
         return row.bytes;
@@ -85,12 +96,13 @@ function rowComparator(rows: readonly HistogramRow[], key: HistogramQuery['sortK
     return (a: number, b: number) => direction * compareNames(rows[a].name, rows[b].name) || a - b;
   }
   return (a: number, b: number) =>
-    direction * (value(rows[a]) - value(rows[b])) || compareNames(rows[a].name, rows[b].name) || a - b;
+    direction * (value(a) - value(b)) || compareNames(rows[a].name, rows[b].name) || a - b;
 }
 
 export class HistogramIndex {
   private readonly tables = new Map<boolean, HistogramTable>();
   private sorted: SortedView | null = null;
+  private retainedOf: ((rows: readonly HistogramRow[]) => Float64Array | null) | null = null;
 
   constructor(private readonly heap: HeapModel) {}
 
@@ -99,10 +111,21 @@ export class HistogramIndex {
     let table = this.tables.get(mergeByName);
     if (!table) {
       const rows = typeHistogram(this.heap, mergeByName);
-      table = { rows, all: totalsOf(rows) };
+      table = { rows, all: totalsOf(rows), retained: null };
       this.tables.set(mergeByName, table);
     }
+    if (table.retained === null && this.retainedOf) table.retained = this.retainedOf(table.rows);
     return table;
+  }
+
+  /**
+   * Gives the index a way to compute each row's retained bytes once dominators exist; the Types
+   * view then shows (and sorts by) the column. Cached orders are dropped.
+   */
+  attachRetained(retainedOf: (rows: readonly HistogramRow[]) => Float64Array | null): void {
+    this.retainedOf = retainedOf;
+    for (const table of this.tables.values()) table.retained = null;
+    this.sorted = null;
   }
 
   page(query: HistogramQuery): HistogramPage {
@@ -123,6 +146,7 @@ export class HistogramIndex {
         averageSize: row.count > 0 ? row.bytes / row.count : 0,
         percent: allBytes > 0 ? (row.bytes / allBytes) * 100 : 0,
         typeEntries: row.typeIndices.length,
+        retained: table.retained ? table.retained[view.order[rank]] : null,
       });
     }
     return {
@@ -146,7 +170,7 @@ export class HistogramIndex {
     } else {
       const matching: number[] = [];
       for (let i = 0; i < table.rows.length; i++) if (predicate(table.rows[i].name)) matching.push(i);
-      matching.sort(rowComparator(table.rows, query.sortKey, query.descending));
+      matching.sort(rowComparator(table.rows, query.sortKey, query.descending, table.retained));
       order = Uint32Array.from(matching);
     }
     this.sorted = { key, order, matching: totalsOf(table.rows, order), filterError };

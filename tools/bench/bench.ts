@@ -17,7 +17,11 @@ const BENCH_DIR = join(ROOT, 'bench');
 const DEFAULT_SIZES = [1_000_000, 5_000_000, 18_591_667];
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string' }, 'no-traceevent': { type: 'boolean', default: false }, seed: { type: 'string', default: '1' } },
+  options: {
+    sizes: { type: 'string' },
+    'no-traceevent': { type: 'boolean', default: false },
+    seed: { type: 'string', default: '1' },
+  },
 });
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
 mkdirSync(BENCH_DIR, { recursive: true });
@@ -43,13 +47,19 @@ function traceEventSeconds(file: string): number | null {
   if (values['no-traceevent'] || !hasDotnet()) return null;
   const project = join(ROOT, 'tools/dotnet/GcdumpTruth');
   if (!truthBuilt) {
-    execFileSync('dotnet', ['build', project, '-c', 'Release', '-nologo', '-v', 'q'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('dotnet', ['build', project, '-c', 'Release', '-nologo', '-v', 'q'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     truthBuilt = true;
   }
-  const out = execFileSync('dotnet', ['run', '--no-build', '--project', project, '-c', 'Release', '--', file, '--time'], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+  const out = execFileSync(
+    'dotnet',
+    ['run', '--no-build', '--project', project, '-c', 'Release', '--', file, '--time'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
   return (JSON.parse(out.trim().split('\n').pop()!) as { loadSeconds: number }).loadSeconds;
 }
 
@@ -72,7 +82,17 @@ for (const size of sizes) {
 
 const stageNames = results[0].stages.map((s) => s.stage);
 const mb = (bytes: number) => bytes / 1e6;
-const header = ['objects', 'file MB', ...stageNames.map((s) => `${s} s`), 'total s', 'MB/s', 'B/object', 'peak MB', 'TraceEvent s', 'ratio'];
+const header = [
+  'objects',
+  'file MB',
+  ...stageNames.map((s) => `${s} s`),
+  'total s',
+  'MB/s',
+  'B/object',
+  'peak MB',
+  'TraceEvent s',
+  'ratio',
+];
 const rows = results.map((r) => [
   r.objects.toLocaleString('en-US'),
   mb(r.fileBytes).toFixed(0),
@@ -88,9 +108,19 @@ const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[
 const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
 console.log(line(header));
 for (const row of rows) console.log(line(row));
-console.log('MB/s: file megabytes over read + decode. ratio: TraceEvent load time ÷ heapscope total (read through retained sizes).');
+console.log(
+  'MB/s: file megabytes over read + decode. ratio: TraceEvent load time ÷ heapscope total (read through retained sizes).',
+);
 
 writeFileSync(
   join(BENCH_DIR, 'results.json'),
-  JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, date: new Date().toISOString(), results }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      date: new Date().toISOString(),
+      results,
+    },
+    null,
+    2,
+  ) + '\n',
 );

@@ -20,12 +20,17 @@ const { values } = parseArgs({
 });
 const objects = Number(values.objects);
 const seed = Number(values.seed);
-if (!Number.isInteger(objects) || objects < 50_000) throw new Error(`--objects takes a whole number ≥ 50,000, not ${values.objects}`);
+if (!Number.isInteger(objects) || objects < 50_000)
+  throw new Error(`--objects takes a whole number ≥ 50,000, not ${values.objects}`);
 const out = resolve(values.out ?? `sample-dumps/generated/incident-${objects}.gcdump`);
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
-const { heap, facts } = buildIncidentHeap({ objects, seed, onProgress: (message) => process.stderr.write(`[${elapsed()}] ${message}\n`) });
+const { heap, facts } = buildIncidentHeap({
+  objects,
+  seed,
+  onProgress: (message) => process.stderr.write(`[${elapsed()}] ${message}\n`),
+});
 process.stderr.write(`[${elapsed()}] writing ${out}\n`);
 mkdirSync(dirname(out), { recursive: true });
 const fd = openSync(out, 'w');

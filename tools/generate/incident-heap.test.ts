@@ -16,13 +16,18 @@ describe('incident generator', () => {
     expect(facts.chainLength).toBe(1000);
     const rows = new Map(typeHistogram(heap).map((r) => [r.name, r]));
     expect(rows.get('CallbackNode')?.count).toBe(facts.chainLength);
-    expect(rows.get('System.Byte[] (Bytes > 10K)')).toMatchObject({ count: facts.requestBuffers, bytes: facts.requestBuffers * INCIDENT.requestBufferSize });
+    expect(rows.get('System.Byte[] (Bytes > 10K)')).toMatchObject({
+      count: facts.requestBuffers,
+      bytes: facts.requestBuffers * INCIDENT.requestBufferSize,
+    });
     expect(rows.get('System.Threading.CancellationTokenSource')?.count).toBe(1);
     expect(rows.get('Microsoft.Extensions.Configuration.ConfigurationReloadToken')?.count).toBe(1);
     // The JSON part follows the incident's mix, scaled (the chain and buffers stay ≥ 1,000 at this scale).
     const scale = OBJECTS / INCIDENT.objects;
     expect(rows.get('Newtonsoft.Json.Linq.JProperty')?.count).toBe(Math.round(INCIDENT.jProperty.count * scale));
-    expect(rows.get('Entry<System.String,Newtonsoft.Json.Linq.JToken>[]')?.count).toBe(Math.round(INCIDENT.entryArray.count * scale));
+    expect(rows.get('Entry<System.String,Newtonsoft.Json.Linq.JToken>[]')?.count).toBe(
+      Math.round(INCIDENT.entryArray.count * scale),
+    );
   });
 
   it('links the chain head to the next registration and back (Next and Prev)', () => {

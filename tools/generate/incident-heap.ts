@@ -123,7 +123,13 @@ class IncidentBuilder {
     this.nextAddress += Math.ceil(size / 8) * 8;
     this.objects++;
     this.bytes += size;
-    return this.b.addNode(this.type(name + sizeSuffix(size), module), size, address % 0x1_0000_0000, Math.floor(address / 0x1_0000_0000), NodeFlag.Defined);
+    return this.b.addNode(
+      this.type(name + sizeSuffix(size), module),
+      size,
+      address % 0x1_0000_0000,
+      Math.floor(address / 0x1_0000_0000),
+      NodeFlag.Defined,
+    );
   }
 
   pseudo(name: string): NodeIndex {
@@ -180,20 +186,42 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
     ['MultiElementAsyncLocalValueMap', 24],
     ['System.Collections.Generic.KeyValuePair<System.Threading.IAsyncLocal,System.Object>[]', 88],
     ['TraceScope', 120, 'xxx.Tracing.dll'],
-    ['Microsoft.Extensions.DependencyInjection.ServiceLookup.ServiceProviderEngineScope', 48, 'Microsoft.Extensions.DependencyInjection.dll'],
-    ['Microsoft.Extensions.DependencyInjection.ServiceLookup.DynamicServiceProviderEngine', 88, 'Microsoft.Extensions.DependencyInjection.dll'],
-    ['Microsoft.Extensions.DependencyInjection.ServiceLookup.ServiceProviderEngineScope', 48, 'Microsoft.Extensions.DependencyInjection.dll'],
+    [
+      'Microsoft.Extensions.DependencyInjection.ServiceLookup.ServiceProviderEngineScope',
+      48,
+      'Microsoft.Extensions.DependencyInjection.dll',
+    ],
+    [
+      'Microsoft.Extensions.DependencyInjection.ServiceLookup.DynamicServiceProviderEngine',
+      88,
+      'Microsoft.Extensions.DependencyInjection.dll',
+    ],
+    [
+      'Microsoft.Extensions.DependencyInjection.ServiceLookup.ServiceProviderEngineScope',
+      48,
+      'Microsoft.Extensions.DependencyInjection.dll',
+    ],
     ['System.Collections.Generic.List<System.IDisposable>', 32],
     ['System.IDisposable[]', 280],
   ]);
-  const configRoot = g.path(scope, [['Microsoft.Extensions.Configuration.ConfigurationRoot', 32, 'Microsoft.Extensions.Configuration.dll']]);
+  const configRoot = g.path(scope, [
+    ['Microsoft.Extensions.Configuration.ConfigurationRoot', 32, 'Microsoft.Extensions.Configuration.dll'],
+  ]);
   g.ref(staticVar('xxx.Program.<Configuration>k__BackingField'), configRoot);
-  const providers = g.path(configRoot, [['System.Collections.Generic.List<Microsoft.Extensions.Configuration.IConfigurationProvider>', 32]]);
+  const providers = g.path(configRoot, [
+    ['System.Collections.Generic.List<Microsoft.Extensions.Configuration.IConfigurationProvider>', 32],
+  ]);
   g.path(providers, [
     ['Microsoft.Extensions.Configuration.IConfigurationProvider[]', 56],
-    ['Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider', 48, 'Microsoft.Extensions.Configuration.Json.dll'],
+    [
+      'Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider',
+      48,
+      'Microsoft.Extensions.Configuration.Json.dll',
+    ],
   ]);
-  const reloadToken = g.path(configRoot, [['Microsoft.Extensions.Configuration.ConfigurationReloadToken', 24, 'Microsoft.Extensions.Configuration.dll']]);
+  const reloadToken = g.path(configRoot, [
+    ['Microsoft.Extensions.Configuration.ConfigurationReloadToken', 24, 'Microsoft.Extensions.Configuration.dll'],
+  ]);
   const cts = g.path(reloadToken, [['System.Threading.CancellationTokenSource', 64]]);
   const partitions = g.path(cts, [['CallbackPartition[]', 88]]);
   const partitionNodes: NodeIndex[] = [];
@@ -205,25 +233,43 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
   }
 
   // ── Requests: the runaway registrations and the buffers they keep alive ──
-  const chainLength = total >= FULL_CHAIN_FROM_OBJECTS ? INCIDENT.chainLength : Math.max(MIN_CHAIN, scaled(INCIDENT.chainLength));
+  const chainLength =
+    total >= FULL_CHAIN_FROM_OBJECTS ? INCIDENT.chainLength : Math.max(MIN_CHAIN, scaled(INCIDENT.chainLength));
   const requestBuffers = Math.max(chainLength + 10, scaled(INCIDENT.requestBuffers));
   const traceContexts = Math.max(requestBuffers + 10, scaled(INCIDENT.traceContext.count));
   const scopesPerContext = Math.max(2, Math.round(INCIDENT.traceScope.count / INCIDENT.traceContext.count));
-  say(`${chainLength.toLocaleString('en-US')} registrations, ${requestBuffers.toLocaleString('en-US')} request buffers`);
+  say(
+    `${chainLength.toLocaleString('en-US')} registrations, ${requestBuffers.toLocaleString('en-US')} request buffers`,
+  );
   const callbackMethod = g.obj('System.Reflection.RuntimeMethodInfo', 104);
-  const activeTraces = g.path(staticVar('xxx.RequestTrace.ActiveTraces'), [['System.Collections.Generic.List<xxx.RequestTrace.AspNetTraceContext>', 32]]);
+  const activeTraces = g.path(staticVar('xxx.RequestTrace.ActiveTraces'), [
+    ['System.Collections.Generic.List<xxx.RequestTrace.AspNetTraceContext>', 32],
+  ]);
   const activeArray = g.obj('xxx.RequestTrace.AspNetTraceContext[]', 24 + 8 * (traceContexts - chainLength));
   g.ref(activeTraces, activeArray);
 
   /** One request: the context, the HttpContext, the connection, the buffering stream and (optionally) its buffer. */
   const request = (withBuffer: boolean): { context: NodeIndex; buffer: NodeIndex | null } => {
     const context = g.obj('xxx.RequestTrace.AspNetTraceContext', 136, 'xxx.RequestTrace.dll');
-    const httpContext = g.path(context, [['Microsoft.AspNetCore.Http.DefaultHttpContext', 152, 'Microsoft.AspNetCore.Http.dll']]);
-    const connection = g.path(httpContext, [['Microsoft.AspNetCore.Server.Kestrel.Core.Internal.Http.Http1Connection', 648, 'Microsoft.AspNetCore.Server.Kestrel.Core.dll']]);
-    g.path(httpContext, [['Microsoft.AspNetCore.Http.Features.FeatureCollection', 48, 'Microsoft.Extensions.Features.dll'], ['System.Collections.Generic.KeyValuePair<System.Type,System.Object>[]', 232]]);
+    const httpContext = g.path(context, [
+      ['Microsoft.AspNetCore.Http.DefaultHttpContext', 152, 'Microsoft.AspNetCore.Http.dll'],
+    ]);
+    const connection = g.path(httpContext, [
+      [
+        'Microsoft.AspNetCore.Server.Kestrel.Core.Internal.Http.Http1Connection',
+        648,
+        'Microsoft.AspNetCore.Server.Kestrel.Core.dll',
+      ],
+    ]);
+    g.path(httpContext, [
+      ['Microsoft.AspNetCore.Http.Features.FeatureCollection', 48, 'Microsoft.Extensions.Features.dll'],
+      ['System.Collections.Generic.KeyValuePair<System.Type,System.Object>[]', 232],
+    ]);
     let buffer: NodeIndex | null = null;
     if (withBuffer) {
-      const stream = g.path(connection, [['Microsoft.AspNetCore.WebUtilities.FileBufferingReadStream', 120, 'Microsoft.AspNetCore.WebUtilities.dll']]);
+      const stream = g.path(connection, [
+        ['Microsoft.AspNetCore.WebUtilities.FileBufferingReadStream', 120, 'Microsoft.AspNetCore.WebUtilities.dll'],
+      ]);
       buffer = g.obj('System.Byte[]', INCIDENT.requestBufferSize);
       g.ref(stream, buffer);
     }
@@ -260,7 +306,10 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
     g.ref(node, configRoot);
     const executionContext = g.obj('System.Threading.ExecutionContext', 40);
     g.ref(node, executionContext);
-    const map = g.path(executionContext, [['MultiElementAsyncLocalValueMap', 24], ['System.Collections.Generic.KeyValuePair<System.Threading.IAsyncLocal,System.Object>[]', 88]]);
+    const map = g.path(executionContext, [
+      ['MultiElementAsyncLocalValueMap', 24],
+      ['System.Collections.Generic.KeyValuePair<System.Threading.IAsyncLocal,System.Object>[]', 88],
+    ]);
     const { context, buffer } = request(true);
     g.ref(map, context);
     firstLeakedBuffer ??= buffer;
@@ -273,7 +322,9 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
   const documents = scaled(INCIDENT.entryArray.count);
   const properties = scaled(INCIDENT.jProperty.count);
   const valueStrings = scaled(INCIDENT.string.count) - 64;
-  const cache = g.path(staticVar('xxx.Logistics.Cache.Documents'), [['System.Collections.Concurrent.ConcurrentDictionary<System.String,Newtonsoft.Json.Linq.JObject>', 64]]);
+  const cache = g.path(staticVar('xxx.Logistics.Cache.Documents'), [
+    ['System.Collections.Concurrent.ConcurrentDictionary<System.String,Newtonsoft.Json.Linq.JObject>', 64],
+  ]);
   const buckets = g.obj('Node<System.String,Newtonsoft.Json.Linq.JObject>[]', 24 + 8 * Math.min(documents, 100_000));
   g.ref(cache, buckets);
   const propertyNames: NodeIndex[] = [];
@@ -283,7 +334,16 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
   let propertiesLeft = properties;
   let stringsLeft = valueStrings;
   for (let d = 0; d < documents; d++) {
-    const propertyCount = d === documents - 1 ? propertiesLeft : Math.max(1, Math.min(propertiesLeft - (documents - d - 1), Math.round((propertiesLeft / (documents - d)) * (0.5 + g.rand()))));
+    const propertyCount =
+      d === documents - 1
+        ? propertiesLeft
+        : Math.max(
+            1,
+            Math.min(
+              propertiesLeft - (documents - d - 1),
+              Math.round((propertiesLeft / (documents - d)) * (0.5 + g.rand())),
+            ),
+          );
     propertiesLeft -= propertyCount;
     const entry = g.obj('Node<System.String,Newtonsoft.Json.Linq.JObject>', 48);
     g.ref(buckets, entry);
@@ -292,7 +352,10 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
       ['Newtonsoft.Json.Linq.JPropertyKeyedCollection', 56, 'Newtonsoft.Json.dll'],
       ['System.Collections.Generic.Dictionary<System.String,Newtonsoft.Json.Linq.JToken>', 80],
     ]);
-    const entries = g.obj('Entry<System.String,Newtonsoft.Json.Linq.JToken>[]', 24 + 24 * Math.max(3, Math.ceil(propertyCount * 1.3)));
+    const entries = g.obj(
+      'Entry<System.String,Newtonsoft.Json.Linq.JToken>[]',
+      24 + 24 * Math.max(3, Math.ceil(propertyCount * 1.3)),
+    );
     g.ref(dictionary, entries);
     for (let p = 0; p < propertyCount; p++) {
       const name = propertyNames[g.int(0, propertyNames.length - 1)];
@@ -318,7 +381,8 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
   const byteArrayBudget = INCIDENT.byteArrayBytes * scale - requestBuffers * INCIDENT.requestBufferSize;
   const pinned = g.path(pinning, [['System.Object[]', 24 + 8 * 64]]);
   for (let k = 0; k < otherByteArrays; k++) {
-    const size = 24 + Math.max(0, Math.round((byteArrayBudget / Math.max(1, otherByteArrays) - 24) * (0.25 + 1.5 * g.rand())));
+    const size =
+      24 + Math.max(0, Math.round((byteArrayBudget / Math.max(1, otherByteArrays) - 24) * (0.25 + 1.5 * g.rand())));
     g.ref(k % 7 === 0 ? pinned : buckets, g.obj('System.Byte[]', size));
   }
   const weights = FILLERS.reduce((s, f) => s + f[3], 0);
@@ -328,11 +392,13 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
     return FILLERS[0];
   };
   const fillerCount = total - g.objects;
-  if (fillerCount < 0) throw new Error(`${total} objects are too few for the incident's fixed structures (${g.objects})`);
+  if (fillerCount < 0)
+    throw new Error(`${total} objects are too few for the incident's fixed structures (${g.objects})`);
   // Variable-size fillers steer toward the byte budget: at each step they take the mean that the
   // remaining objects need, given the fixed-size fillers' share and mean.
   const variableShare = FILLERS.filter((f) => f[2] === 0).reduce((s, f) => s + f[3], 0) / weights;
-  const fixedMean = FILLERS.filter((f) => f[2] > 0).reduce((s, f) => s + f[2] * f[3], 0) / (weights * (1 - variableShare));
+  const fixedMean =
+    FILLERS.filter((f) => f[2] > 0).reduce((s, f) => s + f[2] * f[3], 0) / (weights * (1 - variableShare));
   const byteTarget = INCIDENT.bytes * scale;
   const unreachableFrom = Math.floor(fillerCount * (1 - UNREACHABLE_SHARE));
   const anchors = [buckets, pinned, strong, finalizer];
@@ -361,7 +427,7 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
       }
     } else if (k > unreachableFrom) {
       // Dead objects: referenced only by other dead objects.
-      g.ref(node - 1 as NodeIndex, node);
+      g.ref((node - 1) as NodeIndex, node);
     }
     if ((k & 0xfffff) === 0) say(`filler ${k.toLocaleString('en-US')} / ${fillerCount.toLocaleString('en-US')}`);
   }

@@ -32,7 +32,10 @@ import {
 
 export const DEFAULT_REGISTRATION_THRESHOLD = 1_000;
 
-const REGISTRATION_TYPES = ['System.Threading.CancellationTokenSource+CallbackNode', 'System.Threading.CancellationCallbackInfo'];
+const REGISTRATION_TYPES = [
+  'System.Threading.CancellationTokenSource+CallbackNode',
+  'System.Threading.CancellationCallbackInfo',
+];
 const LIST_STRUCTURE_TYPES = [
   'System.Threading.CancellationTokenSource+CallbackPartition',
   'System.Threading.CancellationTokenSource+CallbackPartition[]',
@@ -66,7 +69,10 @@ export interface CancellationRuleResult {
   readonly claimed: Uint8Array;
 }
 
-export function cancellationRegistrationFindings(context: AnalysisContext, threshold = DEFAULT_REGISTRATION_THRESHOLD): CancellationRuleResult {
+export function cancellationRegistrationFindings(
+  context: AnalysisContext,
+  threshold = DEFAULT_REGISTRATION_THRESHOLD,
+): CancellationRuleResult {
   const { heap } = context;
   const n = heap.nodes.count;
   const { start: edgeStart, target: edgeTarget } = heap.edges;
@@ -105,19 +111,28 @@ export function cancellationRegistrationFindings(context: AnalysisContext, thres
     let k = 0;
     for (let q = 1; q < tail; q++) if (roleOf(queue[q]) === Role.Registration) registrationNodes[k++] = queue[q];
     for (const node of registrationNodes) claimed[node] = 1;
-    findings.push(describe(context, source, registrationNodes, (node) => roleOf(node) !== Role.None || node === source));
+    findings.push(
+      describe(context, source, registrationNodes, (node) => roleOf(node) !== Role.None || node === source),
+    );
   }
   return { findings, claimed };
 }
 
-function describe(context: AnalysisContext, source: number, registrations: Uint32Array, isListPart: (node: number) => boolean): Finding {
+function describe(
+  context: AnalysisContext,
+  source: number,
+  registrations: Uint32Array,
+  isListPart: (node: number) => boolean,
+): Finding {
   const { heap } = context;
   const count = registrations.length;
   const registrationType = typeNameOf(heap, registrations[0]);
   const owners = ownerNames(context, source, 2, isListPart);
   const { marked, rows, totalBytes } = keptAliveBy(context, registrations, isListPart);
   const pathTarget = farthestMarkedOfType(context, marked, rows[0]?.type);
-  const capturesContext = rows.some((row) => simpleTypeName(row.type) === 'ExecutionContext') || hasMarkedType(context, marked, 'ExecutionContext');
+  const capturesContext =
+    rows.some((row) => simpleTypeName(row.type) === 'ExecutionContext') ||
+    hasMarkedType(context, marked, 'ExecutionContext');
   const reloadToken = owners.some((owner) => /ReloadToken|ChangeToken/.test(owner));
   const ownerText = owners.length > 0 ? ` owned by ${owners.join(' ← ')}` : '';
   // What disposing every registration would free: the registrations and all they alone hold.
@@ -126,10 +141,14 @@ function describe(context: AnalysisContext, source: number, registrations: Uint3
   const explanation = [
     `A ${typeNameOf(heap, source)}${ownerText} holds ${formatCount(count)} callback registrations (${registrationType}). ` +
       'A registration stays on the token until it is disposed or the token is cancelled.' +
-      (retainedBytes !== null ? ` Together they keep ${formatBytes(retainedBytes)} alive that nothing else holds.` : ''),
+      (retainedBytes !== null
+        ? ` Together they keep ${formatBytes(retainedBytes)} alive that nothing else holds.`
+        : ''),
     rows.length > 0
       ? `Through their callbacks${capturesContext ? ' and the ExecutionContext each one captured' : ''} they keep alive: ${describeRows(rows)}.` +
-        (capturesContext ? ' A captured ExecutionContext carries every AsyncLocal value of the request that registered the callback, so the whole request stays in memory.' : '')
+        (capturesContext
+          ? ' A captured ExecutionContext carries every AsyncLocal value of the request that registered the callback, so the whole request stays in memory.'
+          : '')
       : 'What the callbacks keep alive is unknown: this input has no complete reference graph.',
     reloadToken
       ? 'Likely cause: a callback is registered on a configuration reload token (IConfiguration.GetReloadToken().RegisterChangeCallback, ChangeToken.OnChange) on every request and the returned IDisposable is never disposed. The reload token only fires when configuration reloads, so the list grows for the life of the process.'

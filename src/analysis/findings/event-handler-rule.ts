@@ -8,13 +8,22 @@ import { NodeFlag } from '../../heap/types';
 import type { AnalysisContext } from '../analysis-context';
 import { simpleTypeName } from '../type-names';
 import { findingId, type Finding, type KeptAliveRow } from './finding';
-import { addressOf, formatBytes, formatCount, nearestRetainer, ownerNames, typeNameOf, KEPT_ALIVE_ROWS } from './finding-support';
+import {
+  addressOf,
+  formatBytes,
+  formatCount,
+  nearestRetainer,
+  ownerNames,
+  typeNameOf,
+  KEPT_ALIVE_ROWS,
+} from './finding-support';
 
 export const DEFAULT_HANDLER_THRESHOLD = 100;
 /** Share of an array's entries that must be delegates for it to count as an invocation list. */
 const DELEGATE_SHARE = 0.9;
 /** Delegate types by their simple name: EventHandler, EventHandler<T>, Action<…>, Func<…>, PropertyChangedEventHandler, … */
-const DELEGATE_NAME = /(?:^|[^A-Za-z])?(?:EventHandler|Handler|Action|Func|Callback|Delegate|Predicate|Comparison)(?:<.*>)?$/;
+const DELEGATE_NAME =
+  /(?:^|[^A-Za-z])?(?:EventHandler|Handler|Action|Func|Callback|Delegate|Predicate|Comparison)(?:<.*>)?$/;
 const METHOD_INFO_NAME = /RuntimeMethodInfo|MethodInfo|IntPtr/;
 
 function isDelegateName(name: string): boolean {
@@ -25,11 +34,12 @@ export function eventHandlerFindings(context: AnalysisContext, threshold = DEFAU
   const { heap, retained } = context;
   const { start, target } = heap.edges;
   const delegateType = heap.types.names.map(isDelegateName);
-  const isDelegate = (node: number) => delegateType[heap.nodes.type[node]] && (heap.nodes.flags[node] & NodeFlag.Pseudo) === 0;
+  const isDelegate = (node: number) =>
+    delegateType[heap.nodes.type[node]] && (heap.nodes.flags[node] & NodeFlag.Pseudo) === 0;
   const findings: Finding[] = [];
   for (let list = 0; list < heap.nodes.count; list++) {
     const entries = start[list + 1] - start[list];
-    if (entries < threshold || isDelegate(list) || (heap.nodes.flags[list] & NodeFlag.Pseudo)) continue;
+    if (entries < threshold || isDelegate(list) || heap.nodes.flags[list] & NodeFlag.Pseudo) continue;
     let delegates = 0;
     for (let e = start[list]; e < start[list + 1]; e++) if (isDelegate(target[e])) delegates++;
     if (delegates < entries * DELEGATE_SHARE) continue;
@@ -49,7 +59,9 @@ export function eventHandlerFindings(context: AnalysisContext, threshold = DEFAU
         lastSubscriber = child;
       }
     }
-    const rows = [...subscribers.values()].sort((a, b) => b.count - a.count || b.bytes - a.bytes).slice(0, KEPT_ALIVE_ROWS);
+    const rows = [...subscribers.values()]
+      .sort((a, b) => b.count - a.count || b.bytes - a.bytes)
+      .slice(0, KEPT_ALIVE_ROWS);
     const owners = ownerNames(context, multicast, 2);
     const handlerType = typeNameOf(heap, multicast);
     const retainedBytes = retained ? retained[list] : null;
@@ -67,8 +79,10 @@ export function eventHandlerFindings(context: AnalysisContext, threshold = DEFAU
       explanation: [
         `The invocation list of a ${handlerType}${owners.length > 0 ? ` held by ${owners.join(' ← ')}` : ''} has ${formatCount(delegates)} handlers.` +
           (retainedBytes !== null ? ` It keeps ${formatBytes(retainedBytes)} alive.` : ''),
-        rows.length > 0 ? `The handlers belong to: ${rows.map((r) => `${formatCount(r.count)} × ${r.type}`).join(', ')}.` : '',
-        'Likely cause: objects subscribe to this event (`+=`) and never unsubscribe. The event holds a strong reference to each subscriber, so subscribers live as long as the event\'s owner — for a static event, as long as the process.',
+        rows.length > 0
+          ? `The handlers belong to: ${rows.map((r) => `${formatCount(r.count)} × ${r.type}`).join(', ')}.`
+          : '',
+        "Likely cause: objects subscribe to this event (`+=`) and never unsubscribe. The event holds a strong reference to each subscriber, so subscribers live as long as the event's owner — for a static event, as long as the process.",
         'Fix: unsubscribe (`-=`) when the subscriber is done (for example in Dispose), subscribe once instead of per operation, or use a weak-event pattern.',
       ].filter(Boolean),
     });

@@ -20,7 +20,11 @@ export function typeNameOf(heap: HeapModel, node: number): string {
  * The retainer of `node` nearest to the roots (smallest BFS distance) that `skip` does not reject,
  * or NO_NODE. Nearest-to-root is what a person reads as "the owner".
  */
-export function nearestRetainer(context: AnalysisContext, node: number, skip: (node: number) => boolean = () => false): number {
+export function nearestRetainer(
+  context: AnalysisContext,
+  node: number,
+  skip: (node: number) => boolean = () => false,
+): number {
   const { retainerStart, retainerSource } = context.retainers;
   const { distance } = context.bfs;
   let best = NO_NODE;
@@ -37,7 +41,12 @@ export function nearestRetainer(context: AnalysisContext, node: number, skip: (n
 }
 
 /** Up to `depth` owners of `node`, nearest first, as type names (pseudo-nodes by their label). */
-export function ownerNames(context: AnalysisContext, node: number, depth = 2, skip?: (node: number) => boolean): string[] {
+export function ownerNames(
+  context: AnalysisContext,
+  node: number,
+  depth = 2,
+  skip?: (node: number) => boolean,
+): string[] {
   const names: string[] = [];
   let current = node;
   for (let level = 0; level < depth; level++) {
@@ -86,12 +95,18 @@ export function keptAliveBy(
     row.bytes += heap.nodes.size[node];
     byName.set(name, row);
   }
-  const rows = [...byName].map(([type, row]) => ({ type, ...row })).sort((a, b) => b.bytes - a.bytes || b.count - a.count);
+  const rows = [...byName]
+    .map(([type, row]) => ({ type, ...row }))
+    .sort((a, b) => b.bytes - a.bytes || b.count - a.count);
   return { marked, rows: rows.slice(0, KEPT_ALIVE_ROWS), totalBytes };
 }
 
 /** Of the marked objects named `typeName`, the one farthest from the roots (the longest path to show). */
-export function farthestMarkedOfType(context: AnalysisContext, marked: Uint8Array, typeName: string | undefined): number {
+export function farthestMarkedOfType(
+  context: AnalysisContext,
+  marked: Uint8Array,
+  typeName: string | undefined,
+): number {
   const { heap, bfs } = context;
   let best = NO_NODE;
   if (typeName === undefined) return best;

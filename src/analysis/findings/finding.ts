@@ -1,6 +1,7 @@
 /** A finding: an automatic diagnosis of a leak pattern, with the numbers and a plain explanation. */
 
-export type FindingKind = 'runaway-cancellation-registrations' | 'long-homogeneous-chain' | 'growing-event-handler-list';
+export type FindingKind =
+  'runaway-cancellation-registrations' | 'long-homogeneous-chain' | 'growing-event-handler-list';
 
 export type FindingSeverity = 'critical' | 'warning';
 

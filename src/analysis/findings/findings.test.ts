@@ -42,7 +42,10 @@ describe('runaway CancellationToken registrations', () => {
     expect(finding.count).toBe(3);
     expect(finding.anchor.node).toBe(dsl.node('cts'));
     expect(finding.id).toBe(`runaway-cancellation-registrations@${finding.anchor.address}`);
-    expect(finding.owners).toEqual(['Microsoft.Extensions.Configuration.ConfigurationReloadToken', 'Microsoft.Extensions.Configuration.ConfigurationRoot']);
+    expect(finding.owners).toEqual([
+      'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
+      'Microsoft.Extensions.Configuration.ConfigurationRoot',
+    ]);
     expect(finding.keptAlive[0]).toEqual({ type: 'System.Byte[]', count: 3, bytes: 3 * 32792 });
     expect(finding.keptAlive.map((r) => r.type)).toContain('FileBufferingReadStream');
     // Freed with the registrations: the 3 nodes and the 3 × 4 objects each holds alone.
@@ -56,12 +59,17 @@ describe('runaway CancellationToken registrations', () => {
     expect(findingsOf(heapFromDsl(CORE31).heap, { registrations: 4 })).toEqual([]);
   });
 
-  it('.NET 6+ layout (Registrations) in Mono\'s dotted spelling, and CoreCLR\'s bare nested names', () => {
+  it(".NET 6+ layout (Registrations) in Mono's dotted spelling, and CoreCLR's bare nested names", () => {
     for (const [registrations, node] of [
-      ['System.Threading.CancellationTokenSource.Registrations', 'System.Threading.CancellationTokenSource.CallbackNode'],
+      [
+        'System.Threading.CancellationTokenSource.Registrations',
+        'System.Threading.CancellationTokenSource.CallbackNode',
+      ],
       ['Registrations', 'CallbackNode'],
     ]) {
-      const heap = heapFromDsl(`root -> [local vars] -> cts:System.Threading.CancellationTokenSource -> regs:${registrations} -> ${node}**5; regs -> cts`).heap;
+      const heap = heapFromDsl(
+        `root -> [local vars] -> cts:System.Threading.CancellationTokenSource -> regs:${registrations} -> ${node}**5; regs -> cts`,
+      ).heap;
       const findings = findingsOf(heap, { registrations: 5 });
       expect(findings.map((f) => [f.kind, f.count])).toEqual([['runaway-cancellation-registrations', 5]]);
     }
@@ -79,7 +87,9 @@ describe('runaway CancellationToken registrations', () => {
 
 describe('long homogeneous chains', () => {
   it('reports a 1,200-long list once, with its owner', () => {
-    const dsl = heapFromDsl('root -> [static vars] -> [static var Work.Pending] -> queue:WorkQueue -> WorkItem:40*1200');
+    const dsl = heapFromDsl(
+      'root -> [static vars] -> [static var Work.Pending] -> queue:WorkQueue -> WorkItem:40*1200',
+    );
     const findings = findingsOf(dsl.heap);
     expect(findings.map((f) => [f.kind, f.count])).toEqual([['long-homogeneous-chain', 1200]]);
     expect(findings[0].owners).toEqual(['WorkQueue', '[static var Work.Pending]']);
@@ -87,15 +97,22 @@ describe('long homogeneous chains', () => {
   });
 
   it('does not report a registration chain twice', () => {
-    const heap = heapFromDsl('root -> [local vars] -> cts:System.Threading.CancellationTokenSource -> regs:Registrations -> CallbackNode**1500').heap;
+    const heap = heapFromDsl(
+      'root -> [local vars] -> cts:System.Threading.CancellationTokenSource -> regs:Registrations -> CallbackNode**1500',
+    ).heap;
     expect(findingsOf(heap).map((f) => f.kind)).toEqual(['runaway-cancellation-registrations']);
   });
 });
 
 describe('event handler lists that only grow', () => {
   it('reports an invocation list of handlers and who subscribed', () => {
-    const lines = ['root -> [static vars] -> [static var Prices.Changed] -> multicast:System.EventHandler -> list:System.Object[]'];
-    for (let k = 0; k < 4; k++) lines.push(`list -> h${k}:System.EventHandler -> w${k}:QuoteWatcher; h${k} -> m:System.Reflection.RuntimeMethodInfo`);
+    const lines = [
+      'root -> [static vars] -> [static var Prices.Changed] -> multicast:System.EventHandler -> list:System.Object[]',
+    ];
+    for (let k = 0; k < 4; k++)
+      lines.push(
+        `list -> h${k}:System.EventHandler -> w${k}:QuoteWatcher; h${k} -> m:System.Reflection.RuntimeMethodInfo`,
+      );
     const findings = findingsOf(heapFromDsl(lines.join('\n')).heap, { handlers: 4 });
     expect(findings.map((f) => [f.kind, f.count])).toEqual([['growing-event-handler-list', 4]]);
     expect(findings[0].keptAlive).toEqual([{ type: 'QuoteWatcher', count: 4, bytes: 40 }]);
@@ -130,13 +147,18 @@ describe('findings on real and generated dumps', () => {
     expect(finding.kind).toBe('runaway-cancellation-registrations');
     expect(finding.count).toBe(facts.chainLength);
     expect(finding.anchor.node).toBe(facts.cancellationTokenSource);
-    expect(finding.owners).toEqual(['Microsoft.Extensions.Configuration.ConfigurationReloadToken', 'Microsoft.Extensions.Configuration.ConfigurationRoot']);
+    expect(finding.owners).toEqual([
+      'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
+      'Microsoft.Extensions.Configuration.ConfigurationRoot',
+    ]);
   });
 
-  it('PerfView\'s 2014 WPF sample: 15,381 TimerQueueTimers in one chain', async () => {
+  it("PerfView's 2014 WPF sample: 15,381 TimerQueueTimers in one chain", async () => {
     const name = 'perfview-test2-wpf-netfx45-x86-2014.gcdump';
     const { heap } = await readGcdump(byteSourceFromBytes(readFixture('gcdump', name), name));
     const findings = findingsOf(heap);
-    expect(findings.map((f) => [f.kind, f.count, f.anchor.type])).toEqual([['long-homogeneous-chain', 15381, 'System.Threading.TimerQueueTimer']]);
+    expect(findings.map((f) => [f.kind, f.count, f.anchor.type])).toEqual([
+      ['long-homogeneous-chain', 15381, 'System.Threading.TimerQueueTimer'],
+    ]);
   });
 });

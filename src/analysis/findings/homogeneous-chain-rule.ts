@@ -7,9 +7,21 @@ import type { AnalysisContext } from '../analysis-context';
 import { DEFAULT_MIN_CHAIN_LENGTH, findHomogeneousChains } from '../runs';
 import { simpleTypeName } from '../type-names';
 import { findingId, type Finding } from './finding';
-import { addressOf, describeRows, formatBytes, formatCount, keptAliveBy, ownerNames, typeNameOf } from './finding-support';
+import {
+  addressOf,
+  describeRows,
+  formatBytes,
+  formatCount,
+  keptAliveBy,
+  ownerNames,
+  typeNameOf,
+} from './finding-support';
 
-export function homogeneousChainFindings(context: AnalysisContext, claimed: Uint8Array, minLength = DEFAULT_MIN_CHAIN_LENGTH): Finding[] {
+export function homogeneousChainFindings(
+  context: AnalysisContext,
+  claimed: Uint8Array,
+  minLength = DEFAULT_MIN_CHAIN_LENGTH,
+): Finding[] {
   const { heap } = context;
   const chains = findHomogeneousChains(heap, context.retainers, {
     minLength,
@@ -42,7 +54,7 @@ export function homogeneousChainFindings(context: AnalysisContext, claimed: Uint
           (retainedBytes !== null ? ` and keep ${formatBytes(retainedBytes)} alive in all.` : '.'),
         rows.length > 0 ? `Besides the chain itself they keep alive: ${describeRows(rows)}.` : '',
         'Likely cause: a linked structure that is appended to and never trimmed — a queue nobody drains, a list of pending callbacks or continuations, or objects that each keep a reference to their predecessor (a "previous" or "parent" field).',
-        'Fix: find the code that appends to this chain (the head\'s owner above) and remove entries when they are done, or bound the structure.',
+        "Fix: find the code that appends to this chain (the head's owner above) and remove entries when they are done, or bound the structure.",
       ].filter(Boolean),
     });
   }

@@ -21,11 +21,17 @@ export interface FindingThresholds {
 }
 
 export function computeFindings(context: AnalysisContext, thresholds: FindingThresholds = {}): Finding[] {
-  const { findings: cancellation, claimed } = cancellationRegistrationFindings(context, thresholds.registrations ?? DEFAULT_REGISTRATION_THRESHOLD);
+  const { findings: cancellation, claimed } = cancellationRegistrationFindings(
+    context,
+    thresholds.registrations ?? DEFAULT_REGISTRATION_THRESHOLD,
+  );
   const chains = homogeneousChainFindings(context, claimed, thresholds.chainLength ?? DEFAULT_MIN_CHAIN_LENGTH);
   const events = eventHandlerFindings(context, thresholds.handlers ?? DEFAULT_HANDLER_THRESHOLD);
   const severityRank = { critical: 0, warning: 1 } as const;
   return [...cancellation, ...chains, ...events].sort(
-    (a, b) => severityRank[a.severity] - severityRank[b.severity] || (b.retainedBytes ?? 0) - (a.retainedBytes ?? 0) || b.count - a.count,
+    (a, b) =>
+      severityRank[a.severity] - severityRank[b.severity] ||
+      (b.retainedBytes ?? 0) - (a.retainedBytes ?? 0) ||
+      b.count - a.count,
   );
 }

@@ -64,11 +64,17 @@ describe('gcdump reader on damaged input', () => {
     // Find the node count (6482 = 0x1952) right after the type table and make it 2^31-1.
     const view = new DataView(bytes.buffer);
     let at = -1;
-    for (let i = 24; i < bytes.length - 4; i++) if (view.getInt32(i, true) === 6482 && view.getUint32(i + 4, true) < 1 << 20) { at = i; break; }
+    for (let i = 24; i < bytes.length - 4; i++)
+      if (view.getInt32(i, true) === 6482 && view.getUint32(i + 4, true) < 1 << 20) {
+        at = i;
+        break;
+      }
     expect(at).toBeGreaterThan(0);
     expect(details.types.length).toBe(1994);
     view.setInt32(at, 0x7fffffff, true);
-    await expect(readGcdump(byteSourceFromBytes(bytes, 'x'))).rejects.toThrow(/claims 2147483647 nodes but only \d+ bytes remain/);
+    await expect(readGcdump(byteSourceFromBytes(bytes, 'x'))).rejects.toThrow(
+      /claims 2147483647 nodes but only \d+ bytes remain/,
+    );
   });
 
   it('random bytes, an empty file and other formats get a clear message', async () => {
@@ -82,8 +88,30 @@ describe('gcdump reader on damaged input', () => {
     await expect(loadHeap(byteSourceFromBytes(zip, 'dump.zip'))).rejects.toThrow(/neither a \.gcdump/);
     // A FastSerialization file that is not a GCHeapDump (e.g. an .etlx) names what it holds.
     const etlx = new TextEncoder().encode('\u0014\u0000\u0000\u0000!FastSerialization.1');
-    const other = new Uint8Array([...etlx, 0x04, 0x04, 0x01, 1, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, ...new TextEncoder().encode('TraceLog'), 0x06, 0x06]);
-    await expect(readGcdump(byteSourceFromBytes(other, 'trace.etlx'))).rejects.toThrow(/holds a "TraceLog", not a GCHeapDump/);
+    const other = new Uint8Array([
+      ...etlx,
+      0x04,
+      0x04,
+      0x01,
+      1,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+      8,
+      0,
+      0,
+      0,
+      ...new TextEncoder().encode('TraceLog'),
+      0x06,
+      0x06,
+    ]);
+    await expect(readGcdump(byteSourceFromBytes(other, 'trace.etlx'))).rejects.toThrow(
+      /holds a "TraceLog", not a GCHeapDump/,
+    );
   });
 });
 
@@ -92,7 +120,10 @@ describe('gcdump reader memory budget', () => {
     const name = 'gcdump-analyze-test1-maui-winui-coreclr9.gcdump';
     const source = byteSourceFromBytes(readFixture('gcdump', name), name);
     let bytesAsked = 0;
-    const counting = { ...source, read: (offset: number, length: number) => ((bytesAsked += length), source.read(offset, length)) };
+    const counting = {
+      ...source,
+      read: (offset: number, length: number) => ((bytesAsked += length), source.read(offset, length)),
+    };
     await expect(readGcdump(counting, { memoryBudgetBytes: 1_000_000 })).rejects.toThrow(
       /46,645 objects; analysing it needs about 0\.0 GB of memory, more than .* Use the command line/,
     );

@@ -39,10 +39,34 @@ describe('gcdump reader on the real fixtures', () => {
 
   // Facts from ../shared/fixtures/README.md, read by an independent reader.
   const facts: Record<string, { nodes: number; types: number; edges: number; total: number; root: string }> = {
-    'perfview-test1-jsheap-ie-2015.gcdump': { nodes: 6482, types: 1994, edges: 15020, total: 1009270, root: '[JS Roots]' },
-    'perfview-test2-wpf-netfx45-x86-2014.gcdump': { nodes: 140391, types: 3333, edges: 235137, total: 4147128, root: '[.NET Roots]' },
-    'heapview-sample-monovm-ios-2023-08-17.gcdump': { nodes: 24062, types: 430, edges: 32349, total: 1309128, root: '[.NET Roots]' },
-    'gcdump-analyze-test1-maui-winui-coreclr9.gcdump': { nodes: 46645, types: 4719, edges: 82475, total: 3339490, root: '[.NET Roots]' },
+    'perfview-test1-jsheap-ie-2015.gcdump': {
+      nodes: 6482,
+      types: 1994,
+      edges: 15020,
+      total: 1009270,
+      root: '[JS Roots]',
+    },
+    'perfview-test2-wpf-netfx45-x86-2014.gcdump': {
+      nodes: 140391,
+      types: 3333,
+      edges: 235137,
+      total: 4147128,
+      root: '[.NET Roots]',
+    },
+    'heapview-sample-monovm-ios-2023-08-17.gcdump': {
+      nodes: 24062,
+      types: 430,
+      edges: 32349,
+      total: 1309128,
+      root: '[.NET Roots]',
+    },
+    'gcdump-analyze-test1-maui-winui-coreclr9.gcdump': {
+      nodes: 46645,
+      types: 4719,
+      edges: 82475,
+      total: 3339490,
+      root: '[.NET Roots]',
+    },
   };
 
   it.each(FIXTURES)('%s: counts agree with the fixture facts', async (name) => {
@@ -62,7 +86,10 @@ describe('gcdump reader on the real fixtures', () => {
     const byName = new Map(typeHistogram(heap).map((r) => [r.name, r]));
     expect([byName.get('System.String')?.count, byName.get('System.String')?.bytes]).toEqual([6913, 518562]);
     expect([byName.get('System.Object')?.count, byName.get('System.Object')?.bytes]).toEqual([6375, 153000]);
-    expect([byName.get('System.Int32[] (Bytes > 10K)')?.count, byName.get('System.Int32[] (Bytes > 10K)')?.bytes]).toEqual([1, 98352]);
+    expect([
+      byName.get('System.Int32[] (Bytes > 10K)')?.count,
+      byName.get('System.Int32[] (Bytes > 10K)')?.bytes,
+    ]).toEqual([1, 98352]);
     expect([byName.get('MauiApp3.LeakyPage')?.count, byName.get('MauiApp3.LeakyPage')?.bytes]).toEqual([4, 3072]);
     expect(heap.producer.creationTool).toBe('dotnet-gcdump');
     expect(heap.producer.pointerSize).toBe(8);
@@ -82,7 +109,10 @@ describe('gcdump reader on the real fixtures', () => {
 
   it.each(FIXTURES)('%s: histogram matches its golden rendering', async (name) => {
     const { heap } = await read(name);
-    const { expected, actual } = matchGolden(join(__dirname, '__golden__', `${name}.histogram.txt`), renderHistogram(heap));
+    const { expected, actual } = matchGolden(
+      join(__dirname, '__golden__', `${name}.histogram.txt`),
+      renderHistogram(heap),
+    );
     expect(actual).toBe(expected);
   });
 

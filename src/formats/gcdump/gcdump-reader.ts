@@ -129,7 +129,10 @@ class GcdumpParser {
     await r.ensure(1, 'the end-of-stream tag');
     const endTag = r.u8();
     if (endTag !== Tag.EndObject) {
-      throw r.error(`expected the end-of-stream tag 0x06 after the GCHeapDump object, found 0x${hex(endTag)}`, r.position - 1);
+      throw r.error(
+        `expected the end-of-stream tag 0x06 after the GCHeapDump object, found 0x${hex(endTag)}`,
+        r.position - 1,
+      );
     }
     if (trailer.intact && r.position !== trailer.tableOffset) {
       throw r.error(
@@ -137,7 +140,9 @@ class GcdumpParser {
       );
     }
     if (!trailer.intact) {
-      this.builder.warn('The trailer at the end of the file is damaged or missing (a truncated copy?); the content itself parsed.');
+      this.builder.warn(
+        'The trailer at the end of the file is damaged or missing (a truncated copy?); the content itself parsed.',
+      );
     }
 
     const details: GcdumpDetails = {
@@ -213,7 +218,8 @@ class GcdumpParser {
     await r.ensure(this.labelWidth, what);
     if (this.labelWidth === 4) return r.u32();
     const value = r.i64();
-    if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) throw r.error(`${what} is not a valid offset`, r.position - 8);
+    if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER))
+      throw r.error(`${what} is not a valid offset`, r.position - 8);
     return Number(value);
   }
 
@@ -242,7 +248,10 @@ class GcdumpParser {
         r.i32();
         const begin = r.u8();
         if (begin !== Tag.BeginObject) {
-          throw r.error(`a forward definition of ${what} must be followed by 0x04, found 0x${hex(begin)}`, r.position - 1);
+          throw r.error(
+            `a forward definition of ${what} must be followed by 0x04, found 0x${hex(begin)}`,
+            r.position - 1,
+          );
         }
         return { kind: 'object', descriptor: await this.readTypeSlot(what), label: tagAt };
       }
@@ -265,29 +274,41 @@ class GcdumpParser {
     if (tag === Tag.ObjectReference) {
       const label = await this.readLabel(`the type reference of ${what}`);
       const known = this.descriptors.get(label);
-      if (!known) throw r.error(`the type of ${what} refers to offset 0x${label.toString(16)}, where no type descriptor was defined`, at);
+      if (!known)
+        throw r.error(
+          `the type of ${what} refers to offset 0x${label.toString(16)}, where no type descriptor was defined`,
+          at,
+        );
       return known;
     }
-    if (tag !== Tag.BeginObject) throw r.error(`expected the type descriptor of ${what} (0x04 or 0x02), found 0x${hex(tag)}`, at);
+    if (tag !== Tag.BeginObject)
+      throw r.error(`expected the type descriptor of ${what} (0x04 or 0x02), found 0x${hex(tag)}`, at);
     await r.ensure(1, `the type descriptor of ${what}`);
     const own = r.u8();
     if (own === Tag.ObjectReference) await this.readLabel('a self-reference in a type descriptor');
-    else if (own !== Tag.NullReference) throw r.error(`a type descriptor's own type slot must be 0x01, found 0x${hex(own)}`, r.position - 1);
+    else if (own !== Tag.NullReference)
+      throw r.error(`a type descriptor's own type slot must be 0x01, found 0x${hex(own)}`, r.position - 1);
     await r.ensure(8, `the versions of the type descriptor of ${what}`);
     const version = r.i32();
     const minReaderVersion = r.i32();
     const name = await r.string(`the type name of ${what}`);
     await r.ensure(1, `the end of the type descriptor of ${what}`);
     const end = r.u8();
-    if (end !== Tag.EndObject) throw r.error(`a type descriptor must end with 0x06, found 0x${hex(end)}`, r.position - 1);
+    if (end !== Tag.EndObject)
+      throw r.error(`a type descriptor must end with 0x06, found 0x${hex(end)}`, r.position - 1);
     const descriptor = { name: name ?? '', version, minReaderVersion };
     this.descriptors.set(at, descriptor);
     return descriptor;
   }
 
-  private expectType(slot: SlotStart, name: string, what: string): asserts slot is Extract<SlotStart, { kind: 'object' }> {
+  private expectType(
+    slot: SlotStart,
+    name: string,
+    what: string,
+  ): asserts slot is Extract<SlotStart, { kind: 'object' }> {
     if (slot.kind !== 'object') throw this.r.error(`expected ${what} (a ${name} object)`);
-    if (slot.descriptor.name !== name) throw this.r.error(`expected ${what} to be a ${name}, found a ${slot.descriptor.name}`);
+    if (slot.descriptor.name !== name)
+      throw this.r.error(`expected ${what} to be a ${name}, found a ${slot.descriptor.name}`);
   }
 
   /**
@@ -306,7 +327,10 @@ class GcdumpParser {
         case Tag.EndObject:
           if (--depth < 0) {
             const skipped = at - start;
-            if (skipped > 0) this.builder.warn(`Skipped ${skipped} bytes of fields this reader does not know at the end of ${what} (offset 0x${start.toString(16)}).`);
+            if (skipped > 0)
+              this.builder.warn(
+                `Skipped ${skipped} bytes of fields this reader does not know at the end of ${what} (offset 0x${start.toString(16)}).`,
+              );
             return skipped;
           }
           break;
@@ -398,7 +422,10 @@ class GcdumpParser {
     const multiplierAt = r.position;
     const multiplierCount = r.i32();
     if (multiplierCount < 0 || multiplierCount * 4 > r.remaining) {
-      throw r.error(`CountMultipliersByType claims ${multiplierCount} entries but only ${r.remaining} bytes remain`, multiplierAt);
+      throw r.error(
+        `CountMultipliersByType claims ${multiplierCount} entries but only ${r.remaining} bytes remain`,
+        multiplierAt,
+      );
     }
     if (multiplierCount !== 0 && multiplierCount !== typeCount) {
       throw r.error(`CountMultipliersByType has ${multiplierCount} entries for ${typeCount} types`, multiplierAt);
@@ -467,7 +494,8 @@ class GcdumpParser {
       await r.ensure(4, 'the segment count');
       const countAt = r.position;
       const count = r.i32();
-      if (count < 0 || count > r.remaining) throw r.error(`the segment count ${count} does not fit in the file`, countAt);
+      if (count < 0 || count > r.remaining)
+        throw r.error(`the segment count ${count} does not fit in the file`, countAt);
       segments = [];
       for (let i = 0; i < count; i++) segments.push(await this.readSegment(i));
     }
@@ -476,7 +504,13 @@ class GcdumpParser {
       await r.ensure(1, 'Is64Bit');
       is64BitByte = r.u8();
     }
-    const legacy: LegacyFields = { sizeOfAllSegments, sizeOfDumpedObjects, numberOfDumpedObjects, allObjectsDumped, segments };
+    const legacy: LegacyFields = {
+      sizeOfAllSegments,
+      sizeOfDumpedObjects,
+      numberOfDumpedObjects,
+      allObjectsDumped,
+      segments,
+    };
     for (const segment of segments ?? []) this.builder.addSegment(toGcSegment(segment));
     return {
       is64BitByte,
@@ -508,7 +542,8 @@ class GcdumpParser {
     const sizeOfAllSegments = r.i64();
     const countAt = r.position;
     const count = r.i32();
-    if (count < 0 || count > r.remaining) throw r.error(`DotNetHeapInfo claims ${count} segments, more than the file holds`, countAt);
+    if (count < 0 || count > r.remaining)
+      throw r.error(`DotNetHeapInfo claims ${count} segments, more than the file holds`, countAt);
     const segments: StoredSegment[] = [];
     for (let i = 0; i < count; i++) segments.push(await this.readSegment(i));
     await this.endObject('DotNetHeapInfo');
@@ -536,28 +571,62 @@ class GcdumpParser {
     this.expectType(slot, 'InteropInfo', 'field 15 of GCHeapDump');
     await r.ensure(4, 'InteropInfo');
     const total = r.i32();
-    const info = { descriptor: versionsOf(slot.descriptor), total, rcws: [], ccws: [], interfaces: [], modules: [] } as {
-      -readonly [K in keyof StoredInteropInfo]: StoredInteropInfo[K] extends readonly (infer E)[] ? E[] : StoredInteropInfo[K];
+    const info = {
+      descriptor: versionsOf(slot.descriptor),
+      total,
+      rcws: [],
+      ccws: [],
+      interfaces: [],
+      modules: [],
+    } as {
+      -readonly [K in keyof StoredInteropInfo]: StoredInteropInfo[K] extends readonly (infer E)[]
+        ? E[]
+        : StoredInteropInfo[K];
     };
     if (total !== 0) {
       await r.ensure(16, 'InteropInfo counts');
       const counts = [r.i32(), r.i32(), r.i32(), r.i32()];
       const [rcwCount, ccwCount, interfaceCount, moduleCount] = counts;
       // Smallest record sizes: RCW 40, CCW 32, interface 33, module 20 bytes.
-      if (counts.some((c) => c < 0) || rcwCount * 40 + ccwCount * 32 + interfaceCount * 33 + moduleCount * 20 > r.remaining) {
+      if (
+        counts.some((c) => c < 0) ||
+        rcwCount * 40 + ccwCount * 32 + interfaceCount * 33 + moduleCount * 20 > r.remaining
+      ) {
         throw r.error(`InteropInfo counts ${counts.join('/')} do not fit in the ${r.remaining} remaining bytes`);
       }
       for (let i = 0; i < rcwCount; i++) {
         await r.ensure(40, 'an RCW record');
-        info.rcws.push({ node: r.i32(), refCount: r.i32(), iUnknown: r.i64(), jupiter: r.i64(), vtable: r.i64(), firstInterface: r.i32(), interfaceCount: r.i32() });
+        info.rcws.push({
+          node: r.i32(),
+          refCount: r.i32(),
+          iUnknown: r.i64(),
+          jupiter: r.i64(),
+          vtable: r.i64(),
+          firstInterface: r.i32(),
+          interfaceCount: r.i32(),
+        });
       }
       for (let i = 0; i < ccwCount; i++) {
         await r.ensure(32, 'a CCW record');
-        info.ccws.push({ node: r.i32(), refCount: r.i32(), iUnknown: r.i64(), handle: r.i64(), firstInterface: r.i32(), interfaceCount: r.i32() });
+        info.ccws.push({
+          node: r.i32(),
+          refCount: r.i32(),
+          iUnknown: r.i64(),
+          handle: r.i64(),
+          firstInterface: r.i32(),
+          interfaceCount: r.i32(),
+        });
       }
       for (let i = 0; i < interfaceCount; i++) {
         await r.ensure(33, 'a COM interface record');
-        info.interfaces.push({ ownerIsRcw: r.u8(), owner: r.i32(), type: r.i32(), address: r.i64(), firstVtable: r.i64(), firstFunction: r.i64() });
+        info.interfaces.push({
+          ownerIsRcw: r.u8(),
+          owner: r.i32(),
+          type: r.i32(),
+          address: r.i64(),
+          firstVtable: r.i64(),
+          firstFunction: r.i64(),
+        });
       }
       for (let i = 0; i < moduleCount; i++) {
         await r.ensure(16, 'a COM module record');
@@ -579,7 +648,9 @@ class GcdumpParser {
     this.expectType(slot, 'Graphs.MemoryGraph', 'field 1 of GCHeapDump');
     const descriptor = versionsOf(slot.descriptor);
     if (descriptor.minReaderVersion > NEWEST_GRAPH_READER_VERSION) {
-      throw r.error(`the MemoryGraph needs a reader of version ${descriptor.minReaderVersion}; this reader knows up to ${NEWEST_GRAPH_READER_VERSION}`);
+      throw r.error(
+        `the MemoryGraph needs a reader of version ${descriptor.minReaderVersion}; this reader knows up to ${NEWEST_GRAPH_READER_VERSION}`,
+      );
     }
     await r.ensure(16, 'the MemoryGraph header');
     const totalSize = r.i64();
@@ -588,7 +659,10 @@ class GcdumpParser {
     const typeCountAt = r.position;
     const typeCount = r.i32();
     if (typeCount < 1 || typeCount * MIN_TYPE_ENTRY_BYTES > r.remaining) {
-      throw r.error(`the graph claims ${typeCount} types but only ${r.remaining} bytes remain (each takes at least ${MIN_TYPE_ENTRY_BYTES})`, typeCountAt);
+      throw r.error(
+        `the graph claims ${typeCount} types but only ${r.remaining} bytes remain (each takes at least ${MIN_TYPE_ENTRY_BYTES})`,
+        typeCountAt,
+      );
     }
     const types: StoredType[] = [];
     for (let t = 0; t < typeCount; t++) {
@@ -605,14 +679,19 @@ class GcdumpParser {
     const nodeCount = r.i32();
     // Each node takes 4 bytes of offset and 8 of address, plus the blob and address counts.
     if (nodeCount < 0 || nodeCount * 12 + 8 > r.remaining) {
-      throw r.error(`the graph claims ${nodeCount} nodes but only ${r.remaining} bytes remain (each takes at least 12)`, nodeCountAt);
+      throw r.error(
+        `the graph claims ${nodeCount} nodes but only ${r.remaining} bytes remain (each takes at least 12)`,
+        nodeCountAt,
+      );
     }
     checkMemoryBudget(nodeCount, this.options.memoryBudgetBytes);
     if (nodeCount > 0 && (rootIndex < 0 || rootIndex >= nodeCount)) {
       throw r.error(`the root index ${rootIndex} is not a node of this ${nodeCount}-node graph`, rootAt);
     }
     const nodeOffsets = new Uint32Array(nodeCount);
-    await r.readInto(littleEndianBytes(nodeOffsets), 'the node-offset table', () => this.readProgress('reading the node-offset table'));
+    await r.readInto(littleEndianBytes(nodeOffsets), 'the node-offset table', () =>
+      this.readProgress('reading the node-offset table'),
+    );
 
     await r.ensure(4, 'the blob length');
     const blobAt = r.position;
@@ -644,7 +723,19 @@ class GcdumpParser {
       is64Bit = { present: true, value: r.u8() };
     }
     await this.endObject('the MemoryGraph');
-    return { descriptor, totalSize, rootIndex, types, deferredTypes, nodeOffsets, blob, blobFileOffset, blobLength, addressCount, is64Bit };
+    return {
+      descriptor,
+      totalSize,
+      rootIndex,
+      types,
+      deferredTypes,
+      nodeOffsets,
+      blob,
+      blobFileOffset,
+      blobLength,
+      addressCount,
+      is64Bit,
+    };
   }
 
   /** Addresses are Int64 (§4.1 field 11); split into halves slice by slice. */
@@ -670,7 +761,8 @@ class GcdumpParser {
     r.i32();
     const countAt = r.position;
     const count = r.i32();
-    if (count < 0 || count > typeCount) throw r.error(`the deferred-type region claims ${count} entries for ${typeCount} types`, countAt);
+    if (count < 0 || count > typeCount)
+      throw r.error(`the deferred-type region claims ${count} entries for ${typeCount} types`, countAt);
     const entries: DeferredType[] = [];
     for (let i = 0; i < count; i++) {
       await r.ensure(4, `deferred type ${i}`);
@@ -681,7 +773,8 @@ class GcdumpParser {
     }
     await r.ensure(1, 'the end of the deferred-type region');
     const end = r.u8();
-    if (end !== Tag.EndObject) throw r.error(`the deferred-type region must end with 0x06, found 0x${hex(end)}`, r.position - 1);
+    if (end !== Tag.EndObject)
+      throw r.error(`the deferred-type region must end with 0x06, found 0x${hex(end)}`, r.position - 1);
     return entries;
   }
 
@@ -734,7 +827,9 @@ class GcdumpParser {
     for (let t = 0; t < typeCount; t++) {
       const stored = types[t];
       const deferred = deferredTypes?.[t];
-      const name = stored.name ?? (deferred ? `TypeID(0x${(deferred.typeId >>> 0).toString(16)})${deferred.nameSuffix ?? ''}` : `TypeID(#${t})`);
+      const name =
+        stored.name ??
+        (deferred ? `TypeID(0x${(deferred.typeId >>> 0).toString(16)})${deferred.nameSuffix ?? ''}` : `TypeID(#${t})`);
       builder.addType(name, stored.module ?? deferred?.module?.path ?? null);
     }
     const typeSizes = Int32Array.from(types, (t) => t.size);
@@ -756,7 +851,11 @@ class GcdumpParser {
       const offset = nodeOffsets[i];
       start[i] = edgeCount;
       if (offset === 0) continue; // referenced but never defined (§4.3)
-      if (offset >= b) throw this.nodeError(i, `its record offset 0x${offset.toString(16)} lies outside the ${b}-byte blob (which starts at offset 0x${graph.blobFileOffset.toString(16)})`);
+      if (offset >= b)
+        throw this.nodeError(
+          i,
+          `its record offset 0x${offset.toString(16)} lies outside the ${b}-byte blob (which starts at offset 0x${graph.blobFileOffset.toString(16)})`,
+        );
       let p = offset;
       // Compressed Int32s (§4.4): the 1-byte form (−64…63) inline, longer ones in VarintReader.
       let byte = blob[p];
@@ -769,7 +868,8 @@ class GcdumpParser {
         p = varint.end;
       }
       const type = x >>> 1;
-      if (x < 0 || type >= typeCount) throw this.nodeError(i, `its type index ${x >> 1} is not one of the ${typeCount} types`, offset);
+      if (x < 0 || type >= typeCount)
+        throw this.nodeError(i, `its type index ${x >> 1} is not one of the ${typeCount} types`, offset);
       let size = typeSizes[type];
       if (x & 1) {
         size = varint.read(p, i);
@@ -781,10 +881,20 @@ class GcdumpParser {
       const childCount = varint.read(p, i);
       p = varint.end;
       if (childCount < 0 || childCount > b - p) {
-        throw this.nodeError(i, `it claims ${childCount} children but its record has ${b - p} bytes left in the blob`, offset);
+        throw this.nodeError(
+          i,
+          `it claims ${childCount} children but its record has ${b - p} bytes left in the blob`,
+          offset,
+        );
       }
-      if (edgeCount + childCount > b) throw this.nodeError(i, `the child counts so far (${edgeCount + childCount}) exceed the blob's ${b} bytes: records overlap`, offset);
-      if (edgeCount + childCount > target.length) target = grownEdges(target, edgeCount, Math.min(b, Math.max(edgeCount + childCount, 2 * target.length)));
+      if (edgeCount + childCount > b)
+        throw this.nodeError(
+          i,
+          `the child counts so far (${edgeCount + childCount}) exceed the blob's ${b} bytes: records overlap`,
+          offset,
+        );
+      if (edgeCount + childCount > target.length)
+        target = grownEdges(target, edgeCount, Math.min(b, Math.max(edgeCount + childCount, 2 * target.length)));
       for (let c = 0; c < childCount; c++) {
         if (p >= b) throw this.nodeError(i, 'its record runs past the end of the blob', offset);
         // Child deltas are often several bytes long (references reach far): decode inline.
@@ -796,7 +906,8 @@ class GcdumpParser {
           delta = (delta << 7) | (byte & 0x7f);
         }
         const child = i + delta;
-        if (child < 0 || child >= n) throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`, offset);
+        if (child < 0 || child >= n)
+          throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`, offset);
         target[edgeCount++] = child;
       }
       nodeType[i] = type;
@@ -806,7 +917,8 @@ class GcdumpParser {
     }
     start[n] = edgeCount;
     // Keep the array when little is unused (no copy); else copy to the exact length.
-    const edges: Uint32Array = edgeCount >= target.length * 0.8 ? target.subarray(0, edgeCount) : target.slice(0, edgeCount);
+    const edges: Uint32Array =
+      edgeCount >= target.length * 0.8 ? target.subarray(0, edgeCount) : target.slice(0, edgeCount);
     builder.setEdges(start, edges);
     builder.setRoot(graph.rootIndex as NodeIndex);
     builder.setTotalSize(Number(graph.totalSize));
@@ -823,7 +935,11 @@ class GcdumpParser {
   private nodeError(node: number, message: string, blobOffset = -1): FormatError {
     const offset = this.blobFileOffset + Math.max(0, blobOffset);
     const where = blobOffset >= 0 ? ` (record at offset 0x${offset.toString(16)})` : '';
-    return new FormatError('gcdump', `node ${node.toLocaleString('en-US')}${where}: ${message}`, blobOffset >= 0 ? offset : null);
+    return new FormatError(
+      'gcdump',
+      `node ${node.toLocaleString('en-US')}${where}: ${message}`,
+      blobOffset >= 0 ? offset : null,
+    );
   }
 
   private describeProducer(details: GcdumpDetails): void {
@@ -869,12 +985,17 @@ class GcdumpParser {
     }
     const undefinedNodes = heap.nodes.count - definedNodes;
     const warnings = heap.warnings as string[];
-    if (BigInt(sum) !== storedTotal) warnings.push(`The file states a total size of ${storedTotal} bytes but its nodes add up to ${sum}.`);
+    if (BigInt(sum) !== storedTotal)
+      warnings.push(`The file states a total size of ${storedTotal} bytes but its nodes add up to ${sum}.`);
     if (undefinedNodes > 0) {
-      warnings.push(`${undefinedNodes.toLocaleString('en-US')} nodes are referenced but never defined (no type, no size): the collector missed them.`);
+      warnings.push(
+        `${undefinedNodes.toLocaleString('en-US')} nodes are referenced but never defined (no type, no size): the collector missed them.`,
+      );
     }
     if (heap.nodes.count === DOTNET_GCDUMP_NODE_CAP) {
-      warnings.push('The graph has exactly 10,000,000 nodes: dotnet-gcdump stops there without saying so, so this heap was probably truncated.');
+      warnings.push(
+        'The graph has exactly 10,000,000 nodes: dotnet-gcdump stops there without saying so, so this heap was probably truncated.',
+      );
     }
   }
 }
@@ -893,7 +1014,11 @@ class VarintReader {
 
   private error(node: number, message: string, blobOffset: number): FormatError {
     const offset = this.blobFileOffset + blobOffset;
-    return new FormatError('gcdump', `node ${node.toLocaleString('en-US')}: ${message} (offset 0x${offset.toString(16)})`, offset);
+    return new FormatError(
+      'gcdump',
+      `node ${node.toLocaleString('en-US')}: ${message} (offset 0x${offset.toString(16)})`,
+      offset,
+    );
   }
 
   read(position: number, node: number): number {

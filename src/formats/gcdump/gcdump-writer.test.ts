@@ -25,7 +25,14 @@ function workedExample(): HeapModel {
   for (const [type, size, lo, hi] of nodes) {
     b.addNode(type as never, size, lo, hi, NodeFlag.Defined | (lo === 0 ? NodeFlag.Pseudo : 0));
   }
-  for (const [from, to] of [[0, 1], [1, 2], [2, 3], [2, 4], [4, 2]]) b.addEdge(from as NodeIndex, to as NodeIndex);
+  for (const [from, to] of [
+    [0, 1],
+    [1, 2],
+    [2, 3],
+    [2, 4],
+    [4, 2],
+  ])
+    b.addEdge(from as NodeIndex, to as NodeIndex);
   b.setRoot(0 as NodeIndex);
   return b.build();
 }
@@ -49,7 +56,9 @@ const WORKED_EXAMPLE_HEX = [
   '0c 00000000 01',
   '0d 0d000000 646f746e65742d6763 64756d70',
   '06 06 01000000 a3010000 b7010000 bf010000',
-].join('').replace(/\s+/g, '');
+]
+  .join('')
+  .replace(/\s+/g, '');
 
 function hexOf(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
@@ -60,7 +69,7 @@ async function roundTrip(bytes: Uint8Array) {
 }
 
 describe('gcdump writer', () => {
-  it('writes the spec\'s worked example byte for byte (455 bytes, as dotnet-gcdump would)', () => {
+  it("writes the spec's worked example byte for byte (455 bytes, as dotnet-gcdump would)", () => {
     const heap = workedExample();
     const details = { creationTool: { present: true, value: 'dotnet-gcdump' } } as const;
     const written = writeGcdump({ heap, details: { ...defaultDetailsFor(heap), ...details } });
@@ -68,10 +77,21 @@ describe('gcdump writer', () => {
     expect(hexOf(written)).toBe(WORKED_EXAMPLE_HEX);
   });
 
-  it('encodes compressed integers as the spec\'s examples', () => {
+  it("encodes compressed integers as the spec's examples", () => {
     const cases: [number, string][] = [
-      [0, '00'], [1, '01'], [-1, '7f'], [-2, '7e'], [63, '3f'], [64, '8040'], [-64, '40'], [-65, 'ff3f'],
-      [8191, 'bf7f'], [8192, '80c000'], [100000, '868d20'], [2147483647, '87ffffff7f'], [-2147483648, 'f880808000'],
+      [0, '00'],
+      [1, '01'],
+      [-1, '7f'],
+      [-2, '7e'],
+      [63, '3f'],
+      [64, '8040'],
+      [-64, '40'],
+      [-65, 'ff3f'],
+      [8191, 'bf7f'],
+      [8192, '80c000'],
+      [100000, '868d20'],
+      [2147483647, '87ffffff7f'],
+      [-2147483648, 'f880808000'],
     ];
     for (const [value, hex] of cases) {
       const w = new ByteWriter();
@@ -93,7 +113,16 @@ describe('gcdump writer', () => {
 
   it('reads back deferred (NativeAOT) type names, with a module shared by two types', async () => {
     const heap = workedExample();
-    const module = { path: '/app/MyApp', imageBase: 0x400000n, size: 0x1000n, sizeIs64Bit: false, buildTimeTicks: 0n, pdbName: 'MyApp.pdb', pdbGuid: new Uint8Array(16).fill(7), pdbAge: 1 };
+    const module = {
+      path: '/app/MyApp',
+      imageBase: 0x400000n,
+      size: 0x1000n,
+      sizeIs64Bit: false,
+      buildTimeTicks: 0n,
+      pdbName: 'MyApp.pdb',
+      pdbGuid: new Uint8Array(16).fill(7),
+      pdbAge: 1,
+    };
     const base = defaultDetailsFor(heap);
     const details: GcdumpDetails = {
       ...base,
@@ -117,7 +146,10 @@ describe('gcdump writer', () => {
   it('scales a sampled dump by its per-type multipliers and says so', async () => {
     const heap = workedExample();
     const multipliers = new Float32Array([0, 10, 2, 1, 1]);
-    const written = writeGcdump({ heap, details: { ...defaultDetailsFor(heap), countMultipliers: multipliers, averageCountMultiplier: 4.5 } });
+    const written = writeGcdump({
+      heap,
+      details: { ...defaultDetailsFor(heap), countMultipliers: multipliers, averageCountMultiplier: 4.5 },
+    });
     const { heap: back } = await roundTrip(written);
     expect(back.capabilities.sampled).toBe(true);
     expect(back.warnings.join(' ')).toMatch(/sampled/);
@@ -140,7 +172,15 @@ describe('gcdump writer', () => {
         sizeOfDumpedObjects: 100064n,
         numberOfDumpedObjects: 3n,
         allObjectsDumped: 1,
-        segments: version >= 6 ? [{ descriptor: { version: 0, minReaderVersion: 0 }, values: [0x7f00000000n, 0x7f00100000n, 1n, 2n, 3n, 4n] }] : null,
+        segments:
+          version >= 6
+            ? [
+                {
+                  descriptor: { version: 0, minReaderVersion: 0 },
+                  values: [0x7f00000000n, 0x7f00100000n, 1n, 2n, 3n, 4n],
+                },
+              ]
+            : null,
       },
     };
     const written = writeGcdump({ heap, details });
@@ -154,13 +194,19 @@ describe('gcdump writer', () => {
 
   it('refuses GCHeapDump version 8, as PerfView does', async () => {
     const heap = workedExample();
-    const written = writeGcdump({ heap, details: { ...defaultDetailsFor(heap), heapDumpDescriptor: { version: 8, minReaderVersion: 8 } } });
+    const written = writeGcdump({
+      heap,
+      details: { ...defaultDetailsFor(heap), heapDumpDescriptor: { version: 8, minReaderVersion: 8 } },
+    });
     await expect(roundTrip(written)).rejects.toThrow(/version 8 is not supported/);
   });
 
   it('refuses a MemoryGraph from a future format', async () => {
     const heap = workedExample();
-    const written = writeGcdump({ heap, details: { ...defaultDetailsFor(heap), graphDescriptor: { version: 2, minReaderVersion: 2 } } });
+    const written = writeGcdump({
+      heap,
+      details: { ...defaultDetailsFor(heap), graphDescriptor: { version: 2, minReaderVersion: 2 } },
+    });
     await expect(roundTrip(written)).rejects.toBeInstanceOf(FormatError);
   });
 });
@@ -170,7 +216,8 @@ function defaultDetailsFor(heap: HeapModel): GcdumpDetails {
   const order = [2, 3, 4, 1, 0];
   const sizes = new Int32Array(heap.types.count).fill(-1);
   sizes[0] = 0;
-  for (const node of order) if (sizes[heap.nodes.type[node]] === -1) sizes[heap.nodes.type[node]] = heap.nodes.size[node];
+  for (const node of order)
+    if (sizes[heap.nodes.type[node]] === -1) sizes[heap.nodes.type[node]] = heap.nodes.size[node];
   const offsets = new Uint32Array(heap.nodes.count);
   order.forEach((node, k) => (offsets[node] = k + 1)); // only the relative order matters to the writer
   return {

@@ -130,7 +130,16 @@ export class ByteWriter {
   /** §4.4: the shortest compressed form of a signed 32-bit value. */
   compressed(value: number): void {
     const v = value | 0;
-    const k = v >= -64 && v <= 63 ? 1 : v >= -8192 && v <= 8191 ? 2 : v >= -1048576 && v <= 1048575 ? 3 : v >= -134217728 && v <= 134217727 ? 4 : 5;
+    const k =
+      v >= -64 && v <= 63
+        ? 1
+        : v >= -8192 && v <= 8191
+          ? 2
+          : v >= -1048576 && v <= 1048575
+            ? 3
+            : v >= -134217728 && v <= 134217727
+              ? 4
+              : 5;
     this.reserve(k);
     for (let j = 0; j < k; j++) {
       const group = (v >> (7 * (k - 1 - j))) & 0x7f;
@@ -463,8 +472,10 @@ function recordOrderOf(heap: HeapModel, offsets: Uint32Array | null): Uint32Arra
   }
   const order = new Uint32Array(count);
   let k = 0;
-  for (let i = 0; i < count; i++) if ((flags[i] & (NodeFlag.Defined | NodeFlag.Pseudo)) === NodeFlag.Defined) order[k++] = i;
-  for (let i = 0; i < count; i++) if ((flags[i] & (NodeFlag.Defined | NodeFlag.Pseudo)) === (NodeFlag.Defined | NodeFlag.Pseudo)) order[k++] = i;
+  for (let i = 0; i < count; i++)
+    if ((flags[i] & (NodeFlag.Defined | NodeFlag.Pseudo)) === NodeFlag.Defined) order[k++] = i;
+  for (let i = 0; i < count; i++)
+    if ((flags[i] & (NodeFlag.Defined | NodeFlag.Pseudo)) === (NodeFlag.Defined | NodeFlag.Pseudo)) order[k++] = i;
   return order.subarray(0, k);
 }
 

@@ -11,7 +11,10 @@ import { fixturePath, readFixture } from '../../test-support/fixtures';
 import { formatAddress } from '../../heap/address';
 
 function unescapeXml(text: string): string {
-  return text.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!);
+  return text.replace(
+    /&(lt|gt|amp|quot|apos);/g,
+    (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!,
+  );
 }
 
 interface BaselineNode {
@@ -25,23 +28,34 @@ interface BaselineNode {
 
 function parseBaseline(xml: string) {
   const typeNames = new Map<number, string>();
-  for (const m of xml.matchAll(/<NodeType Index="(\d+)" Name="([^"]*)"\/>/g)) typeNames.set(Number(m[1]), unescapeXml(m[2]));
+  for (const m of xml.matchAll(/<NodeType Index="(\d+)" Name="([^"]*)"\/>/g))
+    typeNames.set(Number(m[1]), unescapeXml(m[2]));
   const nodes: BaselineNode[] = [];
-  const nodePattern = /<Node Index="(\d+)" TypeIndex="(\d+)" Size="(\d+)" Type="([^"]*)" NumChildren="(\d+)" Address="(0x[0-9a-f]+)" End="0x[0-9a-f]+"(\/>|>([^<]*)<\/Node>)/g;
+  const nodePattern =
+    /<Node Index="(\d+)" TypeIndex="(\d+)" Size="(\d+)" Type="([^"]*)" NumChildren="(\d+)" Address="(0x[0-9a-f]+)" End="0x[0-9a-f]+"(\/>|>([^<]*)<\/Node>)/g;
   for (const m of xml.matchAll(nodePattern)) {
     const children = m[8] ? m[8].trim().split(/\s+/).filter(Boolean).map(Number) : [];
     expect(children.length, `node ${m[1]} NumChildren`).toBe(Number(m[5]));
-    nodes.push({ index: Number(m[1]), typeIndex: Number(m[2]), size: Number(m[3]), type: unescapeXml(m[4]), address: m[6], children });
+    nodes.push({
+      index: Number(m[1]),
+      typeIndex: Number(m[2]),
+      size: Number(m[3]),
+      type: unescapeXml(m[4]),
+      address: m[6],
+      children,
+    });
   }
   const header = /<MemoryGraph NumNodes="(\d+)" NumTypes="(\d+)" TotalSize="(\d+)"/.exec(xml)!;
   return { typeNames, nodes, numNodes: Number(header[1]), numTypes: Number(header[2]), totalSize: Number(header[3]) };
 }
 
-describe('perfview-test1-jsheap-ie-2015 against PerfView\'s XML baseline', () => {
+describe("perfview-test1-jsheap-ie-2015 against PerfView's XML baseline", () => {
   it('agrees on every type name and every node', async () => {
     const name = 'perfview-test1-jsheap-ie-2015.gcdump';
     const { heap } = await readGcdump(byteSourceFromBytes(readFixture('gcdump', name), name));
-    const baseline = parseBaseline(readFileSync(fixturePath('gcdump', 'perfview-test1-jsheap-ie-2015.baseline.xml'), 'utf8'));
+    const baseline = parseBaseline(
+      readFileSync(fixturePath('gcdump', 'perfview-test1-jsheap-ie-2015.baseline.xml'), 'utf8'),
+    );
 
     expect(baseline.numNodes).toBe(6482);
     expect(baseline.nodes.length).toBe(6482);
@@ -63,8 +77,15 @@ describe('perfview-test1-jsheap-ie-2015 against PerfView\'s XML baseline', () =>
         address: formatAddress(heap.nodes.addressLo[i], heap.nodes.addressHi[i]),
         children,
       };
-      const theirs = { typeIndex: node.typeIndex, size: node.size, type: node.type, address: node.address, children: node.children };
-      if (JSON.stringify(ours) !== JSON.stringify(theirs)) mismatches.push(`node ${i}: ours ${JSON.stringify(ours)} PerfView ${JSON.stringify(theirs)}`);
+      const theirs = {
+        typeIndex: node.typeIndex,
+        size: node.size,
+        type: node.type,
+        address: node.address,
+        children: node.children,
+      };
+      if (JSON.stringify(ours) !== JSON.stringify(theirs))
+        mismatches.push(`node ${i}: ours ${JSON.stringify(ours)} PerfView ${JSON.stringify(theirs)}`);
     }
     expect(mismatches.slice(0, 5)).toEqual([]);
   });
