@@ -66,6 +66,8 @@ describe('graph DSL', () => {
 
   it('rejects a node redeclared with another type, and unknown ids', () => {
     expect(() => heapFromDsl('A:Foo -> B; A:Bar')).toThrow(/redeclares "A"/);
+    expect(() => heapFromDsl('A -> B; A::20')).toThrow(/redeclares "A"/);
+    expect(heapFromDsl('A:Foo:20 -> B; B -> A:Foo:20; A -> B').heap.edges.count).toBe(3);
     expect(() => heapFromDsl('A -> B').node('C')).toThrow(/no node "C"/);
   });
 

@@ -111,9 +111,10 @@ export function heapFromDsl(source: string): DslHeap {
         if (typeName.startsWith('[') && typeName.endsWith(']')) flags |= NodeFlag.Pseudo;
       }
     }
+    const declares = !pseudo && token !== id;
     const existing = nodeById.get(id);
     if (existing !== undefined) {
-      if (typeGiven && !pseudo && declaredType.get(id) !== token) {
+      if (declares && declaredType.get(id) !== token) {
         throw new Error(
           `graph DSL: "${token}" in "${statement}" redeclares "${id}"; give its type on its first mention only`,
         );
@@ -123,7 +124,7 @@ export function heapFromDsl(source: string): DslHeap {
     const index = appendNode(typeName, size, flags);
     nodeById.set(id, index);
     idByNode[index] = id;
-    if (typeGiven) declaredType.set(id, token);
+    if (declares) declaredType.set(id, token);
     return index;
   };
 
