@@ -4,13 +4,34 @@ import { OpenPanel } from './open-panel';
 import { LoadStatus } from './load-status';
 import { SummaryView } from './summary-view';
 import { TypesView } from './types-view';
-import { useViewStore, type ViewName } from './store';
+import { FindingsView } from './findings-view';
+import { DominatorsView } from './dominators-view';
+import { InstancesView } from './instances-view';
+import { ObjectView } from './object-view';
+import { RootsView } from './roots-view';
+import { AnalysisStatusLine } from './analysis-status';
+import { useViewStore, type Selection, type ViewName } from './store';
 import { bindUrlToStore } from './url';
 
-const TABS: readonly { view: ViewName; label: string }[] = [
+/** Tabs; the selection views appear once something is selected. */
+const TABS: readonly { view: ViewName; label: string; shown?: (selection: Selection) => boolean }[] = [
   { view: 'summary', label: 'Summary' },
   { view: 'types', label: 'Types' },
+  { view: 'findings', label: 'Findings' },
+  { view: 'dominators', label: 'Dominators' },
+  { view: 'instances', label: 'Instances', shown: (selection) => selection.typeName !== null },
+  { view: 'object', label: 'Object', shown: (selection) => selection.node !== null },
+  { view: 'roots', label: 'Roots', shown: (selection) => selection.node !== null },
 ];
+
+const VIEW_COMPONENTS: Record<Exclude<ViewName, 'summary'>, () => React.JSX.Element> = {
+  types: TypesView,
+  findings: FindingsView,
+  dominators: DominatorsView,
+  instances: InstancesView,
+  object: ObjectView,
+  roots: RootsView,
+};
 
 export function App() {
   useEffect(() => bindUrlToStore(), []);
@@ -18,6 +39,8 @@ export function App() {
   const setView = useViewStore((state) => state.setView);
   const summary = useViewStore((state) => state.summary);
   const loadStatus = useViewStore((state) => state.load.status);
+  const selection = useViewStore((state) => state.selection);
+  const CurrentView = view === 'summary' ? null : VIEW_COMPONENTS[view];
 
   return (
     <DropTarget>
@@ -35,7 +58,7 @@ export function App() {
       {summary && loadStatus === 'loaded' && (
         <main className="app-main">
           <nav className="tabs" role="tablist" aria-label="Views">
-            {TABS.map((tab) => (
+            {TABS.filter((tab) => !tab.shown || tab.shown(selection) || tab.view === view).map((tab) => (
               <button
                 key={tab.view}
                 role="tab"
@@ -49,8 +72,9 @@ export function App() {
               </button>
             ))}
           </nav>
+          <AnalysisStatusLine />
           <section className="view" role="tabpanel">
-            {view === 'summary' ? <SummaryView summary={summary} /> : <TypesView />}
+            {CurrentView ? <CurrentView /> : <SummaryView summary={summary} />}
           </section>
         </main>
       )}

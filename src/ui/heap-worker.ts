@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type { HeapWorkerApi, LoadProgressReport } from '../worker/api';
+import type { AnalysisStatus } from '../worker/analysis-api';
 import { useViewStore } from './store';
 
 const worker = new Worker(new URL('../worker/heap.worker.ts', import.meta.url), {
@@ -36,13 +37,35 @@ export async function openDump(file: Blob, fileName: string): Promise<void> {
   try {
     const outcome = await heapWorker.load(file, fileName, onProgress);
     if (load !== latestLoad) return;
-    if (outcome.status === 'loaded') useViewStore.getState().finishLoad(outcome.summary);
-    else if (outcome.status === 'failed') useViewStore.getState().failLoad(fileName, outcome.message);
+    if (outcome.status === 'loaded') {
+      useViewStore.getState().finishLoad(outcome.summary);
+      void analyzeLoadedHeap(load);
+    } else if (outcome.status === 'failed') useViewStore.getState().failLoad(fileName, outcome.message);
     else useViewStore.getState().resetLoad();
   } catch (error) {
     // Only a broken worker gets here (importer errors come back as 'failed').
     if (load === latestLoad) {
       useViewStore.getState().failLoad(fileName, error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+/**
+ * Starts the analyses (dominators, root paths, findings) right after the histogram is on screen,
+ * forwarding their progress into the store.
+ */
+async function analyzeLoadedHeap(load: number): Promise<void> {
+  const onProgress = Comlink.proxy((status: AnalysisStatus) => {
+    if (load === latestLoad) useViewStore.getState().reportAnalysis(status);
+  });
+  try {
+    const status = await heapWorker.analyze(onProgress);
+    if (load === latestLoad) useViewStore.getState().reportAnalysis(status);
+  } catch (error) {
+    if (load === latestLoad) {
+      useViewStore
+        .getState()
+        .reportAnalysis({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
     }
   }
 }

@@ -5,8 +5,25 @@
  */
 import { create } from 'zustand';
 import type { HeapSummary, HistogramSortKey, LoadProgressReport } from '../worker/api';
+import type { AnalysisStatus } from '../worker/analysis-api';
 
-export type ViewName = 'summary' | 'types';
+/**
+ * The views. `instances`, `object` and `roots` show the current selection (a type, an object);
+ * `findings` and `dominators` need the analysis that runs after the load.
+ */
+export type ViewName = 'summary' | 'types' | 'findings' | 'dominators' | 'instances' | 'object' | 'roots';
+
+/** What the selection-based views show. Objects are NodeIndex values of the loaded heap. */
+export interface Selection {
+  /** Type name (a histogram row) for the Instances view. */
+  readonly typeName: string | null;
+  /** The object for the Object and Roots views. */
+  readonly node: number | null;
+  /** The finding id (`kind@0xaddress`) opened in the Findings view. */
+  readonly findingId: string | null;
+}
+
+export const EMPTY_SELECTION: Selection = { typeName: null, node: null, findingId: null };
 
 export interface HistogramViewState {
   readonly sortKey: HistogramSortKey;
@@ -42,7 +59,19 @@ export interface ViewStore {
   readonly summary: HeapSummary | null;
   /** Increments with every loaded heap, so views drop what they fetched from the previous one. */
   readonly heapVersion: number;
+  /** Where the post-load analysis stands (dominators, root paths, findings need it). */
+  readonly analysis: AnalysisStatus;
+  readonly selection: Selection;
   setView(view: ViewName): void;
+  /** Opens the Instances view of a type. */
+  openInstances(typeName: string): void;
+  /** Opens the Object view (inspector) of an object. */
+  openObject(node: number): void;
+  /** Opens the Roots view (root paths graph) of an object. */
+  openRoots(node: number): void;
+  /** Opens the Findings view on one finding. */
+  openFinding(findingId: string): void;
+  reportAnalysis(status: AnalysisStatus): void;
   updateHistogram(change: Partial<HistogramViewState>): void;
   startLoad(fileName: string, fileBytes: number): void;
   reportProgress(progress: LoadProgressReport): void;
@@ -57,7 +86,14 @@ export const useViewStore = create<ViewStore>()((set) => ({
   load: { status: 'idle' },
   summary: null,
   heapVersion: 0,
+  analysis: { state: 'idle' },
+  selection: EMPTY_SELECTION,
   setView: (view) => set({ view }),
+  openInstances: (typeName) => set((state) => ({ view: 'instances', selection: { ...state.selection, typeName } })),
+  openObject: (node) => set((state) => ({ view: 'object', selection: { ...state.selection, node } })),
+  openRoots: (node) => set((state) => ({ view: 'roots', selection: { ...state.selection, node } })),
+  openFinding: (findingId) => set((state) => ({ view: 'findings', selection: { ...state.selection, findingId } })),
+  reportAnalysis: (analysis) => set({ analysis }),
   updateHistogram: (change) => set((state) => ({ histogram: { ...state.histogram, ...change } })),
   startLoad: (fileName, fileBytes) =>
     set({ load: { status: 'loading', fileName, fileBytes, progress: null }, summary: null }),
@@ -68,6 +104,8 @@ export const useViewStore = create<ViewStore>()((set) => ({
       load: { status: 'loaded', fileName: summary.fileName },
       summary,
       heapVersion: state.heapVersion + 1,
+      analysis: { state: 'idle' },
+      selection: EMPTY_SELECTION,
     })),
   failLoad: (fileName, message) => set({ load: { status: 'failed', fileName, message }, summary: null }),
   resetLoad: () => set({ load: { status: 'idle' }, summary: null }),

@@ -11,7 +11,7 @@ export interface UrlViewState {
   readonly histogram: HistogramViewState;
 }
 
-const VIEWS: readonly ViewName[] = ['summary', 'types'];
+const VIEWS: readonly ViewName[] = ['summary', 'types', 'findings', 'dominators'];
 const SORT_KEYS: readonly HistogramSortKey[] = ['name', 'count', 'bytes', 'averageSize', 'percent'];
 
 /** Parses a location hash; unknown or malformed values fall back to the defaults. */
