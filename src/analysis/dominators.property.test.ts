@@ -15,21 +15,11 @@ import { computeDominators } from './dominators';
 import { computeRetainers } from './reverse-edges';
 import { dominatorTree, retainedSizeByType, retainedSizes } from './retained';
 import { RootPathFinder } from './root-paths';
+import { mulberry32 as seededRandom } from '../test-support/prng';
 
 const GRAPH_COUNT = 400;
 const TYPE_NAMES = ['A', 'B', 'C'];
 
-/** Mulberry32: a tiny seeded PRNG, so every run tests the same graphs. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomHeap(random: () => number): HeapModel {
   const builder = new HeapBuilder('gcdump');

@@ -8,6 +8,7 @@ import { retainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
 import { shortestRootPath } from './root-paths';
 import { collapseRuns, findHomogeneousChains, typeIdentityByName } from './runs';
+import { mulberry32 as seededRandom } from '../test-support/prng';
 
 describe('runs in a path', () => {
   it('collapses the 17,812 callbacks between a token source and its leaked buffer into one run', () => {
@@ -184,17 +185,6 @@ function withExtraEdge(heap: HeapModel, source: number, target: number): HeapMod
 }
 
 describe('linked lists on random heaps', () => {
-  /** Mulberry32, seeded: the same heaps on every run. */
-  function seededRandom(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   it('finds every list exactly, whatever outside objects point into it', () => {
     const random = seededRandom(4_242);

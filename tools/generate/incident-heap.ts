@@ -10,7 +10,7 @@
  * types lose their declaring type (`CallbackNode`, `Entry<…>[]`), generic arity markers become
  * `<…>`, and objects over 1,000 bytes get a ` (Bytes > 1K)`-style suffix.
  */
-import { HeapBuilder } from '../../src/heap/heap-builder';
+import { HeapBuilder, UNKNOWN_PRODUCER } from '../../src/heap/heap-builder';
 import { NodeFlag, type HeapModel, type NodeIndex, type TypeIndex } from '../../src/heap/types';
 import { mulberry32 } from '../../src/test-support/prng';
 
@@ -435,16 +435,10 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
   say('building the model');
   g.b.setRoot(root);
   g.b.setProducer({
+    ...UNKNOWN_PRODUCER,
     creationTool: 'heapscope-generator',
     description: `heapscope generator (incident shape, seed ${options.seed ?? 1})`,
     pointerSize: 8,
-    processName: null,
-    processId: null,
-    machineName: null,
-    timeCollected: null,
-    totalProcessCommit: null,
-    totalProcessWorkingSet: null,
-    collectionLog: null,
   });
   const heap = g.b.build();
   return {

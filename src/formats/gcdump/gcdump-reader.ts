@@ -60,6 +60,17 @@ interface Descriptor extends DescriptorVersions {
   readonly name: string;
 }
 
+type ProcessFields = Pick<
+  GcdumpDetails,
+  | 'collectionLog'
+  | 'timeCollectedTicks'
+  | 'machineName'
+  | 'processName'
+  | 'processId'
+  | 'totalProcessCommit'
+  | 'totalProcessWorkingSet'
+>;
+
 type SlotStart =
   | { readonly kind: 'null' }
   | { readonly kind: 'object'; readonly descriptor: Descriptor; readonly label: number }
@@ -409,15 +420,7 @@ class GcdumpParser {
       await this.endObject('JSHeapInfo');
     }
     const dotNetHeapInfo = await this.readDotNetHeapInfo();
-    const collectionLog = await r.string('the collection log');
-    await r.ensure(8, 'TimeCollected');
-    const timeCollectedTicks = r.i64();
-    const machineName = await r.string('the machine name');
-    const processName = await r.string('the process name');
-    await r.ensure(20, 'the process id and memory figures');
-    const processId = r.i32();
-    const totalProcessCommit = r.i64();
-    const totalProcessWorkingSet = r.i64();
+    const processFields = await this.readProcessFields();
     await r.ensure(4, 'the count of CountMultipliersByType');
     const multiplierAt = r.position;
     const multiplierCount = r.i32();
@@ -449,6 +452,27 @@ class GcdumpParser {
       averageSizeMultiplier,
       jsHeapInfo,
       dotNetHeapInfo,
+      ...processFields,
+      countMultipliers,
+      interopInfo,
+      creationTool,
+      legacy: null,
+    };
+  }
+
+  /** §3.2 fields 7–13 (and §3.4 fields 6–12 from version 5): who was dumped, when, how big. */
+  private async readProcessFields(): Promise<ProcessFields> {
+    const r = this.r;
+    const collectionLog = await r.string('the collection log');
+    await r.ensure(8, 'TimeCollected');
+    const timeCollectedTicks = r.i64();
+    const machineName = await r.string('the machine name');
+    const processName = await r.string('the process name');
+    await r.ensure(20, 'the process id and memory figures');
+    const processId = r.i32();
+    const totalProcessCommit = r.i64();
+    const totalProcessWorkingSet = r.i64();
+    return {
       collectionLog,
       timeCollectedTicks,
       machineName,
@@ -456,10 +480,6 @@ class GcdumpParser {
       processId,
       totalProcessCommit,
       totalProcessWorkingSet,
-      countMultipliers,
-      interopInfo,
-      creationTool,
-      legacy: null,
     };
   }
 
@@ -471,24 +491,18 @@ class GcdumpParser {
     const sizeOfDumpedObjects = r.i64();
     const numberOfDumpedObjects = r.i64();
     const allObjectsDumped = r.u8();
-    let collectionLog: string | null = null;
-    let timeCollectedTicks = 0n;
-    let machineName: string | null = null;
-    let processName: string | null = null;
-    let processId = 0;
-    let totalProcessCommit = 0n;
-    let totalProcessWorkingSet = 0n;
-    if (version >= 5) {
-      collectionLog = await r.string('the collection log');
-      await r.ensure(8, 'TimeCollected');
-      timeCollectedTicks = r.i64();
-      machineName = await r.string('the machine name');
-      processName = await r.string('the process name');
-      await r.ensure(20, 'the process id and memory figures');
-      processId = r.i32();
-      totalProcessCommit = r.i64();
-      totalProcessWorkingSet = r.i64();
-    }
+    const processFields: ProcessFields =
+      version >= 5
+        ? await this.readProcessFields()
+        : {
+            collectionLog: null,
+            timeCollectedTicks: 0n,
+            machineName: null,
+            processName: null,
+            processId: 0,
+            totalProcessCommit: 0n,
+            totalProcessWorkingSet: 0n,
+          };
     let segments: StoredSegment[] | null = null;
     if (version >= 6) {
       await r.ensure(4, 'the segment count');
@@ -518,13 +532,7 @@ class GcdumpParser {
       averageSizeMultiplier: 1,
       jsHeapInfo: null,
       dotNetHeapInfo: null,
-      collectionLog,
-      timeCollectedTicks,
-      machineName,
-      processName,
-      processId,
-      totalProcessCommit,
-      totalProcessWorkingSet,
+      ...processFields,
       countMultipliers: new Float32Array(0),
       interopInfo: { present: false } as const,
       creationTool: { present: false } as const,

@@ -7,18 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../byte-source';
 import { fixtureBytes, fixtureNames, importBytes, importText } from './test-support';
+import { mulberry32 as prng } from '../../test-support/prng';
 
-/** mulberry32: a tiny seeded PRNG, so every mutated input can be reproduced from its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = (bytes: Uint8Array, random: () => number) => Uint8Array;
 
