@@ -1,4 +1,119 @@
-/** The Object view (being built). */
+import { useState } from 'react';
+import { heapWorker } from './heap-worker';
+import { useViewStore } from './store';
+import { useWorkerAnswer } from './use-worker-answer';
+import { ObjectLink, bytesOrUnknown } from './object-link';
+import { formatInteger } from './format';
+
+const REFERENCES_PER_PAGE = 50;
+
+/** The object inspector: what the object is, who alone keeps it alive, references out and in. */
 export function ObjectView() {
-  return <p className="empty-view">The Object view is not built yet.</p>;
+  const node = useViewStore((state) => state.selection.node);
+  const openRoots = useViewStore((state) => state.openRoots);
+  const { answer: details } = useWorkerAnswer(() => heapWorker.object(node ?? -1), `object:${node}`);
+  if (node === null) return <p className="empty-view">No object selected.</p>;
+  if (!details) return <p className="empty-view">Loading…</p>;
+  return (
+    <div className="object-view" data-testid="object-view">
+      <h2 className="object-title">
+        <span className="type-name" data-testid="object-type">
+          {details.type}
+        </span>{' '}
+        <span className="object-address">{details.address}</span>
+      </h2>
+      <dl className="facts">
+        <dt>Size</dt>
+        <dd>{formatInteger(details.size)} B</dd>
+        <dt>Retained</dt>
+        <dd>{bytesOrUnknown(details.retained)}</dd>
+        <dt>Distance from the roots</dt>
+        <dd>
+          {details.distance === null
+            ? 'not reachable from any root (garbage, or its roots were not captured)'
+            : `${formatInteger(details.distance)} references`}
+        </dd>
+        <dt>Module</dt>
+        <dd>{details.module ?? '—'}</dd>
+        <dt>Kept alive alone by</dt>
+        <dd>{details.dominator ? <ObjectLink object={details.dominator} /> : '—'}</dd>
+      </dl>
+      <button type="button" className="primary" data-testid="object-show-roots" onClick={() => openRoots(details.node)}>
+        Show root paths
+      </button>
+      <div className="references">
+        <ReferenceTable
+          node={details.node}
+          direction="out"
+          total={details.referencesOut}
+          title="References out (fields)"
+        />
+        <ReferenceTable
+          node={details.node}
+          direction="in"
+          total={details.referencesIn}
+          title="References in (retainers)"
+        />
+      </div>
+    </div>
+  );
+}
+
+function ReferenceTable({
+  node,
+  direction,
+  total,
+  title,
+}: {
+  node: number;
+  direction: 'in' | 'out';
+  total: number;
+  title: string;
+}) {
+  const [offset, setOffset] = useState(0);
+  const { answer: page } = useWorkerAnswer(
+    () => heapWorker.references(node, direction, offset, REFERENCES_PER_PAGE),
+    `${node}:${direction}:${offset}`,
+  );
+  return (
+    <section className="reference-table" data-testid={`references-${direction}`}>
+      <h3>
+        {title} · {formatInteger(total)}
+      </h3>
+      <table>
+        <tbody>
+          {page?.rows.map((row, index) => (
+            <tr key={`${row.node}:${index}`}>
+              <td>
+                <ObjectLink object={row} />
+              </td>
+              <td className="numeric">{formatInteger(row.size)} B</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {total > REFERENCES_PER_PAGE && (
+        <div className="pager">
+          <button
+            type="button"
+            disabled={offset === 0}
+            onClick={() => setOffset(Math.max(0, offset - REFERENCES_PER_PAGE))}
+          >
+            Previous
+          </button>
+          <span>
+            {formatInteger(offset + 1)}–{formatInteger(Math.min(total, offset + REFERENCES_PER_PAGE))} of{' '}
+            {formatInteger(total)}
+          </span>
+          <button
+            type="button"
+            disabled={offset + REFERENCES_PER_PAGE >= total}
+            onClick={() => setOffset(offset + REFERENCES_PER_PAGE)}
+          >
+            Next
+          </button>
+        </div>
+      )}
+    </section>
+  );
 }
