@@ -80,6 +80,21 @@ const COLUMNS: ColumnDef<HistogramPageRow>[] = [
     sortDescFirst: true,
     cell: ({ row }) => formatPercent(row.original.percent),
   },
+  {
+    // Eclipse MAT's per-type retained size: what freeing every object of the type would free.
+    id: 'retained',
+    header: 'Retained bytes',
+    accessorKey: 'retained',
+    sortDescFirst: true,
+    cell: ({ row }) =>
+      row.original.retained === null ? (
+        <span className="muted" title="Known once the analysis (dominators) has finished">
+          …
+        </span>
+      ) : (
+        formatInteger(row.original.retained)
+      ),
+  },
 ];
 
 const COLUMN_WIDTHS: Record<string, string> = {
@@ -88,10 +103,20 @@ const COLUMN_WIDTHS: Record<string, string> = {
   bytes: '10rem',
   averageSize: '9rem',
   percent: '8rem',
+  retained: '11rem',
 };
 
-function queryKey(heapVersion: number, view: HistogramViewState): string {
-  return JSON.stringify([heapVersion, view.sortKey, view.descending, view.filter, view.regex, view.mergeByName]);
+/** The query a set of pages answers; pages are asked again once retained sizes exist. */
+function queryKey(heapVersion: number, view: HistogramViewState, analysed: boolean): string {
+  return JSON.stringify([
+    heapVersion,
+    analysed,
+    view.sortKey,
+    view.descending,
+    view.filter,
+    view.regex,
+    view.mergeByName,
+  ]);
 }
 
 /** The histogram as a virtualized, sortable, filterable table; its rows come from the worker by page. */
@@ -99,7 +124,9 @@ export function TypesView() {
   const view = useViewStore((state) => state.histogram);
   const heapVersion = useViewStore((state) => state.heapVersion);
   const updateHistogram = useViewStore((state) => state.updateHistogram);
-  const key = queryKey(heapVersion, view);
+  const openInstances = useViewStore((state) => state.openInstances);
+  const analysed = useViewStore((state) => state.analysis.state === 'ready');
+  const key = queryKey(heapVersion, view, analysed);
   const [fetched, setFetched] = useState<FetchedPages>({
     key,
     heapVersion,
@@ -126,11 +153,15 @@ export function TypesView() {
   const firstPage = virtualRows.length > 0 ? Math.floor(virtualRows[0].index / PAGE_ROWS) : 0;
   const lastPage = virtualRows.length > 0 ? Math.floor(virtualRows[virtualRows.length - 1].index / PAGE_ROWS) : 0;
 
-  // A new query starts from the top; answers to older queries are dropped.
+  // A new query starts from the top (retained sizes arriving do not move the view); answers to
+  // older queries are dropped.
+  const scrollKey = queryKey(heapVersion, view, false);
   useEffect(() => {
     latestKey.current = key;
-    scrollRef.current?.scrollTo({ top: 0 });
   }, [key]);
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [scrollKey]);
 
   // Fetch the pages that cover the visible rows (page 0 first, which also tells the row count).
   useEffect(() => {
@@ -309,6 +340,9 @@ export function TypesView() {
                   data-rank={virtualRow.index}
                   aria-rowindex={virtualRow.index + 2}
                   style={{ height: ROW_HEIGHT }}
+                  className="clickable-row"
+                  title="Open the instances of this type"
+                  onClick={() => openInstances(row.original.name)}
                 >
                   {row.getVisibleCells().map((cell) => (
                     <td
