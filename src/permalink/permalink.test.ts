@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { encodeUrlState, parseUrlState, DEFAULT_URL_STATE, VIEWS, type UrlState } from './url-state';
+import { decodeEvidence, encodeEvidence, evidenceMarkdown, type EvidenceCard } from './evidence-card';
+import { fingerprintOf } from './fingerprint';
+import { byteSourceFromBytes } from '../formats/byte-source';
+import { listFixtures, readFixture } from '../test-support/fixtures';
+
+const DUMP = { sha256: 'a'.repeat(64), size: 4_273_432, name: 'runaway-cts.gcdump' };
+
+describe('URL state', () => {
+  it.each(VIEWS)('round-trips the %s view with a dump, a selection and sorting', (view) => {
+    const state: UrlState = {
+      ...DEFAULT_URL_STATE,
+      dump: DUMP,
+      view,
+      sortKey: 'retained',
+      descending: false,
+      filter: 'System.Byte[]',
+      regex: true,
+      mergeByName: false,
+      typeName: 'System.Byte[] (Bytes > 10K)',
+      objectAddress: '0x7f351e9493b8',
+      findingId: 'runaway-cancellation-registrations@0x7f3504022358',
+    };
+    const hash = encodeUrlState(state);
+    expect(hash.startsWith('#v=1&')).toBe(true);
+    expect(parseUrlState(hash)).toEqual({ state, problems: [] });
+  });
+
+  it("reads the first version's links (no v=): view, sort, filter, regex, split", () => {
+    const { state, problems } = parseUrlState('#view=types&sort=count&dir=asc&filter=String&regex=1&split=1');
+    expect(problems).toEqual([]);
+    expect(state).toMatchObject({
+      version: 0,
+      view: 'types',
+      sortKey: 'count',
+      descending: false,
+      filter: 'String',
+      regex: true,
+      mergeByName: false,
+      dump: null,
+    });
+  });
+
+  it('drops hostile or corrupt parts with a message, never throws', () => {
+    const cases = [
+      '#v=1&view=<script>alert(1)</script>',
+      '#v=1&object=javascript:alert(1)',
+      '#v=1&finding=__proto__',
+      '#v=1&dump=zz&size=1',
+      `#v=1&type=${'x'.repeat(5000)}`,
+      '#v=1&filter=%00evil',
+      '#v=1&evidence=%3Cimg%3E',
+      '#v=abc',
+      '#v=1&__proto__=1&constructor=2',
+      '#%E0%A4%A',
+    ];
+    for (const hash of cases) {
+      const parsed = parseUrlState(hash);
+      expect(parsed.state.objectAddress ?? '').not.toMatch(/javascript/);
+      expect(Object.prototype).not.toHaveProperty('polluted');
+      if (!hash.includes('__proto__=1') && hash !== '#%E0%A4%A')
+        expect(parsed.problems.length, hash).toBeGreaterThan(0);
+    }
+    expect(parseUrlState('#v=1&view=<script>').state.view).toBe('summary');
+    expect(parseUrlState('x'.repeat(20_000)).problems[0]).toMatch(/too long/);
+  });
+});
+
+describe('evidence cards', () => {
+  const card: EvidenceCard = {
+    title: '17,812 callback registrations on one CancellationTokenSource (ConfigurationReloadToken)',
+    count: 17_812,
+    retainedBytes: 595_713_950,
+    anchor: { type: 'System.Threading.CancellationTokenSource', address: '0x7f3504022358' },
+    owners: [
+      'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
+      'Microsoft.Extensions.Configuration.ConfigurationManager',
+    ],
+    keptAlive: [{ type: 'System.Byte[] (Bytes > 10K)', count: 17_812, bytes: 584_091_104 }],
+    path: {
+      root: '[local vars]',
+      steps: [
+        { type: 'Microsoft.Extensions.Configuration.ConfigurationReloadToken', address: '0x7f3504022338' },
+        { run: { type: 'CallbackNode', count: 17_812, first: '0x7f3534c674a8', last: '0x7f351e9514b0' } },
+        { type: 'System.Byte[] (Bytes > 10K)', address: '0x7f351e9493b8' },
+      ],
+    },
+    histogram: [{ name: 'System.Byte[] (Bytes > 10K)', count: 17_817, bytes: 584_255_064 }],
+    dump: DUMP,
+    truncated: false,
+  };
+
+  it('round-trips through the URL and stays under 8 KB', () => {
+    const encoded = encodeEvidence(card);
+    const url = `http://127.0.0.1:5173/${encodeUrlState({ ...DEFAULT_URL_STATE, dump: DUMP, view: 'findings', evidence: encoded })}`;
+    expect(url.length).toBeLessThan(8192);
+    expect(decodeEvidence(parseUrlState(new URL(url).hash).state.evidence!)).toEqual({ ok: true, card });
+  });
+
+  it('truncates a 17,812-step path and 10,000 histogram rows to fit, and says so', () => {
+    const steps = Array.from({ length: 17_812 }, (_, i) => ({
+      type: `Some.Long.Namespace.Type${i}`,
+      address: `0x7f35${(0x10000000 + i).toString(16)}`,
+    }));
+    const histogram = Array.from({ length: 10_000 }, (_, i) => ({
+      name: `Type${i}<System.String,System.Object>`,
+      count: i,
+      bytes: i * 24,
+    }));
+    const encoded = encodeEvidence({ ...card, path: { root: '[local vars]', steps }, histogram });
+    expect(encoded.length).toBeLessThanOrEqual(7000);
+    const decoded = decodeEvidence(encoded);
+    expect(decoded.ok && decoded.card.truncated).toBe(true);
+  });
+
+  it('rejects corrupt or foreign cards and keeps hostile names inert in Markdown', () => {
+    expect(decodeEvidence('AAAA').ok).toBe(false);
+    expect(decodeEvidence(encodeEvidence({ ...card, count: -1 })).ok).toBe(false);
+    const hostile = {
+      ...card,
+      title: '<img src=x onerror=alert(1)> [click](javascript:alert(1))',
+      keptAlive: [{ type: '<script>x</script>', count: 1, bytes: 1 }],
+    };
+    const markdown = evidenceMarkdown(hostile);
+    // Every special character is escaped: no raw tag or link syntax survives.
+    expect(markdown).not.toMatch(/(?<!\\)<(img|script)|(?<!\\)\]\(javascript/);
+    expect(markdown).toContain('\\<img src=x onerror=alert\\(1\\)\\>');
+  });
+});
+
+describe('dump fingerprints', () => {
+  it.each(listFixtures('gcdump', '.gcdump'))("%s: equals node:crypto's SHA-256", async (name) => {
+    const bytes = readFixture('gcdump', name);
+    const fingerprint = await fingerprintOf(byteSourceFromBytes(bytes, name));
+    expect(fingerprint).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, name });
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * The permalink format: every view state that matters, in the location hash, versioned.
+ *
+ *   #v=1&dump=<sha256>&size=<bytes>&name=<file>&view=roots&object=0x7f351e9493b8
+ *   #v=1&…&view=findings&finding=runaway-cancellation-registrations@0x7f3504022358&evidence=<deflate+base64url>
+ *
+ * Version 0 is what the first app wrote (no `v`, only view/sort/dir/filter/regex/split); it still
+ * parses. The dump itself is never in the URL: `dump`/`size`/`name` say which file the link needs.
+ * Everything here is untrusted input: values are validated and length-capped, unknown keys are
+ * ignored, and nothing is ever turned into HTML or code.
+ */
+
+export const URL_FORMAT_VERSION = 1;
+
+export const VIEWS = ['summary', 'types', 'findings', 'dominators', 'instances', 'object', 'roots'] as const;
+export type UrlView = (typeof VIEWS)[number];
+
+export const SORT_KEYS = ['name', 'count', 'bytes', 'averageSize', 'percent', 'retained'] as const;
+export type UrlSortKey = (typeof SORT_KEYS)[number];
+
+/** Longest values accepted (a type name, a file name, a filter, an evidence card). */
+const MAX_TEXT = 2000;
+const MAX_FILE_NAME = 260;
+/** An evidence card must keep the whole URL under 8 KB. */
+export const MAX_EVIDENCE_CHARS = 7000;
+
+export interface DumpFingerprint {
+  readonly sha256: string;
+  readonly size: number;
+  readonly name: string;
+}
+
+export interface UrlState {
+  readonly version: number;
+  readonly dump: DumpFingerprint | null;
+  readonly view: UrlView;
+  readonly sortKey: UrlSortKey;
+  readonly descending: boolean;
+  readonly filter: string;
+  readonly regex: boolean;
+  readonly mergeByName: boolean;
+  /** The type of the Instances view. */
+  readonly typeName: string | null;
+  /** The object of the Object/Roots views, by address (`0x…`). */
+  readonly objectAddress: string | null;
+  readonly findingId: string | null;
+  /** A compact evidence card (evidence-card.ts), for people without the dump. */
+  readonly evidence: string | null;
+}
+
+export const DEFAULT_URL_STATE: UrlState = {
+  version: URL_FORMAT_VERSION,
+  dump: null,
+  view: 'summary',
+  sortKey: 'bytes',
+  descending: true,
+  filter: '',
+  regex: false,
+  mergeByName: true,
+  typeName: null,
+  objectAddress: null,
+  findingId: null,
+  evidence: null,
+};
+
+export type ParsedUrlState = { readonly state: UrlState; readonly problems: readonly string[] };
+
+const ADDRESS = /^0x[0-9a-f]{1,16}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+const FINDING_ID = /^[a-z][a-z-]{0,60}@0x[0-9a-f]{1,16}$/;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function text(value: string | null, max: number, what: string, problems: string[]): string | null {
+  if (value === null) return null;
+  if (value.length > max) {
+    problems.push(`The link's ${what} is longer than ${max} characters; it was ignored.`);
+    return null;
+  }
+  if (CONTROL.test(value)) {
+    problems.push(`The link's ${what} contains control characters; it was ignored.`);
+    return null;
+  }
+  return value;
+}
+
+function matching(value: string | null, pattern: RegExp, what: string, problems: string[]): string | null {
+  if (value === null) return null;
+  if (value.length <= 200 && pattern.test(value)) return value;
+  problems.push(`The link's ${what} is not valid; it was ignored.`);
+  return null;
+}
+
+function oneOf<T extends string>(
+  value: string | null,
+  allowed: readonly T[],
+  fallback: T,
+  what: string,
+  problems: string[],
+): T {
+  if (value === null) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  problems.push(`The link names an unknown ${what} "${value.slice(0, 40)}"; the default is used.`);
+  return fallback;
+}
+
+/** Names sort ascending by default, numbers descending (biggest first). */
+export function defaultDescending(sortKey: UrlSortKey): boolean {
+  return sortKey !== 'name';
+}
+
+/** Parses a location hash (with or without `#`). Never throws: bad parts are dropped and reported. */
+export function parseUrlState(hash: string): ParsedUrlState {
+  const problems: string[] = [];
+  if (hash.length > 16_000)
+    return { state: DEFAULT_URL_STATE, problems: ['The link is too long to be a heapscope link; it was ignored.'] };
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const get = (key: string) => params.get(key);
+  const versionText = get('v');
+  const version = versionText === null ? 0 : Number(versionText);
+  if (!Number.isInteger(version) || version < 0) {
+    return {
+      state: DEFAULT_URL_STATE,
+      problems: [`The link has an invalid format version "${versionText?.slice(0, 10)}".`],
+    };
+  }
+  if (version > URL_FORMAT_VERSION)
+    problems.push(`The link was made by a newer heapscope (format ${version}); some of it may be ignored.`);
+
+  const sortKey = oneOf(get('sort'), SORT_KEYS, DEFAULT_URL_STATE.sortKey, 'sort column', problems);
+  const dir = get('dir');
+  let dump: DumpFingerprint | null = null;
+  const sha256 = matching(get('dump'), SHA256, 'dump fingerprint', problems);
+  if (sha256) {
+    const size = Number(get('size'));
+    const name = text(get('name'), MAX_FILE_NAME, 'file name', problems) ?? 'the dump';
+    if (Number.isSafeInteger(size) && size >= 0) dump = { sha256, size, name };
+    else problems.push('The link names a dump without a valid size; it was ignored.');
+  }
+  const evidence = get('evidence');
+  let evidenceValue: string | null = null;
+  if (evidence !== null) {
+    if (evidence.length <= MAX_EVIDENCE_CHARS && BASE64URL.test(evidence)) evidenceValue = evidence;
+    else problems.push('The link carries an evidence card that is not valid; it was ignored.');
+  }
+  return {
+    state: {
+      version,
+      dump,
+      view: oneOf(get('view'), VIEWS, DEFAULT_URL_STATE.view, 'view', problems),
+      sortKey,
+      descending: dir === 'asc' ? false : dir === 'desc' ? true : defaultDescending(sortKey),
+      filter: text(get('filter'), MAX_TEXT, 'filter', problems) ?? '',
+      regex: get('regex') === '1',
+      mergeByName: get('split') !== '1',
+      typeName: text(get('type'), MAX_TEXT, 'type name', problems),
+      objectAddress: matching(get('object'), ADDRESS, 'object address', problems),
+      findingId: matching(get('finding'), FINDING_ID, 'finding', problems),
+      evidence: evidenceValue,
+    },
+    problems,
+  };
+}
+
+/** The hash for a state (without defaults), `#…`, or '' when everything is default. */
+export function encodeUrlState(state: UrlState): string {
+  const params = new URLSearchParams();
+  const hasMore =
+    state.dump !== null ||
+    state.typeName !== null ||
+    state.objectAddress !== null ||
+    state.findingId !== null ||
+    state.evidence !== null;
+  if (hasMore) params.set('v', String(URL_FORMAT_VERSION));
+  if (state.dump) {
+    params.set('dump', state.dump.sha256);
+    params.set('size', String(state.dump.size));
+    params.set('name', state.dump.name);
+  }
+  if (state.view !== 'summary') params.set('view', state.view);
+  if (state.sortKey !== DEFAULT_URL_STATE.sortKey) params.set('sort', state.sortKey);
+  if (state.descending !== defaultDescending(state.sortKey)) params.set('dir', state.descending ? 'desc' : 'asc');
+  if (state.filter !== '') params.set('filter', state.filter);
+  if (state.regex) params.set('regex', '1');
+  if (!state.mergeByName) params.set('split', '1');
+  if (state.typeName !== null) params.set('type', state.typeName);
+  if (state.objectAddress !== null) params.set('object', state.objectAddress);
+  if (state.findingId !== null) params.set('finding', state.findingId);
+  if (state.evidence !== null) params.set('evidence', state.evidence);
+  const encoded = params.toString();
+  return encoded === '' ? '' : `#${encoded}`;
+}
