@@ -10,6 +10,7 @@ import { InstancesView } from './instances-view';
 import { ObjectView } from './object-view';
 import { RootsView } from './roots-view';
 import { AnalysisStatusLine } from './analysis-status';
+import { ForgetDumpsButton, LinkBanner } from './link-banner';
 import { useViewStore, type Selection, type ViewName } from './store';
 import { bindUrlToStore } from './url';
 
@@ -47,6 +48,7 @@ export function App() {
       <header className="app-header">
         <h1 className="app-title">heapscope</h1>
         <span className="app-tagline">.NET heap explorer · runs in your browser · nothing is uploaded</span>
+        <ForgetDumpsButton />
         {summary && (
           <span className="app-file" data-testid="loaded-file" title={summary.fileName}>
             {summary.fileName}
@@ -54,6 +56,7 @@ export function App() {
         )}
       </header>
       <OpenPanel />
+      <LinkBanner />
       <LoadStatus />
       {summary && loadStatus === 'loaded' && (
         <main className="app-main">

@@ -4,6 +4,9 @@ import { useWorkerAnswer } from './use-worker-answer';
 import { ObjectLink } from './object-link';
 import { formatBytesShort, formatInteger } from './format';
 import type { FindingSummary } from '../worker/analysis-api';
+import { CopyBox } from './link-banner';
+import { findingLinkWithEvidence, findingMarkdown } from './evidence';
+import { EVIDENCE_NOTICE } from '../permalink/evidence-card';
 
 /** Automatic findings: each leak pattern found, its numbers, a plain explanation and its root path. */
 export function FindingsView() {
@@ -108,6 +111,15 @@ function FindingCard({ finding }: { finding: FindingSummary }) {
         <span className="muted">
           to <ObjectLink object={finding.pathTarget} />
         </span>
+      </div>
+      <div className="finding-share">
+        <CopyBox
+          label="Copy link with evidence"
+          testId="copy-evidence-link"
+          make={() => findingLinkWithEvidence(finding)}
+        />
+        <CopyBox label="Copy as Markdown" testId="copy-markdown" make={() => findingMarkdown(finding)} />
+        <span className="muted">{EVIDENCE_NOTICE}</span>
       </div>
     </article>
   );

@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import type { HeapWorkerApi, LoadProgressReport } from '../worker/api';
 import type { AnalysisStatus } from '../worker/analysis-api';
 import { useViewStore } from './store';
+import { DumpCache } from '../permalink/dump-cache';
 
 const worker = new Worker(new URL('../worker/heap.worker.ts', import.meta.url), {
   type: 'module',
@@ -39,7 +40,9 @@ export async function openDump(file: Blob, fileName: string): Promise<void> {
     if (load !== latestLoad) return;
     if (outcome.status === 'loaded') {
       useViewStore.getState().finishLoad(outcome.summary);
+      lastOpened = { file, fileName };
       void analyzeLoadedHeap(load);
+      void fingerprintLoadedHeap(load, file);
     } else if (outcome.status === 'failed') useViewStore.getState().failLoad(fileName, outcome.message);
     else useViewStore.getState().resetLoad();
   } catch (error) {
@@ -48,6 +51,42 @@ export async function openDump(file: Blob, fileName: string): Promise<void> {
       useViewStore.getState().failLoad(fileName, error instanceof Error ? error.message : String(error));
     }
   }
+}
+
+/** The last file opened, so a refused permalink can reopen it without the link. */
+let lastOpened: { file: Blob; fileName: string } | null = null;
+
+export function reopenLastDump(): void {
+  if (lastOpened) void openDump(lastOpened.file, lastOpened.fileName);
+}
+
+const dumpCache = new DumpCache();
+
+/**
+ * The dump's SHA-256 (hashed in the worker by slices) names it in permalinks; the file is kept in
+ * the origin-private cache under it so links open at once on this machine.
+ */
+async function fingerprintLoadedHeap(load: number, file: Blob): Promise<void> {
+  try {
+    const fingerprint = await heapWorker.fingerprint();
+    if (load !== latestLoad || !fingerprint) return;
+    useViewStore.setState({ fingerprint });
+    await dumpCache.put(fingerprint, file).catch(() => false);
+  } catch {
+    // No fingerprint: links to this dump cannot name it; everything else works.
+  }
+}
+
+/** Opens the cached dump a permalink names, if this browser has it. */
+export async function openCachedDump(sha256: string): Promise<boolean> {
+  const file = await dumpCache.get(sha256).catch(() => null);
+  if (!file) return false;
+  await openDump(file, file.name);
+  return true;
+}
+
+export function forgetCachedDumps(): Promise<void> {
+  return dumpCache.forgetAll();
 }
 
 /**

@@ -6,6 +6,16 @@
 import { create } from 'zustand';
 import type { HeapSummary, HistogramSortKey, LoadProgressReport } from '../worker/api';
 import type { AnalysisStatus } from '../worker/analysis-api';
+import type { DumpFingerprint } from '../permalink/url-state';
+
+/** What a permalink asks for: the dump it was made on and the selection to restore there. */
+export interface LinkTarget {
+  readonly dump: DumpFingerprint | null;
+  readonly typeName: string | null;
+  readonly objectAddress: string | null;
+  readonly findingId: string | null;
+  readonly evidence: string | null;
+}
 
 /**
  * The views. `instances`, `object` and `roots` show the current selection (a type, an object);
@@ -62,6 +72,12 @@ export interface ViewStore {
   /** Where the post-load analysis stands (dominators, root paths, findings need it). */
   readonly analysis: AnalysisStatus;
   readonly selection: Selection;
+  /** Fingerprint of the loaded dump (SHA-256, computed in the worker after the load). */
+  readonly fingerprint: DumpFingerprint | null;
+  /** The permalink being restored, until the right dump is open (null: none). */
+  readonly link: LinkTarget | null;
+  /** Why the link could not be restored (a different file was opened), or null. */
+  readonly linkProblem: string | null;
   setView(view: ViewName): void;
   /** Opens the Instances view of a type. */
   openInstances(typeName: string): void;
@@ -88,6 +104,9 @@ export const useViewStore = create<ViewStore>()((set) => ({
   heapVersion: 0,
   analysis: { state: 'idle' },
   selection: EMPTY_SELECTION,
+  fingerprint: null,
+  link: null,
+  linkProblem: null,
   setView: (view) => set({ view }),
   openInstances: (typeName) => set((state) => ({ view: 'instances', selection: { ...state.selection, typeName } })),
   openObject: (node) => set((state) => ({ view: 'object', selection: { ...state.selection, node } })),
@@ -106,6 +125,7 @@ export const useViewStore = create<ViewStore>()((set) => ({
       heapVersion: state.heapVersion + 1,
       analysis: { state: 'idle' },
       selection: EMPTY_SELECTION,
+      fingerprint: null,
     })),
   failLoad: (fileName, message) => set({ load: { status: 'failed', fileName, message }, summary: null }),
   resetLoad: () => set({ load: { status: 'idle' }, summary: null }),

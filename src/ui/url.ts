@@ -1,83 +1,142 @@
 /**
- * The view state a permalink carries, in the location hash: `#view=types&sort=bytes&dir=desc&filter=…&regex=1&split=1`.
- * Only non-default values are written. The file itself is never in the URL (nothing is uploaded),
- * so a permalink restores the view once the same dump is opened again.
+ * The permalink binding: every view state that matters lives in the location hash (format:
+ * src/permalink/url-state.ts). The hash seeds the store at start; store changes write the hash (a
+ * history entry per view or selection change, so back and forward move between views; none per
+ * keystroke); back/forward and edited hashes update the store. Objects are named by address in
+ * links and by NodeIndex in the store: the worker translates.
  */
-import type { HistogramSortKey } from '../worker/api';
-import { DEFAULT_HISTOGRAM_VIEW, useViewStore, type HistogramViewState, type ViewName } from './store';
+import { encodeUrlState, parseUrlState, type UrlState } from '../permalink/url-state';
+import { sameDump } from '../permalink/fingerprint';
+import { heapWorker, openCachedDump } from './heap-worker';
+import { EMPTY_SELECTION, useViewStore, type ViewStore } from './store';
 
-export interface UrlViewState {
-  readonly view: ViewName;
-  readonly histogram: HistogramViewState;
-}
+/** The address of the selected object, as last resolved (store holds NodeIndex only). */
+let selectedAddress: { node: number; address: string } | null = null;
 
-const VIEWS: readonly ViewName[] = ['summary', 'types', 'findings', 'dominators'];
-const SORT_KEYS: readonly HistogramSortKey[] = ['name', 'count', 'bytes', 'averageSize', 'percent'];
-
-/** Parses a location hash; unknown or malformed values fall back to the defaults. */
-export function viewStateFromHash(hash: string): UrlViewState {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const view = params.get('view');
-  const sort = params.get('sort');
-  const dir = params.get('dir');
-  const sortKey = SORT_KEYS.includes(sort as HistogramSortKey)
-    ? (sort as HistogramSortKey)
-    : DEFAULT_HISTOGRAM_VIEW.sortKey;
+function urlStateOf(state: ViewStore): UrlState {
+  const address =
+    state.selection.node !== null && selectedAddress?.node === state.selection.node ? selectedAddress.address : null;
   return {
-    view: VIEWS.includes(view as ViewName) ? (view as ViewName) : 'summary',
-    histogram: {
-      sortKey,
-      descending: dir === 'asc' ? false : dir === 'desc' ? true : defaultDescending(sortKey),
-      filter: params.get('filter') ?? '',
-      regex: params.get('regex') === '1',
-      mergeByName: params.get('split') !== '1',
-    },
+    version: 1,
+    dump: state.fingerprint ?? state.link?.dump ?? null,
+    view: state.view,
+    sortKey: state.histogram.sortKey,
+    descending: state.histogram.descending,
+    filter: state.histogram.filter,
+    regex: state.histogram.regex,
+    mergeByName: state.histogram.mergeByName,
+    typeName: state.selection.typeName,
+    objectAddress: address ?? state.link?.objectAddress ?? null,
+    findingId: state.selection.findingId ?? state.link?.findingId ?? null,
+    evidence: state.link?.evidence ?? null,
   };
-}
-
-/** Names sort ascending by default, numbers descending (biggest first). */
-function defaultDescending(sortKey: HistogramSortKey): boolean {
-  return sortKey !== 'name';
-}
-
-/** The hash for a view state, without the defaults; '' when everything is default. */
-export function hashFromViewState(state: UrlViewState): string {
-  const params = new URLSearchParams();
-  const { histogram } = state;
-  if (state.view !== 'summary') params.set('view', state.view);
-  if (histogram.sortKey !== DEFAULT_HISTOGRAM_VIEW.sortKey) params.set('sort', histogram.sortKey);
-  if (histogram.descending !== defaultDescending(histogram.sortKey)) {
-    params.set('dir', histogram.descending ? 'desc' : 'asc');
-  }
-  if (histogram.filter !== '') params.set('filter', histogram.filter);
-  if (histogram.regex) params.set('regex', '1');
-  if (!histogram.mergeByName) params.set('split', '1');
-  const text = params.toString();
-  return text === '' ? '' : `#${text}`;
 }
 
 /**
- * Two-way binding between the store and the location hash: the hash seeds the store at start,
- * store changes replace the hash (no history entry per keystroke), and editing the hash or going
- * back updates the store. Returns the function that stops it.
+ * True while the store is being set from the location (start, back/forward): those changes replace
+ * the current history entry instead of pushing new ones, so back/forward never rewrite history.
  */
-export function bindUrlToStore(): () => void {
-  const apply = () => {
-    const state = viewStateFromHash(window.location.hash);
-    useViewStore.setState({ view: state.view, histogram: state.histogram });
-  };
-  apply();
-  const unsubscribe = useViewStore.subscribe((state, previous) => {
-    if (state.view === previous.view && state.histogram === previous.histogram) return;
-    const hash = hashFromViewState({ view: state.view, histogram: state.histogram });
-    if (hash !== window.location.hash && !(hash === '' && window.location.hash === '')) {
-      const url = `${window.location.pathname}${window.location.search}${hash}`;
-      window.history.replaceState(null, '', url);
-    }
+let applyingLocation = false;
+
+/** Applies a parsed link: view and table state at once, the selection once its dump is open. */
+function applyLink(state: UrlState): void {
+  applyingLocation = true;
+  useViewStore.setState({
+    view: state.view,
+    histogram: {
+      sortKey: state.sortKey,
+      descending: state.descending,
+      filter: state.filter,
+      regex: state.regex,
+      mergeByName: state.mergeByName,
+    },
+    link: {
+      dump: state.dump,
+      typeName: state.typeName,
+      objectAddress: state.objectAddress,
+      findingId: state.findingId,
+      evidence: state.evidence,
+    },
   });
-  window.addEventListener('hashchange', apply);
+  void restoreSelection().finally(() => {
+    applyingLocation = false;
+  });
+}
+
+/**
+ * When the loaded dump is the link's (or the link names none), turns the link's selection into the
+ * store's: the object's address into its NodeIndex through the worker.
+ */
+export async function restoreSelection(): Promise<void> {
+  const { link, fingerprint, summary } = useViewStore.getState();
+  if (!link || !summary) return;
+  if (link.dump && !sameDump(link.dump, fingerprint)) return;
+  let node: number | null = null;
+  if (link.objectAddress) {
+    node = await heapWorker.nodeAtAddress(link.objectAddress);
+    if (node !== null) selectedAddress = { node, address: link.objectAddress };
+  }
+  useViewStore.setState({
+    selection: { ...EMPTY_SELECTION, typeName: link.typeName, node, findingId: link.findingId },
+    link: link.evidence ? { ...link, typeName: null, objectAddress: null, findingId: null } : null,
+    linkProblem: null,
+  });
+}
+
+/** Once the opened dump's fingerprint is known: restore the link's selection, or refuse a different file. */
+function checkOpenedDump(state: ViewStore): void {
+  const { link, fingerprint } = state;
+  if (!fingerprint) return;
+  if (link?.dump && !sameDump(link.dump, fingerprint)) {
+    const problem =
+      `This link is for ${link.dump.name} (${link.dump.size.toLocaleString('en-US')} bytes, SHA-256 ${link.dump.sha256.slice(0, 12)}…), ` +
+      `but ${fingerprint.name} (${fingerprint.size.toLocaleString('en-US')} bytes, SHA-256 ${fingerprint.sha256.slice(0, 12)}…) is a different file, so it was not opened.`;
+    useViewStore.getState().failLoad(fingerprint.name, problem);
+    useViewStore.setState({ linkProblem: problem, fingerprint: null });
+    return;
+  }
+  void restoreSelection();
+}
+
+export function bindUrlToStore(): () => void {
+  const fromLocation = () => applyLink(parseUrlState(window.location.hash).state);
+  fromLocation();
+  // A link to a dump this browser has cached opens it at once.
+  const dump = useViewStore.getState().link?.dump;
+  if (dump && !useViewStore.getState().summary) void openCachedDump(dump.sha256);
+  const unsubscribe = useViewStore.subscribe((state, previous) => {
+    if (state.fingerprint !== previous.fingerprint) checkOpenedDump(state);
+    const changedView = state.view !== previous.view || state.selection !== previous.selection;
+    if (
+      !changedView &&
+      state.histogram === previous.histogram &&
+      state.fingerprint === previous.fingerprint &&
+      state.link === previous.link
+    )
+      return;
+    if (state.selection.node !== null && selectedAddress?.node !== state.selection.node) {
+      // Resolve the address, then write the URL again with it.
+      const node = state.selection.node;
+      void heapWorker.object(node).then((details) => {
+        if (details && useViewStore.getState().selection.node === node) {
+          selectedAddress = { node, address: details.address };
+          write(useViewStore.getState(), false);
+        }
+      });
+    }
+    write(state, changedView && !applyingLocation);
+  });
+  window.addEventListener('popstate', fromLocation);
   return () => {
     unsubscribe();
-    window.removeEventListener('hashchange', apply);
+    window.removeEventListener('popstate', fromLocation);
   };
+}
+
+function write(state: ViewStore, newEntry: boolean): void {
+  const hash = encodeUrlState(urlStateOf(state));
+  if (hash === window.location.hash || (hash === '' && window.location.hash === '')) return;
+  const url = `${window.location.pathname}${window.location.search}${hash}`;
+  if (newEntry) window.history.pushState(null, '', url);
+  else window.history.replaceState(null, '', url);
 }

@@ -17,6 +17,7 @@ import type {
   RunMembersPage,
 } from './analysis-api';
 import type { InputFormat } from '../heap/types';
+import type { DumpFingerprint } from '../permalink/url-state';
 
 /** One progress report of a load. MB/s = bytesRead / elapsedMs / 1000. */
 export interface LoadProgressReport {
@@ -181,6 +182,8 @@ export interface HeapWorkerApi {
    */
   analyze(onProgress: (status: AnalysisStatus) => void): Promise<AnalysisStatus>;
   analysisStatus(): AnalysisStatus;
+  /** SHA-256, size and name of the loaded file, hashed by slices (once per load). */
+  fingerprint(): Promise<DumpFingerprint | null>;
   findings(): FindingSummary[];
   /** The node at an address (`0x…`), for links and the address box; null when there is none. */
   nodeAtAddress(address: string): number | null;

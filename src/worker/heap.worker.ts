@@ -13,6 +13,8 @@ import { heapSummary } from './heap-summary';
 import { HistogramIndex } from './histogram-query';
 import { HeapSession } from './heap-session';
 import { BROWSER_MEMORY_BUDGET_BYTES } from '../heap/memory-budget';
+import { fingerprintOf } from '../permalink/fingerprint';
+import type { DumpFingerprint } from '../permalink/url-state';
 
 /** Progress reports are throttled to about one per animation frame; the UI cannot show more. */
 const PROGRESS_INTERVAL_MS = 16;
@@ -27,6 +29,9 @@ interface LoadedHeap {
   analysis: Promise<AnalysisStatus> | null;
   /** Stops the analysis (between checkpoints) when another dump is opened. */
   readonly stopAnalysis: AbortController;
+  readonly file: Blob;
+  readonly name: string;
+  fingerprint: Promise<DumpFingerprint> | null;
 }
 
 class LoadCancelled extends Error {
@@ -99,6 +104,9 @@ const api: HeapWorkerApi = {
         status: { state: 'idle' },
         analysis: null,
         stopAnalysis: new AbortController(),
+        file,
+        name,
+        fingerprint: null,
       };
       return { status: 'loaded', summary };
     } catch (error) {
@@ -133,6 +141,13 @@ const api: HeapWorkerApi = {
     if (!current) return Promise.resolve({ state: 'failed', message: 'No dump is loaded.' });
     current.analysis ??= runAnalysis(current, onProgress);
     return current.analysis;
+  },
+
+  async fingerprint(): Promise<DumpFingerprint | null> {
+    const current = loaded;
+    if (!current) return null;
+    current.fingerprint ??= fingerprintOf(byteSourceFromBlob(current.file, current.name), yieldToQueue);
+    return current.fingerprint;
   },
 
   analysisStatus(): AnalysisStatus {

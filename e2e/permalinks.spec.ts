@@ -1,0 +1,94 @@
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { dropFile, projectRoot, waitForLoaded } from './helpers';
+
+const LEAKY = join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.gcdump');
+const CONTROL = join(projectRoot, 'sample-dumps/leaky-service/control.gcdump');
+
+async function copyFindingLink(page: Page): Promise<string> {
+  await page.goto('/');
+  await dropFile(page, LEAKY);
+  await waitForLoaded(page, 'runaway-cts.gcdump');
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await page.getByTestId('tab-findings').click();
+  const finding = page.locator('[data-testid="finding"][data-kind="runaway-cancellation-registrations"]');
+  await finding.getByTestId('copy-evidence-link').click();
+  const link = await finding.getByTestId('copy-evidence-link-output').inputValue();
+  expect(link.length).toBeLessThan(8192);
+  expect(link).toContain('view=findings');
+  return link;
+}
+
+test("a finding's link: evidence card without the dump, live view once the file is dropped, a different file refused", async ({
+  page,
+  browser,
+}) => {
+  const link = await copyFindingLink(page);
+
+  const other = await browser.newContext();
+  const reader = await other.newPage();
+  await reader.goto(link);
+  await expect(reader.getByTestId('link-banner')).toBeVisible();
+  await expect(reader.getByTestId('link-dump-name')).toHaveText('runaway-cts.gcdump');
+  await expect(reader.getByTestId('evidence-card')).toContainText(
+    'callback registrations on one CancellationTokenSource',
+  );
+  await expect(reader.getByTestId('evidence-path')).toContainText('× CallbackNode');
+
+  // A different file is refused with a clear message.
+  await dropFile(reader, CONTROL);
+  await expect(reader.getByTestId('link-problem')).toContainText('is a different file');
+  await expect(reader.getByTestId('tab-types')).toHaveCount(0);
+
+  // The right file restores the live view with the same selection.
+  await dropFile(reader, LEAKY);
+  await expect(reader.getByTestId('tab-findings')).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
+  await expect(reader.locator('.finding-selected')).toHaveAttribute('data-kind', 'runaway-cancellation-registrations', {
+    timeout: 30_000,
+  });
+  await expect(reader.getByTestId('link-banner')).toHaveCount(0);
+
+  // With the dump now cached in this browser, the link restores directly.
+  const again = await other.newPage();
+  await again.goto(link);
+  await expect(again.getByTestId('loaded-file')).toHaveText('runaway-cts.gcdump', { timeout: 30_000 });
+  await expect(again.locator('.finding-selected')).toBeVisible({ timeout: 30_000 });
+  await again.getByTestId('forget-dumps').click();
+  await expect(again.getByTestId('forget-dumps')).toHaveText('Cached dumps forgotten');
+  await other.close();
+});
+
+test('back and forward move between views; an object link survives a reload of the same dump', async ({ page }) => {
+  await page.goto('/');
+  await dropFile(page, LEAKY);
+  await waitForLoaded(page, 'runaway-cts.gcdump');
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('dump=');
+  await page.getByTestId('tab-types').click();
+  await page.getByTestId('tab-findings').click();
+  await page.getByTestId('show-root-path').first().click();
+  await expect(page.getByTestId('roots-graph')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/view=roots.*object=0x[0-9a-f]+/);
+  const rootsUrl = page.url();
+  await page.goBack();
+  await expect(page.getByTestId('tab-findings')).toHaveAttribute('aria-selected', 'true');
+  await page.goBack();
+  await expect(page.getByTestId('tab-types')).toHaveAttribute('aria-selected', 'true');
+  await page.goForward();
+  await expect(page.getByTestId('tab-findings')).toHaveAttribute('aria-selected', 'true');
+
+  // Reopening the link (the dump is in this browser's cache) shows the same object's root paths.
+  await page.goto('about:blank');
+  await page.goto(rootsUrl);
+  await expect(page.getByTestId('roots-graph')).toBeVisible({ timeout: 30_000 });
+});
+
+test('a hostile fragment is rejected, never rendered as HTML', async ({ page }) => {
+  await page.goto(
+    '/#v=1&dump=' + 'a'.repeat(64) + '&size=10&name=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&evidence=AAAA',
+  );
+  await expect(page.getByTestId('link-banner')).toBeVisible();
+  await expect(page.getByTestId('link-dump-name')).toHaveText('<img src=x onerror=alert(1)>');
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  await expect(page.getByTestId('link-banner')).toContainText('cannot be read');
+});
