@@ -11,6 +11,7 @@ import { ObjectView } from './object-view';
 import { RootsView } from './roots-view';
 import { AnalysisStatusLine } from './analysis-status';
 import { ForgetDumpsButton, LinkBanner } from './link-banner';
+import { PasteTranscript } from './paste-transcript';
 import { useViewStore, type Selection, type ViewName } from './store';
 import { bindUrlToStore } from './url';
 
@@ -56,6 +57,7 @@ export function App() {
         )}
       </header>
       <OpenPanel />
+      <PasteTranscript />
       <LinkBanner />
       <LoadStatus />
       {summary && loadStatus === 'loaded' && (

@@ -103,33 +103,7 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
         <ByteChart categories={summary.byteCategories} totalBytes={summary.histogramBytes} />
       </section>
 
-      {summary.memorySummary.length > 0 && (
-        <section>
-          <h2>Memory regions</h2>
-          <table className="data-table segments" data-testid="memory-summary">
-            <thead>
-              <tr>
-                <th scope="col">Region</th>
-                <th scope="col" className="number">
-                  Count
-                </th>
-                <th scope="col" className="number">
-                  Bytes
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.memorySummary.map((row, index) => (
-                <tr key={index}>
-                  <td>{row.kind}</td>
-                  <td className="number">{formatInteger(row.count)}</td>
-                  <td className="number">{formatInteger(row.bytes)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
+      {summary.memorySummary.length > 0 && <MemorySummary rows={summary.memorySummary} />}
 
       {summary.segments.length > 0 && (
         <section>
@@ -177,5 +151,60 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
         </section>
       )}
     </div>
+  );
+}
+
+/**
+ * The `maddress -summary` / `!address -summary` table as SOS prints it (by bytes, a [TOTAL] row),
+ * and the same as bars.
+ */
+function MemorySummary({ rows }: { rows: HeapSummary['memorySummary'] }) {
+  const sorted = [...rows].sort((a, b) => b.bytes - a.bytes);
+  const total = sorted.reduce((sum, row) => ({ count: sum.count + row.count, bytes: sum.bytes + row.bytes }), {
+    count: 0,
+    bytes: 0,
+  });
+  return (
+    <section>
+      <h2>Memory regions</h2>
+      <table className="data-table segments" data-testid="memory-summary">
+        <thead>
+          <tr>
+            <th scope="col">Memory type</th>
+            <th scope="col" className="number">
+              Count
+            </th>
+            <th scope="col" className="number">
+              Size
+            </th>
+            <th scope="col" className="number">
+              Size (bytes)
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((row, index) => (
+            <tr key={index} data-testid="memory-row">
+              <td>{row.kind}</td>
+              <td className="number">{formatInteger(row.count)}</td>
+              <td className="number">{formatBytesShort(row.bytes)}</td>
+              <td className="number">{formatInteger(row.bytes)}</td>
+            </tr>
+          ))}
+          <tr className="total-row" data-testid="memory-total">
+            <td>[TOTAL]</td>
+            <td className="number">{formatInteger(total.count)}</td>
+            <td className="number">{formatBytesShort(total.bytes)}</td>
+            <td className="number">{formatInteger(total.bytes)}</td>
+          </tr>
+        </tbody>
+      </table>
+      <div data-testid="memory-chart">
+        <ByteChart
+          categories={sorted.map((row) => ({ id: 'other', label: row.kind, bytes: row.bytes, count: row.count }))}
+          totalBytes={total.bytes}
+        />
+      </div>
+    </section>
   );
 }
