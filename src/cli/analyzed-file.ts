@@ -4,6 +4,8 @@ import { loadHeap } from '../formats/load';
 import type { HeapModel } from '../heap/types';
 import { parseAddress } from '../heap/address';
 import { openFileByteSource } from './node-byte-source';
+import { detectFormat } from '../formats/detect';
+import { parseSosTranscript, wholeHeapStat } from '../formats/sos';
 
 export class UsageError extends Error {}
 
@@ -12,6 +14,27 @@ export async function loadFile(path: string): Promise<HeapModel> {
   const source = await openFileByteSource(path);
   try {
     return await loadHeap(source);
+  } finally {
+    await source.close();
+  }
+}
+
+/**
+ * For an SOS transcript: its whole-heap `dumpheap -stat` (null for other formats). A transcript
+ * without one is a usage error that says what the transcript does contain.
+ */
+export async function transcriptStat(path: string) {
+  const source = await openFileByteSource(path);
+  try {
+    const head = await source.read(0, Math.min(4096, source.size));
+    if (detectFormat(head) !== 'sos') return null;
+    const transcript = await parseSosTranscript(source);
+    const stat = wholeHeapStat(transcript);
+    if (!stat) {
+      const kinds = [...new Set(transcript.blocks.map((block) => block.kind))].join(', ') || 'no recognisable output';
+      throw new UsageError(`${path} has no whole-heap dumpheap -stat table (it has: ${kinds})`);
+    }
+    return stat;
   } finally {
     await source.close();
   }
@@ -36,6 +59,7 @@ export function nodeAtAddress(heap: HeapModel, text: string): number {
 export function parseSize(text: string, option: string): number {
   const clean = text.replace(/[,_]/g, '');
   const value = /^0x[0-9a-f]+$/i.test(clean) ? parseInt(clean.slice(2), 16) : /^\d+$/.test(clean) ? Number(clean) : NaN;
-  if (!Number.isSafeInteger(value)) throw new UsageError(`${option} takes a size in bytes (decimal or 0x hex), not "${text}"`);
+  if (!Number.isSafeInteger(value))
+    throw new UsageError(`${option} takes a size in bytes (decimal or 0x hex), not "${text}"`);
   return value;
 }

@@ -11,8 +11,16 @@ function heapscope(...args: string[]) {
 }
 
 function statJson(fixture: string, ...extra: string[]) {
-  const out = execFileSync(process.execPath, [BIN, 'stat', fixturePath('gcdump', fixture), '--json', ...extra], { encoding: 'utf8' });
-  return JSON.parse(out) as { format: string; nodes: number; objects: number; bytes: number; types: { name: string; count: number; bytes: number }[] };
+  const out = execFileSync(process.execPath, [BIN, 'stat', fixturePath('gcdump', fixture), '--json', ...extra], {
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as {
+    format: string;
+    nodes: number;
+    objects: number;
+    bytes: number;
+    types: { name: string; count: number; bytes: number }[];
+  };
 }
 
 describe('heapscope stat', () => {
@@ -26,7 +34,11 @@ describe('heapscope stat', () => {
     const byName = new Map(stat.types.map((t) => [t.name, t]));
     expect(byName.get('System.String')).toEqual({ name: 'System.String', count: 6913, bytes: 518562 });
     expect(byName.get('System.Object')).toEqual({ name: 'System.Object', count: 6375, bytes: 153000 });
-    expect(byName.get('System.Int32[] (Bytes > 10K)')).toEqual({ name: 'System.Int32[] (Bytes > 10K)', count: 1, bytes: 98352 });
+    expect(byName.get('System.Int32[] (Bytes > 10K)')).toEqual({
+      name: 'System.Int32[] (Bytes > 10K)',
+      count: 1,
+      bytes: 98352,
+    });
     expect(byName.get('MauiApp3.LeakyPage')).toEqual({ name: 'MauiApp3.LeakyPage', count: 4, bytes: 3072 });
     expect(stat.types.reduce((s, t) => s + t.count, 0)).toBe(stat.objects);
   });
@@ -42,7 +54,12 @@ describe('heapscope stat', () => {
   });
 
   it('text output is ascending by size and ends with the Total line', () => {
-    const result = heapscope('stat', fixturePath('gcdump', 'gcdump-analyze-test1-maui-winui-coreclr9.gcdump'), '--top', '3');
+    const result = heapscope(
+      'stat',
+      fixturePath('gcdump', 'gcdump-analyze-test1-maui-winui-coreclr9.gcdump'),
+      '--top',
+      '3',
+    );
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n')).toEqual([
       'Statistics:',
@@ -77,7 +94,9 @@ const LEAKY = join(PROJECT_ROOT, 'sample-dumps/leaky-service/runaway-cts.gcdump'
 const CONTROL = join(PROJECT_ROOT, 'sample-dumps/leaky-service/control.gcdump');
 
 function json<T>(...args: string[]): T {
-  return JSON.parse(execFileSync(process.execPath, [BIN, ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 })) as T;
+  return JSON.parse(
+    execFileSync(process.execPath, [BIN, ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 }),
+  ) as T;
 }
 
 interface FindingJson {
@@ -87,11 +106,16 @@ interface FindingJson {
   anchor: { type: string; address: string };
   owners: string[];
   keptAlive: { type: string; count: number; bytes: number }[];
-  path: { root: { kind: string; name: string }; steps: ({ type: string; address: string } | { run: { type: string; count: number; first: string; last: string } })[] };
+  path: {
+    root: { kind: string; name: string };
+    steps: (
+      { type: string; address: string } | { run: { type: string; count: number; first: string; last: string } }
+    )[];
+  };
 }
 
 describe('heapscope findings', () => {
-  it('LeakyService: the reload token\'s registrations, with the buffers they keep and a collapsed path', () => {
+  it("LeakyService: the reload token's registrations, with the buffers they keep and a collapsed path", () => {
     const findings = json<FindingJson[]>('findings', LEAKY);
     const cts = findings.find((f) => f.kind === 'runaway-cancellation-registrations')!;
     expect(cts.count).toBeGreaterThanOrEqual(17_812);
@@ -114,16 +138,22 @@ describe('heapscope findings', () => {
 
 describe('heapscope roots and dumpheap', () => {
   it('dumpheap -min 0x8018 -max 0x8018 finds the 32,792-byte buffers; roots of the deepest shows the run', () => {
-    const listing = json<{ objects: { address: string; size: number; live: boolean }[]; statistics: { objects: number; bytes: number } }>(
-      'dumpheap', LEAKY, '--type', 'System.Byte[]', '--min', '0x8018', '--max', '0x8018',
-    );
+    const listing = json<{
+      objects: { address: string; size: number; live: boolean }[];
+      statistics: { objects: number; bytes: number };
+    }>('dumpheap', LEAKY, '--type', 'System.Byte[]', '--min', '0x8018', '--max', '0x8018');
     expect(listing.statistics.objects).toBeGreaterThanOrEqual(17_812);
     expect(listing.statistics.bytes).toBe(listing.statistics.objects * 32_792);
     expect(listing.objects.every((o) => o.size === 32_792)).toBe(true);
 
     const findings = json<FindingJson[]>('findings', LEAKY);
     const deepest = findings[0].path.steps.at(-1) as { address: string };
-    const roots = json<{ target: { address: string }; paths: FindingJson['path'][] }>('roots', LEAKY, '--address', deepest.address);
+    const roots = json<{ target: { address: string }; paths: FindingJson['path'][] }>(
+      'roots',
+      LEAKY,
+      '--address',
+      deepest.address,
+    );
     expect(roots.target.address).toBe(deepest.address);
     expect(roots.paths.length).toBeGreaterThan(0);
     expect(roots.paths.some((p) => p.steps.some((s) => 'run' in s && s.run.type === 'CallbackNode'))).toBe(true);
@@ -144,5 +174,47 @@ describe('heapscope roots and dumpheap', () => {
     const result = heapscope('roots', LEAKY, '--address', '0x1234');
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/no object at 0x1234/);
+  });
+});
+
+describe('heapscope on SOS transcripts', () => {
+  const INCIDENT = fixturePath('sos', 'seed-incident-logistics-netcore31.txt');
+
+  it('stat gives the whole-heap dumpheap -stat with its own totals, flagged elided', () => {
+    const stat = json<{
+      format: string;
+      objects: number;
+      bytes: number;
+      elided: boolean;
+      types: { name: string; count: number; bytes: number; mt: string }[];
+    }>('stat', INCIDENT);
+    expect(stat).toMatchObject({ format: 'sos', objects: 18_591_667, bytes: 2_539_831_376, elided: true });
+    expect(stat.types.find((t) => t.name === 'System.Byte[]')).toEqual({
+      name: 'System.Byte[]',
+      count: 101_757,
+      bytes: 1_047_579_498,
+      mt: '7f563b0614c0',
+    });
+    const text = heapscope('stat', INCIDENT).stdout;
+    expect(text).toContain('Total 18,591,667 objects, 2,539,831,376 bytes');
+    expect(text).toContain('rows were cut');
+  });
+
+  it('stat on the LeakyService transcript agrees with its gcdump on the leaked types', () => {
+    const sos = json<{ types: { name: string; count: number }[] }>(
+      'stat',
+      join(PROJECT_ROOT, 'sample-dumps/leaky-service/runaway-cts.sos.txt'),
+    );
+    const gcdump = json<{ types: { name: string; count: number }[] }>('stat', LEAKY);
+    const count = (rows: { name: string; count: number }[], pattern: RegExp) =>
+      rows.filter((r) => pattern.test(r.name)).reduce((s, r) => s + r.count, 0);
+    const sosNodes = count(sos.types, /CallbackNode$/);
+    expect(sosNodes).toBe(count(gcdump.types, /^CallbackNode$/));
+  });
+
+  it('a transcript without a whole-heap table says what it has', () => {
+    const result = heapscope('stat', fixturePath('sos', '21-msdocs-loh-eeheap-net20-old-address.txt'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/no whole-heap dumpheap -stat table \(it has: .*eeheap/);
   });
 });

@@ -41,8 +41,17 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
-function renderFinding({ finding, path }: { finding: Finding; path: ReturnType<typeof summarizeRootPath> | null }): string {
-  const lines = [`[${finding.severity}] ${finding.title}`, `  ${finding.anchor.type} at ${finding.anchor.address}   id ${finding.id}`];
+function renderFinding({
+  finding,
+  path,
+}: {
+  finding: Finding;
+  path: ReturnType<typeof summarizeRootPath> | null;
+}): string {
+  const lines = [
+    `[${finding.severity}] ${finding.title}`,
+    `  ${finding.anchor.type} at ${finding.anchor.address}   id ${finding.id}`,
+  ];
   if (finding.retainedBytes !== null) lines.push(`  keeps alive: ${formatBytes(finding.retainedBytes)}`);
   for (const paragraph of finding.explanation) lines.push('', wrap(paragraph, 100, '  '));
   if (path) lines.push('', '  Root path:', renderRootPath(path).replace(/^/gm, '  '));
@@ -51,5 +60,8 @@ function renderFinding({ finding, path }: { finding: Finding; path: ReturnType<t
 
 export function renderFindings(results: ReturnType<typeof findingsOf>): string {
   if (results.length === 0) return 'No findings.\n';
-  return results.map(renderFinding).join('\n\n' + '-'.repeat(100) + '\n\n') + `\n\n${results.length} finding${results.length === 1 ? '' : 's'}.\n`;
+  return (
+    results.map(renderFinding).join('\n\n' + '-'.repeat(100) + '\n\n') +
+    `\n\n${results.length} finding${results.length === 1 ? '' : 's'}.\n`
+  );
 }

@@ -8,14 +8,18 @@ import type { HistogramSortKey } from '../analysis/histogram';
 import { typeHistogram } from '../analysis/histogram';
 import { analyzeHeap } from '../analysis/analyze-heap';
 import { retainedByHistogramRow } from '../analysis/retained-by-name';
-import { renderStat, statOf } from './stat-command';
-import { analyzeFile, loadFile, nodeAtAddress, parseSize, UsageError } from './analyzed-file';
+import { renderStat, statOf, statOfTranscript } from './stat-command';
+import { analyzeFile, loadFile, nodeAtAddress, parseSize, transcriptStat, UsageError } from './analyzed-file';
 import { renderRoots, rootsJson, rootsOf } from './roots-command';
 import { findingsJson, findingsOf, renderFindings } from './findings-command';
 import { dumpheap, renderDumpheap } from './dumpheap-command';
 import type { FindingKind } from '../analysis/findings';
 
-const FINDING_KINDS: readonly FindingKind[] = ['runaway-cancellation-registrations', 'long-homogeneous-chain', 'growing-event-handler-list'];
+const FINDING_KINDS: readonly FindingKind[] = [
+  'runaway-cancellation-registrations',
+  'long-homogeneous-chain',
+  'growing-event-handler-list',
+];
 
 const USAGE = `Usage: heapscope <command> FILE [options]
 
@@ -68,19 +72,31 @@ async function main(argv: string[]): Promise<number> {
   const known = ['stat', 'roots', 'findings', 'dumpheap'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   if (!file) throw new UsageError(`heapscope ${command}: which file? (heapscope ${command} FILE)`);
-  const print = (json: unknown, text: () => string) => process.stdout.write(values.json ? JSON.stringify(json, null, 2) + '\n' : text());
+  const print = (json: unknown, text: () => string) =>
+    process.stdout.write(values.json ? JSON.stringify(json, null, 2) + '\n' : text());
 
   switch (command) {
     case 'stat': {
       const sort = values.sort as HistogramSortKey;
-      if (!['bytes', 'count', 'name'].includes(sort)) throw new UsageError(`--sort takes bytes, count or name, not "${values.sort}"`);
+      if (!['bytes', 'count', 'name'].includes(sort))
+        throw new UsageError(`--sort takes bytes, count or name, not "${values.sort}"`);
       const top = values.top === undefined ? null : Number(values.top);
-      if (top !== null && !(Number.isInteger(top) && top > 0)) throw new UsageError(`--top takes a positive whole number, not "${values.top}"`);
+      if (top !== null && !(Number.isInteger(top) && top > 0))
+        throw new UsageError(`--top takes a positive whole number, not "${values.top}"`);
+      const transcript = await transcriptStat(file);
+      if (transcript) {
+        const result = statOfTranscript(transcript, { sort, top });
+        print(result, () => renderStat(result));
+        return 0;
+      }
       const heap = await loadFile(file);
       let retainedByRow: Float64Array | undefined;
       if (values.retained) {
         const context = analyzeHeap(heap);
-        if (!context.dominators) throw new UsageError(`--retained needs a complete reference graph, which this ${heap.format} input does not have`);
+        if (!context.dominators)
+          throw new UsageError(
+            `--retained needs a complete reference graph, which this ${heap.format} input does not have`,
+          );
         retainedByRow = retainedByHistogramRow(context, typeHistogram(heap));
       }
       const result = statOf(heap, { sort, top, retainedByRow });
@@ -127,10 +143,14 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (error instanceof UsageError || error instanceof FormatError) process.stderr.write(`heapscope: ${error.message}\n`);
-    else if (code === 'ENOENT') process.stderr.write(`heapscope: no such file: ${(error as NodeJS.ErrnoException).path}\n`);
-    else if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') process.stderr.write(`heapscope: ${(error as Error).message}\n`);
-    else process.stderr.write(`heapscope: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (error instanceof UsageError || error instanceof FormatError)
+      process.stderr.write(`heapscope: ${error.message}\n`);
+    else if (code === 'ENOENT')
+      process.stderr.write(`heapscope: no such file: ${(error as NodeJS.ErrnoException).path}\n`);
+    else if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+      process.stderr.write(`heapscope: ${(error as Error).message}\n`);
+    else
+      process.stderr.write(`heapscope: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 2;
   },
 );

@@ -10,7 +10,10 @@ export function rootsOf(context: AnalysisContext, target: number) {
   const found = finder.distinctRootPaths(target);
   const paths = found.paths.map((path) => summarizeRootPath(heap, path));
   return {
-    target: { type: heap.types.names[heap.nodes.type[target]], address: formatAddress(heap.nodes.addressLo[target], heap.nodes.addressHi[target]) },
+    target: {
+      type: heap.types.names[heap.nodes.type[target]],
+      address: formatAddress(heap.nodes.addressLo[target], heap.nodes.addressHi[target]),
+    },
     paths,
     complete: found.stoppedBy === 'complete',
   };

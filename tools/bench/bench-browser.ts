@@ -1,0 +1,155 @@
+/**
+ * npm run bench:browser [-- --sizes 1000000,5000000,18591667]
+ *
+ * The real page and worker in headless Debian Chromium: builds the app, serves dist/ on
+ * 127.0.0.1, picks each generated incident dump (bench/incident-<N>.gcdump, made by
+ * `npm run bench` or the generator) and measures: histogram on screen, analysis (dominators, root
+ * paths, findings) ready, the CancellationToken finding's registration count, the longest
+ * main-thread task during the load, and the renderer processes' resident memory afterwards.
+ * Prints a table and merges the figures into bench/results.json. Figures only, no assertions.
+ */
+import { chromium } from '@playwright/test';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PORT = 4190;
+const DEFAULT_SIZES = [1_000_000, 5_000_000, 18_591_667];
+const { values } = parseArgs({
+  options: { sizes: { type: 'string' }, 'no-build': { type: 'boolean', default: false } },
+});
+const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
+
+/** Resident bytes of Chromium's renderer processes (the page and its workers live there). */
+function rendererResidentBytes(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes('--type=renderer')) continue;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    } catch {
+      // The process ended.
+    }
+  }
+  return total;
+}
+
+async function main() {
+  if (!values['no-build'])
+    spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+  const server = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'preview',
+      '--port',
+      String(PORT),
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const rows: Record<string, number | string | null>[] = [];
+  try {
+    for (const size of sizes) {
+      const file = join(ROOT, 'bench', `incident-${size}.gcdump`);
+      if (!existsSync(file)) {
+        spawnSync(
+          process.execPath,
+          ['--import', 'tsx', join(ROOT, 'tools/generate/generate.ts'), '--objects', String(size), '--out', file],
+          { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+        );
+      }
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        const tasks: number[] = [];
+        (window as unknown as { __longTasks: number[] }).__longTasks = tasks;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) tasks.push(entry.duration);
+        }).observe({ type: 'longtask', buffered: true });
+      });
+      await page.goto(`http://127.0.0.1:${PORT}/`);
+      const residentBefore = rendererResidentBytes();
+      const started = Date.now();
+      await page.getByTestId('file-input').setInputFiles(file);
+      await page.getByTestId('type-row').first().waitFor({ timeout: 600_000 });
+      const histogramSeconds = (Date.now() - started) / 1000;
+      await page.locator('[data-testid="analysis-status"][data-state="ready"]').waitFor({ timeout: 600_000 });
+      const readySeconds = (Date.now() - started) / 1000;
+      await page.getByTestId('tab-findings').click();
+      const finding = page.locator('[data-testid="finding"][data-kind="runaway-cancellation-registrations"]');
+      await finding.first().waitFor({ timeout: 60_000 });
+      const registrations = Number(await finding.first().getAttribute('data-count'));
+      const longest = await page.evaluate(() =>
+        Math.max(0, ...(window as unknown as { __longTasks: number[] }).__longTasks),
+      );
+      const resident = rendererResidentBytes();
+      rows.push({
+        objects: size,
+        histogramSeconds,
+        readySeconds,
+        registrations,
+        longestMainThreadTaskMs: Math.round(longest),
+        rendererResidentMB: Math.round(resident / 1e6),
+        bytesPerObject: Math.round((resident - residentBefore) / size),
+      });
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  const header = [
+    'objects',
+    'histogram s',
+    'analysis ready s',
+    'registrations',
+    'longest task ms',
+    'renderer MB',
+    'B/object',
+  ];
+  const cells = rows.map((r) => [
+    Number(r.objects).toLocaleString('en-US'),
+    Number(r.histogramSeconds).toFixed(2),
+    Number(r.readySeconds).toFixed(2),
+    Number(r.registrations).toLocaleString('en-US'),
+    String(r.longestMainThreadTaskMs),
+    String(r.rendererResidentMB),
+    String(r.bytesPerObject),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  console.log(header.map((h, i) => h.padStart(widths[i])).join('  '));
+  for (const c of cells) console.log(c.map((v, i) => v.padStart(widths[i])).join('  '));
+  const resultsPath = join(ROOT, 'bench', 'results.json');
+  const results = existsSync(resultsPath)
+    ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>)
+    : {};
+  writeFileSync(
+    resultsPath,
+    JSON.stringify({ ...results, browser: { date: new Date().toISOString(), results: rows } }, null, 2) + '\n',
+  );
+}
+
+await main();
