@@ -19,24 +19,31 @@ export async function loadFile(path: string): Promise<HeapModel> {
   }
 }
 
+/** The parsed transcript when FILE is an SOS transcript, else null. */
+export async function loadTranscript(path: string) {
+  const source = await openFileByteSource(path);
+  try {
+    const head = await source.read(0, Math.min(4096, source.size));
+    return detectFormat(head) === 'sos' ? await parseSosTranscript(source) : null;
+  } finally {
+    await source.close();
+  }
+}
+
 /**
  * For an SOS transcript: its whole-heap `dumpheap -stat` (null for other formats). A transcript
  * without one is a usage error that says what the transcript does contain.
  */
 export async function transcriptStat(path: string) {
-  const source = await openFileByteSource(path);
-  try {
-    const head = await source.read(0, Math.min(4096, source.size));
-    if (detectFormat(head) !== 'sos') return null;
-    const transcript = await parseSosTranscript(source);
+  const transcript = await loadTranscript(path);
+  if (!transcript) return null;
+  {
     const stat = wholeHeapStat(transcript);
     if (!stat) {
       const kinds = [...new Set(transcript.blocks.map((block) => block.kind))].join(', ') || 'no recognisable output';
       throw new UsageError(`${path} has no whole-heap dumpheap -stat table (it has: ${kinds})`);
     }
     return stat;
-  } finally {
-    await source.close();
   }
 }
 

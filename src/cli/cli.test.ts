@@ -212,6 +212,23 @@ describe('heapscope on SOS transcripts', () => {
     expect(sosNodes).toBe(count(gcdump.types, /^CallbackNode$/));
   });
 
+  it('roots without an address prints the transcript\'s gcroot chains, elisions explicit', () => {
+    const { paths } = json<{ paths: { root: { kind: string; name: string }; steps: Record<string, unknown>[] }[] }>('roots', INCIDENT);
+    expect(paths).toHaveLength(1);
+    expect(paths[0].root.name).toBe('r15');
+    const types = paths[0].steps.map((s) => (s.type as string) ?? ('elided' in s ? '…' : 'run'));
+    const token = types.indexOf('Microsoft.Extensions.Configuration.ConfigurationReloadToken');
+    expect(types.slice(token, token + 5)).toEqual([
+      'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
+      'System.Threading.CancellationTokenSource',
+      'System.Threading.CancellationTokenSource+CallbackPartition[]',
+      'System.Threading.CancellationTokenSource+CallbackPartition',
+      'System.Threading.CancellationTokenSource+CallbackNode',
+    ]);
+    expect(types.slice(-2)).toEqual(['Microsoft.AspNetCore.WebUtilities.FileBufferingReadStream', 'System.Byte[]']);
+    expect(types.filter((t) => t === '…')).toHaveLength(3);
+  });
+
   it('a transcript without a whole-heap table says what it has', () => {
     const result = heapscope('stat', fixturePath('sos', '21-msdocs-loh-eeheap-net20-old-address.txt'));
     expect(result.status).toBe(2);

@@ -9,7 +9,16 @@ import { typeHistogram } from '../analysis/histogram';
 import { analyzeHeap } from '../analysis/analyze-heap';
 import { retainedByHistogramRow } from '../analysis/retained-by-name';
 import { renderStat, statOf, statOfTranscript } from './stat-command';
-import { analyzeFile, loadFile, nodeAtAddress, parseSize, transcriptStat, UsageError } from './analyzed-file';
+import {
+  analyzeFile,
+  loadFile,
+  loadTranscript,
+  nodeAtAddress,
+  parseSize,
+  transcriptStat,
+  UsageError,
+} from './analyzed-file';
+import { renderTranscriptRootPaths, transcriptRootPaths } from './transcript-roots';
 import { renderRoots, rootsJson, rootsOf } from './roots-command';
 import { findingsJson, findingsOf, renderFindings } from './findings-command';
 import { dumpheap, renderDumpheap } from './dumpheap-command';
@@ -29,7 +38,8 @@ Commands:
                      --top N                   only the N largest rows (first N by name)
                      --retained                add each type's retained bytes (as Eclipse MAT counts them)
   roots FILE       why an object is alive, like SOS gcroot: one path per root kind, runs collapsed
-                     --address 0x…             the object
+                     --address 0x…             the object (for a transcript without it: every
+                                               gcroot chain the transcript printed)
   findings FILE    automatic leak findings (runaway CancellationToken registrations, long chains,
                    growing event handler lists), each with its root path
                      --fail-on KIND|any        exit status 1 when such a finding exists (for CI);
@@ -104,7 +114,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'roots': {
-      if (!values.address) throw new UsageError('heapscope roots: which object? (--address 0x…)');
+      if (!values.address) {
+        const transcript = await loadTranscript(file);
+        if (!transcript) throw new UsageError('heapscope roots: which object? (--address 0x…)');
+        const paths = transcriptRootPaths(transcript);
+        print({ paths: paths.map(({ root, steps }) => ({ root, steps })) }, () => renderTranscriptRootPaths(paths));
+        return 0;
+      }
       const context = await analyzeFile(file);
       const result = rootsOf(context, nodeAtAddress(context.heap, values.address));
       print(rootsJson(result), () => renderRoots(result));
