@@ -39,6 +39,7 @@ export async function openDump(file: Blob, fileName: string): Promise<void> {
     const outcome = await heapWorker.load(file, fileName, onProgress);
     if (load !== latestLoad) return;
     if (outcome.status === 'loaded') {
+      useViewStore.setState({ firstHistogramPage: outcome.firstHistogramPage });
       useViewStore.getState().finishLoad(outcome.summary);
       lastOpened = { file, fileName };
       void analyzeLoadedHeap(load);

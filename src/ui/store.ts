@@ -4,7 +4,7 @@
  * The parts that a permalink carries are mirrored in the location hash by url.ts.
  */
 import { create } from 'zustand';
-import type { HeapSummary, HistogramSortKey, LoadProgressReport } from '../worker/api';
+import type { HeapSummary, HistogramPage, HistogramSortKey, LoadProgressReport } from '../worker/api';
 import type { AnalysisStatus } from '../worker/analysis-api';
 import type { DumpFingerprint } from '../permalink/url-state';
 
@@ -72,6 +72,8 @@ export interface ViewStore {
   /** Where the post-load analysis stands (dominators, root paths, findings need it). */
   readonly analysis: AnalysisStatus;
   readonly selection: Selection;
+  /** The histogram's first page, sent with the load (shown before any request). */
+  readonly firstHistogramPage: HistogramPage | null;
   /** Fingerprint of the loaded dump (SHA-256, computed in the worker after the load). */
   readonly fingerprint: DumpFingerprint | null;
   /** The permalink being restored, until the right dump is open (null: none). */
@@ -105,6 +107,7 @@ export const useViewStore = create<ViewStore>()((set) => ({
   analysis: { state: 'idle' },
   selection: EMPTY_SELECTION,
   fingerprint: null,
+  firstHistogramPage: null,
   link: null,
   linkProblem: null,
   setView: (view) => set({ view }),

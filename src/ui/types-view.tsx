@@ -8,7 +8,14 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { HistogramPage, HistogramPageRow, HistogramSortKey, HistogramTotals } from '../worker/api';
+import {
+  FIRST_HISTOGRAM_QUERY,
+  type HistogramPage,
+  type HistogramPageRow,
+  type HistogramQuery,
+  type HistogramSortKey,
+  type HistogramTotals,
+} from '../worker/api';
 import { formatAverage, formatInteger, formatPercent } from './format';
 import { heapWorker } from './heap-worker';
 import { useViewStore, type HistogramViewState } from './store';
@@ -107,6 +114,16 @@ const COLUMN_WIDTHS: Record<string, string> = {
 };
 
 /** The query a set of pages answers; pages are asked again once retained sizes exist. */
+function sameQuery(view: HistogramViewState, query: HistogramQuery): boolean {
+  return (
+    view.sortKey === query.sortKey &&
+    view.descending === query.descending &&
+    view.filter === query.filter &&
+    view.regex === query.regex &&
+    view.mergeByName === query.mergeByName
+  );
+}
+
 function queryKey(heapVersion: number, view: HistogramViewState, analysed: boolean): string {
   return JSON.stringify([
     heapVersion,
@@ -127,13 +144,19 @@ export function TypesView() {
   const openInstances = useViewStore((state) => state.openInstances);
   const analysed = useViewStore((state) => state.analysis.state === 'ready');
   const key = queryKey(heapVersion, view, analysed);
-  const [fetched, setFetched] = useState<FetchedPages>({
-    key,
-    heapVersion,
-    pages: new Map(),
-    totalRows: null,
-    totals: null,
-    filterError: null,
+  const loadedFirstPage = useViewStore((state) => state.firstHistogramPage);
+  const [fetched, setFetched] = useState<FetchedPages>(() => {
+    // The load brought the first page of the default order: show it without asking the worker,
+    // which is busy with the analyses right after a load.
+    const seeded = loadedFirstPage !== null && !analysed && sameQuery(view, FIRST_HISTOGRAM_QUERY);
+    return {
+      key,
+      heapVersion,
+      pages: seeded ? new Map([[0, loadedFirstPage.rows]]) : new Map(),
+      totalRows: seeded ? loadedFirstPage.totalRows : null,
+      totals: seeded ? loadedFirstPage.totals : null,
+      filterError: null,
+    };
   });
   const pending = useRef(new Set<string>());
   const latestKey = useRef(key);

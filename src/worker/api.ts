@@ -109,7 +109,15 @@ export interface HeapSummary {
 }
 
 export type LoadOutcome =
-  | { readonly status: 'loaded'; readonly summary: HeapSummary }
+  | {
+      readonly status: 'loaded';
+      readonly summary: HeapSummary;
+      /**
+       * The first page of the histogram in the default order (biggest first), sent with the load so
+       * the Types view can show it at once, before the analyses that follow keep the worker busy.
+       */
+      readonly firstHistogramPage: HistogramPage;
+    }
   /** The input is malformed or unsupported; `message` names the offset and what was expected. */
   | { readonly status: 'failed'; readonly message: string }
   /** A newer load, or cancel(), stopped this one. */
@@ -160,6 +168,17 @@ export interface HistogramPage {
   /** Why the filter could not be applied (an invalid regular expression), or null. */
   readonly filterError: string | null;
 }
+
+/** The Types view's first query, answered with the load (LoadOutcome.firstHistogramPage). */
+export const FIRST_HISTOGRAM_QUERY: HistogramQuery = {
+  sortKey: 'bytes',
+  descending: true,
+  filter: '',
+  regex: false,
+  mergeByName: true,
+  offset: 0,
+  limit: 100,
+};
 
 /** Upper bound on `HistogramQuery.limit`: a page is what a view shows, not the histogram. */
 export const MAX_HISTOGRAM_PAGE_ROWS = 1000;

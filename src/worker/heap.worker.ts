@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import { byteSourceFromBlob } from '../formats/byte-source';
 import { loadHeap } from '../formats/load';
 import type { HeapModel } from '../heap/types';
+import { FIRST_HISTOGRAM_QUERY } from './api';
 import type { HeapSummary, HeapWorkerApi, HistogramPage, HistogramQuery, LoadOutcome, ProgressCallback } from './api';
 import type { AnalysisStatus, InstanceQuery } from './analysis-api';
 import { heapSummary } from './heap-summary';
@@ -108,7 +109,7 @@ const api: HeapWorkerApi = {
         name,
         fingerprint: null,
       };
-      return { status: 'loaded', summary };
+      return { status: 'loaded', summary, firstHistogramPage: histogram.page(FIRST_HISTOGRAM_QUERY) };
     } catch (error) {
       if (controller.signal.aborted) return { status: 'cancelled' };
       return { status: 'failed', message: errorText(error) };
