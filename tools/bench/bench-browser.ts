@@ -1,5 +1,5 @@
 /**
- * npm run bench:browser [-- --sizes 1000000,5000000,18591667]
+ * npm run bench:browser [-- --sizes 1000000,5000000,18591667] [--too-large 60000000]
  *
  * The real page and worker in headless Debian Chromium: builds the app, serves dist/ on
  * 127.0.0.1, picks each generated incident dump (bench/incident-<N>.gcdump, made by
@@ -18,7 +18,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const PORT = 4190;
 const DEFAULT_SIZES = [1_000_000, 5_000_000, 18_591_667];
 const { values } = parseArgs({
-  options: { sizes: { type: 'string' }, 'no-build': { type: 'boolean', default: false } },
+  options: { sizes: { type: 'string' }, 'no-build': { type: 'boolean', default: false }, 'too-large': { type: 'string' } },
 });
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
 
@@ -122,6 +122,35 @@ async function main() {
         bytesPerObject: Math.round((resident - residentBefore) / size),
       });
       await context.close();
+    }
+    if (values['too-large']) {
+      // Beyond one tab: the page must refuse early, say which limit and how much memory, and point to the CLI.
+      const file = join(ROOT, 'bench', `incident-${values['too-large']}.gcdump`);
+      if (!existsSync(file)) {
+        spawnSync(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            join(ROOT, 'tools/generate/generate.ts'),
+            '--objects',
+            values['too-large'],
+            '--out',
+            file,
+          ],
+          { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+        );
+      }
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${PORT}/`);
+      const started = Date.now();
+      await page.getByTestId('file-input').setInputFiles(file);
+      const alert = page.getByRole('alert').filter({ hasText: 'Use the command line' }).first();
+      await alert.waitFor({ timeout: 120_000 });
+      console.log(
+        `too large: refused after ${((Date.now() - started) / 1000).toFixed(2)} s: ${await alert.textContent()}`,
+      );
+      await page.close();
     }
   } finally {
     await browser.close();
