@@ -80,7 +80,6 @@ export class HeapSession {
     signal?.throwIfAborted();
     onProgress('findings', 0.99);
     this.findingList = computeFindings(context);
-    this.finder = new RootPathFinder(this.heap, context.bfs, context.retainers);
     this.context = context;
   }
 
@@ -162,8 +161,10 @@ export class HeapSession {
 
   /** `gcroot`: distinct root paths of a node, runs collapsed; remembered for `runMembers`. */
   rootPaths(node: number): RootPathsAnswer {
-    this.requireContext();
-    if (!this.validNode(node) || !this.finder) return { target: this.objectRef(node), paths: [], complete: true };
+    const context = this.requireContext();
+    if (!this.validNode(node)) return { target: this.objectRef(node), paths: [], complete: true };
+    // Made on the first question: its scratch arrays take 8 bytes per node, not needed until then.
+    this.finder ??= new RootPathFinder(this.heap, context.bfs, context.retainers);
     const found = this.finder.distinctRootPaths(node);
     this.lastPaths = found.paths;
     return {
