@@ -46,6 +46,12 @@ test('LeakyService: Findings shows the chain, its root path highlights the run, 
   await expect(page.getByTestId('run-member')).toHaveCount(10);
   await page.getByTestId('run-more').click();
   await expect(page.getByTestId('run-member')).toHaveCount(60);
+  // The expanded run is part of the link: reopening it shows the members again.
+  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/&run=0x[0-9a-f]+/);
+  const expandedUrl = page.url();
+  await page.goto('about:blank');
+  await page.goto(expandedUrl);
+  await expect(page.getByTestId('run-members')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('run-member').first().getByRole('button').click();
   await expect(page.getByTestId('object-view')).toBeVisible();
   await expect(page.getByTestId('object-type')).toHaveText('CallbackNode');

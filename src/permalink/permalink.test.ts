@@ -22,6 +22,7 @@ describe('URL state', () => {
       typeName: 'System.Byte[] (Bytes > 10K)',
       objectAddress: '0x7f351e9493b8',
       findingId: 'runaway-cancellation-registrations@0x7f3504022358',
+      expandedRun: '0x7f3534c674a8',
     };
     const hash = encodeUrlState(state);
     expect(hash.startsWith('#v=1&')).toBe(true);

@@ -44,6 +44,8 @@ export interface UrlState {
   /** The object of the Object/Roots views, by address (`0x…`). */
   readonly objectAddress: string | null;
   readonly findingId: string | null;
+  /** The expanded run node of the Roots view, by the address of its first member. */
+  readonly expandedRun: string | null;
   /** A compact evidence card (evidence-card.ts), for people without the dump. */
   readonly evidence: string | null;
 }
@@ -60,6 +62,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   typeName: null,
   objectAddress: null,
   findingId: null,
+  expandedRun: null,
   evidence: null,
 };
 
@@ -157,6 +160,7 @@ export function parseUrlState(hash: string): ParsedUrlState {
       typeName: text(get('type'), MAX_TEXT, 'type name', problems),
       objectAddress: matching(get('object'), ADDRESS, 'object address', problems),
       findingId: matching(get('finding'), FINDING_ID, 'finding', problems),
+      expandedRun: matching(get('run'), ADDRESS, 'expanded run', problems),
       evidence: evidenceValue,
     },
     problems,
@@ -187,6 +191,7 @@ export function encodeUrlState(state: UrlState): string {
   if (state.typeName !== null) params.set('type', state.typeName);
   if (state.objectAddress !== null) params.set('object', state.objectAddress);
   if (state.findingId !== null) params.set('finding', state.findingId);
+  if (state.expandedRun !== null) params.set('run', state.expandedRun);
   if (state.evidence !== null) params.set('evidence', state.evidence);
   const encoded = params.toString();
   return encoded === '' ? '' : `#${encoded}`;

@@ -20,6 +20,8 @@ export interface GraphNode {
     readonly firstNode: number;
     readonly lastNode: number;
     readonly count: number;
+    /** Address of the first member: how links name an expanded run. */
+    readonly firstAddress: string;
   } | null;
   readonly column: number;
   readonly row: number;
@@ -85,7 +87,13 @@ export function layoutRootsGraph(paths: readonly RootPathSummary[]): RootsGraph 
             subtitle: `${step.run.first} … ${step.run.last}`,
             tooltip: `${count} consecutive ${step.run.type} objects, from ${step.run.first} to ${step.run.last}`,
             node: step.run.firstNode,
-            run: { pathIndex, firstNode: step.run.firstNode, lastNode: step.run.lastNode, count: step.run.count },
+            run: {
+              pathIndex,
+              firstNode: step.run.firstNode,
+              lastNode: step.run.lastNode,
+              count: step.run.count,
+              firstAddress: step.run.first,
+            },
             column: c,
           }),
           column,

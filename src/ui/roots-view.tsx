@@ -35,7 +35,8 @@ export function RootsView() {
     () => (analysis.state === 'ready' && node !== null ? heapWorker.rootPaths(node) : Promise.resolve(null)),
     `roots:${node}`,
   );
-  const [expanded, setExpanded] = useState<string | null>(null);
+  const expandedRun = useViewStore((state) => state.selection.expandedRun);
+  const expandRun = useViewStore((state) => state.expandRun);
   const graph = useMemo(() => (answer ? layoutRootsGraph(answer.paths) : null), [answer]);
   if (node === null)
     return <p className="empty-view">No object selected: open one from Findings, Instances or the inspector.</p>;
@@ -43,7 +44,8 @@ export function RootsView() {
     return <p className="empty-view">Root paths appear when the analysis has finished.</p>;
   if (error) return <p className="error-text">{error}</p>;
   if (!answer || !graph) return <p className="empty-view">Finding root paths…</p>;
-  const expandedNode = graph.nodes.find((n) => n.key === expanded && n.run);
+  const expandedNode = graph?.nodes.find((n) => n.run !== null && n.run.firstAddress === expandedRun);
+  const expanded = expandedNode?.key ?? null;
   return (
     <div className="roots-view" data-testid="roots-view">
       <h2>
@@ -62,7 +64,10 @@ export function RootsView() {
           </p>
           <RootsGraphSvg
             graph={graph}
-            onToggleRun={(key) => setExpanded(expanded === key ? null : key)}
+            onToggleRun={(key) => {
+              const run = graph.nodes.find((n) => n.key === key)?.run;
+              expandRun(key === expanded || !run ? null : run.firstAddress);
+            }}
             expanded={expanded}
           />
           {expandedNode?.run && <RunMembers key={expandedNode.key} run={expandedNode.run} />}

@@ -14,6 +14,7 @@ export interface LinkTarget {
   readonly typeName: string | null;
   readonly objectAddress: string | null;
   readonly findingId: string | null;
+  readonly expandedRun: string | null;
   readonly evidence: string | null;
 }
 
@@ -31,9 +32,11 @@ export interface Selection {
   readonly node: number | null;
   /** The finding id (`kind@0xaddress`) opened in the Findings view. */
   readonly findingId: string | null;
+  /** The run expanded in the Roots view, by its first member's address. */
+  readonly expandedRun: string | null;
 }
 
-export const EMPTY_SELECTION: Selection = { typeName: null, node: null, findingId: null };
+export const EMPTY_SELECTION: Selection = { typeName: null, node: null, findingId: null, expandedRun: null };
 
 export interface HistogramViewState {
   readonly sortKey: HistogramSortKey;
@@ -87,6 +90,8 @@ export interface ViewStore {
   openObject(node: number): void;
   /** Opens the Roots view (root paths graph) of an object. */
   openRoots(node: number): void;
+  /** Expands (or, with null, collapses) a run node of the Roots view. */
+  expandRun(address: string | null): void;
   /** Opens the Findings view on one finding. */
   openFinding(findingId: string): void;
   reportAnalysis(status: AnalysisStatus): void;
@@ -113,7 +118,8 @@ export const useViewStore = create<ViewStore>()((set) => ({
   setView: (view) => set({ view }),
   openInstances: (typeName) => set((state) => ({ view: 'instances', selection: { ...state.selection, typeName } })),
   openObject: (node) => set((state) => ({ view: 'object', selection: { ...state.selection, node } })),
-  openRoots: (node) => set((state) => ({ view: 'roots', selection: { ...state.selection, node } })),
+  openRoots: (node) => set((state) => ({ view: 'roots', selection: { ...state.selection, node, expandedRun: null } })),
+  expandRun: (address) => set((state) => ({ selection: { ...state.selection, expandedRun: address } })),
   openFinding: (findingId) => set((state) => ({ view: 'findings', selection: { ...state.selection, findingId } })),
   reportAnalysis: (analysis) => set({ analysis }),
   updateHistogram: (change) => set((state) => ({ histogram: { ...state.histogram, ...change } })),

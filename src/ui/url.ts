@@ -28,6 +28,7 @@ function urlStateOf(state: ViewStore): UrlState {
     typeName: state.selection.typeName,
     objectAddress: address ?? state.link?.objectAddress ?? null,
     findingId: state.selection.findingId ?? state.link?.findingId ?? null,
+    expandedRun: state.selection.expandedRun ?? state.link?.expandedRun ?? null,
     evidence: state.link?.evidence ?? null,
   };
 }
@@ -55,6 +56,7 @@ function applyLink(state: UrlState): void {
       typeName: state.typeName,
       objectAddress: state.objectAddress,
       findingId: state.findingId,
+      expandedRun: state.expandedRun,
       evidence: state.evidence,
     },
   });
@@ -77,8 +79,14 @@ export async function restoreSelection(): Promise<void> {
     if (node !== null) selectedAddress = { node, address: link.objectAddress };
   }
   useViewStore.setState({
-    selection: { ...EMPTY_SELECTION, typeName: link.typeName, node, findingId: link.findingId },
-    link: link.evidence ? { ...link, typeName: null, objectAddress: null, findingId: null } : null,
+    selection: {
+      ...EMPTY_SELECTION,
+      typeName: link.typeName,
+      node,
+      findingId: link.findingId,
+      expandedRun: link.expandedRun,
+    },
+    link: link.evidence ? { ...link, typeName: null, objectAddress: null, findingId: null, expandedRun: null } : null,
     linkProblem: null,
   });
 }
