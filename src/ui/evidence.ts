@@ -1,6 +1,7 @@
 import { encodeEvidence, evidenceMarkdown, type EvidenceCard, type EvidenceStep } from '../permalink/evidence-card';
 import { DEFAULT_URL_STATE, encodeUrlState } from '../permalink/url-state';
 import type { FindingSummary } from '../worker/analysis-api';
+import { FIRST_HISTOGRAM_QUERY } from '../worker/api';
 import { heapWorker } from './heap-worker';
 import { useViewStore } from './store';
 
@@ -11,15 +12,7 @@ const EVIDENCE_HISTOGRAM_ROWS = 10;
 export async function findingEvidence(finding: FindingSummary): Promise<EvidenceCard> {
   const [roots, histogram] = await Promise.all([
     heapWorker.rootPaths(finding.pathTarget.node),
-    heapWorker.histogramPage({
-      sortKey: 'bytes',
-      descending: true,
-      filter: '',
-      regex: false,
-      mergeByName: true,
-      offset: 0,
-      limit: EVIDENCE_HISTOGRAM_ROWS,
-    }),
+    heapWorker.histogramPage({ ...FIRST_HISTOGRAM_QUERY, limit: EVIDENCE_HISTOGRAM_ROWS }),
   ]);
   const path = roots.paths[0];
   return {

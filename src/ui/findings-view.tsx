@@ -5,6 +5,7 @@ import { ObjectLink } from './object-link';
 import { formatBytesShort, formatInteger } from './format';
 import type { FindingSummary } from '../worker/analysis-api';
 import { CopyBox } from './link-banner';
+import { KeptAliveTable } from './kept-alive-table';
 import { findingLinkWithEvidence, findingMarkdown } from './evidence';
 import { EVIDENCE_NOTICE } from '../permalink/evidence-card';
 
@@ -74,26 +75,7 @@ function FindingCard({ finding }: { finding: FindingSummary }) {
           </>
         )}
       </dl>
-      {finding.keptAlive.length > 0 && (
-        <table className="kept-alive">
-          <thead>
-            <tr>
-              <th>Kept alive</th>
-              <th className="numeric">Count</th>
-              <th className="numeric">Bytes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {finding.keptAlive.map((row) => (
-              <tr key={row.type}>
-                <td className="type-name">{row.type}</td>
-                <td className="numeric">{formatInteger(row.count)}</td>
-                <td className="numeric">{formatInteger(row.bytes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <KeptAliveTable rows={finding.keptAlive} />
       <div className="finding-explanation">
         {finding.explanation.map((paragraph, index) => (
           <p key={index}>{paragraph}</p>

@@ -3,6 +3,7 @@ import { decodeEvidence, EVIDENCE_NOTICE, evidenceMarkdown, type EvidenceCard } 
 import { forgetCachedDumps, reopenLastDump } from './heap-worker';
 import { useViewStore } from './store';
 import { formatInteger } from './format';
+import { KeptAliveTable } from './kept-alive-table';
 
 /**
  * What a permalink needs when its dump is not open: which file (name, size, fingerprint), the
@@ -79,19 +80,7 @@ export function EvidenceCardView({ card }: { card: EvidenceCard }) {
           </>
         )}
       </dl>
-      {card.keptAlive.length > 0 && (
-        <table className="kept-alive">
-          <tbody>
-            {card.keptAlive.map((row) => (
-              <tr key={row.type}>
-                <td className="type-name">{row.type}</td>
-                <td className="numeric">{formatInteger(row.count)}</td>
-                <td className="numeric">{formatInteger(row.bytes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <KeptAliveTable rows={card.keptAlive} />
       {card.path && (
         <pre className="roots-text" data-testid="evidence-path">
           {[
