@@ -39,8 +39,10 @@ test('Types by retained size → instances of System.Byte[] at 0x8018 → one ob
   );
 
   await page.getByTestId('type-filter').fill('System.Byte[]');
+  // The table keeps the previous rows until the filtered page arrives: wait for it before clicking.
+  await expect(page.locator('[data-testid="type-row"]').first()).toContainText('System.Byte[]');
   await page.locator('[data-testid="type-row"]').filter({ hasText: 'System.Byte[] (Bytes > 10K)' }).first().click();
-  await expect(page.getByTestId('instances-view')).toBeVisible();
+  await expect(page.getByTestId('instances-view')).toContainText('Instances of System.Byte[] (Bytes > 10K)');
   await page.getByTestId('instances-min').fill('0x8018');
   await page.getByTestId('instances-max').fill('0x8018');
   const statistics = page.getByTestId('instances-statistics');
