@@ -10,6 +10,8 @@ import { computeDominators } from './dominators';
 import { retainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
 
+const NOT_KEPT = new Uint32Array(0);
+
 export type AnalysisStage = 'reverse edges' | 'BFS' | 'dominators' | 'retained sizes';
 
 export interface AnalyzeOptions {
@@ -41,7 +43,10 @@ export function analyzeHeap(heap: HeapModel, options: AnalyzeOptions = {}): Anal
     return result;
   };
   const retainers = stage('reverse edges', () => computeRetainers(heap));
-  const bfs = stage('BFS', () => breadthFirstFromRoot(heap));
+  // The BFS visiting order is not kept: nothing reads it after this point, and it is 4 bytes per
+  // node (the difference between 83 and 79 bytes per object in a tab at the incident's scale).
+  const { parent, distance, reachableCount } = stage('BFS', () => breadthFirstFromRoot(heap));
+  const bfs = { parent, distance, reachableCount, order: NOT_KEPT };
   if (!heap.capabilities.edges) return { heap, retainers, bfs, dominators: null, retained: null };
   const [from, to] = STAGE_SHARE.dominators;
   const dominators = stage('dominators', () =>
