@@ -1,11 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tools/chromium';
 
 /**
  * End-to-end tests drive Debian's Chromium (never a browser Playwright downloads) against the built
  * app served by `vite preview`. tools/test.mjs builds `dist/` first and sets CHROMIUM_PATH when it
  * found the browser elsewhere.
  */
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** Fixed port for the preview server of the tests (npm start uses 5173). */
 const E2E_PORT = 4178;
 
@@ -27,16 +27,8 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     trace: 'off',
     launchOptions: {
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

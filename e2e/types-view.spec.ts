@@ -23,7 +23,7 @@ async function openMauiTypes(page: Page): Promise<void> {
 }
 
 function sortedTruth(compare: (a: TruthType, b: TruthType) => number): TruthType[] {
-  test.skip(truth === null, 'no TraceEvent truth file for the maui fixture');
+  expect(truth, 'TraceEvent truth file for the maui fixture').not.toBeNull();
   return [...truth!.types].sort(compare);
 }
 
@@ -134,7 +134,7 @@ test('filtering by substring and by regular expression', async ({ page }) => {
 
 test('merge and split entries that share a name', async ({ page }) => {
   await openMauiTypes(page);
-  test.skip(truth === null, 'no TraceEvent truth file for the maui fixture');
+  expect(truth, 'TraceEvent truth file for the maui fixture').not.toBeNull();
   const merged = truth!.types.length;
   await expect(page.getByTestId('types-status')).toContainText(
     `${withSeparators(merged)} of ${withSeparators(merged)} types`,
@@ -153,7 +153,7 @@ test('merge and split entries that share a name', async ({ page }) => {
 
 test('scrolling to the end of 4,000+ rows fetches the last page', async ({ page }) => {
   await openMauiTypes(page);
-  test.skip(truth === null, 'no TraceEvent truth file for the maui fixture');
+  expect(truth, 'TraceEvent truth file for the maui fixture').not.toBeNull();
   const scroller = page.getByTestId('types-scroll');
   await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
   const lastRank = truth!.types.length - 1;

@@ -1,6 +1,7 @@
 import type { HeapModel } from '../heap/types';
 import { FormatError, type ByteSource, type LoadOptions } from './byte-source';
 import { detectFormat } from './detect';
+import { importElfCore } from './elf-core';
 import { readGcdump } from './gcdump';
 import { importSosTranscript } from './sos';
 
@@ -17,6 +18,8 @@ export async function loadHeap(source: ByteSource, options: LoadOptions = {}): P
       return (await readGcdump(source, options)).heap;
     case 'sos':
       return (await importSosTranscript(source, options)).heap;
+    case 'elf-core':
+      return (await importElfCore(source, options)).heap;
     default:
       throw new FormatError(
         'input',

@@ -90,7 +90,7 @@ export interface GcSegment {
   readonly genEnds: readonly [bigint, bigint, bigint, bigint, bigint];
 }
 
-export type InputFormat = 'gcdump' | 'sos';
+export type InputFormat = 'gcdump' | 'sos' | 'elf-core' | 'minidump';
 
 /** What the input carries, so views can say plainly what they cannot show. */
 export interface HeapCapabilities {

@@ -3,7 +3,7 @@ import type { InstanceQuery, InstanceSortKey } from '../worker/analysis-api';
 import { heapWorker } from './heap-worker';
 import { useViewStore } from './store';
 import { useWorkerAnswer } from './use-worker-answer';
-import { ObjectLink, bytesOrUnknown } from './object-link';
+import { ObjectLink } from './object-link';
 import { formatInteger } from './format';
 import { parseSizeBound } from './size-input';
 import { SizeHistogram } from './size-histogram';
@@ -137,7 +137,7 @@ export function InstancesView() {
                     <ObjectLink object={row} />
                   </td>
                   <td className="number">{formatInteger(row.size)}</td>
-                  <td className="number">{bytesOrUnknown(row.retained)}</td>
+                  <td className="number">{row.retained === null ? '?' : formatInteger(row.retained)}</td>
                   <td className="number">{row.distance === null ? 'dead' : formatInteger(row.distance)}</td>
                   <td className="number">{row.address}</td>
                   <td>

@@ -9,6 +9,7 @@
  * Prints a table and merges the figures into bench/results.json. Figures only, no assertions.
  */
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,7 +19,11 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const PORT = 4190;
 const DEFAULT_SIZES = [1_000_000, 5_000_000, 18_591_667];
 const { values } = parseArgs({
-  options: { sizes: { type: 'string' }, 'no-build': { type: 'boolean', default: false }, 'too-large': { type: 'string' } },
+  options: {
+    sizes: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    'too-large': { type: 'string' },
+  },
 });
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
 
@@ -58,18 +63,7 @@ async function main() {
     { cwd: ROOT, stdio: 'ignore' },
   );
   await new Promise((r) => setTimeout(r, 1500));
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const rows: Record<string, number | string | null>[] = [];
   try {
     for (const size of sizes) {
