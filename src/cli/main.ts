@@ -8,6 +8,7 @@ import type { HistogramSortKey } from '../analysis/histogram';
 import { typeHistogram } from '../analysis/histogram';
 import { analyzeHeap } from '../analysis/analyze-heap';
 import { retainedByHistogramRow } from '../analysis/retained-by-name';
+import { maddressOf, renderMaddress } from './maddress-command';
 import { renderStat, statOf, statOfTranscript } from './stat-command';
 import {
   analyzeFile,
@@ -37,6 +38,7 @@ Commands:
                      --sort bytes|count|name   order of rows (ascending; default bytes)
                      --top N                   only the N largest rows (first N by name)
                      --retained                add each type's retained bytes (as Eclipse MAT counts them)
+  maddress FILE    the memory map of an ELF core, like SOS maddress -summary
   roots FILE       why an object is alive, like SOS gcroot: one path per root kind, runs collapsed
                      --address 0x…             the object (for a transcript without it: every
                                                gcroot chain the transcript printed)
@@ -79,13 +81,18 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, file] = positionals;
-  const known = ['stat', 'roots', 'findings', 'dumpheap'];
+  const known = ['stat', 'roots', 'findings', 'dumpheap', 'maddress'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   if (!file) throw new UsageError(`heapscope ${command}: which file? (heapscope ${command} FILE)`);
   const print = (json: unknown, text: () => string) =>
     process.stdout.write(values.json ? JSON.stringify(json, null, 2) + '\n' : text());
 
   switch (command) {
+    case 'maddress': {
+      const result = await maddressOf(file);
+      print(result, () => renderMaddress(result));
+      return 0;
+    }
     case 'stat': {
       const sort = values.sort as HistogramSortKey;
       if (!['bytes', 'count', 'name'].includes(sort))
