@@ -47,6 +47,25 @@ describe('ELF core: the committed sparse core against readelf/gdb of the full co
   });
 });
 
+describe('ELF core: the LeakyService full core (createdump, .NET), reduced to its headers and notes', () => {
+  const core = 'sample-dumps/cores/leaky-service-full.core';
+  it('has readelf\'s PT_LOAD list and gdb\'s stack pointers, and Stack rows computed from them', async () => {
+    const { core: elf, heap } = await importFile(core);
+    const loads = readFileSync('sample-dumps/cores/leaky-service-full.readelf.txt', 'utf8')
+      .split('\n')
+      .filter((line) => line.trim().startsWith('LOAD'))
+      .map((line) => line.trim().split(/\s+/))
+      .map((f) => ({ start: BigInt(f[2]), size: BigInt(f[5]) }));
+    expect(elf.loads.map((l) => `${l.vaddr} ${l.memSize}`)).toEqual(loads.map((l) => `${l.start} ${l.size}`));
+    const sps = [...readFileSync('sample-dumps/cores/leaky-service-full.gdb.txt', 'utf8').matchAll(/\$\d+ = (0x[0-9a-f]+)/g)].map((m) => BigInt(m[1]));
+    expect(elf.threads.map((t) => t.stackPointer).sort()).toEqual(sps.sort());
+    const stackLoads = loads.filter((l) => sps.some((sp) => sp >= l.start && sp < l.start + l.size));
+    const stackBytes = stackLoads.reduce((sum, l) => sum + Number(l.size), 0);
+    expect(heap.memorySummary.find((r) => r.kind === 'Stack')).toEqual({ kind: 'Stack', count: stackLoads.length, bytes: stackBytes });
+    expect(heap.producer.processName).toBe('dotnet');
+  });
+});
+
 describe('ELF core: truncated, corrupt and hostile files give a FormatError', () => {
   it('cuts and byte flips of the headers and notes either parse or throw FormatError, fast', async () => {
     const good = new Uint8Array(readFileSync(SPARSE));
