@@ -3,6 +3,7 @@ import { FormatError, type ByteSource, type LoadOptions } from './byte-source';
 import { detectFormat } from './detect';
 import { importElfCore } from './elf-core';
 import { readGcdump } from './gcdump';
+import { importMinidump } from './minidump';
 import { importSosTranscript } from './sos';
 
 /** How many leading bytes `detectFormat` looks at. */
@@ -20,6 +21,8 @@ export async function loadHeap(source: ByteSource, options: LoadOptions = {}): P
       return (await importSosTranscript(source, options)).heap;
     case 'elf-core':
       return (await importElfCore(source, options)).heap;
+    case 'minidump':
+      return (await importMinidump(source, options)).heap;
     default:
       throw new FormatError(
         'input',
