@@ -63,6 +63,19 @@ describe('ELF core: the LeakyService full core (createdump, .NET), reduced to it
     const stackBytes = stackLoads.reduce((sum, l) => sum + Number(l.size), 0);
     expect(heap.memorySummary.find((r) => r.kind === 'Stack')).toEqual({ kind: 'Stack', count: stackLoads.length, bytes: stackBytes });
     expect(heap.producer.processName).toBe('dotnet');
+    // Image = PT_LOAD bytes covered by an NT_FILE mapping, as gdb's `info proc mappings` lists them.
+    const files = [...readFileSync('sample-dumps/cores/leaky-service-full.gdb-mappings.txt', 'utf8').matchAll(/^\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s/gm)].map((m) => [BigInt(m[1]), BigInt(m[2])] as const);
+    expect(elf.files.length).toBe(files.length);
+    let imageBytes = 0n;
+    for (const l of loads) {
+      if (stackLoads.includes(l)) continue;
+      for (const [from, to] of files) {
+        const a = from > l.start ? from : l.start;
+        const b = to < l.start + l.size ? to : l.start + l.size;
+        if (b > a) imageBytes += b - a;
+      }
+    }
+    expect(heap.memorySummary.find((r) => r.kind === 'Image')?.bytes).toBe(Number(imageBytes));
   });
 });
 
