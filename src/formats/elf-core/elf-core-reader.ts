@@ -40,7 +40,8 @@ export interface ElfThread {
 export interface ElfFileMapping {
   readonly start: bigint;
   readonly end: bigint;
-  readonly pageOffset: bigint;
+  /** File offset in bytes (NT_FILE stores pages; multiplied by its page size). */
+  readonly fileOffset: bigint;
   readonly path: string;
 }
 export interface ElfCore {
@@ -164,7 +165,7 @@ function parseFileNote(desc: DataView, fileOffset: number): ElfFileMapping[] {
     result.push({
       start: desc.getBigUint64(16 + i * 24, true),
       end: desc.getBigUint64(24 + i * 24, true),
-      pageOffset: desc.getBigUint64(32 + i * 24, true) * (pageSize === 0n ? 1n : 1n),
+      fileOffset: desc.getBigUint64(32 + i * 24, true) * pageSize,
       path: decoder.decode(bytes.subarray(nameAt, end)),
     });
     nameAt = end + 1;
