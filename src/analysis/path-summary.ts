@@ -19,6 +19,10 @@ export type PathStepSummary =
         readonly last: string;
         readonly firstNode: number;
         readonly lastNode: number;
+        /** The run crosses a transcript's `...`: `count` members are shown, more may be elided. */
+        readonly elided: boolean;
+        /** Path entries from first to last, elision markers included (what runMembers pages over). */
+        readonly span: number;
       };
     };
 
@@ -46,6 +50,8 @@ export function summarizeRootPath(
             last: address(step.last),
             firstNode: step.first,
             lastNode: step.last,
+            elided: step.elided,
+            span: step.span,
           },
         },
   );
@@ -58,7 +64,15 @@ export function rootPathJson(summary: RootPathSummary) {
     root: { kind: summary.root.kind, name: summary.root.name },
     steps: summary.steps.map((step) =>
       'run' in step
-        ? { run: { type: step.run.type, count: step.run.count, first: step.run.first, last: step.run.last } }
+        ? {
+            run: {
+              type: step.run.type,
+              count: step.run.count,
+              first: step.run.first,
+              last: step.run.last,
+              ...(step.run.elided ? { elided: true } : {}),
+            },
+          }
         : { type: step.type, address: step.address },
     ),
   };
@@ -69,12 +83,15 @@ export function renderRootPath(summary: RootPathSummary): string {
   const lines = [`${summary.root.name}  — ${summary.root.label}`];
   for (const step of summary.steps) {
     if ('run' in step) {
-      lines.push(
-        `    -> ${step.run.count.toLocaleString('en-US')} × ${step.run.type} (${step.run.first} … ${step.run.last})`,
-      );
+      lines.push(`    -> ${runCountText(step.run)} × ${step.run.type} (${step.run.first} … ${step.run.last})`);
     } else {
       lines.push(`    -> ${step.address.padStart(18)} ${step.type}`);
     }
   }
   return lines.join('\n');
+}
+
+/** "8,904", or "≥ 3" for a run that crosses a transcript's elision (more members may be cut). */
+export function runCountText(run: { readonly count: number; readonly elided: boolean }): string {
+  return `${run.elided ? '≥ ' : ''}${run.count.toLocaleString('en-US')}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeapBuilder } from '../heap/heap-builder';
-import { NO_NODE, NodeFlag, type HeapModel, type NodeIndex } from '../heap/types';
+import { ELIDED_LINKS_TYPE_NAME, NO_NODE, NodeFlag, type HeapModel, type NodeIndex } from '../heap/types';
 import { breadthFirstFromRoot } from './bfs';
 import { computeDominators } from './dominators';
 import { chainHeap, heapFromDsl } from './graph-dsl';
@@ -27,6 +27,8 @@ describe('runs in a path', () => {
         first: chain.first,
         last: chain.first + 17_811,
         startIndex: 1,
+        span: 17_812,
+        elided: false,
       },
       { kind: 'node', node: dsl.node('buffer'), startIndex: 17_813 },
     ]);
@@ -38,6 +40,38 @@ describe('runs in a path', () => {
     const kinds = collapseRuns(dsl.heap, path.chain).map((s) => (s.kind === 'run' ? `run×${s.count}` : 'node'));
     expect(kinds).toEqual(['node', ...Array(7).fill('node'), 'run×8', 'node']);
     expect(collapseRuns(dsl.heap, path.chain, 7).filter((s) => s.kind === 'run')).toHaveLength(2);
+  });
+
+  it('joins objects of one type around a transcript elision into one run, however few are shown', () => {
+    // cts -> A -> A -> [elided] -> A -> Context -> [elided] -> Buffer: the first gap sits inside a
+    // run of A; the second has different types on either side and stays a step of its own.
+    const builder = new HeapBuilder('sos');
+    const a = builder.internType('CallbackNode');
+    const gap = builder.internType(ELIDED_LINKS_TYPE_NAME);
+    const other = builder.internType('ExecutionContext');
+    const buffer = builder.internType('System.Byte[]');
+    const node = (type: number, i: number) => builder.addNode(type as never, 48, 0x1000 * (i + 1), 0, NodeFlag.Defined);
+    const path = [
+      node(other, 0),
+      node(a, 1),
+      node(a, 2),
+      node(gap, 3),
+      node(a, 4),
+      node(other, 5),
+      node(gap, 6),
+      node(buffer, 7),
+    ];
+    const heap = builder.build();
+    expect(collapseRuns(heap, path)).toEqual([
+      { kind: 'node', node: path[0], startIndex: 0 },
+      { kind: 'run', type: a, count: 3, first: path[1], last: path[4], startIndex: 1, span: 4, elided: true },
+      { kind: 'node', node: path[5], startIndex: 5 },
+      { kind: 'node', node: path[6], startIndex: 6 },
+      { kind: 'node', node: path[7], startIndex: 7 },
+    ]);
+    // Without an elision, three in a row stay single steps; a gap at either end is not absorbed.
+    expect(collapseRuns(heap, [path[1], path[2], path[4]]).every((s) => s.kind === 'node')).toBe(true);
+    expect(collapseRuns(heap, [path[3], path[1], path[3]]).every((s) => s.kind === 'node')).toBe(true);
   });
 
   it('treats type entries that share a name as one type', () => {
@@ -185,7 +219,6 @@ function withExtraEdge(heap: HeapModel, source: number, target: number): HeapMod
 }
 
 describe('linked lists on random heaps', () => {
-
   it('finds every list exactly, whatever outside objects point into it', () => {
     const random = seededRandom(4_242);
     for (let heapNumber = 0; heapNumber < 100; heapNumber++) {

@@ -1,4 +1,4 @@
-import { NO_NODE, NodeFlag, type HeapModel } from '../heap/types';
+import { ELIDED_LINKS_TYPE_NAME, NO_NODE, NodeFlag, type HeapModel } from '../heap/types';
 import type { Dominators } from './dominators';
 import { isTraversedEdge } from './edge-predicate';
 import type { Retainers } from './reverse-edges';
@@ -42,17 +42,29 @@ export type PathStep =
       readonly kind: 'run';
       /** TypeIndex of the first member. */
       readonly type: number;
+      /** Members shown: objects of the type, elision markers not counted. */
       readonly count: number;
       /** First and last member (NodeIndex). */
       readonly first: number;
       readonly last: number;
       /** Position of `first` in the input path. */
       readonly startIndex: number;
+      /** Path entries from `first` to `last`: `count`, plus the elision markers inside. */
+      readonly span: number;
+      /**
+       * The run crosses a transcript's `...` (an elision marker between two members): it has at least
+       * `count` members and the transcript does not say how many more.
+       */
+      readonly elided: boolean;
     };
 
 /**
  * Collapses each maximal run of at least `minRunLength` consecutive path nodes of the same type
  * name into one run step; other nodes stay single steps. O(path length).
+ *
+ * A transcript's elision marker (ELIDED_LINKS_TYPE_NAME, where a pasted gcroot printed `...`)
+ * between two objects of one type joins them into one run, however few are shown: the incident's
+ * chain prints three `CallbackNode`s around a `...` that stands for thousands.
  */
 export function collapseRuns(
   heap: HeapModel,
@@ -61,14 +73,32 @@ export function collapseRuns(
   typeIdentity = typeIdentityByName(heap),
 ): PathStep[] {
   const nodeType = heap.nodes.type;
+  const elision = elisionIdentity(heap, typeIdentity);
+  const identityAt = (i: number) => typeIdentity[nodeType[path[i]]];
   const steps: PathStep[] = [];
   let runStart = 0;
   while (runStart < path.length) {
-    const identity = typeIdentity[nodeType[path[runStart]]];
+    const identity = identityAt(runStart);
     let runEnd = runStart + 1;
-    while (runEnd < path.length && typeIdentity[nodeType[path[runEnd]]] === identity) runEnd++;
-    const count = runEnd - runStart;
-    if (count >= minRunLength) {
+    let count = 1;
+    let elided = false;
+    if (identity !== elision) {
+      for (;;) {
+        if (runEnd < path.length && identityAt(runEnd) === identity) {
+          runEnd++;
+          count++;
+        } else if (
+          runEnd + 1 < path.length &&
+          identityAt(runEnd) === elision &&
+          identityAt(runEnd + 1) === identity
+        ) {
+          runEnd += 2;
+          count++;
+          elided = true;
+        } else break;
+      }
+    }
+    if (count >= minRunLength || (elided && count >= 2)) {
       steps.push({
         kind: 'run',
         type: nodeType[path[runStart]],
@@ -76,6 +106,8 @@ export function collapseRuns(
         first: path[runStart],
         last: path[runEnd - 1],
         startIndex: runStart,
+        span: runEnd - runStart,
+        elided,
       });
     } else {
       for (let i = runStart; i < runEnd; i++) steps.push({ kind: 'node', node: path[i], startIndex: i });
@@ -83,6 +115,12 @@ export function collapseRuns(
     runStart = runEnd;
   }
   return steps;
+}
+
+/** Identity of the transcript elision marker's type, or -1 when the heap has none. */
+function elisionIdentity(heap: HeapModel, typeIdentity: Uint32Array): number {
+  const type = heap.types.names.indexOf(ELIDED_LINKS_TYPE_NAME);
+  return type < 0 ? -1 : typeIdentity[type];
 }
 
 /** A long chain of same-type objects, each linked to the next (a runaway linked list). */

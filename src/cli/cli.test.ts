@@ -218,15 +218,31 @@ describe('heapscope on SOS transcripts', () => {
     expect(paths[0].root.name).toBe('r15');
     const types = paths[0].steps.map((s) => (s.type as string) ?? ('elided' in s ? '…' : 'run'));
     const token = types.indexOf('Microsoft.Extensions.Configuration.ConfigurationReloadToken');
-    expect(types.slice(token, token + 5)).toEqual([
+    expect(types.slice(token, token + 6)).toEqual([
       'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
       'System.Threading.CancellationTokenSource',
       'System.Threading.CancellationTokenSource+CallbackPartition[]',
       'System.Threading.CancellationTokenSource+CallbackPartition',
-      'System.Threading.CancellationTokenSource+CallbackNode',
+      'run',
+      'System.Threading.ExecutionContext',
     ]);
+    // The three CallbackNodes printed around a `...` are one run that says the transcript cut it.
+    expect(paths[0].steps[token + 4]).toEqual({
+      run: {
+        type: 'System.Threading.CancellationTokenSource+CallbackNode',
+        count: 3,
+        first: '7f55cfe26900',
+        last: '7f55a59b4848',
+        elided: true,
+      },
+    });
     expect(types.slice(-2)).toEqual(['Microsoft.AspNetCore.WebUtilities.FileBufferingReadStream', 'System.Byte[]']);
-    expect(types.filter((t) => t === '…')).toHaveLength(3);
+    // The other two elisions stay explicit steps: different types on either side.
+    expect(types.filter((t) => t === '…')).toHaveLength(2);
+    const text = heapscope('roots', INCIDENT).stdout;
+    expect(text).toContain(
+      '-> ≥ 3 × System.Threading.CancellationTokenSource+CallbackNode (7f55cfe26900 … 7f55a59b4848) (the transcript elides some)',
+    );
   });
 
   it('a transcript without a whole-heap table says what it has', () => {

@@ -90,6 +90,12 @@ export interface GcSegment {
   readonly genEnds: readonly [bigint, bigint, bigint, bigint, bigint];
 }
 
+/**
+ * Type name of the pseudo-node that stands where a transcript's gcroot chain printed `...`: links
+ * the transcript does not show, never a false direct edge (src/formats/sos/heap-from-transcript.ts).
+ */
+export const ELIDED_LINKS_TYPE_NAME = '[… links elided in transcript]';
+
 export type InputFormat = 'gcdump' | 'sos' | 'elf-core' | 'minidump';
 
 /** What the input carries, so views can say plainly what they cannot show. */
@@ -141,6 +147,60 @@ export interface HeapModel {
   readonly segments: readonly GcSegment[];
   /** Memory summary rows (transcripts, full dumps). */
   readonly memorySummary: readonly MemoryRegionSummary[];
+  /**
+   * The GC heap's layout as `eeheap -gc` printed it (heaps, generations, segments), or null. Only
+   * transcripts carry it; a gcdump's own segments are in `segments`.
+   */
+  readonly gcHeapLayout: GcHeapLayout | null;
+  /**
+   * How many objects the input says the heap holds, when it says so apart from its rows (a
+   * transcript's `Total N objects` footer); null otherwise. With `totalSize`, what a cut table is out of.
+   */
+  readonly statedObjectCount: number | null;
+  /**
+   * Field values of the few objects the input printed whole (a transcript's `dumpobj`), by NodeIndex.
+   * A gcdump has none: it stores references, not field values.
+   */
+  readonly objectFields: ReadonlyMap<number, readonly ObjectFieldValue[]>;
   /** Non-fatal problems met while reading (e.g. "TotalSize 10 differs from the sum 12"). */
   readonly warnings: readonly string[];
+}
+
+/** One field of an object as a debugger printed it. */
+export interface ObjectFieldValue {
+  readonly name: string;
+  /** The field's type as printed (SOS truncates long names: `...urce+CallbackNode`). */
+  readonly type: string;
+  /** The value as printed (an address in hex, a number, `null` …), or null when not printed. */
+  readonly value: string | null;
+  /** `instance`, `static`, … */
+  readonly attr: string;
+}
+
+/** A GC heap area a segment or region belongs to, as `eeheap -gc` labels it. */
+export type GcHeapArea = 'soh' | 'gen0' | 'gen1' | 'gen2' | 'loh' | 'poh' | 'foh';
+
+/** `eeheap -gc`: the GC heaps, each with its generation starts and segments. */
+export interface GcHeapLayout {
+  /** Line of the transcript the output starts at. */
+  readonly line: number;
+  /** `Number of GC Heaps`, when printed. */
+  readonly heapCount: number | null;
+  readonly heaps: readonly {
+    /** `Heap N`, or null for a single-heap output. */
+    readonly index: number | null;
+    readonly generationStarts: readonly { readonly generation: number; readonly address: string }[];
+    readonly segments: readonly {
+      readonly area: GcHeapArea;
+      /** Segment, begin, allocated[, committed] as printed (hex, normalised). */
+      readonly addresses: readonly string[];
+      readonly allocatedBytes: number | null;
+      readonly committedBytes: number | null;
+    }[];
+    readonly heapSize: number | null;
+    readonly committedSize: number | null;
+  }[];
+  /** `GC Heap Size` / `GC Allocated Heap Size`, and the committed total (.NET 5+). */
+  readonly totalSize: number | null;
+  readonly totalCommitted: number | null;
 }

@@ -2,7 +2,7 @@
  * Layout of root paths as a graph: roots on the left, the target on the right, paths merged where
  * they share a node, each collapsed run one wide node. Pure (no DOM), so it is tested in Node.
  */
-import type { RootPathSummary } from '../analysis/path-summary';
+import { runCountText, type RootPathSummary } from '../analysis/path-summary';
 
 export interface GraphNode {
   /** `root:<name>`, `n:<node>` or `run:<first>:<last>`. */
@@ -20,6 +20,10 @@ export interface GraphNode {
     readonly firstNode: number;
     readonly lastNode: number;
     readonly count: number;
+    /** Path entries from first to last member, elision markers included (runMembers pages over them). */
+    readonly span: number;
+    /** The run crosses a transcript's `...`: more members than `count` may exist. */
+    readonly elided: boolean;
     /** Address of the first member: how links name an expanded run. */
     readonly firstAddress: string;
   } | null;
@@ -77,7 +81,7 @@ export function layoutRootsGraph(paths: readonly RootPathSummary[]): RootsGraph 
       const last = index === path.steps.length - 1;
       if ('run' in step) {
         const key = `run:${step.run.firstNode}:${step.run.lastNode}`;
-        const count = step.run.count.toLocaleString('en-US');
+        const count = runCountText(step.run);
         place(
           key,
           (c) => ({
@@ -85,13 +89,17 @@ export function layoutRootsGraph(paths: readonly RootPathSummary[]): RootsGraph 
             kind: 'run',
             title: `${step.run.type} × ${count}`,
             subtitle: `${step.run.first} … ${step.run.last}`,
-            tooltip: `${count} consecutive ${step.run.type} objects, from ${step.run.first} to ${step.run.last}`,
+            tooltip: step.run.elided
+              ? `${count} consecutive ${step.run.type} objects, from ${step.run.first} to ${step.run.last}: the transcript shows ${step.run.count.toLocaleString('en-US')} and elides the rest (…)`
+              : `${count} consecutive ${step.run.type} objects, from ${step.run.first} to ${step.run.last}`,
             node: step.run.firstNode,
             run: {
               pathIndex,
               firstNode: step.run.firstNode,
               lastNode: step.run.lastNode,
               count: step.run.count,
+              span: step.run.span,
+              elided: step.run.elided,
               firstAddress: step.run.first,
             },
             column: c,

@@ -104,13 +104,21 @@ function RootsGraphSvg({
     d3.select(svg).call(zoomRef.current.transform, d3.zoomIdentity.scale(scale));
   };
 
-  /** Readable scale with the target's end in view: where the answer to "why" is. */
+  /**
+   * Readable scale with the target's end in view: where the answer to "why" is. When a path has a
+   * collapsed run (the runaway chain), the view slides left just enough to keep the first run in it.
+   */
   const showTargetEnd = () => {
     const svg = svgRef.current;
     if (!svg || !zoomRef.current) return;
     const bounds = svg.getBoundingClientRect();
     const scale = Math.max(READABLE_SCALE, Math.min(1, bounds.width / width, viewHeight / height));
-    const x = Math.min(0, bounds.width - width * scale);
+    let x = Math.min(0, bounds.width - width * scale);
+    const firstRun = graph.nodes.reduce<GraphNode | null>(
+      (best, n) => (n.kind === 'run' && (best === null || n.column < best.column) ? n : best),
+      null,
+    );
+    if (firstRun) x = Math.min(0, Math.max(x, MARGIN - position(firstRun).x * scale));
     d3.select(svg).call(zoomRef.current.transform, d3.zoomIdentity.translate(x, 0).scale(scale));
   };
 
@@ -237,30 +245,34 @@ function RunMembers({ run }: { run: NonNullable<GraphNode['run']> }) {
     heapWorker.runMembers(run.pathIndex, run.firstNode, run.lastNode, offset, limit);
   const head = useWorkerAnswer(() => ask(0, RUN_ENDS), `run-head:${run.firstNode}`).answer;
   const tail = useWorkerAnswer(
-    () => ask(Math.max(RUN_ENDS, run.count - RUN_ENDS), RUN_ENDS),
+    () => ask(Math.max(RUN_ENDS, run.span - RUN_ENDS), RUN_ENDS),
     `run-tail:${run.firstNode}`,
   ).answer;
   const middle = useWorkerAnswer(
     () => (middleOffset === null ? Promise.resolve(null) : ask(middleOffset, RUN_PAGE)),
     `run-middle:${run.firstNode}:${middleOffset}`,
   ).answer;
-  const hidden = Math.max(0, run.count - 2 * RUN_ENDS);
+  const hidden = Math.max(0, run.span - 2 * RUN_ENDS);
   const nextMiddle = middleOffset === null ? RUN_ENDS : middleOffset + RUN_PAGE;
   return (
     <section className="run-members" data-testid="run-members">
-      <h3>{formatInteger(run.count)} members of the run</h3>
+      <h3>
+        {run.elided
+          ? `${formatInteger(run.count)} members shown; the transcript elides the rest (…)`
+          : `${formatInteger(run.count)} members of the run`}
+      </h3>
       <MemberList page={head} />
       {hidden > 0 && (
         <div className="run-middle">
           {middle && <MemberList page={middle} />}
-          {nextMiddle < run.count - RUN_ENDS && (
+          {nextMiddle < run.span - RUN_ENDS && (
             <button type="button" data-testid="run-more" onClick={() => setMiddleOffset(nextMiddle)}>
-              … {formatInteger(Math.max(0, run.count - RUN_ENDS - nextMiddle))} more in the middle — show {RUN_PAGE}
+              … {formatInteger(Math.max(0, run.span - RUN_ENDS - nextMiddle))} more in the middle — show {RUN_PAGE}
             </button>
           )}
         </div>
       )}
-      {run.count > RUN_ENDS && <MemberList page={tail} />}
+      {run.span > RUN_ENDS && <MemberList page={tail} />}
     </section>
   );
 }

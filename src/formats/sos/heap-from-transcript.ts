@@ -12,13 +12,13 @@
  *  - memory summary rows from `maddress -summary`, else from `!address -summary`'s Usage section.
  */
 import { HeapBuilder, UNKNOWN_PRODUCER } from '../../heap/heap-builder';
-import { NodeFlag, type HeapModel, type NodeIndex, type TypeIndex } from '../../heap/types';
+import { ELIDED_LINKS_TYPE_NAME, NodeFlag, type HeapModel, type NodeIndex, type TypeIndex } from '../../heap/types';
 import { hexToHalves } from './numbers';
 import { wholeHeapStatBlock } from './transcript-queries';
-import type { GcRootKind, SosTranscript, StatRow } from './transcript-types';
+import type { DumpObjField, GcRootKind, SosTranscript, StatRow } from './transcript-types';
 
 export const TRANSCRIPT_ROOT_NAME = '[Transcript Roots]';
-export const ELIDED_LINKS_NAME = '[… links elided in transcript]';
+export const ELIDED_LINKS_NAME = ELIDED_LINKS_TYPE_NAME;
 
 const ROOT_KIND_LABELS: Record<GcRootKind, string> = {
   stack: '[Stack roots]',
@@ -131,6 +131,7 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
   if (whole) {
     for (const row of whole.rows) setTotals(row);
     if (whole.totalBytes !== null) builder.setTotalSize(whole.totalBytes);
+    if (whole.totalObjects !== null) builder.setStatedObjectCount(whole.totalObjects);
     if (whole.elided)
       builder.warn(`the whole-heap dumpheap -stat table (line ${whole.line}) is incomplete: rows were cut`);
   } else if (transcript.blocks.some((block) => block.kind === 'dumpheap-stat')) {
@@ -147,6 +148,8 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
 
   // Objects.
   const sightings = new Sightings();
+  /** dumpobj field tables, by the sighting of the object they belong to (the last printed wins). */
+  const printedFields: { sighting: number; fields: readonly DumpObjField[] }[] = [];
   let wideAddresses = false;
   for (const block of transcript.blocks) {
     if (block.kind === 'dumpheap-listing') {
@@ -167,7 +170,13 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
       block.address !== null &&
       block.name !== null
     ) {
-      sightings.add(block.address, block.size ?? Number.NaN, typeFor(block.name, block.methodTable), TYPE_FROM_DUMPOBJ);
+      const sighting = sightings.add(
+        block.address,
+        block.size ?? Number.NaN,
+        typeFor(block.name, block.methodTable),
+        TYPE_FROM_DUMPOBJ,
+      );
+      if (block.fields.length > 0) printedFields.push({ sighting, fields: block.fields });
     }
   }
   // gcroot steps, remembering which sighting each step is
@@ -222,6 +231,13 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
     k = end;
   }
 
+  for (const { sighting, fields } of printedFields) {
+    builder.setObjectFields(
+      sightingNode[sighting] as NodeIndex,
+      fields.map((field) => ({ name: field.name, type: field.type, value: field.value, attr: field.attr })),
+    );
+  }
+
   // Roots and edges from the chains.
   let edgeCount = 0;
   if (chains.length > 0) {
@@ -251,6 +267,29 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
       });
     });
     edgeCount = edges.emit(builder);
+  }
+
+  // The GC heap's layout: the last eeheap -gc.
+  const eeheap = [...transcript.blocks].reverse().find((block) => block.kind === 'eeheap');
+  if (eeheap) {
+    builder.setGcHeapLayout({
+      line: eeheap.line,
+      heapCount: eeheap.heapCount,
+      heaps: eeheap.heaps.map((heap) => ({
+        index: heap.index,
+        generationStarts: heap.generationStarts.map(({ generation, address }) => ({ generation, address })),
+        segments: heap.segments.map((segment) => ({
+          area: segment.area,
+          addresses: [...segment.addresses],
+          allocatedBytes: segment.allocatedSize,
+          committedBytes: segment.committedSize,
+        })),
+        heapSize: heap.heapSize,
+        committedSize: heap.committedSize,
+      })),
+      totalSize: eeheap.gcHeapSize,
+      totalCommitted: eeheap.gcCommittedSize,
+    });
   }
 
   // Memory summary.
