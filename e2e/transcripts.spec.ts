@@ -26,21 +26,53 @@ test('paste the incident transcript: memory table and chart, histogram, the gcro
   const byteRow = page.locator('[data-testid="type-row"]').filter({ hasText: 'System.Byte[]' }).first();
   await expect(byteRow.locator('td[data-column="count"]')).toHaveText('101,757');
   await expect(byteRow.locator('td[data-column="bytes"]')).toHaveText('1,047,579,498');
-  // The transcript's table is elided (rows cut by the author); the footer's total stays the heap's.
+  // The transcript's table is elided (rows cut by the author): Types says so, with the footer's totals.
+  await expect(page.getByTestId('types-cut-table')).toContainText('18,591,667 objects and 2,539,831,376 bytes');
   await page.getByTestId('tab-summary').click();
   await expect(page.getByTestId('summary-view').or(page.locator('main'))).toContainText('2,539,831,376');
 
-  // The transcript's gcroot chain, through the reload token's CancellationTokenSource and CallbackNodes.
+  // The finding: the CallbackNode's Id 17812 (its dumpobj) counts the registrations; its root path
+  // is the transcript's gcroot chain with the CallbackNode part as one highlighted run.
   await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
-  await page.evaluate(() => {
-    location.hash = '#v=1&view=roots&object=0x7f55a5b219b0';
-  });
+  await page.getByTestId('tab-findings').click();
+  const finding = page.locator('[data-testid="finding"][data-kind="runaway-cancellation-registrations"]');
+  await expect(finding).toHaveCount(1);
+  await expect(finding).toHaveAttribute('data-count', '17812');
+  await expect(finding.getByTestId('finding-owners')).toContainText(
+    'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
+  );
+  await expect(finding).toContainText('the Id field 17,812 its dumpobj printed');
+  await finding.getByTestId('show-root-path').click();
   await expect(page.getByTestId('roots-graph')).toBeVisible();
   const text = page.getByTestId('roots-text');
   await expect(text).toContainText('Microsoft.Extensions.Configuration.ConfigurationReloadToken');
-  await expect(text).toContainText('System.Threading.CancellationTokenSource+CallbackNode');
+  await expect(text).toContainText('-> ≥ 3 × System.Threading.CancellationTokenSource+CallbackNode');
   await expect(text).toContainText('Microsoft.AspNetCore.WebUtilities.FileBufferingReadStream');
-  await expect(page.locator('[data-testid="graph-node-object"][aria-label*="CallbackNode"]').first()).toBeVisible();
+  const run = page.getByTestId('run-node');
+  await expect(run).toHaveCount(1);
+  await expect(run).toHaveAttribute(
+    'aria-label',
+    /^≥ 3 consecutive System\.Threading\.CancellationTokenSource\+CallbackNode objects/,
+  );
+  await expect(run).toHaveClass(/graph-node-run/);
+  await page.screenshot({ path: join(projectRoot, 'docs/screenshot-transcript-roots.png') });
+  await run.click(); // the graph opens with the run in view, though the path is 28 steps long
+  await expect(page.getByTestId('run-members')).toContainText('3 members shown; the transcript elides the rest');
+  // 3 CallbackNodes and the elision between them
+  await expect(page.getByTestId('run-member')).toHaveCount(4);
+  await page.getByTestId('run-member').first().getByRole('button').click();
+  await expect(page.getByTestId('object-fields')).toContainText('17812');
+});
+
+test('eeheap -gc of the LeakyService transcript: generations and segments on the Summary', async ({ page }) => {
+  await page.goto('/');
+  await dropFile(page, join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.sos.txt'));
+  await waitForLoaded(page, 'runaway-cts.sos.txt');
+  const layout = page.getByTestId('gc-heap-layout');
+  await expect(layout).toContainText('1 GC heap, 704,232,424 bytes allocated, 716,369,920 bytes committed');
+  await expect(layout.getByTestId('gc-area-row').first()).toContainText('Gen 0');
+  await expect(layout.getByTestId('gc-area-row')).toHaveCount(6);
+  await layout.screenshot({ path: 'test-results/eeheap.png' });
 });
 
 test('drop the LeakyService transcript captured with dotnet-dump', async ({ page }) => {

@@ -1,12 +1,14 @@
 import {
   NO_NODE,
   NodeFlag,
+  type GcHeapLayout,
   type GcSegment,
   type HeapCapabilities,
   type HeapModel,
   type InputFormat,
   type MemoryRegionSummary,
   type NodeIndex,
+  type ObjectFieldValue,
   type ProducerInfo,
   type TypeIndex,
 } from './types';
@@ -78,6 +80,9 @@ export class HeapBuilder {
   private countMultiplier: Float32Array | null = null;
   private readonly segments: GcSegment[] = [];
   private readonly memorySummary: MemoryRegionSummary[] = [];
+  private gcHeapLayout: GcHeapLayout | null = null;
+  private statedObjectCount: number | null = null;
+  private readonly objectFields = new Map<number, readonly ObjectFieldValue[]>();
   private readonly warnings: string[] = [];
   private capabilities: HeapCapabilities;
 
@@ -211,6 +216,18 @@ export class HeapBuilder {
     this.capabilities = { ...this.capabilities, memorySummary: true };
   }
 
+  setStatedObjectCount(count: number): void {
+    this.statedObjectCount = count;
+  }
+
+  setGcHeapLayout(layout: GcHeapLayout): void {
+    this.gcHeapLayout = layout;
+  }
+
+  setObjectFields(node: NodeIndex, fields: readonly ObjectFieldValue[]): void {
+    this.objectFields.set(node, fields);
+  }
+
   warn(message: string): void {
     this.warnings.push(message);
   }
@@ -264,6 +281,9 @@ export class HeapBuilder {
       producer: this.producer,
       segments: this.segments,
       memorySummary: this.memorySummary,
+      gcHeapLayout: this.gcHeapLayout,
+      statedObjectCount: this.statedObjectCount,
+      objectFields: this.objectFields,
       warnings: this.warnings,
     };
   }

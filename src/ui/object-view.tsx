@@ -4,6 +4,7 @@ import { useViewStore } from './store';
 import { useWorkerAnswer } from './use-worker-answer';
 import { ObjectLink, bytesOrUnknown } from './object-link';
 import { formatInteger } from './format';
+import type { ObjectDetails } from '../worker/analysis-api';
 
 const REFERENCES_PER_PAGE = 50;
 
@@ -41,6 +42,7 @@ export function ObjectView() {
       <button type="button" className="primary" data-testid="object-show-roots" onClick={() => openRoots(details.node)}>
         Show root paths
       </button>
+      {details.fields && <FieldTable fields={details.fields} />}
       <div className="references">
         <ReferenceTable
           node={details.node}
@@ -56,6 +58,37 @@ export function ObjectView() {
         />
       </div>
     </div>
+  );
+}
+
+/** Fields as the transcript's dumpobj printed them (text, never markup). */
+function FieldTable({ fields }: { fields: NonNullable<ObjectDetails['fields']> }) {
+  return (
+    <section className="field-table" data-testid="object-fields">
+      <h3>Fields, as the transcript's dumpobj printed them</h3>
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Type</th>
+            <th scope="col" className="number">
+              Value
+            </th>
+            <th scope="col">Attr</th>
+          </tr>
+        </thead>
+        <tbody>
+          {fields.map((field, index) => (
+            <tr key={index} data-testid="object-field">
+              <td>{field.name}</td>
+              <td className="type-name">{field.type}</td>
+              <td className="number address">{field.value ?? '—'}</td>
+              <td>{field.attr}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { HeapSummary } from '../worker/api';
 import { ByteChart } from './byte-chart';
+import { GcHeapLayoutView } from './gc-heap-layout';
 import { formatBytesLong, formatBytesShort, formatInteger } from './format';
 
 function Fact({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
@@ -104,6 +105,8 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
       </section>
 
       {summary.memorySummary.length > 0 && <MemorySummary rows={summary.memorySummary} />}
+
+      {summary.gcHeapLayout && <GcHeapLayoutView layout={summary.gcHeapLayout} />}
 
       {summary.segments.length > 0 && (
         <section>

@@ -10,6 +10,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   FIRST_HISTOGRAM_QUERY,
+  type HeapSummary,
   type HistogramPage,
   type HistogramPageRow,
   type HistogramQuery,
@@ -145,6 +146,7 @@ export function TypesView() {
   const analysed = useViewStore((state) => state.analysis.state === 'ready');
   const key = queryKey(heapVersion, view, analysed);
   const loadedFirstPage = useViewStore((state) => state.firstHistogramPage);
+  const summary = useViewStore((state) => state.summary);
   const [fetched, setFetched] = useState<FetchedPages>(() => {
     // The load brought the first page of the default order: show it without asking the worker,
     // which is busy with the analyses right after a load.
@@ -293,6 +295,7 @@ export function TypesView() {
             `${formatInteger(shown.totals.matching.rows)} of ${formatInteger(shown.totals.all.rows)} types · ` +
               `${formatInteger(shown.totals.matching.count)} objects · ${formatInteger(shown.totals.matching.bytes)} bytes`}
         </span>
+        {shown?.totals && summary && <CutTableNote summary={summary} all={shown.totals.all} />}
       </div>
       {current?.filterError && (
         <p className="filter-error" role="alert" data-testid="filter-error">
@@ -393,5 +396,22 @@ export function TypesView() {
         )}
       </div>
     </div>
+  );
+}
+
+/**
+ * A transcript whose dumpheap -stat was cut (rows elided by whoever pasted it): the rows shown add up
+ * to less than its footer, which is what the heap held. Says both, so no sum is taken for the heap's.
+ */
+function CutTableNote({ summary, all }: { summary: HeapSummary; all: { count: number; bytes: number } }) {
+  const stated = summary.statedObjectCount;
+  if (summary.format !== 'sos' || stated === null || (stated === all.count && summary.totalBytes === all.bytes))
+    return null;
+  return (
+    <p className="warning" data-testid="types-cut-table">
+      The transcript's table was cut: its rows add up to {formatInteger(all.count)} objects and{' '}
+      {formatInteger(all.bytes)} bytes, while its footer says the heap held {formatInteger(stated)} objects and{' '}
+      {formatInteger(summary.totalBytes)} bytes.
+    </p>
   );
 }

@@ -6,6 +6,7 @@
  */
 import type { FindingKind, FindingSeverity, KeptAliveRow } from '../analysis/findings/finding';
 import type { RootPathSummary } from '../analysis/path-summary';
+import type { ObjectFieldValue } from '../heap/types';
 
 export type AnalysisStatus =
   | { readonly state: 'idle' }
@@ -48,6 +49,8 @@ export interface ObjectDetails extends ObjectRef {
   readonly dominator: ObjectRef | null;
   /** The module (assembly) of its type, when the input names one. */
   readonly module: string | null;
+  /** Field values as the input printed them (a transcript's dumpobj), or null: a gcdump has none. */
+  readonly fields: readonly ObjectFieldValue[] | null;
 }
 
 export interface ReferencePage {

@@ -16,7 +16,7 @@ import type {
   RootPathsAnswer,
   RunMembersPage,
 } from './analysis-api';
-import type { InputFormat } from '../heap/types';
+import type { GcHeapLayout, InputFormat } from '../heap/types';
 import type { DumpFingerprint } from '../permalink/url-state';
 
 /** One progress report of a load. MB/s = bytesRead / elapsedMs / 1000. */
@@ -64,6 +64,8 @@ export interface HeapSummary {
   readonly edgeCount: number;
   /** Total bytes as the file states it (gcdump TotalSize). */
   readonly totalBytes: number;
+  /** Objects the input states apart from its rows (a transcript's stat footer), or null. */
+  readonly statedObjectCount: number | null;
   /** Sum of the histogram's bytes (scaled when sampled). */
   readonly histogramBytes: number;
   /** Entries of the type table (names may repeat), and distinct names with objects. */
@@ -99,6 +101,8 @@ export interface HeapSummary {
     readonly memorySummary: boolean;
   };
   readonly segments: readonly SegmentRow[];
+  /** `eeheap -gc` as a transcript printed it (heaps, generation starts, segments), or null. */
+  readonly gcHeapLayout: GcHeapLayout | null;
   /** `maddress -summary`-style rows (region kind, count, bytes), when the input carries them. */
   readonly memorySummary: readonly { readonly kind: string; readonly count: number; readonly bytes: number }[];
   readonly warnings: readonly string[];

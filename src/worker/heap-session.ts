@@ -143,6 +143,7 @@ export class HeapSession {
       referencesIn: context ? context.retainers.retainerStart[node + 1] - context.retainers.retainerStart[node] : 0,
       dominator: dominator !== NO_NODE ? this.objectRef(dominator) : null,
       module: heap.types.modules[heap.nodes.type[node]],
+      fields: heap.objectFields.get(node) ?? null,
     };
   }
 

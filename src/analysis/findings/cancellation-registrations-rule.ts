@@ -15,7 +15,7 @@
  * Nested types are matched in every spelling (`CancellationTokenSource+CallbackNode`, Mono's dotted
  * form, or plain `CallbackNode` as CoreCLR's dotnet-gcdump writes it).
  */
-import { NO_NODE } from '../../heap/types';
+import { ELIDED_LINKS_TYPE_NAME, NO_NODE } from '../../heap/types';
 import type { AnalysisContext } from '../analysis-context';
 import { isTypeNamed, simpleTypeName } from '../type-names';
 import { findingId, type Finding } from './finding';
@@ -56,7 +56,9 @@ const enum Role {
 function rolesByType(names: readonly string[]): Uint8Array {
   const roles = new Uint8Array(names.length);
   names.forEach((name, t) => {
-    if (REGISTRATION_TYPES.some((q) => isTypeNamed(name, q))) roles[t] = Role.Registration;
+    // A transcript's `...` inside the list: walked through like the list's own structure.
+    if (name === ELIDED_LINKS_TYPE_NAME) roles[t] = Role.Structure;
+    else if (REGISTRATION_TYPES.some((q) => isTypeNamed(name, q))) roles[t] = Role.Registration;
     else if (LIST_STRUCTURE_TYPES.some((q) => isTypeNamed(name, q))) roles[t] = Role.Structure;
     else if (simpleTypeName(name).endsWith('CancellationTokenSource')) roles[t] = Role.Source;
   });
@@ -105,17 +107,41 @@ export function cancellationRegistrationFindings(
         if (role === Role.Registration) registrations++;
       }
     }
-    if (registrations < threshold) continue;
-
+    if (registrations === 0) continue;
     const registrationNodes = new Uint32Array(registrations);
     let k = 0;
     for (let q = 1; q < tail; q++) if (roleOf(queue[q]) === Role.Registration) registrationNodes[k++] = queue[q];
+    const idEvidence = registrations < threshold ? highestPrintedId(context, registrationNodes) : null;
+    if (registrations < threshold && (idEvidence === null || idEvidence.id < threshold)) continue;
+
     for (const node of registrationNodes) claimed[node] = 1;
     findings.push(
-      describe(context, source, registrationNodes, (node) => roleOf(node) !== Role.None || node === source),
+      describe(context, source, registrationNodes, (node) => roleOf(node) !== Role.None || node === source, idEvidence),
     );
   }
   return { findings, claimed };
+}
+
+/**
+ * A transcript shows a few registrations of a list it elided; a dumpobj of one of them may print its
+ * `Id`, which the source hands out one per registration (.NET Core 3.x numbers them per partition,
+ * .NET 5+ per source). The highest printed Id is then how many registrations were made.
+ */
+interface IdEvidence {
+  readonly id: number;
+  readonly node: number;
+}
+
+function highestPrintedId(context: AnalysisContext, registrations: Uint32Array): IdEvidence | null {
+  const { objectFields } = context.heap;
+  if (objectFields.size === 0) return null;
+  let best: IdEvidence | null = null;
+  for (const node of registrations) {
+    const field = objectFields.get(node)?.find((f) => f.name === 'Id' && f.attr === 'instance');
+    const id = field?.value && /^\d{1,15}$/.test(field.value) ? Number(field.value) : Number.NaN;
+    if (Number.isFinite(id) && (best === null || id > best.id)) best = { id, node };
+  }
+  return best;
 }
 
 function describe(
@@ -123,16 +149,24 @@ function describe(
   source: number,
   registrations: Uint32Array,
   isListPart: (node: number) => boolean,
+  idEvidence: IdEvidence | null,
 ): Finding {
   const { heap } = context;
-  const count = registrations.length;
+  const count = idEvidence ? idEvidence.id : registrations.length;
   const registrationType = typeNameOf(heap, registrations[0]);
   const owners = ownerNames(context, source, 2, isListPart);
-  const { marked, rows, totalBytes } = keptAliveBy(context, registrations, isListPart);
-  const pathTarget = farthestMarkedOfType(context, marked, rows[0]?.type);
-  const capturesContext =
-    rows.some((row) => simpleTypeName(row.type) === 'ExecutionContext') ||
-    hasMarkedType(context, marked, 'ExecutionContext');
+  // A transcript's graph is only the chains it printed, with sizes only for listed objects: what
+  // the registrations dominate there says nothing about the heap. Its chain is shown instead.
+  const printedChain = heap.format === 'sos';
+  const kept = printedChain ? null : keptAliveBy(context, registrations, isListPart);
+  const rows = kept?.rows ?? [];
+  const totalBytes = kept?.totalBytes ?? null;
+  const chainOn = printedChain ? printedChainAfter(context, registrations, isListPart) : null;
+  const pathTarget = kept ? farthestMarkedOfType(context, kept.marked, rows[0]?.type) : (chainOn?.at(-1) ?? NO_NODE);
+  const capturesContext = kept
+    ? rows.some((row) => simpleTypeName(row.type) === 'ExecutionContext') ||
+      hasMarkedType(context, kept.marked, 'ExecutionContext')
+    : (chainOn ?? []).some((node) => simpleTypeName(typeNameOf(heap, node)) === 'ExecutionContext');
   const reloadToken = owners.some((owner) => /ReloadToken|ChangeToken/.test(owner));
   const ownerText = owners.length > 0 ? ` owned by ${owners.join(' ← ')}` : '';
   // What disposing every registration would free: the registrations and all they alone hold.
@@ -144,12 +178,23 @@ function describe(
       (retainedBytes !== null
         ? ` Together they keep ${formatBytes(retainedBytes)} alive that nothing else holds.`
         : ''),
-    rows.length > 0
-      ? `Through their callbacks${capturesContext ? ' and the ExecutionContext each one captured' : ''} they keep alive: ${describeRows(rows)}.` +
+    ...(idEvidence
+      ? [
+          `The input shows ${formatCount(registrations.length)} of them (gcroot prints one path through the list, not the list); the count is the Id field ${formatCount(idEvidence.id)} its dumpobj printed for the registration at ${addressOf(heap, idEvidence.node)}. The token hands out one Id per registration, so that many were made; those not disposed are still on the list.`,
+        ]
+      : []),
+    chainOn && chainOn.length > 0
+      ? `In the transcript's gcroot chain the registrations lead on to ${chainOn.map((node) => simpleTypeName(typeNameOf(heap, node))).join(' → ')}: what one registration keeps alive.` +
         (capturesContext
           ? ' A captured ExecutionContext carries every AsyncLocal value of the request that registered the callback, so the whole request stays in memory.'
-          : '')
-      : 'What the callbacks keep alive is unknown: this input has no complete reference graph.',
+          : '') +
+        ' A transcript has no complete reference graph, so the bytes they keep alive are not known here.'
+      : rows.length > 0
+        ? `Through their callbacks${capturesContext ? ' and the ExecutionContext each one captured' : ''} they keep alive: ${describeRows(rows)}.` +
+          (capturesContext
+            ? ' A captured ExecutionContext carries every AsyncLocal value of the request that registered the callback, so the whole request stays in memory.'
+            : '')
+        : 'What the callbacks keep alive is unknown: this input has no complete reference graph.',
     reloadToken
       ? 'Likely cause: a callback is registered on a configuration reload token (IConfiguration.GetReloadToken().RegisterChangeCallback, ChangeToken.OnChange) on every request and the returned IDisposable is never disposed. The reload token only fires when configuration reloads, so the list grows for the life of the process.'
       : 'Likely cause: CancellationToken.Register (or an IChangeToken callback) is called per request or per operation on a token that lives much longer, and the returned CancellationTokenRegistration is never disposed.',
@@ -168,6 +213,48 @@ function describe(
     pathTarget: pathTarget !== NO_NODE ? pathTarget : registrations[registrations.length - 1],
     explanation,
   };
+}
+
+/**
+ * A transcript: the objects its chain prints after the last registration, following the first
+ * reference out of each (elision markers skipped), at most MAX_PRINTED_CHAIN of them.
+ */
+const MAX_PRINTED_CHAIN = 64;
+
+function printedChainAfter(
+  context: AnalysisContext,
+  registrations: Uint32Array,
+  isListPart: (node: number) => boolean,
+): number[] {
+  const { heap } = context;
+  const { start, target } = heap.edges;
+  const seen = new Set<number>();
+  // The last registration on the printed chain: one whose references lead out of the list.
+  let node = NO_NODE as number;
+  for (const registration of registrations) {
+    for (let e = start[registration]; e < start[registration + 1]; e++) {
+      if (!isListPart(target[e])) node = registration;
+    }
+  }
+  const chain: number[] = [];
+  while (node !== NO_NODE && chain.length < MAX_PRINTED_CHAIN) {
+    seen.add(node);
+    let next = NO_NODE as number;
+    for (let e = start[node]; e < start[node + 1]; e++) {
+      const candidate = target[e];
+      if (
+        !seen.has(candidate) &&
+        !(isListPart(candidate) && heap.types.names[heap.nodes.type[candidate]] !== ELIDED_LINKS_TYPE_NAME)
+      ) {
+        next = candidate;
+        break;
+      }
+    }
+    if (next === NO_NODE) break;
+    if (heap.types.names[heap.nodes.type[next]] !== ELIDED_LINKS_TYPE_NAME) chain.push(next);
+    node = next;
+  }
+  return chain;
 }
 
 function hasMarkedType(context: AnalysisContext, marked: Uint8Array, simpleName: string): boolean {

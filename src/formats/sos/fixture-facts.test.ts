@@ -13,6 +13,18 @@ import { TRANSCRIPT_ROOT_NAME } from './heap-from-transcript';
 import { blocksOfKind, gcrootChains, wholeHeapStat } from './transcript-queries';
 import { fixtureBytes, hasLeakyServiceTranscript, importBytes, LEAKY_SERVICE_TRANSCRIPT } from './test-support';
 import type { DumpObjBlock, StatBlock } from './transcript-types';
+import { analyzeHeap } from '../../analysis/analyze-heap';
+import { computeFindings } from '../../analysis/findings';
+import { parseAddress } from '../../heap/address';
+import type { HeapModel } from '../../heap/types';
+
+function nodeAt(heap: HeapModel, address: string): number {
+  const { lo, hi } = parseAddress(address)!;
+  for (let node = 0; node < heap.nodes.count; node++) {
+    if (heap.nodes.addressLo[node] === lo && heap.nodes.addressHi[node] === hi) return node;
+  }
+  throw new Error(`no node at ${address}`);
+}
 
 async function load(name: string) {
   return importBytes(fixtureBytes(name), name);
@@ -136,6 +148,46 @@ describe('seed incident transcript (seed-incident-logistics-netcore31.txt)', () 
     expect(pseudo).toBe(5);
     expect(heap.nodes.count - pseudo).toBe(40);
     expect(heap.edges.count).toBe(1 + 28 + 3);
+  });
+
+  it('keeps the CallbackNode dumpobj fields on its node for the inspector', async () => {
+    const { heap } = await load(name);
+    const node = nodeAt(heap, '0x7f55cfe26900');
+    expect(heap.objectFields.get(node)?.find((f) => f.name === 'Id')).toEqual({
+      name: 'Id',
+      type: 'System.Int64',
+      value: '17812',
+      attr: 'instance',
+    });
+    expect(heap.objectFields.get(nodeAt(heap, '0x7f561406ef10'))?.map((f) => f.name)).toEqual([
+      '_providers',
+      '_changeToken',
+    ]);
+    expect(heap.objectFields.size).toBe(2); // the two dumpobj outputs
+  });
+
+  it('finds the runaway registrations: 17,812 from the head node Id, owned by the reload token, chain to the buffer', async () => {
+    const { heap } = await load(name);
+    const findings = computeFindings(analyzeHeap(heap));
+    expect(findings).toHaveLength(1);
+    const [finding] = findings;
+    expect(finding).toMatchObject({
+      kind: 'runaway-cancellation-registrations',
+      count: 17_812,
+      retainedBytes: null, // a transcript has no complete graph: no byte figure is invented
+      keptAlive: [],
+      anchor: { type: 'System.Threading.CancellationTokenSource', address: '0x7f561406ef48' },
+      owners: [
+        'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
+        'Microsoft.Extensions.Configuration.ConfigurationRoot',
+      ],
+    });
+    expect(finding.pathTarget).toBe(nodeAt(heap, '0x7f55a5b219b0'));
+    expect(finding.explanation.join(' ')).toContain(
+      'the Id field 17,812 its dumpobj printed for the registration at 0x7f55cfe26900',
+    );
+    expect(finding.explanation.join(' ')).toContain('ExecutionContext → MultiElementAsyncLocalValueMap');
+    expect(finding.explanation.join(' ')).toContain('FileBufferingReadStream → Byte[]');
   });
 
   it('loads through loadHeap as the sos format', async () => {
@@ -385,8 +437,27 @@ describe('published transcripts: facts read by hand', () => {
     expect(heap.memorySummary.reduce((sum, row) => sum + row.bytes, 0)).toBe(0x7fff0000); // `Tot: 7fff0000 (2097088 KB)`
   });
 
+  it('21: the eeheap -gc layout reaches the heap model for the Summary', async () => {
+    const { heap } = await load('21-msdocs-loh-eeheap-net20-old-address.txt');
+    const layout = heap.gcHeapLayout!;
+    expect(layout).toMatchObject({ line: 3, heapCount: 1, totalSize: 49_876_168, totalCommitted: null });
+    expect(layout.heaps[0].generationStarts).toEqual([
+      { generation: 0, address: '13e35ec' },
+      { generation: 1, address: '13e1b6c' },
+      { generation: 2, address: '13e1000' },
+    ]);
+    expect(layout.heaps[0].segments[2]).toEqual({
+      area: 'loh',
+      addresses: ['23e0000', '23e1000', '33db630'],
+      allocatedBytes: 16_754_224,
+      committedBytes: null,
+    });
+  });
+
   it('23 (fragments without prompts): multi-heap eeheap, ancient chain with an elision, the last stat', async () => {
-    const { transcript } = await load('23-msdocs-gc-performance-fragments-no-prompts.txt');
+    const { heap, transcript } = await load('23-msdocs-gc-performance-fragments-no-prompts.txt');
+    // The model keeps the last eeheap -gc of the two.
+    expect(heap.gcHeapLayout?.heaps[0].segments).toHaveLength(5);
     expect(transcript.commands).toHaveLength(0);
     const [first, second] = blocksOf(transcript, 'eeheap');
     expect(first.heapCount).toBe(2);
@@ -461,6 +532,21 @@ describe.runIf(hasLeakyServiceTranscript())(
       });
       const sized = blocksOf(transcript, 'dumpheap-stat').find((block) => block.filter.includes('-min'))!;
       expect(sized).toMatchObject({ totalObjects: 17_817, totalBytes: 584_255_064 });
+    });
+
+    it('finds the runaway registrations from the Id the transcript printed (17,818: the 17,812 leaked and the framework’s)', async () => {
+      const { heap } = await read();
+      const [finding, ...others] = computeFindings(analyzeHeap(heap));
+      expect(others).toEqual([]);
+      expect(finding).toMatchObject({
+        kind: 'runaway-cancellation-registrations',
+        count: 17_818, // line 2231: `System.Int64  Yes instance  17818 Id`
+        owners: [
+          'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
+          'Microsoft.Extensions.Configuration.ConfigurationManager',
+        ],
+      });
+      expect(heap.types.names[heap.nodes.type[finding.pathTarget]]).toBe('System.Byte[]');
     });
 
     it('agrees with the same service’s .gcdump (versions.txt) on CallbackNodes and 32,792-byte buffers', async () => {

@@ -9,7 +9,6 @@ import { FormatError } from '../byte-source';
 import { fixtureBytes, fixtureNames, importBytes, importText } from './test-support';
 import { mulberry32 as prng } from '../../test-support/prng';
 
-
 type Mutation = (bytes: Uint8Array, random: () => number) => Uint8Array;
 
 const decoder = new TextDecoder();

@@ -13,6 +13,8 @@
  */
 
 /** A command line the transcript shows (`0:000> !dumpheap -stat`, `> gcroot 7f…`, `!do …`). */
+import type { GcHeapArea } from '../../heap/types';
+
 export interface SosCommand {
   readonly line: number;
   /** Canonical command name: `dumpheap`, `dumpobj`, `dumparray`, `gcroot`, `maddress`, … or the
@@ -228,8 +230,8 @@ export interface DelegateBlock extends BlockBase {
   readonly targets: { target: string; method: string; name: string; line: number }[];
 }
 
-/** A GC heap area a segment or region belongs to. */
-export type GcArea = 'soh' | 'gen0' | 'gen1' | 'gen2' | 'loh' | 'poh' | 'foh';
+/** A GC heap area a segment or region belongs to (the heap model's own type). */
+export type GcArea = GcHeapArea;
 
 export interface EeHeapSegment {
   readonly area: GcArea;
