@@ -136,7 +136,7 @@ describe('seed incident transcript (seed-incident-logistics-netcore31.txt)', () 
     );
     expect(heap.capabilities).toMatchObject({
       objects: true,
-      edges: true,
+      edges: false, // only the printed chains: no dominators over them
       roots: true,
       memorySummary: true,
       sampled: false,
@@ -583,7 +583,7 @@ describe.runIf(hasLeakyServiceTranscript())(
         );
       }
       expect(chains[0].steps[1]).toMatchObject({ type: 'System.Net.Sockets.SocketAsyncContext[]' });
-      expect(heap.capabilities).toMatchObject({ objects: true, edges: true, roots: true });
+      expect(heap.capabilities).toMatchObject({ objects: true, edges: false, roots: true });
     });
 
     it('reads the .NET 10 dumpobj dialect (Yes/No VT column): the head CallbackNode has Id 17818', async () => {

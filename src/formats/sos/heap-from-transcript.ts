@@ -310,7 +310,9 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
   builder.setCapabilities({
     objects: objectCount > 0,
     addresses: objectCount > 0,
-    edges: edgeCount > 0,
+    // The printed chains are references, but far from all of them: reachability along the chains
+    // works (root paths), dominators and retained sizes over them would be fiction.
+    edges: false,
     roots: chains.length > 0,
     sampled: false,
   });
