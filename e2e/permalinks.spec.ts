@@ -83,6 +83,34 @@ test('back and forward move between views; an object link survives a reload of t
   await expect(page.getByTestId('roots-graph')).toBeVisible({ timeout: 30_000 });
 });
 
+test('an object without an address (a root category) is linked by its path signature and restored', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await dropFile(page, LEAKY);
+  await waitForLoaded(page, 'runaway-cts.gcdump');
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  // The first object of the finding's root path is held directly by a root category, a pseudo-node
+  // without an address ([static vars], [Pinned handles] …): open it from the references in.
+  await page.getByTestId('tab-findings').click();
+  await page.getByTestId('show-root-path').first().click();
+  await page.getByTestId('graph-node-object').first().focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('object-view')).toBeVisible();
+  const pseudo = page.getByTestId('references-in').locator('.object-link').filter({ hasText: /^\[/ }).first();
+  const typeName = (await pseudo.locator('.object-type').textContent())!;
+  expect(typeName).toMatch(/^\[.*\]$/);
+  await pseudo.click();
+  await expect(page.getByTestId('object-type')).toHaveText(typeName);
+  await expect
+    .poll(() => page.evaluate(() => location.hash))
+    .toMatch(/view=object.*object=path%3A[0-9.*]+(~|%7E)[0-9a-f]{8}/);
+  const objectUrl = page.url();
+  await page.goto('about:blank');
+  await page.goto(objectUrl);
+  await expect(page.getByTestId('object-type')).toHaveText(typeName, { timeout: 30_000 });
+});
+
 test('a hostile fragment is rejected, never rendered as HTML', async ({ page }) => {
   await page.goto(
     '/#v=1&dump=' + 'a'.repeat(64) + '&size=10&name=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&evidence=AAAA',

@@ -28,6 +28,16 @@ async function defaultDirectory(): Promise<CacheDirectory | null> {
   return root.getDirectoryHandle(DIRECTORY, { create: true });
 }
 
+/**
+ * A use stamp later than every entry's: the clock, or one past the newest when the clock has not
+ * moved (two dumps stored in one millisecond must not tie, or the new one could be evicted first).
+ */
+function nextUse(entries: readonly IndexEntry[]): number {
+  let newest = 0;
+  for (const e of entries) if (e.lastUsed > newest) newest = e.lastUsed;
+  return Math.max(Date.now(), newest + 1);
+}
+
 export class DumpCache {
   constructor(
     private readonly directory: () => Promise<CacheDirectory | null> = defaultDirectory,
@@ -65,7 +75,7 @@ export class DumpCache {
     const writable = await (await dir.getFileHandle(entry.sha256, { create: true })).createWritable();
     await writable.write(blob);
     await writable.close();
-    entries.push({ ...entry, lastUsed: Date.now() });
+    entries.push({ ...entry, lastUsed: nextUse(entries) });
     entries.sort((a, b) => b.lastUsed - a.lastUsed);
     let total = 0;
     const kept: IndexEntry[] = [];
@@ -93,7 +103,7 @@ export class DumpCache {
       const file = await (await dir.getFileHandle(sha256)).getFile();
       await this.saveIndex(
         dir,
-        entries.map((e) => (e === entry ? { ...e, lastUsed: Date.now() } : e)),
+        entries.map((e) => (e === entry ? { ...e, lastUsed: nextUse(entries) } : e)),
       );
       return new File([file], entry.name);
     } catch {

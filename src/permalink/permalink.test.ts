@@ -29,6 +29,22 @@ describe('URL state', () => {
     expect(parseUrlState(hash)).toEqual({ state, problems: [] });
   });
 
+  it('names an object without an address by its path signature, and refuses malformed ones', () => {
+    const state: UrlState = { ...DEFAULT_URL_STATE, view: 'object', objectAddress: 'path:0*3.2.0*17810.5~9f1c2ab4' };
+    expect(parseUrlState(encodeUrlState(state))).toEqual({ state, problems: [] });
+    for (const bad of [
+      'path:1.2',
+      'path:1..2~00000000',
+      'path:-1~00000000',
+      'path:1~xyz',
+      `path:${'1.'.repeat(1500)}1~00000000`,
+    ]) {
+      const parsed = parseUrlState(`#v=1&view=object&object=${encodeURIComponent(bad)}`);
+      expect(parsed.state.objectAddress, bad).toBeNull();
+      expect(parsed.problems, bad).toEqual(["The link's object is not valid; it was ignored."]);
+    }
+  });
+
   it("reads the first version's links (no v=): view, sort, filter, regex, split", () => {
     const { state, problems } = parseUrlState('#view=types&sort=count&dir=asc&filter=String&regex=1&split=1');
     expect(problems).toEqual([]);

@@ -10,6 +10,8 @@
  * ignored, and nothing is ever turned into HTML or code.
  */
 
+import { PATH_SIGNATURE } from '../analysis/path-signature';
+
 export const URL_FORMAT_VERSION = 1;
 
 export const VIEWS = ['summary', 'types', 'findings', 'dominators', 'instances', 'object', 'roots'] as const;
@@ -41,7 +43,10 @@ export interface UrlState {
   readonly mergeByName: boolean;
   /** The type of the Instances view. */
   readonly typeName: string | null;
-  /** The object of the Object/Roots views, by address (`0x…`). */
+  /**
+   * The object of the Object/Roots views: by address (`0x…`), or, for an object without one, by its
+   * path signature (`path:2.0.5*17811~9f1c2ab4`, src/analysis/path-signature.ts).
+   */
   readonly objectAddress: string | null;
   readonly findingId: string | null;
   /** The expanded run node of the Roots view, by the address of its first member. */
@@ -69,6 +74,10 @@ export const DEFAULT_URL_STATE: UrlState = {
 export type ParsedUrlState = { readonly state: UrlState; readonly problems: readonly string[] };
 
 const ADDRESS = /^0x[0-9a-f]{1,16}$/;
+/** An address, or a path signature for objects without one. */
+const OBJECT_KEY = new RegExp(`${ADDRESS.source}|${PATH_SIGNATURE.source}`);
+/** Longest object key in a link: a path signature of a few hundred steps of different positions. */
+const MAX_OBJECT_KEY = 2000;
 const SHA256 = /^[0-9a-f]{64}$/;
 const FINDING_ID = /^[a-z][a-z-]{0,60}@0x[0-9a-f]{1,16}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -88,9 +97,15 @@ function text(value: string | null, max: number, what: string, problems: string[
   return value;
 }
 
-function matching(value: string | null, pattern: RegExp, what: string, problems: string[]): string | null {
+function matching(
+  value: string | null,
+  pattern: RegExp,
+  what: string,
+  problems: string[],
+  maxLength = 200,
+): string | null {
   if (value === null) return null;
-  if (value.length <= 200 && pattern.test(value)) return value;
+  if (value.length <= maxLength && pattern.test(value)) return value;
   problems.push(`The link's ${what} is not valid; it was ignored.`);
   return null;
 }
@@ -158,7 +173,7 @@ export function parseUrlState(hash: string): ParsedUrlState {
       regex: get('regex') === '1',
       mergeByName: get('split') !== '1',
       typeName: text(get('type'), MAX_TEXT, 'type name', problems),
-      objectAddress: matching(get('object'), ADDRESS, 'object address', problems),
+      objectAddress: matching(get('object'), OBJECT_KEY, 'object', problems, MAX_OBJECT_KEY),
       findingId: matching(get('finding'), FINDING_ID, 'finding', problems),
       expandedRun: matching(get('run'), ADDRESS, 'expanded run', problems),
       evidence: evidenceValue,

@@ -3,14 +3,14 @@
  * src/permalink/url-state.ts). The hash seeds the store at start; store changes write the hash (a
  * history entry per view or selection change, so back and forward move between views; none per
  * keystroke); back/forward and edited hashes update the store. Objects are named by address in
- * links and by NodeIndex in the store: the worker translates.
+ * links (by path signature when they have none) and by NodeIndex in the store: the worker translates.
  */
 import { encodeUrlState, parseUrlState, type UrlState } from '../permalink/url-state';
 import { sameDump } from '../permalink/fingerprint';
 import { heapWorker, openCachedDump } from './heap-worker';
 import { EMPTY_SELECTION, useViewStore, type ViewStore } from './store';
 
-/** The address of the selected object, as last resolved (store holds NodeIndex only). */
+/** How links name the selected object (its address or path signature), as last resolved (store holds NodeIndex only). */
 let selectedAddress: { node: number; address: string } | null = null;
 
 function urlStateOf(state: ViewStore): UrlState {
@@ -75,7 +75,7 @@ export async function restoreSelection(): Promise<void> {
   if (link.dump && !sameDump(link.dump, fingerprint)) return;
   let node: number | null = null;
   if (link.objectAddress) {
-    node = await heapWorker.nodeAtAddress(link.objectAddress);
+    node = await heapWorker.nodeAtObjectKey(link.objectAddress);
     if (node !== null) selectedAddress = { node, address: link.objectAddress };
   }
   useViewStore.setState({
@@ -125,9 +125,9 @@ export function bindUrlToStore(): () => void {
     if (state.selection.node !== null && selectedAddress?.node !== state.selection.node) {
       // Resolve the address, then write the URL again with it.
       const node = state.selection.node;
-      void heapWorker.object(node).then((details) => {
-        if (details && useViewStore.getState().selection.node === node) {
-          selectedAddress = { node, address: details.address };
+      void heapWorker.objectKey(node).then((key) => {
+        if (key && useViewStore.getState().selection.node === node) {
+          selectedAddress = { node, address: key };
           write(useViewStore.getState(), false);
         }
       });

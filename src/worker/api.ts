@@ -208,8 +208,10 @@ export interface HeapWorkerApi {
   /** SHA-256, size and name of the loaded file, hashed by slices (once per load). */
   fingerprint(): Promise<DumpFingerprint | null>;
   findings(): FindingSummary[];
-  /** The node at an address (`0x…`), for links and the address box; null when there is none. */
-  nodeAtAddress(address: string): number | null;
+  /** The node a link names (an address `0x…` or a path signature `path:…`); null when there is none. */
+  nodeAtObjectKey(key: string): number | null;
+  /** How a link names a node: its address, or its path signature when it has no address. */
+  objectKey(node: number): string | null;
   object(node: number): ObjectDetails | null;
   references(node: number, direction: 'out' | 'in', offset: number, limit: number): ReferencePage;
   rootPaths(node: number): RootPathsAnswer;

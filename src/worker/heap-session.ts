@@ -7,6 +7,7 @@ import type { AnalysisContext } from '../analysis/analysis-context';
 import { UNREACHABLE } from '../analysis/bfs';
 import { computeFindings, type Finding } from '../analysis/findings';
 import type { HistogramRow } from '../analysis/histogram';
+import { pathSignature, resolvePathSignature } from '../analysis/path-signature';
 import { summarizeRootPath } from '../analysis/path-summary';
 import { dominatorTree, dominatedChildren, type DominatorTree } from '../analysis/retained';
 import { retainedByHistogramRow } from '../analysis/retained-by-name';
@@ -104,6 +105,25 @@ export class HeapSession {
       distance: distance === UNREACHABLE ? null : distance,
       pseudo,
     };
+  }
+
+  /**
+   * How links name a node: its address, or, when it has none (a pseudo-node, an input without
+   * addresses), its path signature. Null when neither exists (no address and not reachable).
+   */
+  objectKey(node: number): string | null {
+    if (!this.validNode(node)) return null;
+    const { addressLo, addressHi } = this.heap.nodes;
+    if (this.heap.capabilities.addresses && (addressLo[node] !== 0 || addressHi[node] !== 0))
+      return formatAddress(addressLo[node], addressHi[node]);
+    return this.context ? pathSignature(this.heap, this.context.bfs, node) : null;
+  }
+
+  /** The node a link's object key names (an address or a path signature), or null. */
+  nodeAtObjectKey(key: string): number | null {
+    if (!key.startsWith('path:')) return this.nodeAtAddress(key);
+    const resolved = resolvePathSignature(this.heap, key);
+    return 'node' in resolved ? resolved.node : null;
   }
 
   /** The node at a `0x…` address (a linear scan: a few tens of ms at 18.6 M objects), or null. */

@@ -159,8 +159,12 @@ const api: HeapWorkerApi = {
     return loaded?.session.analyzed ? loaded.session.findings() : [];
   },
 
-  nodeAtAddress(address: string) {
-    return loaded ? loaded.session.nodeAtAddress(address) : null;
+  nodeAtObjectKey(key: string) {
+    return loaded ? loaded.session.nodeAtObjectKey(key) : null;
+  },
+
+  objectKey(node: number) {
+    return loaded ? loaded.session.objectKey(node) : null;
   },
 
   object(node: number) {
