@@ -239,7 +239,6 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
   }
 
   // Roots and edges from the chains.
-  let edgeCount = 0;
   if (chains.length > 0) {
     const pseudo = (name: string): NodeIndex =>
       builder.addNode(builder.internType(name), 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
@@ -266,7 +265,7 @@ export function heapFromTranscript(transcript: SosTranscript): HeapModel {
         previous = node;
       });
     });
-    edgeCount = edges.emit(builder);
+    edges.emit(builder);
   }
 
   // The GC heap's layout: the last eeheap -gc.
