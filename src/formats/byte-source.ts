@@ -44,6 +44,8 @@ export interface LoadProgress {
   readonly fraction: number;
 }
 
+import type { AddressRange } from '../heap/gc-heap-labels';
+
 export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   signal?: AbortSignal;
@@ -52,6 +54,12 @@ export interface LoadOptions {
    * (the browser passes its tab budget; the CLI passes none). See heap/memory-budget.ts.
    */
   memoryBudgetBytes?: number;
+  /**
+   * For a full dump: the GC heap's address ranges as another input of the same process knows them
+   * (a transcript's eeheap -gc, PerfView's segments), and that input's name; those parts of the
+   * memory map are named GCHeap (heap/gc-heap-labels.ts).
+   */
+  gcHeapFrom?: { readonly ranges: readonly AddressRange[]; readonly from: string };
 }
 
 /** Thrown by importers for malformed input; the message names the offset (or line) and what was expected. */

@@ -1,6 +1,7 @@
 import type { HeapModel } from '../heap/types';
 import { FormatError, type ByteSource, type LoadOptions } from './byte-source';
 import { detectFormat } from './detect';
+import { gcRangesFromLayout, gcRangesFromSegments } from '../heap/gc-heap-labels';
 import { importElfCore } from './elf-core';
 import { readGcdump } from './gcdump';
 import { importMinidump } from './minidump';
@@ -30,4 +31,44 @@ export async function loadHeap(source: ByteSource, options: LoadOptions = {}): P
         0,
       );
   }
+}
+
+/**
+ * A full dump opened with another input of the same process beside it (a transcript with eeheap -gc,
+ * or a PerfView .gcdump with its segment table): the companion is read first, and the GC ranges it
+ * knows name the dump's GCHeap memory. Either order of the two files works.
+ */
+export async function loadDumpWithCompanion(
+  first: ByteSource,
+  second: ByteSource,
+  options: LoadOptions = {},
+): Promise<HeapModel> {
+  const [dump, companion] = (await isFullDump(first)) ? [first, second] : [second, first];
+  if (!(await isFullDump(dump)))
+    throw new FormatError(
+      'input',
+      `of ${first.name} and ${second.name}, neither is a core or minidump: open one file at a time`,
+      0,
+    );
+  if (await isFullDump(companion))
+    throw new FormatError('input', `${first.name} and ${second.name} are both full dumps: open one at a time`, 0);
+  const other = await loadHeap(companion, { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes });
+  const ranges = other.gcHeapLayout
+    ? gcRangesFromLayout(other.gcHeapLayout)
+    : other.segments.length > 0
+      ? gcRangesFromSegments(other.segments)
+      : null;
+  if (!ranges || ranges.length === 0) {
+    const what =
+      other.format === 'sos' ? 'has no eeheap -gc output' : 'carries no GC segment table (dotnet-gcdump writes none)';
+    throw new FormatError('input', `${companion.name} ${what}, so it cannot name the GC heap in ${dump.name}`, 0);
+  }
+  const from = `${companion.name} (${other.gcHeapLayout ? `eeheap -gc, line ${other.gcHeapLayout.line}` : 'its GC segment table'})`;
+  return loadHeap(dump, { ...options, gcHeapFrom: { ranges, from } });
+}
+
+async function isFullDump(source: ByteSource): Promise<boolean> {
+  if (source.size === 0) return false;
+  const format = detectFormat(await source.read(0, Math.min(SNIFF_BYTES, source.size)));
+  return format === 'elf-core' || format === 'minidump';
 }

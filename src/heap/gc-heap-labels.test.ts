@@ -10,6 +10,8 @@ import { importElfCore } from '../formats/elf-core';
 import { fixtureBytes, importBytes, LEAKY_SERVICE_TRANSCRIPT } from '../formats/sos/test-support';
 import { GC_HEAP_KIND, gcRangesFromLayout, labelGcHeap } from './gc-heap-labels';
 import { summarizeMemoryMap, type MemoryRegion } from './memory-map';
+import { loadDumpWithCompanion } from '../formats/load';
+import { readFixture } from '../test-support/fixtures';
 
 const CORE = 'sample-dumps/cores/leaky-service-full.core';
 
@@ -86,5 +88,34 @@ describe('GCHeap rows from eeheap -gc of the same process', () => {
     ]);
     expect(labelling.labelledBytes).toBe(0x4000n);
     expect(labelling.outsideBytes).toBe(0x8000n + 0x10000n);
+  });
+
+  it('loadDumpWithCompanion: the core and its transcript in either order; files that cannot help are refused', async () => {
+    const source = (path: string) => byteSourceFromBytes(new Uint8Array(readFileSync(path)), path.split('/').at(-1)!);
+    for (const [a, b] of [
+      [CORE, LEAKY_SERVICE_TRANSCRIPT],
+      [LEAKY_SERVICE_TRANSCRIPT, CORE],
+    ]) {
+      const heap = await loadDumpWithCompanion(source(a), source(b));
+      expect(heap.format).toBe('elf-core');
+      expect(heap.memorySummary.find((row) => row.kind === GC_HEAP_KIND)?.bytes).toBe(716_369_920);
+      expect(heap.warnings.join(' ')).toContain(
+        'The GCHeap row (683.2 MB) comes from runaway-cts.sos.txt (eeheap -gc, line 5).',
+      );
+    }
+    await expect(loadDumpWithCompanion(source(CORE), source(CORE))).rejects.toThrow(/both full dumps/);
+    await expect(
+      loadDumpWithCompanion(source(LEAKY_SERVICE_TRANSCRIPT), source('sample-dumps/leaky-service/runaway-cts.gcdump')),
+    ).rejects.toThrow(/neither is a core or minidump/);
+    await expect(
+      loadDumpWithCompanion(source(CORE), source('sample-dumps/leaky-service/runaway-cts.gcdump')),
+    ).rejects.toThrow('runaway-cts.gcdump carries no GC segment table (dotnet-gcdump writes none)');
+    // PerfView's 2014 WPF dump has a segment table, of another (32-bit) process: nothing is named.
+    const wpf = await loadDumpWithCompanion(
+      source(CORE),
+      byteSourceFromBytes(readFixture('gcdump', 'perfview-test2-wpf-netfx45-x86-2014.gcdump'), 'wpf.gcdump'),
+    );
+    expect(wpf.memorySummary.find((row) => row.kind === GC_HEAP_KIND)).toBeUndefined();
+    expect(wpf.warnings.join(' ')).toMatch(/lie outside this dump's memory: is it of the same process\?/);
   });
 });

@@ -4,13 +4,9 @@
  * (split at NT_FILE boundaries); the PT_LOAD holding a thread's SP is Stack; the rest is named by
  * protection. p_memsz is the region size (bytes past p_filesz are "not in dump", still mapped).
  */
+import { describeLabelling, labelGcHeap } from '../../heap/gc-heap-labels';
 import { HeapBuilder } from '../../heap/heap-builder';
-import {
-  protectionFromElfFlags,
-  regionKindName,
-  summarizeMemoryMap,
-  type MemoryRegion,
-} from '../../heap/memory-map';
+import { protectionFromElfFlags, regionKindName, summarizeMemoryMap, type MemoryRegion } from '../../heap/memory-map';
 import type { HeapModel } from '../../heap/types';
 import type { ByteSource, LoadOptions } from '../byte-source';
 import { readElfCore, type ElfCore } from './elf-core-reader';
@@ -26,14 +22,30 @@ export function elfMemoryMap(core: ElfCore): MemoryRegion[] {
     const end = load.vaddr + load.memSize;
     const holdsStack = core.threads.some((t) => t.stackPointer >= load.vaddr && t.stackPointer < end);
     if (holdsStack) {
-      regions.push({ start: load.vaddr, size: load.memSize, protection, state: 'commit', type: 'private', backingFile: null, kind: 'Stack' });
+      regions.push({
+        start: load.vaddr,
+        size: load.memSize,
+        protection,
+        state: 'commit',
+        type: 'private',
+        backingFile: null,
+        kind: 'Stack',
+      });
       continue;
     }
     let cursor = load.vaddr;
     const push = (from: bigint, to: bigint, path: string | null): void => {
       if (to <= from) return;
       const type = path !== null ? 'image' : 'private';
-      regions.push({ start: from, size: to - from, protection, state: 'commit', type, backingFile: path, kind: regionKindName(null, 'commit', type, path, protection) });
+      regions.push({
+        start: from,
+        size: to - from,
+        protection,
+        state: 'commit',
+        type,
+        backingFile: path,
+        kind: regionKindName(null, 'commit', type, path, protection),
+      });
     };
     for (const file of files) {
       if (file.end <= cursor || file.start >= end) continue;
@@ -56,7 +68,8 @@ export interface ElfCoreImport {
 
 export async function importElfCore(source: ByteSource, options: LoadOptions = {}): Promise<ElfCoreImport> {
   const core = await readElfCore(source);
-  const regions = elfMemoryMap(core);
+  const labelling = options.gcHeapFrom ? labelGcHeap(elfMemoryMap(core), options.gcHeapFrom.ranges) : null;
+  const regions = labelling ? labelling.regions : elfMemoryMap(core);
   const builder = new HeapBuilder('elf-core');
   builder.setCapabilities({ objects: false, edges: false, roots: false, addresses: false });
   for (const row of summarizeMemoryMap(regions)) builder.addMemoryRow(row);
@@ -72,7 +85,16 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
     totalProcessWorkingSet: null,
     collectionLog: null,
   });
-  builder.warn('The GC heap and loader heaps are not named from a core alone: load a .gcdump or SOS transcript of the same process to name them.');
-  options.onProgress?.({ stage: 'read ELF core headers and notes', bytesRead: core.bytesRead, totalBytes: source.size, fraction: 1 });
+  builder.warn(
+    labelling && options.gcHeapFrom
+      ? `${describeLabelling(labelling, options.gcHeapFrom.from)} The loader heaps are not named.`
+      : 'The GC heap and loader heaps are not named from a core alone: load a .gcdump or SOS transcript of the same process to name them.',
+  );
+  options.onProgress?.({
+    stage: 'read ELF core headers and notes',
+    bytesRead: core.bytesRead,
+    totalBytes: source.size,
+    fraction: 1,
+  });
   return { core, regions, heap: builder.build() };
 }

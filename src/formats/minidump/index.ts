@@ -1,4 +1,5 @@
 /** Windows minidump → memory map → HeapModel with memory-summary rows only. */
+import { describeLabelling, labelGcHeap } from '../../heap/gc-heap-labels';
 import { HeapBuilder } from '../../heap/heap-builder';
 import type { HeapModel } from '../../heap/types';
 import type { ByteSource, LoadOptions } from '../byte-source';
@@ -10,7 +11,9 @@ export async function importMinidump(source: ByteSource, options: LoadOptions = 
   const dump = await readMinidump(source);
   const builder = new HeapBuilder('minidump');
   builder.setCapabilities({ objects: false, edges: false, roots: false, addresses: false });
-  for (const row of summarizeMemoryMap(minidumpMemoryMap(dump))) builder.addMemoryRow(row);
+  const labelling = options.gcHeapFrom ? labelGcHeap(minidumpMemoryMap(dump), options.gcHeapFrom.ranges) : null;
+  for (const row of summarizeMemoryMap(labelling ? labelling.regions : minidumpMemoryMap(dump)))
+    builder.addMemoryRow(row);
   builder.setProducer({
     creationTool: null,
     description: `Windows minidump (${dump.architecture}), ${dump.threads.length} threads, ${dump.pointerSize}-byte pointers; read ${dump.bytesRead} of ${source.size} bytes`,
@@ -23,7 +26,16 @@ export async function importMinidump(source: ByteSource, options: LoadOptions = 
     totalProcessWorkingSet: null,
     collectionLog: null,
   });
-  builder.warn('The GC heap and loader heaps are not named from a dump alone: load a .gcdump or SOS transcript of the same process to name them.');
-  options.onProgress?.({ stage: 'read minidump streams', bytesRead: dump.bytesRead, totalBytes: source.size, fraction: 1 });
+  builder.warn(
+    labelling && options.gcHeapFrom
+      ? `${describeLabelling(labelling, options.gcHeapFrom.from)} The loader heaps are not named.`
+      : 'The GC heap and loader heaps are not named from a dump alone: load a .gcdump or SOS transcript of the same process to name them.',
+  );
+  options.onProgress?.({
+    stage: 'read minidump streams',
+    bytesRead: dump.bytesRead,
+    totalBytes: source.size,
+    fraction: 1,
+  });
   return { heap: builder.build() };
 }
