@@ -14,6 +14,10 @@
 // GET /healthz is the control path: no tracing, no registration. GET /stats reports counters.
 // The switch `--leak off` (or LEAKY_SERVICE_LEAK=off) disposes the registration and unsubscribes
 // the watcher at the end of each request: same traffic, no growth.
+//
+// `--crash-after N` (or LEAKY_SERVICE_CRASH_AFTER=N) makes the service die of an unhandled
+// exception on a thread of its own once N orders have been traced: the crash path on which the
+// runtime runs createdump (DOTNET_DbgEnableMiniDump=1, tools/capture-crash-core.sh).
 
 using LeakyService;
 
@@ -26,10 +30,15 @@ var leakMode = leakSetting.Trim().ToLowerInvariant() switch
     _ => throw new ArgumentException($"leak must be on or off, not '{leakSetting}'"),
 };
 builder.Services.AddSingleton(new LeakOptions(leakMode));
+var crashSetting = builder.Configuration["crash-after"] ?? Environment.GetEnvironmentVariable("LEAKY_SERVICE_CRASH_AFTER");
+long? crashAfter = crashSetting is null ? null
+    : long.TryParse(crashSetting, out var orders) && orders > 0 ? orders
+    : throw new ArgumentException($"crash-after must be a positive number of orders, not '{crashSetting}'");
+var crashStarted = 0;
 
 var app = builder.Build();
-app.Logger.LogInformation("LeakyService: leak {Mode}, pid {Pid}, runtime {Runtime}",
-    leakMode ? "on" : "off", Environment.ProcessId, Environment.Version);
+app.Logger.LogInformation("LeakyService: leak {Mode}, pid {Pid}, runtime {Runtime}, crash after {CrashAfter} orders",
+    leakMode ? "on" : "off", Environment.ProcessId, Environment.Version, crashAfter?.ToString() ?? "no");
 
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/orders"),
     branch => branch.UseMiddleware<RequestTracingMiddleware>());
@@ -42,6 +51,12 @@ app.MapPost("/orders", async (HttpContext context, LeakOptions options) =>
     var order = await reader.ReadToEndAsync();
     trace.Annotate($"order of {order.Length} chars");
     QuoteWatcher.MaybeWatch(trace, options);
+    if (crashAfter is long limit && RequestTraceContext.RequestsStarted >= limit && Interlocked.Exchange(ref crashStarted, 1) == 0)
+    {
+        // A thread of its own: ASP.NET Core would catch an exception thrown by the handler.
+        new Thread(() => throw new InvalidOperationException($"LeakyService: --crash-after {limit}: crashing on purpose after {limit} orders"))
+        { Name = "LeakyService crash" }.Start();
+    }
     return Results.Text($"accepted #{trace.RequestNumber}\n");
 });
 
