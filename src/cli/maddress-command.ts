@@ -1,10 +1,21 @@
-/** `heapscope maddress FILE`: the memory map of a full dump as SOS's `maddress -summary` prints it. */
+/**
+ * `heapscope maddress FILE`: the memory map of a full dump as SOS's `maddress -summary` prints it.
+ * The file is an ELF core or a Windows minidump, told apart by its first four bytes (the ELF
+ * identification `\x7fELF`, the minidump signature `MDMP`: shared/specs/core-dumps.md §1.1, §2).
+ */
+import { FormatError } from '../formats/byte-source';
 import { importElfCore } from '../formats/elf-core';
+import { minidumpMemoryMap, readMinidump } from '../formats/minidump';
+import { summarizeMemoryMap } from '../heap/memory-map';
 import type { MemoryRegionSummary } from '../heap/types';
 import { openFileByteSource } from './node-byte-source';
 
+export type FullDumpFormat = 'elf-core' | 'minidump';
+
 export interface MaddressResult {
   readonly file: string;
+  readonly format: FullDumpFormat;
+  /** The process name (NT_PRPSINFO); null for a minidump, whose streams read here do not name it. */
   readonly processName: string | null;
   readonly threads: number;
   readonly pointerSize: number;
@@ -13,19 +24,51 @@ export interface MaddressResult {
   readonly rows: readonly MemoryRegionSummary[];
 }
 
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46]; // \x7fELF
+const MDMP_MAGIC = [0x4d, 0x44, 0x4d, 0x50]; // MDMP
+
+/** Which full-dump format the first bytes announce, or null. */
+export function fullDumpFormat(firstBytes: Uint8Array): FullDumpFormat | null {
+  const startsWith = (magic: readonly number[]) => magic.every((byte, i) => firstBytes[i] === byte);
+  return startsWith(ELF_MAGIC) ? 'elf-core' : startsWith(MDMP_MAGIC) ? 'minidump' : null;
+}
+
 export async function maddressOf(path: string): Promise<MaddressResult> {
   const source = await openFileByteSource(path);
   try {
-    const { core, heap } = await importElfCore(source);
-    return {
-      file: path,
-      processName: core.processName,
-      threads: core.threads.length,
-      pointerSize: core.pointerSize,
-      bytesRead: core.bytesRead,
-      fileSize: source.size,
-      rows: heap.memorySummary,
-    };
+    const firstBytes = await source.read(0, 4);
+    const format = fullDumpFormat(firstBytes);
+    const common = { file: path, fileSize: source.size };
+    if (format === 'elf-core') {
+      const { core, heap } = await importElfCore(source);
+      return {
+        ...common,
+        format,
+        processName: core.processName,
+        threads: core.threads.length,
+        pointerSize: core.pointerSize,
+        bytesRead: core.bytesRead,
+        rows: heap.memorySummary,
+      };
+    }
+    if (format === 'minidump') {
+      const dump = await readMinidump(source);
+      return {
+        ...common,
+        format,
+        processName: null,
+        threads: dump.threads.length,
+        pointerSize: dump.pointerSize,
+        bytesRead: dump.bytesRead,
+        rows: summarizeMemoryMap(minidumpMemoryMap(dump)),
+      };
+    }
+    const shown = [...firstBytes].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
+    throw new FormatError(
+      'maddress',
+      `${path} is neither an ELF core (starts with 7f 45 4c 46, "\\x7fELF") nor a Windows minidump (starts with "MDMP"); its first bytes are ${shown || 'absent (empty file)'}`,
+      0,
+    );
   } finally {
     await source.close();
   }
@@ -33,15 +76,26 @@ export async function maddressOf(path: string): Promise<MaddressResult> {
 
 /** The summary table: Memory Kind, Count, Size (human) and Size (bytes), then [TOTAL]. */
 export function renderMaddress(result: MaddressResult): string {
-  const total = result.rows.reduce((sum, r) => ({ count: sum.count + r.count, bytes: sum.bytes + r.bytes }), { count: 0, bytes: 0 });
-  const rows = [...result.rows.map((r) => [r.kind, r.count, r.bytes] as const), ['[TOTAL]', total.count, total.bytes] as const];
+  const total = result.rows.reduce((sum, r) => ({ count: sum.count + r.count, bytes: sum.bytes + r.bytes }), {
+    count: 0,
+    bytes: 0,
+  });
+  const rows = [
+    ...result.rows.map((r) => [r.kind, r.count, r.bytes] as const),
+    ['[TOTAL]', total.count, total.bytes] as const,
+  ];
   const kindWidth = Math.max(11, ...rows.map(([k]) => k.length));
-  const line = (a: string, b: string, c: string, d: string) => `${a.padStart(kindWidth)} | ${b.padStart(5)} | ${c.padStart(10)} | ${d.padStart(15)}\n`;
-  let text = `${result.processName ?? '?'}: ${result.threads} threads, ${result.pointerSize}-byte pointers; read ${result.bytesRead} of ${result.fileSize} bytes\n`;
+  const line = (a: string, b: string, c: string, d: string) =>
+    `${a.padStart(kindWidth)} | ${b.padStart(5)} | ${c.padStart(10)} | ${d.padStart(15)}\n`;
+  const what =
+    result.format === 'minidump' ? 'Windows minidump' : `ELF core of ${result.processName ?? 'an unnamed process'}`;
+  let text = `${what}: ${result.threads} threads, ${result.pointerSize}-byte pointers; read ${result.bytesRead} of ${result.fileSize} bytes\n`;
   text += line('Memory Kind', 'Count', 'Size', 'Size (bytes)');
   text += '-'.repeat(kindWidth + 39) + '\n';
-  for (const [kind, count, bytes] of rows) text += line(kind, count.toLocaleString('en-US'), humanSize(bytes), bytes.toLocaleString('en-US'));
-  text += 'The GC heap and loader heaps stay under their protection rows: a .gcdump or SOS transcript of the same process can name them.\n';
+  for (const [kind, count, bytes] of rows)
+    text += line(kind, count.toLocaleString('en-US'), humanSize(bytes), bytes.toLocaleString('en-US'));
+  text +=
+    'The GC heap and loader heaps stay under their protection rows: a .gcdump or SOS transcript of the same process can name them.\n';
   return text;
 }
 
