@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { dropFile, projectRoot, waitForLoaded } from './helpers';
+import { dropFile, dropFiles, projectRoot, waitForLoaded } from './helpers';
 
 test('drop a real core: the memory summary table and chart appear, read from headers and notes only', async ({
   page,
@@ -14,4 +14,44 @@ test('drop a real core: the memory summary table and chart appear, read from hea
   await expect(page.getByTestId('memory-row').filter({ hasText: 'Stack' }).first()).toContainText('21');
   await expect(page.getByTestId('memory-row').filter({ hasText: 'Image' }).first()).toBeVisible();
   await expect(page.getByTestId('memory-chart').locator('rect.bar').first()).toBeVisible();
+  // The process: name and threads from NT_PRPSINFO / NT_PRSTATUS, the largest images from NT_FILE.
+  await expect(page.getByTestId('dump-process')).toHaveText('dotnet (pid 22534)');
+  await expect(page.getByTestId('dump-threads')).toHaveText('21');
+  await expect(page.getByTestId('dump-thread')).toHaveCount(21);
+  // gdb's `info proc mappings` of the full core (leaky-service-full.gdb-mappings.txt): CoreLib's five
+  // mappings, 0xedb000 + 0x1000 + 0xb4c000 + 0x382000 + 0xc000 bytes.
+  const largest = page.getByTestId('dump-image').first();
+  await expect(largest).toContainText('/10.0.12/System.Private.CoreLib.dll');
+  await expect(largest.locator('td').nth(1)).toHaveText('5');
+  await expect(largest.locator('td').nth(3)).toHaveText('31,154,176');
+  await expect(page.getByTestId('reader-warnings')).toContainText('The GC heap and loader heaps are not named');
+});
+
+test('drop the core with the transcript of the same dump: the GC heap gets its row', async ({ page }) => {
+  await page.goto('/');
+  await dropFiles(page, [
+    join(projectRoot, 'sample-dumps/cores/leaky-service-full.core'),
+    join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.sos.txt'),
+  ]);
+  await waitForLoaded(page, 'leaky-service-full.core + runaway-cts.sos.txt');
+  // 716,369,920 = the transcript's `GC Committed Heap Size` (eeheap -gc).
+  await expect(page.getByTestId('memory-row').filter({ hasText: 'GCHeap' })).toContainText('716,369,920');
+  await expect(page.getByTestId('reader-warnings')).toContainText(
+    'The GCHeap row (716.4 MB) comes from runaway-cts.sos.txt (eeheap -gc, line 5).',
+  );
+  await page.getByTestId('memory-summary').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(projectRoot, 'docs/screenshot-core.png'), fullPage: true });
+});
+
+test('a core picked with a .gcdump that has no segment table says why it cannot name the GC heap', async ({ page }) => {
+  await page.goto('/');
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([
+      join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.gcdump'),
+      join(projectRoot, 'sample-dumps/cores/leaky-service-full.core'),
+    ]);
+  await expect(page.getByRole('alert')).toContainText(
+    'runaway-cts.gcdump carries no GC segment table (dotnet-gcdump writes none)',
+  );
 });

@@ -58,16 +58,30 @@ export function withSeparators(value: number): string {
  * real DataTransfer with a File of those bytes.
  */
 export async function dropBytes(page: Page, bytes: Uint8Array, fileName: string): Promise<void> {
+  await dropMany(page, [{ bytes, fileName }]);
+}
+
+/** Drops several files in one drop (a core with a transcript of the same process). */
+export async function dropFiles(page: Page, paths: readonly string[]): Promise<void> {
+  await dropMany(
+    page,
+    paths.map((path) => ({ bytes: new Uint8Array(readFileSync(path)), fileName: basename(path) })),
+  );
+}
+
+async function dropMany(page: Page, files: readonly { bytes: Uint8Array; fileName: string }[]): Promise<void> {
   const dataTransfer = await page.evaluateHandle(
-    ({ base64, name }) => {
-      const binary = atob(base64);
-      const data = new Uint8Array(binary.length);
-      for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
+    (encoded) => {
       const transfer = new DataTransfer();
-      transfer.items.add(new File([data], name, { type: 'application/octet-stream' }));
+      for (const { base64, name } of encoded) {
+        const binary = atob(base64);
+        const data = new Uint8Array(binary.length);
+        for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
+        transfer.items.add(new File([data], name, { type: 'application/octet-stream' }));
+      }
       return transfer;
     },
-    { base64: Buffer.from(bytes).toString('base64'), name: fileName },
+    files.map(({ bytes, fileName }) => ({ base64: Buffer.from(bytes).toString('base64'), name: fileName })),
   );
   await page.dispatchEvent('body', 'dragenter', { dataTransfer });
   await page.dispatchEvent('body', 'dragover', { dataTransfer });

@@ -96,7 +96,7 @@ export function labelGcHeap(regions: readonly MemoryRegion[], ranges: readonly A
 
 /** A sentence for the summary: how much was named, and from what. */
 export function describeLabelling(labelling: GcHeapLabelling, from: string): string {
-  const mb = (bytes: bigint) => `${(Number(bytes) / 1024 ** 2).toFixed(1)} MB`;
+  const mb = (bytes: bigint) => `${(Number(bytes) / 1e6).toFixed(1)} MB`;
   const outside =
     labelling.outsideBytes > 0n
       ? ` ${mb(labelling.outsideBytes)} of its GC ranges lie outside this dump's memory${

@@ -1,6 +1,7 @@
 import {
   NO_NODE,
   NodeFlag,
+  type DumpFacts,
   type GcHeapLayout,
   type GcSegment,
   type HeapCapabilities,
@@ -82,6 +83,7 @@ export class HeapBuilder {
   private readonly memorySummary: MemoryRegionSummary[] = [];
   private gcHeapLayout: GcHeapLayout | null = null;
   private statedObjectCount: number | null = null;
+  private dumpFacts: DumpFacts | null = null;
   private readonly objectFields = new Map<number, readonly ObjectFieldValue[]>();
   private readonly warnings: string[] = [];
   private capabilities: HeapCapabilities;
@@ -216,6 +218,10 @@ export class HeapBuilder {
     this.capabilities = { ...this.capabilities, memorySummary: true };
   }
 
+  setDumpFacts(facts: DumpFacts): void {
+    this.dumpFacts = facts;
+  }
+
   setStatedObjectCount(count: number): void {
     this.statedObjectCount = count;
   }
@@ -283,6 +289,7 @@ export class HeapBuilder {
       memorySummary: this.memorySummary,
       gcHeapLayout: this.gcHeapLayout,
       statedObjectCount: this.statedObjectCount,
+      dumpFacts: this.dumpFacts,
       objectFields: this.objectFields,
       warnings: this.warnings,
     };

@@ -157,6 +157,8 @@ export interface HeapModel {
    * transcript's `Total N objects` footer); null otherwise. With `totalSize`, what a cut table is out of.
    */
   readonly statedObjectCount: number | null;
+  /** A full dump's process facts (threads, images, bytes read), or null for other inputs. */
+  readonly dumpFacts: DumpFacts | null;
   /**
    * Field values of the few objects the input printed whole (a transcript's `dumpobj`), by NodeIndex.
    * A gcdump has none: it stores references, not field values.
@@ -164,6 +166,28 @@ export interface HeapModel {
   readonly objectFields: ReadonlyMap<number, readonly ObjectFieldValue[]>;
   /** Non-fatal problems met while reading (e.g. "TotalSize 10 differs from the sum 12"). */
   readonly warnings: readonly string[];
+}
+
+/** What a core or minidump says about its process (heap/dump-facts.ts). */
+export interface DumpFacts {
+  readonly processName: string | null;
+  readonly processId: number | null;
+  readonly pointerSize: 4 | 8;
+  readonly architecture: string;
+  readonly threadCount: number;
+  /** The first threads: id, stack pointer, and the Stack region holding it (start, bytes). */
+  readonly threads: readonly {
+    readonly id: number;
+    readonly stackPointer: string | null;
+    readonly stackRegion: string | null;
+    readonly stackRegionBytes: number | null;
+  }[];
+  readonly imageCount: number;
+  /** Mapped images by bytes, largest first. */
+  readonly largestImages: readonly { readonly path: string; readonly bytes: number; readonly regions: number }[];
+  /** Bytes of the file read to build the map, and the file's size. */
+  readonly bytesRead: number;
+  readonly fileBytes: number;
 }
 
 /** One field of an object as a debugger printed it. */

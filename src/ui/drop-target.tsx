@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { openDump } from './heap-worker';
+import { openFiles } from './heap-worker';
 
 function carriesFiles(event: DragEvent): boolean {
   return event.dataTransfer?.types.includes('Files') ?? false;
@@ -36,8 +36,7 @@ export function DropTarget({ children }: { children: ReactNode }) {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      const file = event.dataTransfer?.files[0];
-      if (file) void openDump(file, file.name);
+      void openFiles([...(event.dataTransfer?.files ?? [])]);
     };
     window.addEventListener('dragenter', onDragEnter);
     window.addEventListener('dragover', onDragOver);
@@ -56,7 +55,7 @@ export function DropTarget({ children }: { children: ReactNode }) {
       {children}
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          Drop a .gcdump to open it
+          Drop a .gcdump, an SOS transcript or a core to open it
         </div>
       )}
     </div>

@@ -28,20 +28,52 @@ worker.addEventListener('error', (event) => {
 /** Sequence number of the latest load: answers for an older one are ignored. */
 let latestLoad = 0;
 
-export async function openDump(file: Blob, fileName: string): Promise<void> {
+/**
+ * What the picker or a drop hands over: one file, or a full dump (core, minidump) with a transcript
+ * or gcdump of the same process, which names the dump's GC heap.
+ */
+export async function openFiles(files: readonly File[]): Promise<void> {
+  if (files.length === 1) return openDump(files[0], files[0].name);
+  if (files.length === 2) {
+    return openDump(
+      files[0],
+      `${files[0].name} + ${files[1].name}`,
+      { file: files[1], name: files[1].name },
+      files[0].name,
+    );
+  }
+  if (files.length > 2) {
+    useViewStore
+      .getState()
+      .failLoad(
+        `${files.length} files`,
+        `${files.length} files were dropped: open one file, or a core or minidump with one transcript or .gcdump of the same process.`,
+      );
+  }
+}
+
+export async function openDump(
+  file: Blob,
+  fileName: string,
+  companion?: { readonly file: Blob; readonly name: string },
+  firstName = fileName,
+): Promise<void> {
   const load = ++latestLoad;
   const store = useViewStore.getState();
-  store.startLoad(fileName, file.size);
+  store.startLoad(fileName, file.size + (companion?.file.size ?? 0));
   const onProgress = Comlink.proxy((report: LoadProgressReport) => {
     if (load === latestLoad) useViewStore.getState().reportProgress(report);
   });
   try {
-    const outcome = await heapWorker.load(file, fileName, onProgress);
+    const outcome = companion
+      ? await heapWorker.load(file, firstName, onProgress, companion)
+      : await heapWorker.load(file, fileName, onProgress);
     if (load !== latestLoad) return;
     if (outcome.status === 'loaded') {
       useViewStore.setState({ firstHistogramPage: outcome.firstHistogramPage });
-      useViewStore.getState().finishLoad(outcome.summary);
-      lastOpened = { file, fileName };
+      // With a companion the header names both files.
+      useViewStore.getState().finishLoad(companion ? { ...outcome.summary, fileName } : outcome.summary);
+      lastOpened = { file, fileName, companion, firstName };
       void analyzeLoadedHeap(load);
       void fingerprintLoadedHeap(load, file);
     } else if (outcome.status === 'failed') useViewStore.getState().failLoad(fileName, outcome.message);
@@ -55,10 +87,15 @@ export async function openDump(file: Blob, fileName: string): Promise<void> {
 }
 
 /** The last file opened, so a refused permalink can reopen it without the link. */
-let lastOpened: { file: Blob; fileName: string } | null = null;
+let lastOpened: {
+  file: Blob;
+  fileName: string;
+  companion: { readonly file: Blob; readonly name: string } | undefined;
+  firstName: string;
+} | null = null;
 
 export function reopenLastDump(): void {
-  if (lastOpened) void openDump(lastOpened.file, lastOpened.fileName);
+  if (lastOpened) void openDump(lastOpened.file, lastOpened.fileName, lastOpened.companion, lastOpened.firstName);
 }
 
 const dumpCache = new DumpCache();

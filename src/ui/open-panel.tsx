@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { formatBytesShort } from './format';
-import { openDump } from './heap-worker';
+import { openDump, openFiles } from './heap-worker';
 import { fetchSample, fetchSampleList, type SampleEntry } from './samples';
 import { useViewStore } from './store';
 
@@ -54,17 +54,20 @@ export function OpenPanel() {
           <input
             type="file"
             className="visually-hidden"
-            accept=".gcdump,.txt,.log,application/octet-stream"
+            accept=".gcdump,.txt,.log,.core,.dmp,application/octet-stream"
+            multiple
             data-testid="file-input"
             onChange={(event) => {
-              const file = event.currentTarget.files?.[0];
-              if (file) void openDump(file, file.name);
+              void openFiles([...(event.currentTarget.files ?? [])]);
               // Let the same file be picked again (a change event needs a new value).
               event.currentTarget.value = '';
             }}
           />
         </label>
-        <span className="hint">or drop a .gcdump anywhere in this window</span>
+        <span className="hint">
+          or drop a .gcdump, an SOS transcript or a core anywhere in this window (a core with a transcript of the same
+          process names its GC heap)
+        </span>
       </div>
       <details
         className="samples"

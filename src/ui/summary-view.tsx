@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { HeapSummary } from '../worker/api';
 import { ByteChart } from './byte-chart';
+import { DumpFactsView } from './dump-facts-view';
 import { GcHeapLayoutView } from './gc-heap-layout';
 import { formatBytesLong, formatBytesShort, formatInteger } from './format';
 
@@ -19,6 +20,7 @@ const GENERATION_LABELS = ['Gen 0', 'Gen 1', 'Gen 2', 'LOH', 'POH'] as const;
 
 export function SummaryView({ summary }: { summary: HeapSummary }) {
   const producer = summary.creationTool ?? summary.producerDescription;
+  const fullDump = summary.format === 'elf-core' || summary.format === 'minidump';
   return (
     <div className="summary">
       {summary.reachedNodeCap && (
@@ -35,32 +37,39 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
         </p>
       )}
       <div className="summary-columns">
-        <dl className="facts" data-testid="summary-facts">
-          <Fact label="Objects" value={formatInteger(summary.objectCount)} testId="summary-objects" />
-          <Fact label="Nodes in the graph" value={formatInteger(summary.nodeCount)} testId="summary-nodes" />
-          <Fact label="Bytes" value={formatBytesLong(summary.totalBytes)} testId="summary-bytes" />
-          <Fact label="Types" value={formatInteger(summary.distinctTypeNames)} testId="summary-types" />
-          <Fact label="Type-table entries" value={formatInteger(summary.typeTableEntries)} />
-          <Fact label="References" value={formatInteger(summary.edgeCount)} />
-          <Fact label="Root" value={summary.rootName ?? 'none'} testId="summary-root" />
-          <Fact
-            label="Root categories"
-            value={
-              <>
-                {formatInteger(summary.rootCategoryCount)}
-                {summary.rootCategories.map((category, index) => (
-                  <span key={index} className="root-category">
-                    {category.name} <span className="hint">{formatInteger(category.references)}</span>
-                  </span>
-                ))}
-              </>
-            }
-            testId="summary-root-categories"
-          />
-          <Fact label="Root references" value={formatInteger(summary.rootReferenceCount)} testId="summary-roots" />
-          <Fact label="Pseudo-nodes" value={formatInteger(summary.pseudoNodeCount)} />
-          <Fact label="Never-defined nodes" value={formatInteger(summary.undefinedNodeCount)} />
-        </dl>
+        {fullDump ? (
+          <p className="hint" data-testid="summary-no-objects">
+            A full dump read without the runtime: no objects or types, only where the process's memory is (below). A
+            .gcdump or SOS transcript of the same process has the objects.
+          </p>
+        ) : (
+          <dl className="facts" data-testid="summary-facts">
+            <Fact label="Objects" value={formatInteger(summary.objectCount)} testId="summary-objects" />
+            <Fact label="Nodes in the graph" value={formatInteger(summary.nodeCount)} testId="summary-nodes" />
+            <Fact label="Bytes" value={formatBytesLong(summary.totalBytes)} testId="summary-bytes" />
+            <Fact label="Types" value={formatInteger(summary.distinctTypeNames)} testId="summary-types" />
+            <Fact label="Type-table entries" value={formatInteger(summary.typeTableEntries)} />
+            <Fact label="References" value={formatInteger(summary.edgeCount)} />
+            <Fact label="Root" value={summary.rootName ?? 'none'} testId="summary-root" />
+            <Fact
+              label="Root categories"
+              value={
+                <>
+                  {formatInteger(summary.rootCategoryCount)}
+                  {summary.rootCategories.map((category, index) => (
+                    <span key={index} className="root-category">
+                      {category.name} <span className="hint">{formatInteger(category.references)}</span>
+                    </span>
+                  ))}
+                </>
+              }
+              testId="summary-root-categories"
+            />
+            <Fact label="Root references" value={formatInteger(summary.rootReferenceCount)} testId="summary-roots" />
+            <Fact label="Pseudo-nodes" value={formatInteger(summary.pseudoNodeCount)} />
+            <Fact label="Never-defined nodes" value={formatInteger(summary.undefinedNodeCount)} />
+          </dl>
+        )}
         <dl className="facts">
           <Fact label="Producer" value={producer} testId="summary-producer" />
           <Fact
@@ -70,11 +79,13 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
             }
             testId="summary-pointer-size"
           />
-          <Fact
-            label="Sampling"
-            value={summary.sampled ? 'sampled: counts are estimates' : 'not sampled: exact counts'}
-            testId="summary-sampling"
-          />
+          {!fullDump && (
+            <Fact
+              label="Sampling"
+              value={summary.sampled ? 'sampled: counts are estimates' : 'not sampled: exact counts'}
+              testId="summary-sampling"
+            />
+          )}
           {summary.processName !== null && <Fact label="Process" value={summary.processName} />}
           {summary.processId !== null && <Fact label="Process id" value={String(summary.processId)} />}
           {summary.machineName !== null && <Fact label="Machine" value={summary.machineName} />}
@@ -95,16 +106,20 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
         </section>
       )}
 
-      <section>
-        <h2>Where the bytes are</h2>
-        <p className="hint chart-hint">
-          Shallow bytes by category of type name; green bars are your own namespaces.
-          {summary.sampled && ' Estimated from the sampled objects.'}
-        </p>
-        <ByteChart categories={summary.byteCategories} totalBytes={summary.histogramBytes} />
-      </section>
+      {!fullDump && (
+        <section>
+          <h2>Where the bytes are</h2>
+          <p className="hint chart-hint">
+            Shallow bytes by category of type name; green bars are your own namespaces.
+            {summary.sampled && ' Estimated from the sampled objects.'}
+          </p>
+          <ByteChart categories={summary.byteCategories} totalBytes={summary.histogramBytes} />
+        </section>
+      )}
 
       {summary.memorySummary.length > 0 && <MemorySummary rows={summary.memorySummary} />}
+
+      {summary.dumpFacts && <DumpFactsView facts={summary.dumpFacts} />}
 
       {summary.gcHeapLayout && <GcHeapLayoutView layout={summary.gcHeapLayout} />}
 

@@ -16,7 +16,7 @@ import type {
   RootPathsAnswer,
   RunMembersPage,
 } from './analysis-api';
-import type { GcHeapLayout, InputFormat } from '../heap/types';
+import type { DumpFacts, GcHeapLayout, InputFormat } from '../heap/types';
 import type { DumpFingerprint } from '../permalink/url-state';
 
 /** One progress report of a load. MB/s = bytesRead / elapsedMs / 1000. */
@@ -101,6 +101,8 @@ export interface HeapSummary {
     readonly memorySummary: boolean;
   };
   readonly segments: readonly SegmentRow[];
+  /** A core's or minidump's process facts (threads, largest images, bytes read), or null. */
+  readonly dumpFacts: DumpFacts | null;
   /** `eeheap -gc` as a transcript printed it (heaps, generation starts, segments), or null. */
   readonly gcHeapLayout: GcHeapLayout | null;
   /** `maddress -summary`-style rows (region kind, count, bytes), when the input carries them. */
@@ -188,8 +190,17 @@ export const FIRST_HISTOGRAM_QUERY: HistogramQuery = {
 export const MAX_HISTOGRAM_PAGE_ROWS = 1000;
 
 export interface HeapWorkerApi {
-  /** Reads a file; a load in progress is cancelled first. Progress comes through `onProgress`. */
-  load(file: Blob, name: string, onProgress: ProgressCallback): Promise<LoadOutcome>;
+  /**
+   * Reads a file; a load in progress is cancelled first. Progress comes through `onProgress`. A
+   * `companion` (a transcript or gcdump of the same process as a core or minidump, in either
+   * order) names the dump's GC heap (formats/load.ts, loadDumpWithCompanion).
+   */
+  load(
+    file: Blob,
+    name: string,
+    onProgress: ProgressCallback,
+    companion?: { readonly file: Blob; readonly name: string },
+  ): Promise<LoadOutcome>;
   /** Cancels the load in progress, if any (its `load` resolves as 'cancelled'). */
   cancel(): void;
   /** The loaded heap's summary; null when nothing is loaded. */

@@ -70,6 +70,7 @@ export function heapSummary({ heap, histogram, fileName, fileBytes, loadMs }: Su
     capabilities: { ...heap.capabilities },
     segments: segmentRows(heap),
     gcHeapLayout: heap.gcHeapLayout,
+    dumpFacts: heap.dumpFacts,
     memorySummary: heap.memorySummary.map(({ kind, count, bytes }) => ({ kind, count, bytes })),
     warnings: [...heap.warnings],
     byteCategories: byteCategories(histogram),

@@ -4,8 +4,8 @@
  * slices through `loadHeap`, keeps the HeapModel, and answers questions with small results.
  */
 import * as Comlink from 'comlink';
-import { byteSourceFromBlob } from '../formats/byte-source';
-import { loadHeap } from '../formats/load';
+import { byteSourceFromBlob, type LoadOptions } from '../formats/byte-source';
+import { loadDumpWithCompanion, loadHeap } from '../formats/load';
 import type { HeapModel } from '../heap/types';
 import { FIRST_HISTOGRAM_QUERY } from './api';
 import type { HeapSummary, HeapWorkerApi, HistogramPage, HistogramQuery, LoadOutcome, ProgressCallback } from './api';
@@ -57,7 +57,12 @@ function errorText(error: unknown): string {
 }
 
 const api: HeapWorkerApi = {
-  async load(file: Blob, name: string, onProgress: ProgressCallback): Promise<LoadOutcome> {
+  async load(
+    file: Blob,
+    name: string,
+    onProgress: ProgressCallback,
+    companion?: { readonly file: Blob; readonly name: string },
+  ): Promise<LoadOutcome> {
     currentLoad?.abort();
     const controller = new AbortController();
     currentLoad = controller;
@@ -68,7 +73,7 @@ const api: HeapWorkerApi = {
     let lastReport = -Infinity;
     try {
       const source = byteSourceFromBlob(file, name);
-      const heap = await loadHeap(source, {
+      const options: LoadOptions = {
         signal: controller.signal,
         memoryBudgetBytes: BROWSER_MEMORY_BUDGET_BYTES,
         onProgress: (progress) => {
@@ -80,7 +85,11 @@ const api: HeapWorkerApi = {
           lastReport = now;
           void onProgress({ ...progress, elapsedMs: now - startedAt });
         },
-      });
+      };
+      // A full dump with a transcript or gcdump of the same process beside it names its GC heap.
+      const heap = companion
+        ? await loadDumpWithCompanion(source, byteSourceFromBlob(companion.file, companion.name), options)
+        : await loadHeap(source, options);
       if (controller.signal.aborted) return { status: 'cancelled' };
       void onProgress({
         stage: 'indexing types',

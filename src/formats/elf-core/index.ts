@@ -5,6 +5,7 @@
  * protection. p_memsz is the region size (bytes past p_filesz are "not in dump", still mapped).
  */
 import { describeLabelling, labelGcHeap } from '../../heap/gc-heap-labels';
+import { dumpFacts } from '../../heap/dump-facts';
 import { HeapBuilder } from '../../heap/heap-builder';
 import { protectionFromElfFlags, regionKindName, summarizeMemoryMap, type MemoryRegion } from '../../heap/memory-map';
 import type { HeapModel } from '../../heap/types';
@@ -73,6 +74,18 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
   const builder = new HeapBuilder('elf-core');
   builder.setCapabilities({ objects: false, edges: false, roots: false, addresses: false });
   for (const row of summarizeMemoryMap(regions)) builder.addMemoryRow(row);
+  builder.setDumpFacts(
+    dumpFacts({
+      regions,
+      threads: core.threads,
+      processName: core.processName,
+      processId: core.pid,
+      pointerSize: core.pointerSize,
+      architecture: core.machine,
+      bytesRead: core.bytesRead,
+      fileBytes: source.size,
+    }),
+  );
   builder.setProducer({
     creationTool: null,
     description: `ELF core (${core.machine}), ${core.threads.length} threads, ${core.pointerSize}-byte pointers; read ${core.bytesRead} of ${source.size} bytes`,

@@ -1,5 +1,6 @@
 /** Windows minidump → memory map → HeapModel with memory-summary rows only. */
 import { describeLabelling, labelGcHeap } from '../../heap/gc-heap-labels';
+import { dumpFacts } from '../../heap/dump-facts';
 import { HeapBuilder } from '../../heap/heap-builder';
 import type { HeapModel } from '../../heap/types';
 import type { ByteSource, LoadOptions } from '../byte-source';
@@ -12,8 +13,20 @@ export async function importMinidump(source: ByteSource, options: LoadOptions = 
   const builder = new HeapBuilder('minidump');
   builder.setCapabilities({ objects: false, edges: false, roots: false, addresses: false });
   const labelling = options.gcHeapFrom ? labelGcHeap(minidumpMemoryMap(dump), options.gcHeapFrom.ranges) : null;
-  for (const row of summarizeMemoryMap(labelling ? labelling.regions : minidumpMemoryMap(dump)))
-    builder.addMemoryRow(row);
+  const regions = labelling ? labelling.regions : minidumpMemoryMap(dump);
+  for (const row of summarizeMemoryMap(regions)) builder.addMemoryRow(row);
+  builder.setDumpFacts(
+    dumpFacts({
+      regions,
+      threads: dump.threads,
+      processName: null,
+      processId: null,
+      pointerSize: dump.pointerSize,
+      architecture: dump.architecture,
+      bytesRead: dump.bytesRead,
+      fileBytes: source.size,
+    }),
+  );
   builder.setProducer({
     creationTool: null,
     description: `Windows minidump (${dump.architecture}), ${dump.threads.length} threads, ${dump.pointerSize}-byte pointers; read ${dump.bytesRead} of ${source.size} bytes`,
