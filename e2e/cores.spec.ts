@@ -37,7 +37,7 @@ test('drop the core with the transcript of the same dump: the GC heap gets its r
   // 716,369,920 = the transcript's `GC Committed Heap Size` (eeheap -gc).
   await expect(page.getByTestId('memory-row').filter({ hasText: 'GCHeap' })).toContainText('716,369,920');
   await expect(page.getByTestId('reader-warnings')).toContainText(
-    'The GCHeap row (716.4 MB) comes from runaway-cts.sos.txt (eeheap -gc, line 5).',
+    'The GCHeap row (716,369,920 bytes) comes from runaway-cts.sos.txt (eeheap -gc, line 5).',
   );
   await page.getByTestId('memory-summary').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(projectRoot, 'docs/screenshot-core.png'), fullPage: true });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check the project has, in order, stopping at the first failure:
-// dependencies → Chromium → tsc → ESLint → Vitest → TraceEvent truth (where .NET is) → vite build
+// dependencies → Chromium → tsc → ESLint → Vitest → TraceEvent and ClrMD truth (where .NET is) → vite build
 // → Playwright. Ends with one line, `N passed, M failed`, counting these steps.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
@@ -76,6 +76,12 @@ const steps = [
     command: 'npm',
     args: ['run', 'truth', '--', '--check'],
     skip: !hasTruthScript ? 'no truth script in package.json' : !onPath('dotnet') ? 'dotnet is not on PATH' : null,
+  },
+  {
+    name: 'ClrMD memory-map truth (tools/dotnet/memory-map-truth.sh --check)',
+    command: 'bash',
+    args: ['tools/dotnet/memory-map-truth.sh', '--check'],
+    skip: !onPath('dotnet') ? 'dotnet is not on PATH' : null,
   },
   { name: 'build (vite build)', command: bin('vite'), args: ['build'] },
   {

@@ -3,10 +3,12 @@
  * The file is an ELF core or a Windows minidump, told apart by its first four bytes (the ELF
  * identification `\x7fELF`, the minidump signature `MDMP`: shared/specs/core-dumps.md §1.1, §2).
  */
-import { FormatError } from '../formats/byte-source';
+import { basename } from 'node:path';
+import { FormatError, type LoadOptions } from '../formats/byte-source';
 import { importElfCore } from '../formats/elf-core';
-import { minidumpMemoryMap, readMinidump } from '../formats/minidump';
-import { summarizeMemoryMap } from '../heap/memory-map';
+import { gcHeapFromCompanion } from '../formats/load';
+import { importMinidump } from '../formats/minidump';
+import { loadFile } from './analyzed-file';
 import type { MemoryRegionSummary } from '../heap/types';
 import { openFileByteSource } from './node-byte-source';
 
@@ -22,6 +24,8 @@ export interface MaddressResult {
   readonly bytesRead: number;
   readonly fileSize: number;
   readonly rows: readonly MemoryRegionSummary[];
+  /** What the summary leaves unnamed, or where its GCHeap row comes from. */
+  readonly notes: readonly string[];
 }
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46]; // \x7fELF
@@ -33,14 +37,23 @@ export function fullDumpFormat(firstBytes: Uint8Array): FullDumpFormat | null {
   return startsWith(ELF_MAGIC) ? 'elf-core' : startsWith(MDMP_MAGIC) ? 'minidump' : null;
 }
 
-export async function maddressOf(path: string): Promise<MaddressResult> {
+/**
+ * `gcFrom`: a transcript (eeheap -gc) or PerfView .gcdump (segments) of the same process, whose GC
+ * ranges name the dump's GCHeap memory (heap/gc-heap-labels.ts).
+ */
+export async function maddressOf(path: string, gcFrom: string | null = null): Promise<MaddressResult> {
   const source = await openFileByteSource(path);
   try {
     const firstBytes = await source.read(0, 4);
     const format = fullDumpFormat(firstBytes);
     const common = { file: path, fileSize: source.size };
+    const options: LoadOptions = {};
+    if (format !== null && gcFrom !== null) {
+      const companion = await loadFile(gcFrom);
+      options.gcHeapFrom = gcHeapFromCompanion(companion, basename(gcFrom), basename(path));
+    }
     if (format === 'elf-core') {
-      const { core, heap } = await importElfCore(source);
+      const { core, heap } = await importElfCore(source, options);
       return {
         ...common,
         format,
@@ -49,18 +62,21 @@ export async function maddressOf(path: string): Promise<MaddressResult> {
         pointerSize: core.pointerSize,
         bytesRead: core.bytesRead,
         rows: heap.memorySummary,
+        notes: heap.warnings,
       };
     }
     if (format === 'minidump') {
-      const dump = await readMinidump(source);
+      const { heap } = await importMinidump(source, options);
+      const facts = heap.dumpFacts!;
       return {
         ...common,
         format,
         processName: null,
-        threads: dump.threads.length,
-        pointerSize: dump.pointerSize,
-        bytesRead: dump.bytesRead,
-        rows: summarizeMemoryMap(minidumpMemoryMap(dump)),
+        threads: facts.threadCount,
+        pointerSize: facts.pointerSize,
+        bytesRead: facts.bytesRead,
+        rows: heap.memorySummary,
+        notes: heap.warnings,
       };
     }
     const shown = [...firstBytes].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
@@ -94,8 +110,7 @@ export function renderMaddress(result: MaddressResult): string {
   text += '-'.repeat(kindWidth + 39) + '\n';
   for (const [kind, count, bytes] of rows)
     text += line(kind, count.toLocaleString('en-US'), humanSize(bytes), bytes.toLocaleString('en-US'));
-  text +=
-    'The GC heap and loader heaps stay under their protection rows: a .gcdump or SOS transcript of the same process can name them.\n';
+  for (const note of result.notes) text += `${note}\n`;
   return text;
 }
 

@@ -53,6 +53,24 @@ describe('heapscope maddress', () => {
     expect(byKind(result.rows)).toEqual(byKind(truth.rows));
   });
 
+  it('--gc-from a transcript of the same dump: its eeheap -gc ranges become the GCHeap row', () => {
+    const core = 'sample-dumps/cores/leaky-service-full.core';
+    const plain = JSON.parse(heapscope('maddress', core, '--json').stdout) as { rows: Row[] };
+    const run = heapscope('maddress', core, '--gc-from', 'sample-dumps/leaky-service/runaway-cts.sos.txt', '--json');
+    expect(run.stderr).toBe('');
+    const named = JSON.parse(run.stdout) as { rows: Row[]; notes: string[] };
+    // 716,369,920 = the transcript's `GC Committed Heap Size`; every byte moved from another row.
+    expect(named.rows.find((r) => r.kind === 'GCHeap')?.bytes).toBe(716_369_920);
+    const total = (rows: readonly Row[]) => rows.reduce((sum, r) => sum + r.bytes, 0);
+    expect(total(named.rows)).toBe(total(plain.rows));
+    expect(named.notes).toEqual([
+      'The GCHeap row (716,369,920 bytes) comes from runaway-cts.sos.txt (eeheap -gc, line 5). The loader heaps are not named.',
+    ]);
+    const refused = heapscope('maddress', core, '--gc-from', 'sample-dumps/leaky-service/runaway-cts.gcdump');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('runaway-cts.gcdump carries no GC segment table (dotnet-gcdump writes none)');
+  });
+
   // A small x64 process: a thread stack (its guard page and committed part share one allocation),
   // an image with a module name, a read-only file mapping, a private read/write region, a
   // reservation and a free range. maddress -summary drops MEM_FREE and (without -reserve) MEM_RESERVE.
@@ -163,13 +181,11 @@ describe('heapscope maddress', () => {
       .filter((line) => line.includes(' | '))
       .map((line) => line.split('|').map((cell) => cell.trim()));
     expect(table[0]).toEqual(['Memory Kind', 'Count', 'Size', 'Size (bytes)']);
-    const printed = table
-      .slice(1)
-      .map(([kind, count, , bytes]) => ({
-        kind,
-        count: Number(count.replaceAll(',', '')),
-        bytes: Number(bytes.replaceAll(',', '')),
-      }));
+    const printed = table.slice(1).map(([kind, count, , bytes]) => ({
+      kind,
+      count: Number(count.replaceAll(',', '')),
+      bytes: Number(bytes.replaceAll(',', '')),
+    }));
     const total = expectedRows.reduce((sum, row) => ({ count: sum.count + row.count, bytes: sum.bytes + row.bytes }), {
       count: 0,
       bytes: 0,

@@ -38,7 +38,9 @@ Commands:
                      --sort bytes|count|name   order of rows (ascending; default bytes)
                      --top N                   only the N largest rows (first N by name)
                      --retained                add each type's retained bytes (as Eclipse MAT counts them)
-  maddress FILE    the memory map of an ELF core, like SOS maddress -summary
+  maddress FILE    the memory map of an ELF core or Windows minidump, like SOS maddress -summary
+                     --gc-from FILE2           an SOS transcript (eeheap -gc) or PerfView .gcdump of
+                                               the same process: its GC ranges become the GCHeap row
   roots FILE       why an object is alive, like SOS gcroot: one path per root kind, runs collapsed
                      --address 0x…             the object (for a transcript without it: every
                                                gcroot chain the transcript printed)
@@ -54,7 +56,8 @@ Options:
   --json           machine-readable output
   --help           this text
 
-FILE is a .gcdump (dotnet-gcdump, dotnet-monitor, PerfView) or a text transcript of an SOS session.
+FILE is a .gcdump (dotnet-gcdump, dotnet-monitor, PerfView) or a text transcript of an SOS session;
+for maddress, an ELF core (dotnet-dump collect, createdump) or a Windows minidump.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -67,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       top: { type: 'string' },
       retained: { type: 'boolean', default: false },
       address: { type: 'string' },
+      'gc-from': { type: 'string' },
       'fail-on': { type: 'string' },
       type: { type: 'string' },
       min: { type: 'string' },
@@ -89,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'maddress': {
-      const result = await maddressOf(file);
+      const result = await maddressOf(file, values['gc-from'] ?? null);
       print(result, () => renderMaddress(result));
       return 0;
     }

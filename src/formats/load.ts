@@ -53,18 +53,33 @@ export async function loadDumpWithCompanion(
   if (await isFullDump(companion))
     throw new FormatError('input', `${first.name} and ${second.name} are both full dumps: open one at a time`, 0);
   const other = await loadHeap(companion, { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes });
-  const ranges = other.gcHeapLayout
-    ? gcRangesFromLayout(other.gcHeapLayout)
-    : other.segments.length > 0
-      ? gcRangesFromSegments(other.segments)
+  const gcHeapFrom = gcHeapFromCompanion(other, companion.name, dump.name);
+  return loadHeap(dump, { ...options, gcHeapFrom });
+}
+
+/**
+ * The GC ranges another input of the process knows (a transcript's eeheap -gc, PerfView's segment
+ * table), for naming a full dump's GCHeap memory; a FormatError saying why when it knows none.
+ */
+export function gcHeapFromCompanion(
+  companion: HeapModel,
+  companionName: string,
+  dumpName: string,
+): NonNullable<LoadOptions['gcHeapFrom']> {
+  const ranges = companion.gcHeapLayout
+    ? gcRangesFromLayout(companion.gcHeapLayout)
+    : companion.segments.length > 0
+      ? gcRangesFromSegments(companion.segments)
       : null;
   if (!ranges || ranges.length === 0) {
     const what =
-      other.format === 'sos' ? 'has no eeheap -gc output' : 'carries no GC segment table (dotnet-gcdump writes none)';
-    throw new FormatError('input', `${companion.name} ${what}, so it cannot name the GC heap in ${dump.name}`, 0);
+      companion.format === 'sos'
+        ? 'has no eeheap -gc output'
+        : 'carries no GC segment table (dotnet-gcdump writes none)';
+    throw new FormatError('input', `${companionName} ${what}, so it cannot name the GC heap in ${dumpName}`, 0);
   }
-  const from = `${companion.name} (${other.gcHeapLayout ? `eeheap -gc, line ${other.gcHeapLayout.line}` : 'its GC segment table'})`;
-  return loadHeap(dump, { ...options, gcHeapFrom: { ranges, from } });
+  const from = `${companionName} (${companion.gcHeapLayout ? `eeheap -gc, line ${companion.gcHeapLayout.line}` : 'its GC segment table'})`;
+  return { ranges, from };
 }
 
 async function isFullDump(source: ByteSource): Promise<boolean> {

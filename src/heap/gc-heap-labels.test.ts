@@ -100,7 +100,7 @@ describe('GCHeap rows from eeheap -gc of the same process', () => {
       expect(heap.format).toBe('elf-core');
       expect(heap.memorySummary.find((row) => row.kind === GC_HEAP_KIND)?.bytes).toBe(716_369_920);
       expect(heap.warnings.join(' ')).toContain(
-        'The GCHeap row (716.4 MB) comes from runaway-cts.sos.txt (eeheap -gc, line 5).',
+        'The GCHeap row (716,369,920 bytes) comes from runaway-cts.sos.txt (eeheap -gc, line 5).',
       );
     }
     await expect(loadDumpWithCompanion(source(CORE), source(CORE))).rejects.toThrow(/both full dumps/);

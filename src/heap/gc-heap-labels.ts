@@ -96,12 +96,12 @@ export function labelGcHeap(regions: readonly MemoryRegion[], ranges: readonly A
 
 /** A sentence for the summary: how much was named, and from what. */
 export function describeLabelling(labelling: GcHeapLabelling, from: string): string {
-  const mb = (bytes: bigint) => `${(Number(bytes) / 1e6).toFixed(1)} MB`;
+  const bytes = (value: bigint) => `${value.toLocaleString('en-US')} bytes`;
   const outside =
     labelling.outsideBytes > 0n
-      ? ` ${mb(labelling.outsideBytes)} of its GC ranges lie outside this dump's memory${
+      ? ` ${bytes(labelling.outsideBytes)} of its GC ranges lie outside this dump's memory${
           labelling.outsideBytes * 10n > labelling.rangeBytes ? ': is it of the same process?' : '.'
         }`
       : '';
-  return `The GCHeap row (${mb(labelling.labelledBytes)}) comes from ${from}.${outside}`;
+  return `The GCHeap row (${bytes(labelling.labelledBytes)}) comes from ${from}.${outside}`;
 }

@@ -154,9 +154,6 @@ async function main() {
       }
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${PORT}/`);
-      // Long tasks count from the pick to the analyses being ready: the page's own start-up (parsing
-      // and first render of the app) comes before and is reported apart.
-      const pickedAt = await page.evaluate(() => performance.now());
       const started = Date.now();
       await page.getByTestId('file-input').setInputFiles(file);
       const alert = page.getByRole('alert').filter({ hasText: 'Use the command line' }).first();
