@@ -22,6 +22,9 @@ export interface MemoryRegion {
   readonly kind: string;
 }
 
+/** createdump's DIAGINFO page (core-dumps.md §1.2): not process memory, labelled apart. */
+export const DIAGINFO_KIND = 'DIAGINFO (createdump, not process memory)';
+
 export const PAGE_NOACCESS = 0x01;
 export const PAGE_READONLY = 0x02;
 export const PAGE_READWRITE = 0x04;

@@ -1,13 +1,21 @@
 /**
  * ELF core → memory map → HeapModel with memory-summary rows only (no objects, edges or roots).
  * Region rules (shared/specs/core-dumps.md §3.2): PT_LOAD parts covered by NT_FILE are Image
- * (split at NT_FILE boundaries); the PT_LOAD holding a thread's SP is Stack; the rest is named by
+ * (split at NT_FILE boundaries); the PT_LOAD holding a thread's SP is Stack; createdump's DIAGINFO page
+ * is labelled apart (§1.2); the rest is named by
  * protection. p_memsz is the region size (bytes past p_filesz are "not in dump", still mapped).
  */
 import { describeLabelling, labelGcHeap } from '../../heap/gc-heap-labels';
 import { dumpFacts } from '../../heap/dump-facts';
 import { HeapBuilder } from '../../heap/heap-builder';
-import { protectionFromElfFlags, regionKindName, summarizeMemoryMap, type MemoryRegion } from '../../heap/memory-map';
+import {
+  DIAGINFO_KIND,
+  PAGE_READONLY,
+  protectionFromElfFlags,
+  regionKindName,
+  summarizeMemoryMap,
+  type MemoryRegion,
+} from '../../heap/memory-map';
 import type { HeapModel } from '../../heap/types';
 import type { ByteSource, LoadOptions } from '../byte-source';
 import { readElfCore, type ElfCore } from './elf-core-reader';
@@ -31,6 +39,26 @@ export function elfMemoryMap(core: ElfCore): MemoryRegion[] {
         type: 'private',
         backingFile: null,
         kind: 'Stack',
+      });
+      continue;
+    }
+    // createdump's DIAGINFO page (core-dumps.md §1.2): one read-only 4 KB page at a fixed address
+    // that is not process memory; labelled apart so it is not counted as the process's PAGE_READONLY.
+    const diagInfo = core.pointerSize === 8 ? 0x7ffffff10000n : 0x7fff1000n;
+    if (
+      load.vaddr === diagInfo &&
+      load.memSize === 0x1000n &&
+      protection === PAGE_READONLY &&
+      !files.some((file) => file.start < end && file.end > load.vaddr)
+    ) {
+      regions.push({
+        start: load.vaddr,
+        size: load.memSize,
+        protection,
+        state: 'commit',
+        type: 'private',
+        backingFile: null,
+        kind: DIAGINFO_KIND,
       });
       continue;
     }

@@ -16,7 +16,8 @@
 //   modules   ClrMD's DataTarget.EnumerateModules and per-region Image typing (--clrmd-typing only)
 //   NT_FILE   read here (ClrMD keeps its file table internal): which bytes are file-backed
 // Row naming (shared/specs/core-dumps.md §3.1 item 5, §3.2): a region holding a thread's SP is
-// Stack (SOS MarkStackSpace, Linux); else the parts covered by an NT_FILE mapping are Image (the
+// Stack (SOS MarkStackSpace, Linux); createdump's DIAGINFO page (§1.2) is labelled apart; else the
+// parts covered by an NT_FILE mapping are Image (the
 // region is split at NT_FILE boundaries: createdump merges adjacent same-permission mappings, so one
 // PT_LOAD can straddle files); else the protection text (PAGE_READWRITE, PAGE_EXECUTE_READ, …).
 
@@ -27,6 +28,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Diagnostics.Runtime;
 using Microsoft.Diagnostics.Runtime.DataReaders.Implementation;
+
+const string DiagInfoKind = "DIAGINFO (createdump, not process memory)";
 
 static int Usage(string problem)
 {
@@ -73,6 +76,15 @@ foreach (MemoryRegion region in clrmdRegions)
     if (threads.Any(t => t.Sp >= region.BaseAddress && t.Sp < end))
     {
         regions.Add(new NamedRegion(region.BaseAddress, region.Size, protection, "Stack", null, clrmdType));
+        continue;
+    }
+    // createdump's DIAGINFO page (core-dumps.md §1.2): one read-only 4 KB page at a fixed address,
+    // not process memory; labelled so the summary does not count it as the process's PAGE_READONLY.
+    ulong diagInfo = reader.PointerSize == 8 ? 0x7ffffff10000UL : 0x7fff1000UL;
+    if (region.BaseAddress == diagInfo && region.Size == 0x1000 && protection == "PAGE_READONLY"
+        && !fileMappings.Any(m => m.Start < end && m.End > region.BaseAddress))
+    {
+        regions.Add(new NamedRegion(region.BaseAddress, region.Size, protection, DiagInfoKind, null, clrmdType));
         continue;
     }
     ulong cursor = region.BaseAddress;
