@@ -30,27 +30,14 @@ export function elfMemoryMap(core: ElfCore): MemoryRegion[] {
     const protection = protectionFromElfFlags(load.flags);
     const end = load.vaddr + load.memSize;
     const holdsStack = core.threads.some((t) => t.stackPointer >= load.vaddr && t.stackPointer < end);
-    if (holdsStack) {
-      regions.push({
-        start: load.vaddr,
-        size: load.memSize,
-        protection,
-        state: 'commit',
-        type: 'private',
-        backingFile: null,
-        kind: 'Stack',
-      });
-      continue;
-    }
     // createdump's DIAGINFO page (core-dumps.md §1.2): one read-only 4 KB page at a fixed address
     // that is not process memory; labelled apart so it is not counted as the process's PAGE_READONLY.
-    const diagInfo = core.pointerSize === 8 ? 0x7ffffff10000n : 0x7fff1000n;
-    if (
-      load.vaddr === diagInfo &&
+    const diagInfo =
+      load.vaddr === (core.pointerSize === 8 ? 0x7ffffff10000n : 0x7fff1000n) &&
       load.memSize === 0x1000n &&
       protection === PAGE_READONLY &&
-      !files.some((file) => file.start < end && file.end > load.vaddr)
-    ) {
+      !files.some((file) => file.start < end && file.end > load.vaddr);
+    if (holdsStack || diagInfo) {
       regions.push({
         start: load.vaddr,
         size: load.memSize,
@@ -58,7 +45,7 @@ export function elfMemoryMap(core: ElfCore): MemoryRegion[] {
         state: 'commit',
         type: 'private',
         backingFile: null,
-        kind: DIAGINFO_KIND,
+        kind: holdsStack ? 'Stack' : DIAGINFO_KIND,
       });
       continue;
     }
