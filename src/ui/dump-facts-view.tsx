@@ -1,5 +1,6 @@
 import type { DumpFacts } from '../heap/types';
 import { formatBytesShort, formatInteger } from './format';
+import { TableHead } from './table-head';
 
 /** A core's or minidump's process: who it was, its threads and stacks, its largest images, bytes read. */
 export function DumpFactsView({ facts }: { facts: DumpFacts }) {
@@ -33,20 +34,7 @@ export function DumpFactsView({ facts }: { facts: DumpFacts }) {
         <>
           <h3>Largest images</h3>
           <table className="data-table segments" data-testid="dump-images">
-            <thead>
-              <tr>
-                <th scope="col">Image</th>
-                <th scope="col" className="number">
-                  Regions
-                </th>
-                <th scope="col" className="number">
-                  Size
-                </th>
-                <th scope="col" className="number">
-                  Size (bytes)
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Image', { number: 'Regions' }, { number: 'Size' }, { number: 'Size (bytes)' }]} />
             <tbody>
               {facts.largestImages.map((image) => (
                 <tr key={image.path} data-testid="dump-image">
@@ -68,16 +56,7 @@ export function DumpFactsView({ facts }: { facts: DumpFacts }) {
               ` (the first ${formatInteger(facts.threads.length)} of ${formatInteger(facts.threadCount)})`}
           </h3>
           <table className="data-table segments" data-testid="dump-thread-table">
-            <thead>
-              <tr>
-                <th scope="col">Thread</th>
-                <th scope="col">Stack pointer</th>
-                <th scope="col">Stack region</th>
-                <th scope="col" className="number">
-                  Region bytes
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Thread', 'Stack pointer', 'Stack region', { number: 'Region bytes' }]} />
             <tbody>
               {facts.threads.map((thread, index) => (
                 <tr key={index} data-testid="dump-thread">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { GcHeapArea, GcHeapLayout } from '../heap/types';
 import { formatBytesShort, formatInteger } from './format';
+import { TableHead } from './table-head';
 
 const AREA_LABELS: Record<GcHeapArea, string> = {
   gen0: 'Gen 0',
@@ -43,25 +44,15 @@ export function GcHeapLayoutView({ layout }: { layout: GcHeapLayout }) {
         {layout.totalCommitted !== null && `, ${formatInteger(layout.totalCommitted)} bytes committed`}.
       </p>
       <table className="data-table segments" data-testid="gc-area-table">
-        <thead>
-          <tr>
-            <th scope="col">Generation or area</th>
-            <th scope="col" className="number">
-              Segments
-            </th>
-            <th scope="col" className="number">
-              Allocated
-            </th>
-            <th scope="col" className="number">
-              Allocated (bytes)
-            </th>
-            {hasCommitted && (
-              <th scope="col" className="number">
-                Committed (bytes)
-              </th>
-            )}
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Generation or area',
+            { number: 'Segments' },
+            { number: 'Allocated' },
+            { number: 'Allocated (bytes)' },
+            hasCommitted && { number: 'Committed (bytes)' },
+          ]}
+        />
         <tbody>
           {AREA_ORDER.filter((area) => byArea.has(area)).map((area) => {
             const total = byArea.get(area)!;
@@ -91,24 +82,18 @@ export function GcHeapLayoutView({ layout }: { layout: GcHeapLayout }) {
       )}
       {segments.length > 0 && (
         <table className="data-table segments" data-testid="gc-segment-table">
-          <thead>
-            <tr>
-              {layout.heaps.length > 1 && <th scope="col">Heap</th>}
-              <th scope="col">Area</th>
-              <th scope="col">Segment</th>
-              <th scope="col">Begin</th>
-              <th scope="col">Allocated</th>
-              {hasCommitted && <th scope="col">Committed</th>}
-              <th scope="col" className="number">
-                Allocated size
-              </th>
-              {hasCommitted && (
-                <th scope="col" className="number">
-                  Committed size
-                </th>
-              )}
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              layout.heaps.length > 1 && 'Heap',
+              'Area',
+              'Segment',
+              'Begin',
+              'Allocated',
+              hasCommitted && 'Committed',
+              { number: 'Allocated size' },
+              hasCommitted && { number: 'Committed size' },
+            ]}
+          />
           <tbody>
             {shown.map((segment, index) => (
               <tr key={index} data-testid="gc-segment-row">

@@ -4,6 +4,7 @@ import { useViewStore } from './store';
 import { useWorkerAnswer } from './use-worker-answer';
 import { ObjectLink, bytesOrUnknown } from './object-link';
 import { formatInteger } from './format';
+import { TableHead } from './table-head';
 import type { ObjectDetails } from '../worker/analysis-api';
 
 const REFERENCES_PER_PAGE = 50;
@@ -67,16 +68,7 @@ function FieldTable({ fields }: { fields: NonNullable<ObjectDetails['fields']> }
     <section className="field-table" data-testid="object-fields">
       <h3>Fields, as the transcript's dumpobj printed them</h3>
       <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Type</th>
-            <th scope="col" className="number">
-              Value
-            </th>
-            <th scope="col">Attr</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Type', { number: 'Value' }, 'Attr']} />
         <tbody>
           {fields.map((field, index) => (
             <tr key={index} data-testid="object-field">

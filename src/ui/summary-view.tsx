@@ -3,6 +3,7 @@ import type { HeapSummary } from '../worker/api';
 import { ByteChart } from './byte-chart';
 import { DumpFactsView } from './dump-facts-view';
 import { GcHeapLayoutView } from './gc-heap-layout';
+import { TableHead } from './table-head';
 import { formatBytesLong, formatBytesShort, formatInteger } from './format';
 
 function Fact({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
@@ -127,27 +128,17 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
         <section>
           <h2>GC segments and generations</h2>
           <table className="data-table segments" data-testid="segment-table">
-            <thead>
-              <tr>
-                <th scope="col">Start</th>
-                <th scope="col">End</th>
-                <th scope="col">Kind</th>
-                <th scope="col" className="number">
-                  Size
-                </th>
-                <th scope="col" className="number">
-                  Objects
-                </th>
-                <th scope="col" className="number">
-                  Object bytes
-                </th>
-                {GENERATION_LABELS.map((label) => (
-                  <th key={label} scope="col" className="number">
-                    {label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Start',
+                'End',
+                'Kind',
+                { number: 'Size' },
+                { number: 'Objects' },
+                { number: 'Object bytes' },
+                ...GENERATION_LABELS.map((label) => ({ number: label })),
+              ]}
+            />
             <tbody>
               {summary.segments.map((segment, index) => (
                 <tr key={index}>
@@ -186,20 +177,7 @@ function MemorySummary({ rows }: { rows: HeapSummary['memorySummary'] }) {
     <section>
       <h2>Memory regions</h2>
       <table className="data-table segments" data-testid="memory-summary">
-        <thead>
-          <tr>
-            <th scope="col">Memory type</th>
-            <th scope="col" className="number">
-              Count
-            </th>
-            <th scope="col" className="number">
-              Size
-            </th>
-            <th scope="col" className="number">
-              Size (bytes)
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Memory type', { number: 'Count' }, { number: 'Size' }, { number: 'Size (bytes)' }]} />
         <tbody>
           {sorted.map((row, index) => (
             <tr key={index} data-testid="memory-row">
