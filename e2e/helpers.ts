@@ -93,6 +93,14 @@ export async function dropFile(page: Page, path: string): Promise<void> {
   await dropBytes(page, new Uint8Array(readFileSync(path)), basename(path));
 }
 
+/** Opens a fresh page, drops the file and waits until it is loaded and its analyses are ready. */
+export async function openAnalysed(page: Page, path: string, name = basename(path)): Promise<void> {
+  await page.goto('/');
+  await dropFile(page, path);
+  await waitForLoaded(page, name);
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+}
+
 /** Waits until a dump is loaded and the view tabs are shown. */
 export async function waitForLoaded(page: Page, fileName: string): Promise<void> {
   await expect(page.getByTestId('loaded-file')).toHaveText(fileName);

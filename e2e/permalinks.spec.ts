@@ -1,15 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { dropFile, projectRoot, waitForLoaded } from './helpers';
+import { dropFile, openAnalysed, projectRoot } from './helpers';
 
 const LEAKY = join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.gcdump');
 const CONTROL = join(projectRoot, 'sample-dumps/leaky-service/control.gcdump');
 
 async function copyFindingLink(page: Page): Promise<string> {
-  await page.goto('/');
-  await dropFile(page, LEAKY);
-  await waitForLoaded(page, 'runaway-cts.gcdump');
-  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await openAnalysed(page, LEAKY);
   await page.getByTestId('tab-findings').click();
   const finding = page.locator('[data-testid="finding"][data-kind="runaway-cancellation-registrations"]');
   await finding.getByTestId('copy-evidence-link').click();
@@ -59,10 +56,7 @@ test("a finding's link: evidence card without the dump, live view once the file 
 });
 
 test('back and forward move between views; an object link survives a reload of the same dump', async ({ page }) => {
-  await page.goto('/');
-  await dropFile(page, LEAKY);
-  await waitForLoaded(page, 'runaway-cts.gcdump');
-  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await openAnalysed(page, LEAKY);
   await expect.poll(() => page.evaluate(() => location.hash)).toContain('dump=');
   await page.getByTestId('tab-types').click();
   await page.getByTestId('tab-findings').click();
@@ -86,10 +80,7 @@ test('back and forward move between views; an object link survives a reload of t
 test('an object without an address (a root category) is linked by its path signature and restored', async ({
   page,
 }) => {
-  await page.goto('/');
-  await dropFile(page, LEAKY);
-  await waitForLoaded(page, 'runaway-cts.gcdump');
-  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await openAnalysed(page, LEAKY);
   // The first object of the finding's root path is held directly by a root category, a pseudo-node
   // without an address ([static vars], [Pinned handles] …): open it from the references in.
   await page.getByTestId('tab-findings').click();

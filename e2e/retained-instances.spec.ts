@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { dropFile, projectRoot, waitForLoaded } from './helpers';
+import { openAnalysed, projectRoot } from './helpers';
 
 const LEAKY = join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.gcdump');
 
@@ -21,10 +21,7 @@ function cliRetained(): { name: string; retained: number }[] {
 test('Types by retained size → instances of System.Byte[] at 0x8018 → one object → its root paths; dominators expand', async ({
   page,
 }) => {
-  await page.goto('/');
-  await dropFile(page, LEAKY);
-  await waitForLoaded(page, 'runaway-cts.gcdump');
-  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await openAnalysed(page, LEAKY);
 
   await page.getByTestId('tab-types').click();
   await page.getByTestId('sort-retained').click();

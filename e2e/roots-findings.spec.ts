@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { dropBytes, dropFile, projectRoot, waitForLoaded } from './helpers';
+import { dropBytes, openAnalysed, projectRoot, waitForLoaded } from './helpers';
 import { HeapBuilder } from '../src/heap/heap-builder';
 import { NodeFlag, type NodeIndex } from '../src/heap/types';
 import { writeGcdump } from '../src/formats/gcdump/gcdump-writer';
@@ -8,12 +8,6 @@ import { writeGcdump } from '../src/formats/gcdump/gcdump-writer';
 const LEAKY = join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.gcdump');
 const CONTROL = join(projectRoot, 'sample-dumps/leaky-service/control.gcdump');
 
-async function openAnalysed(page: Page, path: string, name: string) {
-  await page.goto('/');
-  await dropFile(page, path);
-  await waitForLoaded(page, name);
-  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
-}
 
 test('LeakyService: Findings shows the chain, its root path highlights the run, the run expands, a member opens in the inspector', async ({
   page,
