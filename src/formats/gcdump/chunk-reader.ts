@@ -184,6 +184,64 @@ export class ChunkReader {
       onSlice?.(copied);
     }
   }
+
+  /**
+   * Reads `byteCount` bytes from the current position slice by slice and hands each slice to
+   * `consume` in file order, with the read of the next slice already under way while `consume`
+   * runs: a Node file read runs on libuv's thread pool and a Blob read off the worker's thread, so
+   * decoding slice k overlaps reading slice k+1 and the load takes about the longer of the two,
+   * not their sum. `into(copied, length)` says where a slice's bytes go: a part of the caller's
+   * array, or one of two staging buffers taken in turn (the one not being consumed).
+   * `consume(bytes, copied)` gets the slice and the bytes read so far, and may throw; the read
+   * already in flight is then abandoned.
+   */
+  async readPipelined(
+    byteCount: number,
+    what: string,
+    into: (copied: number, length: number) => Uint8Array,
+    consume: (bytes: Uint8Array, copied: number) => void,
+    sliceBytes = SLICE_BYTES,
+  ): Promise<void> {
+    if (byteCount > this.remaining) {
+      throw this.error(`truncated file: ${what} needs ${byteCount} bytes but only ${this.remaining} remain`);
+    }
+    const first = this.position;
+    const sliceAt = (copied: number) =>
+      this.readSlice(first + copied, into(copied, Math.min(sliceBytes, byteCount - copied)), what);
+    let pending: Promise<Uint8Array> | null = byteCount > 0 ? sliceAt(0) : null;
+    let copied = 0;
+    while (pending) {
+      const bytes = await pending;
+      copied += bytes.length;
+      pending = copied < byteCount ? sliceAt(copied) : null;
+      this.position = first + copied;
+      try {
+        consume(bytes, copied);
+      } catch (error) {
+        // Nobody will await the read in flight: keep its failure (if any) from going unhandled.
+        pending?.catch(() => undefined);
+        throw error;
+      }
+    }
+  }
+
+  /** Fills `target` with the bytes at file offset `at` (from the window when they are there). */
+  private async readSlice(at: number, target: Uint8Array, what: string): Promise<Uint8Array> {
+    this.signal?.throwIfAborted();
+    const length = target.length;
+    const windowEnd = this.windowStart + this.window.length;
+    if (at >= this.windowStart && at + length <= windowEnd) {
+      target.set(this.window.subarray(at - this.windowStart, at - this.windowStart + length));
+    } else if (this.source.readInto) {
+      const read = await this.source.readInto(at, target);
+      if (read < length) throw this.error(`could not read ${what}`, at);
+    } else {
+      const slice = await this.source.read(at, length);
+      if (slice.length < length) throw this.error(`could not read ${what}`, at);
+      target.set(slice);
+    }
+    return target;
+  }
 }
 
 function fromCharCodes(codes: Uint8Array | Uint16Array): string {

@@ -10,9 +10,10 @@
 import { FormatError, type LoadOptions } from '../byte-source';
 import type { ByteSource } from '../byte-source';
 import { HeapBuilder, UNKNOWN_PRODUCER } from '../../heap/heap-builder';
-import { NodeFlag, type GcSegment, type HeapModel, type NodeIndex } from '../../heap/types';
+import { type GcSegment, type HeapModel, type NodeIndex } from '../../heap/types';
 import { checkMemoryBudget } from '../../heap/memory-budget';
 import { ChunkReader } from './chunk-reader';
+import { NodeRecordDecoder } from './node-record-decoder';
 import type {
   DeferredType,
   DescriptorVersions,
@@ -51,6 +52,8 @@ export const DOTNET_GCDUMP_NODE_CAP = 10_000_000;
 const MIN_TYPE_ENTRY_BYTES = 12;
 /** How often (in nodes) the decode passes report progress and check for cancellation. */
 const NODES_PER_PROGRESS = 1 << 20;
+/** Addresses per read of the address table: two staging buffers of 8 MB. */
+const ADDRESSES_PER_SLICE = 1 << 20;
 /** Share of the progress bar given to reading bytes; the rest is decoding. */
 const READ_SHARE = 0.8;
 /** .NET ticks at 1970-01-01 (DateTime.UnixEpoch.Ticks). */
@@ -172,7 +175,7 @@ class GcdumpParser {
     };
     this.describeProducer(details);
     this.progress('decoding node records', READ_SHARE);
-    this.decodeNodes(graph);
+    this.finishNodes(graph);
     const heap = this.builder.build();
     this.checkTotals(heap, graph.totalSize);
     this.progress('done', 1);
@@ -709,7 +712,28 @@ class GcdumpParser {
     }
     const blob = new Uint8Array(blobLength);
     const blobFileOffset = r.position;
-    await r.readInto(blob, 'the node blob', () => this.readProgress('reading node records'));
+    const decoder = new NodeRecordDecoder(
+      blob,
+      blobFileOffset,
+      nodeOffsets,
+      Int32Array.from(types, (t) => t.size),
+      // CCW nodes have an address but are synthetic too (§5.1): decided per type, not per node. A
+      // type without a stored name is named TypeID(…) (§4.6), never a CCW.
+      Uint8Array.from(types, (t) => (t.name?.startsWith('[CCW ') ? 1 : 0)),
+      this.builder.allocateNodes(nodeCount),
+    );
+    // Records are decoded as their slice of the blob arrives, while the next slice is read; a
+    // share of them is left for the reads of the address table (8 bytes per node) that follows.
+    const decodeAfterReading = (blobBytes: number) => Math.ceil((nodeCount * blobBytes) / (blobLength + 8 * nodeCount));
+    await r.readPipelined(
+      blobLength,
+      'the node blob',
+      (copied, length) => blob.subarray(copied, copied + length),
+      (_, received) => {
+        this.decodeWhileReading(decoder, received, decodeAfterReading(received));
+        this.readProgress('reading node records');
+      },
+    );
 
     const deferredTypes = descriptor.minReaderVersion >= 1 ? await this.readDeferredTypes(typeCount) : null;
 
@@ -719,8 +743,7 @@ class GcdumpParser {
     if (addressCount < 0 || addressCount * 8 > r.remaining) {
       throw r.error(`the graph claims ${addressCount} addresses but only ${r.remaining} bytes remain`, addressCountAt);
     }
-    const columns = this.builder.allocateNodes(nodeCount);
-    await this.readAddresses(Math.min(addressCount, nodeCount), columns.addressLo, columns.addressHi);
+    await this.readAddresses(Math.min(addressCount, nodeCount), decoder);
     if (addressCount > nodeCount) await r.skip((addressCount - nodeCount) * 8, 'surplus addresses');
     if (addressCount !== nodeCount) {
       this.builder.warn(`The graph has ${nodeCount} nodes but ${addressCount} addresses; missing addresses read as 0.`);
@@ -738,29 +761,57 @@ class GcdumpParser {
       types,
       deferredTypes,
       nodeOffsets,
-      blob,
-      blobFileOffset,
+      decoder,
       blobLength,
       addressCount,
       is64Bit,
     };
   }
 
-  /** Addresses are Int64 (§4.1 field 11); split into halves slice by slice. */
-  private async readAddresses(count: number, lo: Uint32Array, hi: Uint32Array): Promise<void> {
-    const perSlice = 1 << 20;
-    const buffer = new Uint32Array(Math.min(count, perSlice) * 2);
-    for (let first = 0; first < count; first += perSlice) {
-      const n = Math.min(perSlice, count - first);
-      const view = littleEndianBytes(buffer).subarray(0, n * 8);
-      await this.r.readInto(view, 'the address table');
-      for (let i = 0; i < n; i++) {
-        lo[first + i] = buffer[2 * i];
-        hi[first + i] = buffer[2 * i + 1];
+  /**
+   * Addresses are Int64 (§4.1 field 11), split into halves slice by slice. The node records not
+   * decoded yet are decoded a share per slice, so that each slice's read overlaps that work.
+   */
+  private async readAddresses(count: number, decoder: NodeRecordDecoder): Promise<void> {
+    const sliceBytes = ADDRESSES_PER_SLICE * 8;
+    const slices = Math.ceil(count / ADDRESSES_PER_SLICE);
+    const staging = [0, 1].map(() => new Uint32Array(Math.min(count, ADDRESSES_PER_SLICE) * 2));
+    const nodeCount = decoder.nodeCount;
+    await this.r.readPipelined(
+      count * 8,
+      'the address table',
+      (copied, length) => littleEndianBytes(staging[(copied / sliceBytes) & 1]).subarray(0, length),
+      (bytes, copied) => {
+        const slice = Math.ceil(copied / sliceBytes);
+        decoder.setAddresses(staging[(slice - 1) & 1], (copied - bytes.length) / 8, bytes.length / 8);
+        const share = Math.ceil((nodeCount - decoder.next) / (slices - slice + 1));
+        this.decodeWhileReading(decoder, decoder.blobLength, decoder.next + share);
+        this.readProgress('reading addresses');
+      },
+      sliceBytes,
+    );
+    decoder.addressesComplete();
+  }
+
+  /**
+   * Decodes records up to node `upTo` with the first `received` bytes of the blob, between two
+   * reads. A bad record is kept until the whole file has been parsed, so that, as when decoding
+   * came last, a damaged structure further on is what gets reported.
+   */
+  private decodeWhileReading(decoder: NodeRecordDecoder, received: number, upTo: number): void {
+    if (this.decodeFailure) return;
+    try {
+      while (decoder.next < upTo) {
+        this.options.signal?.throwIfAborted();
+        if (!decoder.decode(received, Math.min(upTo, decoder.next + NODES_PER_PROGRESS))) return;
       }
-      this.readProgress('reading addresses');
+    } catch (error) {
+      if (!(error instanceof FormatError)) throw error;
+      this.decodeFailure = error;
     }
   }
+
+  private decodeFailure: FormatError | null = null;
 
   /** §4.6 and §2.11: the deferred-type region of NativeAOT dumps. */
   private async readDeferredTypes(typeCount: number): Promise<DeferredType[]> {
@@ -826,13 +877,18 @@ class GcdumpParser {
 
   // ── Node records (§4.3–§4.4) ───────────────────────────────────────────────────────────────
 
-  private decodeNodes(graph: Awaited<ReturnType<GcdumpParser['readGraphSlot']>>): void {
-    const { blob, nodeOffsets, types, deferredTypes } = graph;
-    const n = nodeOffsets.length;
-    const b = blob.length;
-    const typeCount = types.length;
+  /** The records not decoded while the file was read, then the types and the CSR edges. */
+  private finishNodes(graph: Awaited<ReturnType<GcdumpParser['readGraphSlot']>>): void {
+    const { decoder, types, deferredTypes } = graph;
+    if (this.decodeFailure) throw this.decodeFailure;
+    const n = decoder.nodeCount;
+    while (!decoder.done) {
+      this.options.signal?.throwIfAborted();
+      this.progress('decoding node records', READ_SHARE + (1 - READ_SHARE) * (decoder.next / Math.max(1, n)));
+      decoder.decode(decoder.blobLength, decoder.next + NODES_PER_PROGRESS);
+    }
     const builder = this.builder;
-    for (let t = 0; t < typeCount; t++) {
+    for (let t = 0; t < types.length; t++) {
       const stored = types[t];
       const deferred = deferredTypes?.[t];
       const name =
@@ -840,114 +896,10 @@ class GcdumpParser {
         (deferred ? `TypeID(0x${(deferred.typeId >>> 0).toString(16)})${deferred.nameSuffix ?? ''}` : `TypeID(#${t})`);
       builder.addType(name, stored.module ?? deferred?.module?.path ?? null);
     }
-    const typeSizes = Int32Array.from(types, (t) => t.size);
-    // CCW nodes have an address but are synthetic too (§5.1): decided per type, not per node.
-    const ccwType = Uint8Array.from(types, (_, t) => (builder.typeName(t).startsWith('[CCW ') ? 1 : 0));
-    const columns = builder.allocatedColumns();
-    const { type: nodeType, size: nodeSize, flags, addressLo, addressHi } = columns;
-    const start = new Uint32Array(n + 1);
-    const varint = new VarintReader(blob, graph.blobFileOffset);
-    this.blobFileOffset = graph.blobFileOffset;
-
-    // One pass in node order: the children of node i are appended as node i is decoded, which is
-    // CSR order. The edge array starts at two per node (≈1.8 in real heaps) and doubles if needed;
-    // edges never exceed the blob's bytes (each child delta takes ≥ 1 byte, records do not overlap).
-    let target: Uint32Array = new Uint32Array(Math.max(16, Math.min(b, 2 * n)));
-    let edgeCount = 0;
-    for (let i = 0; i < n; i++) {
-      if ((i & (NODES_PER_PROGRESS - 1)) === 0) this.decodeProgress(i, n);
-      const offset = nodeOffsets[i];
-      start[i] = edgeCount;
-      if (offset === 0) continue; // referenced but never defined (§4.3)
-      if (offset >= b)
-        throw this.nodeError(
-          i,
-          `its record offset 0x${offset.toString(16)} lies outside the ${b}-byte blob (which starts at offset 0x${graph.blobFileOffset.toString(16)})`,
-        );
-      let p = offset;
-      // Compressed Int32s (§4.4): the 1-byte form (−64…63) inline, longer ones in VarintReader.
-      let byte = blob[p];
-      let x: number;
-      if (byte < 0x80) {
-        x = (byte << 25) >> 25;
-        p++;
-      } else {
-        x = varint.read(p, i);
-        p = varint.end;
-      }
-      const type = x >>> 1;
-      if (x < 0 || type >= typeCount)
-        throw this.nodeError(i, `its type index ${x >> 1} is not one of the ${typeCount} types`, offset);
-      let size = typeSizes[type];
-      if (x & 1) {
-        size = varint.read(p, i);
-        p = varint.end;
-        if (size < 0) throw this.nodeError(i, `its explicit size ${size} is negative`, offset);
-      } else if (size < 0) {
-        throw this.nodeError(i, `type ${type} has no default size (−1) and the record gives none`, offset);
-      }
-      const childCount = varint.read(p, i);
-      p = varint.end;
-      if (childCount < 0 || childCount > b - p) {
-        throw this.nodeError(
-          i,
-          `it claims ${childCount} children but its record has ${b - p} bytes left in the blob`,
-          offset,
-        );
-      }
-      if (edgeCount + childCount > b)
-        throw this.nodeError(
-          i,
-          `the child counts so far (${edgeCount + childCount}) exceed the blob's ${b} bytes: records overlap`,
-          offset,
-        );
-      if (edgeCount + childCount > target.length)
-        target = grownEdges(target, edgeCount, Math.min(b, Math.max(edgeCount + childCount, 2 * target.length)));
-      for (let c = 0; c < childCount; c++) {
-        if (p >= b) throw this.nodeError(i, 'its record runs past the end of the blob', offset);
-        // Child deltas are often several bytes long (references reach far): decode inline.
-        byte = blob[p++];
-        let delta = (byte << 25) >> 25;
-        for (let length = 1; byte & 0x80; length++) {
-          if (length === 5 || p >= b) throw this.nodeError(i, `child ${c} is not a valid compressed integer`, offset);
-          byte = blob[p++];
-          delta = (delta << 7) | (byte & 0x7f);
-        }
-        const child = i + delta;
-        if (child < 0 || child >= n)
-          throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`, offset);
-        target[edgeCount++] = child;
-      }
-      nodeType[i] = type;
-      nodeSize[i] = size;
-      const pseudo = (addressLo[i] === 0 && addressHi[i] === 0) || ccwType[type] === 1;
-      flags[i] = NodeFlag.Defined | (pseudo ? NodeFlag.Pseudo : 0);
-    }
-    start[n] = edgeCount;
-    // Keep the array when little is unused (no copy); else copy to the exact length.
-    const edges: Uint32Array =
-      edgeCount >= target.length * 0.8 ? target.subarray(0, edgeCount) : target.slice(0, edgeCount);
-    builder.setEdges(start, edges);
+    const edges = decoder.edges();
+    builder.setEdges(edges.start, edges.target);
     builder.setRoot(graph.rootIndex as NodeIndex);
     builder.setTotalSize(Number(graph.totalSize));
-  }
-
-  private decodeProgress(node: number, n: number): void {
-    this.options.signal?.throwIfAborted();
-    this.progress('decoding node records', READ_SHARE + (1 - READ_SHARE) * (node / Math.max(1, n)));
-  }
-
-  private blobFileOffset = 0;
-
-  /** An error about one node record, naming the file offset of the record. */
-  private nodeError(node: number, message: string, blobOffset = -1): FormatError {
-    const offset = this.blobFileOffset + Math.max(0, blobOffset);
-    const where = blobOffset >= 0 ? ` (record at offset 0x${offset.toString(16)})` : '';
-    return new FormatError(
-      'gcdump',
-      `node ${node.toLocaleString('en-US')}${where}: ${message}`,
-      blobOffset >= 0 ? offset : null,
-    );
   }
 
   private describeProducer(details: GcdumpDetails): void {
@@ -1006,52 +958,6 @@ class GcdumpParser {
       );
     }
   }
-}
-
-/**
- * Reader of compressed Int32s (§4.4): most significant 7-bit group first, 0x80 = more bytes,
- * sign-extended from the first group, at most 5 bytes. `read(p)` returns the value and leaves the
- * position after it in `end` (no allocation per value).
- */
-class VarintReader {
-  end = 0;
-  constructor(
-    private readonly blob: Uint8Array,
-    private readonly blobFileOffset: number,
-  ) {}
-
-  private error(node: number, message: string, blobOffset: number): FormatError {
-    const offset = this.blobFileOffset + blobOffset;
-    return new FormatError(
-      'gcdump',
-      `node ${node.toLocaleString('en-US')}: ${message} (offset 0x${offset.toString(16)})`,
-      offset,
-    );
-  }
-
-  read(position: number, node: number): number {
-    const blob = this.blob;
-    let p = position;
-    if (p >= blob.length) throw this.error(node, 'its record runs past the end of the blob', p);
-    let byte = blob[p++];
-    let value = (byte << 25) >> 25;
-    let count = 1;
-    while (byte & 0x80) {
-      if (count === 5) throw this.error(node, 'a compressed integer has more than 5 bytes', p - 1);
-      if (p >= blob.length) throw this.error(node, 'its record runs past the end of the blob', p);
-      byte = blob[p++];
-      value = (value << 7) | (byte & 0x7f);
-      count++;
-    }
-    this.end = p;
-    return value;
-  }
-}
-
-function grownEdges(edges: Uint32Array, used: number, capacity: number): Uint32Array {
-  const grown = new Uint32Array(capacity);
-  grown.set(edges.subarray(0, used));
-  return grown;
 }
 
 /** The bytes of a Uint32Array as little-endian file bytes (every platform we run on is LE). */
