@@ -44,6 +44,8 @@ async function measure(path: string): Promise<LoadMeasurement> {
   };
 
   const source = await openFileByteSource(path);
+  // "read" ends when the last byte is in: records are decoded while the next slice is read, so it
+  // includes most of the decoding; "decode" is what is left after it.
   let decoding = false;
   const { heap } = await readGcdump(source, {
     onProgress: ({ stage }) => {

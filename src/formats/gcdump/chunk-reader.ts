@@ -7,6 +7,14 @@ export const SLICE_BYTES = 16 << 20;
 /** String.fromCharCode.apply is fed at most this many code units at once (argument-count limit). */
 const FROM_CHAR_CODE_CHUNK = 8192;
 
+/** One read of `ChunkReader.readPipelined`: `target.length` bytes from file offset `at`. */
+export interface PlannedRead {
+  readonly at: number;
+  readonly target: Uint8Array;
+  /** What the bytes are, for errors. */
+  readonly what: string;
+}
+
 /**
  * A cursor over a ByteSource that keeps a window of the file in memory. Small values are read
  * synchronously after an `ensure(n)` that guarantees n bytes are buffered; large arrays are copied
@@ -186,37 +194,29 @@ export class ChunkReader {
   }
 
   /**
-   * Reads `byteCount` bytes from the current position slice by slice and hands each slice to
-   * `consume` in file order, with the read of the next slice already under way while `consume`
-   * runs: a Node file read runs on libuv's thread pool and a Blob read off the worker's thread, so
-   * decoding slice k overlaps reading slice k+1 and the load takes about the longer of the two,
-   * not their sum. `into(copied, length)` says where a slice's bytes go: a part of the caller's
-   * array, or one of two staging buffers taken in turn (the one not being consumed).
-   * `consume(bytes, copied)` gets the slice and the bytes read so far, and may throw; the read
-   * already in flight is then abandoned.
+   * Makes `count` reads and hands each to `consume(index, bytes)` in order, with the next read
+   * already under way while `consume` runs: a Node file read runs on libuv's thread pool and a
+   * Blob read off the worker's thread, so decoding one slice overlaps reading the next and the load
+   * takes about the longer of the two, not their sum. `plan(index)` says where read `index` is and
+   * where its bytes go (a part of the caller's array, or one of two staging buffers taken in turn:
+   * the one not being consumed); it is asked when that read starts, one ahead of `consume`. When
+   * `consume` throws, the read in flight is abandoned. The cursor (`position`) is left alone.
    */
   async readPipelined(
-    byteCount: number,
-    what: string,
-    into: (copied: number, length: number) => Uint8Array,
-    consume: (bytes: Uint8Array, copied: number) => void,
-    sliceBytes = SLICE_BYTES,
+    count: number,
+    plan: (index: number) => PlannedRead,
+    consume: (index: number, bytes: Uint8Array) => void,
   ): Promise<void> {
-    if (byteCount > this.remaining) {
-      throw this.error(`truncated file: ${what} needs ${byteCount} bytes but only ${this.remaining} remain`);
-    }
-    const first = this.position;
-    const sliceAt = (copied: number) =>
-      this.readSlice(first + copied, into(copied, Math.min(sliceBytes, byteCount - copied)), what);
-    let pending: Promise<Uint8Array> | null = byteCount > 0 ? sliceAt(0) : null;
-    let copied = 0;
-    while (pending) {
+    const start = (index: number) => {
+      const read = plan(index);
+      return this.readSlice(read.at, read.target, read.what);
+    };
+    let pending: Promise<Uint8Array> | null = count > 0 ? start(0) : null;
+    for (let index = 0; pending; index++) {
       const bytes = await pending;
-      copied += bytes.length;
-      pending = copied < byteCount ? sliceAt(copied) : null;
-      this.position = first + copied;
+      pending = index + 1 < count ? start(index + 1) : null;
       try {
-        consume(bytes, copied);
+        consume(index, bytes);
       } catch (error) {
         // Nobody will await the read in flight: keep its failure (if any) from going unhandled.
         pending?.catch(() => undefined);
@@ -229,6 +229,9 @@ export class ChunkReader {
   private async readSlice(at: number, target: Uint8Array, what: string): Promise<Uint8Array> {
     this.signal?.throwIfAborted();
     const length = target.length;
+    if (at + length > this.size) {
+      throw this.error(`truncated file: ${what} needs ${length} bytes but only ${this.size - at} remain`, at);
+    }
     const windowEnd = this.windowStart + this.window.length;
     if (at >= this.windowStart && at + length <= windowEnd) {
       target.set(this.window.subarray(at - this.windowStart, at - this.windowStart + length));

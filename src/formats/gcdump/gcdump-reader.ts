@@ -12,7 +12,7 @@ import type { ByteSource } from '../byte-source';
 import { HeapBuilder, UNKNOWN_PRODUCER } from '../../heap/heap-builder';
 import { type GcSegment, type HeapModel, type NodeIndex } from '../../heap/types';
 import { checkMemoryBudget } from '../../heap/memory-budget';
-import { ChunkReader } from './chunk-reader';
+import { ChunkReader, type PlannedRead } from './chunk-reader';
 import { NodeRecordDecoder } from './node-record-decoder';
 import type {
   DeferredType,
@@ -52,8 +52,12 @@ export const DOTNET_GCDUMP_NODE_CAP = 10_000_000;
 const MIN_TYPE_ENTRY_BYTES = 12;
 /** How often (in nodes) the decode passes report progress and check for cancellation. */
 const NODES_PER_PROGRESS = 1 << 20;
-/** Addresses per read of the address table: two staging buffers of 8 MB. */
-const ADDRESSES_PER_SLICE = 1 << 20;
+/**
+ * Bytes per read while the node tables are read and decoded together (ChunkReader.readPipelined):
+ * small enough that the first read, which nothing overlaps, is short; the address table is read
+ * through two staging buffers of this size.
+ */
+const PIPELINE_SLICE_BYTES = 8 << 20;
 /** Share of the progress bar given to reading bytes; the rest is decoding. */
 const READ_SHARE = 0.8;
 /** .NET ticks at 1970-01-01 (DateTime.UnixEpoch.Ticks). */
@@ -699,11 +703,10 @@ class GcdumpParser {
     if (nodeCount > 0 && (rootIndex < 0 || rootIndex >= nodeCount)) {
       throw r.error(`the root index ${rootIndex} is not a node of this ${nodeCount}-node graph`, rootAt);
     }
-    const nodeOffsets = new Uint32Array(nodeCount);
-    await r.readInto(littleEndianBytes(nodeOffsets), 'the node-offset table', () =>
-      this.readProgress('reading the node-offset table'),
-    );
-
+    // The offset table (4 bytes per node) and the blob follow each other; both are read together,
+    // slice by slice, so records are decoded from the first slices on (§4.1 fields 4–6).
+    const offsetsAt = r.position;
+    r.position = offsetsAt + 4 * nodeCount;
     await r.ensure(4, 'the blob length');
     const blobAt = r.position;
     const blobLength = r.i32();
@@ -712,28 +715,45 @@ class GcdumpParser {
     }
     const blob = new Uint8Array(blobLength);
     const blobFileOffset = r.position;
+    // Row starts overwrite the offsets they are decoded from, unless the caller keeps the layout.
+    const offsetsAndStarts = new Uint32Array(nodeCount + 1);
+    const nodeOffsets = offsetsAndStarts.subarray(0, nodeCount);
     const decoder = new NodeRecordDecoder(
       blob,
       blobFileOffset,
       nodeOffsets,
+      this.options.keepLayout ? new Uint32Array(nodeCount + 1) : offsetsAndStarts,
       Int32Array.from(types, (t) => t.size),
       // CCW nodes have an address but are synthetic too (§5.1): decided per type, not per node. A
       // type without a stored name is named TypeID(…) (§4.6), never a CCW.
       Uint8Array.from(types, (t) => (t.name?.startsWith('[CCW ') ? 1 : 0)),
       this.builder.allocateNodes(nodeCount),
     );
-    // Records are decoded as their slice of the blob arrives, while the next slice is read; a
-    // share of them is left for the reads of the address table (8 bytes per node) that follows.
-    const decodeAfterReading = (blobBytes: number) => Math.ceil((nodeCount * blobBytes) / (blobLength + 8 * nodeCount));
+    const reads = interleavedReads(
+      [
+        { at: offsetsAt, target: littleEndianBytes(nodeOffsets), what: 'the node-offset table' },
+        { at: blobFileOffset, target: blob, what: 'the node blob' },
+      ],
+      this.pipelineSliceBytes,
+    );
+    // A share of the records is left for the reads of the address table (8 bytes per node).
+    const totalBytes = 4 * nodeCount + blobLength + 8 * nodeCount;
+    let offsetsRead = 0;
+    let blobRead = 0;
     await r.readPipelined(
-      blobLength,
-      'the node blob',
-      (copied, length) => blob.subarray(copied, copied + length),
-      (_, received) => {
-        this.decodeWhileReading(decoder, received, decodeAfterReading(received));
-        this.readProgress('reading node records');
+      reads.length,
+      (index) => reads[index],
+      (index) => {
+        const read = reads[index];
+        const end = read.at + read.target.length;
+        if (read.region === 0) offsetsRead = end - offsetsAt;
+        else blobRead = end - blobFileOffset;
+        const share = Math.ceil((nodeCount * (offsetsRead + blobRead)) / totalBytes);
+        this.decodeWhileReading(decoder, blobRead, Math.min(offsetsRead / 4, share));
+        this.progress('reading node records', ((offsetsAt + offsetsRead + blobRead) / r.size) * READ_SHARE);
       },
     );
+    r.position = blobFileOffset + blobLength;
 
     const deferredTypes = descriptor.minReaderVersion >= 1 ? await this.readDeferredTypes(typeCount) : null;
 
@@ -773,23 +793,28 @@ class GcdumpParser {
    * decoded yet are decoded a share per slice, so that each slice's read overlaps that work.
    */
   private async readAddresses(count: number, decoder: NodeRecordDecoder): Promise<void> {
-    const sliceBytes = ADDRESSES_PER_SLICE * 8;
-    const slices = Math.ceil(count / ADDRESSES_PER_SLICE);
-    const staging = [0, 1].map(() => new Uint32Array(Math.min(count, ADDRESSES_PER_SLICE) * 2));
+    const r = this.r;
+    const perSlice = Math.max(1, Math.floor(this.pipelineSliceBytes / 8));
+    const slices = Math.ceil(count / perSlice);
+    const staging = [0, 1].map(() => new Uint32Array(Math.min(count, perSlice) * 2));
     const nodeCount = decoder.nodeCount;
-    await this.r.readPipelined(
-      count * 8,
-      'the address table',
-      (copied, length) => littleEndianBytes(staging[(copied / sliceBytes) & 1]).subarray(0, length),
-      (bytes, copied) => {
-        const slice = Math.ceil(copied / sliceBytes);
-        decoder.setAddresses(staging[(slice - 1) & 1], (copied - bytes.length) / 8, bytes.length / 8);
-        const share = Math.ceil((nodeCount - decoder.next) / (slices - slice + 1));
+    const first = r.position;
+    await r.readPipelined(
+      slices,
+      (slice) => ({
+        at: first + slice * perSlice * 8,
+        target: littleEndianBytes(staging[slice & 1]).subarray(0, Math.min(perSlice, count - slice * perSlice) * 8),
+        what: 'the address table',
+      }),
+      (slice, bytes) => {
+        decoder.setAddresses(staging[slice & 1], slice * perSlice, bytes.length / 8);
+        const share = Math.ceil((nodeCount - decoder.next) / (slices - slice));
         this.decodeWhileReading(decoder, decoder.blobLength, decoder.next + share);
+        r.position = first + slice * perSlice * 8 + bytes.length;
         this.readProgress('reading addresses');
       },
-      sliceBytes,
     );
+    r.position = first + count * 8;
     decoder.addressesComplete();
   }
 
@@ -812,6 +837,7 @@ class GcdumpParser {
   }
 
   private decodeFailure: FormatError | null = null;
+  private readonly pipelineSliceBytes = PIPELINE_SLICE_BYTES;
 
   /** §4.6 and §2.11: the deferred-type region of NativeAOT dumps. */
   private async readDeferredTypes(typeCount: number): Promise<DeferredType[]> {
@@ -958,6 +984,40 @@ class GcdumpParser {
       );
     }
   }
+}
+
+interface FileRegion {
+  readonly at: number;
+  readonly target: Uint8Array;
+  readonly what: string;
+}
+
+/**
+ * Reads of two regions of the file in slices of at most `sliceBytes`, the region further behind
+ * (as a share of its length) first, so that both arrive at the same pace. `region` is 0 or 1.
+ */
+function interleavedReads(
+  regions: readonly [FileRegion, FileRegion],
+  sliceBytes: number,
+): (PlannedRead & { readonly region: 0 | 1 })[] {
+  const reads: (PlannedRead & { readonly region: 0 | 1 })[] = [];
+  const done = [0, 0];
+  const [first, second] = regions;
+  while (done[0] < first.target.length || done[1] < second.target.length) {
+    const region =
+      done[0] === first.target.length
+        ? 1
+        : done[1] === second.target.length
+          ? 0
+          : done[0] / first.target.length <= done[1] / second.target.length
+            ? 0
+            : 1;
+    const { at, target, what } = regions[region];
+    const length = Math.min(sliceBytes, target.length - done[region]);
+    reads.push({ at: at + done[region], target: target.subarray(done[region], done[region] + length), what, region });
+    done[region] += length;
+  }
+  return reads;
 }
 
 /** The bytes of a Uint32Array as little-endian file bytes (every platform we run on is LE). */

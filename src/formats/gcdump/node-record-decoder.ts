@@ -26,7 +26,6 @@ export class NodeRecordDecoder {
   next = 0;
   private edgeCount = 0;
   private target: Uint32Array;
-  private readonly start: Uint32Array;
   /** Nodes before this one have their final address in the columns (addresses follow the blob). */
   private addressesKnown = 0;
   private readonly nodeType: Uint32Array;
@@ -37,10 +36,16 @@ export class NodeRecordDecoder {
   /** Where `checkedVarint` left off, or -1 when the integer runs past the bytes received. */
   private varintEnd = 0;
 
+  /**
+   * `start` receives the CSR row starts (n+1 entries). It may share memory with `nodeOffsets`
+   * (start[i] is written only once node i is decoded, and offsets[i] is not read after that),
+   * which saves a node-sized array when the caller has no use for the offsets afterwards.
+   */
   constructor(
     private readonly blob: Uint8Array,
     private readonly blobFileOffset: number,
     private readonly nodeOffsets: Uint32Array,
+    private readonly start: Uint32Array,
     /** Default size per type (−1: none, the record must give one). */
     private readonly typeSizes: Int32Array,
     /** 1 for the types whose nodes are synthetic whatever their address (CCWs, §5.1). */
@@ -48,7 +53,7 @@ export class NodeRecordDecoder {
     columns: NodeColumns,
   ) {
     const n = nodeOffsets.length;
-    this.start = new Uint32Array(n + 1);
+    if (start.length !== n + 1) throw new Error(`NodeRecordDecoder: ${start.length} row starts for ${n} nodes`);
     // The edge array starts at two per node (≈1.8 in real heaps) and doubles if needed; edges
     // never exceed the blob's bytes (each child delta takes ≥ 1 byte, records do not overlap).
     this.target = new Uint32Array(Math.max(16, Math.min(blob.length, 2 * n)));
@@ -98,8 +103,11 @@ export class NodeRecordDecoder {
     let stalled = false;
     nodes: for (; i < end; i++) {
       const offset = offsets[i];
-      start[i] = edgeCount;
-      if (offset === 0) continue; // referenced but never defined (§4.3)
+      const firstEdge = edgeCount;
+      if (offset === 0) {
+        start[i] = firstEdge; // referenced but never defined (§4.3)
+        continue;
+      }
       fast: if (offset + MAX_RECORD_HEAD_BYTES <= received) {
         let p = offset;
         // Compressed Int32s (§4.4): most significant 7-bit group first, 0x80 = more bytes,
@@ -211,6 +219,7 @@ export class NodeRecordDecoder {
             throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`, offset);
           target[edgeCount++] = child;
         }
+        start[i] = firstEdge;
         nodeType[i] = type;
         nodeSize[i] = size;
         const pseudo = pseudoType[type] === 1 || (i < addressesKnown && addressLo[i] === 0 && addressHi[i] === 0);
@@ -219,7 +228,7 @@ export class NodeRecordDecoder {
       }
       // Near the end of what has arrived, or something is wrong: again, byte by byte.
       this.target = target;
-      const after = this.checkedRecord(i, start[i], received);
+      const after = this.checkedRecord(i, offset, firstEdge, received);
       target = this.target;
       if (after < 0) {
         stalled = true;
@@ -239,13 +248,12 @@ export class NodeRecordDecoder {
    * count after it, or −1 when the record runs past `received` bytes that are not yet the whole
    * blob. A record that is wrong whatever follows raises the FormatError naming it.
    */
-  private checkedRecord(i: number, edgeCount: number, received: number): number {
+  private checkedRecord(i: number, offset: number, firstEdge: number, received: number): number {
     const blob = this.blob;
     const b = blob.length;
     const n = this.nodeOffsets.length;
     const typeCount = this.typeSizes.length;
-    const offset = this.nodeOffsets[i];
-    this.start[i] = edgeCount;
+    let edgeCount = firstEdge;
     if (offset >= b)
       throw this.nodeError(
         i,
@@ -312,6 +320,7 @@ export class NodeRecordDecoder {
         throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`, offset);
       target[edgeCount++] = child;
     }
+    this.start[i] = firstEdge;
     this.nodeType[i] = type;
     this.nodeSize[i] = size;
     const pseudo =
