@@ -12,7 +12,7 @@ import type { ByteSource } from '../byte-source';
 import { HeapBuilder, UNKNOWN_PRODUCER } from '../../heap/heap-builder';
 import { type GcSegment, type HeapModel, type NodeIndex } from '../../heap/types';
 import { checkMemoryBudget } from '../../heap/memory-budget';
-import { ChunkReader, type PlannedRead } from './chunk-reader';
+import { ChunkReader } from './chunk-reader';
 import { NodeRecordDecoder } from './node-record-decoder';
 import type {
   DeferredType,
@@ -720,6 +720,7 @@ class GcdumpParser {
     const nodeOffsets = offsetsAndStarts.subarray(0, nodeCount);
     const decoder = new NodeRecordDecoder(
       blob,
+      this.pipelineSliceBytes,
       blobFileOffset,
       nodeOffsets,
       this.options.keepLayout ? new Uint32Array(nodeCount + 1) : offsetsAndStarts,
@@ -729,27 +730,29 @@ class GcdumpParser {
       Uint8Array.from(types, (t) => (t.name?.startsWith('[CCW ') ? 1 : 0)),
       this.builder.allocateNodes(nodeCount),
     );
-    const reads = interleavedReads(
-      [
-        { at: offsetsAt, target: littleEndianBytes(nodeOffsets), what: 'the node-offset table' },
-        { at: blobFileOffset, target: blob, what: 'the node blob' },
-      ],
-      this.pipelineSliceBytes,
-    );
-    // A share of the records is left for the reads of the address table (8 bytes per node).
-    const totalBytes = 4 * nodeCount + blobLength + 8 * nodeCount;
+    const slices = new NodeTableReads(nodeCount, decoder);
     let offsetsRead = 0;
     let blobRead = 0;
     await r.readPipelined(
-      reads.length,
-      (index) => reads[index],
+      slices.count,
       (index) => {
-        const read = reads[index];
-        const end = read.at + read.target.length;
-        if (read.region === 0) offsetsRead = end - offsetsAt;
-        else blobRead = end - blobFileOffset;
-        const share = Math.ceil((nodeCount * (offsetsRead + blobRead)) / totalBytes);
-        this.decodeWhileReading(decoder, blobRead, Math.min(offsetsRead / 4, share));
+        const next = slices.plan(index);
+        return next.region === 'offsets'
+          ? {
+              at: offsetsAt + next.start,
+              target: littleEndianBytes(nodeOffsets).subarray(next.start, next.end),
+              what: 'the node-offset table',
+            }
+          : { at: blobFileOffset + next.start, target: blob.subarray(next.start, next.end), what: 'the node blob' };
+      },
+      (index, bytes) => {
+        const read = slices.planned[index];
+        if (read.region === 'offsets') offsetsRead += bytes.length;
+        else {
+          blobRead += bytes.length;
+          decoder.blobSliceArrived(read.slice);
+        }
+        this.decodeWhileReading(decoder, Math.floor(offsetsRead / 4));
         this.progress('reading node records', ((offsetsAt + offsetsRead + blobRead) / r.size) * READ_SHARE);
       },
     );
@@ -809,7 +812,7 @@ class GcdumpParser {
       (slice, bytes) => {
         decoder.setAddresses(staging[slice & 1], slice * perSlice, bytes.length / 8);
         const share = Math.ceil((nodeCount - decoder.next) / (slices - slice));
-        this.decodeWhileReading(decoder, decoder.blobLength, decoder.next + share);
+        this.decodeWhileReading(decoder, decoder.next + share);
         r.position = first + slice * perSlice * 8 + bytes.length;
         this.readProgress('reading addresses');
       },
@@ -819,16 +822,16 @@ class GcdumpParser {
   }
 
   /**
-   * Decodes records up to node `upTo` with the first `received` bytes of the blob, between two
-   * reads. A bad record is kept until the whole file has been parsed, so that, as when decoding
-   * came last, a damaged structure further on is what gets reported.
+   * Decodes records up to node `upTo` with the blob slices received so far, between two reads.
+   * A bad record is kept until the whole file has been parsed, so that, as when decoding came
+   * last, a damaged structure further on is what gets reported.
    */
-  private decodeWhileReading(decoder: NodeRecordDecoder, received: number, upTo: number): void {
+  private decodeWhileReading(decoder: NodeRecordDecoder, upTo: number): void {
     if (this.decodeFailure) return;
     try {
       while (decoder.next < upTo) {
         this.options.signal?.throwIfAborted();
-        if (!decoder.decode(received, Math.min(upTo, decoder.next + NODES_PER_PROGRESS))) return;
+        if (!decoder.decode(Math.min(upTo, decoder.next + NODES_PER_PROGRESS))) return;
       }
     } catch (error) {
       if (!(error instanceof FormatError)) throw error;
@@ -911,7 +914,11 @@ class GcdumpParser {
     while (!decoder.done) {
       this.options.signal?.throwIfAborted();
       this.progress('decoding node records', READ_SHARE + (1 - READ_SHARE) * (decoder.next / Math.max(1, n)));
-      decoder.decode(decoder.blobLength, decoder.next + NODES_PER_PROGRESS);
+      if (!decoder.decode(decoder.next + NODES_PER_PROGRESS)) {
+        throw new Error(
+          `gcdump: node ${decoder.next} waits for blob slice ${decoder.wantedBlobSlice} after the whole blob was read`,
+        );
+      }
     }
     const builder = this.builder;
     for (let t = 0; t < types.length; t++) {
@@ -986,38 +993,76 @@ class GcdumpParser {
   }
 }
 
-interface FileRegion {
-  readonly at: number;
-  readonly target: Uint8Array;
-  readonly what: string;
+/** One read of the node tables: bytes [start, end) of the offset table or of the blob. */
+interface NodeTableRead {
+  readonly region: 'offsets' | 'blob';
+  /** For the blob: its slice index (slices of `decoder.blobSliceBytes`). */
+  readonly slice: number;
+  readonly start: number;
+  readonly end: number;
 }
 
 /**
- * Reads of two regions of the file in slices of at most `sliceBytes`, the region further behind
- * (as a share of its length) first, so that both arrive at the same pace. `region` is 0 or 1.
+ * The order in which the offset table and the blob are read, slice by slice, chosen as each read
+ * starts: first the blob slice the decoder waits for (dotnet-gcdump writes the first nodes'
+ * records last), then the offsets it waits for, else whichever of the two is further behind (as
+ * a share of its length), the blob front to back. Every slice is read once.
  */
-function interleavedReads(
-  regions: readonly [FileRegion, FileRegion],
-  sliceBytes: number,
-): (PlannedRead & { readonly region: 0 | 1 })[] {
-  const reads: (PlannedRead & { readonly region: 0 | 1 })[] = [];
-  const done = [0, 0];
-  const [first, second] = regions;
-  while (done[0] < first.target.length || done[1] < second.target.length) {
-    const region =
-      done[0] === first.target.length
-        ? 1
-        : done[1] === second.target.length
-          ? 0
-          : done[0] / first.target.length <= done[1] / second.target.length
-            ? 0
-            : 1;
-    const { at, target, what } = regions[region];
-    const length = Math.min(sliceBytes, target.length - done[region]);
-    reads.push({ at: at + done[region], target: target.subarray(done[region], done[region] + length), what, region });
-    done[region] += length;
+class NodeTableReads {
+  readonly planned: NodeTableRead[] = [];
+  readonly count: number;
+  private readonly offsetBytes: number;
+  private readonly offsetSlices: number;
+  private offsetsPlanned = 0;
+  private readonly blobPlanned: Uint8Array;
+  private blobPlannedCount = 0;
+  /** Blob slices before this one are all planned. */
+  private firstUnplannedBlobSlice = 0;
+
+  constructor(
+    nodeCount: number,
+    private readonly decoder: NodeRecordDecoder,
+  ) {
+    this.offsetBytes = 4 * nodeCount;
+    this.offsetSlices = Math.ceil(this.offsetBytes / decoder.blobSliceBytes);
+    this.blobPlanned = new Uint8Array(decoder.blobSliceCount);
+    this.count = this.offsetSlices + decoder.blobSliceCount;
   }
-  return reads;
+
+  plan(index: number): NodeTableRead {
+    const read = this.choose();
+    this.planned[index] = read;
+    return read;
+  }
+
+  private choose(): NodeTableRead {
+    const decoder = this.decoder;
+    const sliceBytes = decoder.blobSliceBytes;
+    const blobSlices = this.blobPlanned.length;
+    const offsetsLeft = this.offsetsPlanned < this.offsetSlices;
+    const wanted = decoder.wantedBlobSlice;
+    if (wanted >= 0 && this.blobPlanned[wanted] === 0) return this.blobSlice(wanted);
+    const offsetsWanted = decoder.next >= (this.offsetsPlanned * sliceBytes) / 4;
+    if (
+      offsetsLeft &&
+      (offsetsWanted ||
+        this.blobPlannedCount === blobSlices ||
+        this.offsetsPlanned / this.offsetSlices <= this.blobPlannedCount / blobSlices)
+    ) {
+      const start = this.offsetsPlanned++ * sliceBytes;
+      return { region: 'offsets', slice: -1, start, end: Math.min(this.offsetBytes, start + sliceBytes) };
+    }
+    while (this.blobPlanned[this.firstUnplannedBlobSlice] === 1) this.firstUnplannedBlobSlice++;
+    return this.blobSlice(this.firstUnplannedBlobSlice);
+  }
+
+  private blobSlice(slice: number): NodeTableRead {
+    this.blobPlanned[slice] = 1;
+    this.blobPlannedCount++;
+    const sliceBytes = this.decoder.blobSliceBytes;
+    const start = slice * sliceBytes;
+    return { region: 'blob', slice, start, end: Math.min(this.decoder.blobLength, start + sliceBytes) };
+  }
 }
 
 /** The bytes of a Uint32Array as little-endian file bytes (every platform we run on is LE). */

@@ -9,11 +9,21 @@ import { NodeFlag } from '../../heap/types';
 const MAX_RECORD_HEAD_BYTES = 15;
 /** A compressed Int32 takes at most this many bytes (§4.4). */
 const MAX_VARINT_BYTES = 5;
+/**
+ * While the file is read, the flags of a node not decoded yet whose address is 0 carry this bit;
+ * decoding the node turns it into NodeFlag.Pseudo (or clears it for an undefined node), so the
+ * hot loop reads one byte it writes anyway instead of two address columns.
+ */
+const ZERO_ADDRESS = 0x80;
+const ZERO_ADDRESS_TO_PSEUDO = 6;
 
 /**
  * Decodes node records (§4.3–§4.4) into the node columns and CSR edges, in node order, while the
- * blob is still arriving: `decode(received, …)` goes as far as the records lying wholly in the
- * first `received` bytes allow, so the reader can decode slice k while slice k+1 is being read.
+ * blob is still arriving in slices, in any order (`blobSliceReceived`): `decode` goes as far as
+ * the records lying wholly in received slices allow, then names the slice it waits for
+ * (`wantedBlobSlice`), so the reader can fetch what is needed next. dotnet-gcdump writes the
+ * records of the root and its categories (the first nodes) last, after every object's: read front
+ * to back, nothing could be decoded before the whole blob were in.
  *
  * The hot loop reads compressed Int32s straight from the blob with a local index and checks the
  * bytes left once per record (its head needs ≤ 15 bytes, each child ≤ 5), not once per byte. A
@@ -28,6 +38,8 @@ export class NodeRecordDecoder {
   private target: Uint32Array;
   /** Nodes before this one have their final address in the columns (addresses follow the blob). */
   private addressesKnown = 0;
+  /** The flags of a defined node of each type, before its address is looked at. */
+  private readonly typeFlags: Uint8Array;
   private readonly nodeType: Uint32Array;
   private readonly nodeSize: Uint32Array;
   private readonly flags: Uint8Array;
@@ -41,18 +53,29 @@ export class NodeRecordDecoder {
    * (start[i] is written only once node i is decoded, and offsets[i] is not read after that),
    * which saves a node-sized array when the caller has no use for the offsets afterwards.
    */
+  /** Blob slices of `blobSliceBytes` bytes received so far (1 = received). */
+  private readonly sliceReceived: Uint8Array;
+  /** A run of received bytes of the blob [windowStart, windowEnd): the fast path reads in it. */
+  private windowStart = 0;
+  private windowEnd = 0;
+  /** The blob slice the last `decode` stopped for, or −1. */
+  wantedBlobSlice = -1;
+
   constructor(
     private readonly blob: Uint8Array,
+    readonly blobSliceBytes: number,
     private readonly blobFileOffset: number,
     private readonly nodeOffsets: Uint32Array,
     private readonly start: Uint32Array,
     /** Default size per type (−1: none, the record must give one). */
     private readonly typeSizes: Int32Array,
     /** 1 for the types whose nodes are synthetic whatever their address (CCWs, §5.1). */
-    private readonly pseudoType: Uint8Array,
+    pseudoType: Uint8Array,
     columns: NodeColumns,
   ) {
+    this.typeFlags = pseudoType.map((pseudo) => NodeFlag.Defined | (pseudo ? NodeFlag.Pseudo : 0));
     const n = nodeOffsets.length;
+    this.sliceReceived = new Uint8Array(Math.ceil(blob.length / blobSliceBytes));
     if (start.length !== n + 1) throw new Error(`NodeRecordDecoder: ${start.length} row starts for ${n} nodes`);
     // The edge array starts at two per node (≈1.8 in real heaps) and doubles if needed; edges
     // never exceed the blob's bytes (each child delta takes ≥ 1 byte, records do not overlap).
@@ -76,44 +99,77 @@ export class NodeRecordDecoder {
     return this.blob.length;
   }
 
+  get blobSliceCount(): number {
+    return this.sliceReceived.length;
+  }
+
+  /** Slice `slice` of the blob (`blobSliceBytes` from slice × blobSliceBytes) is in `blob`. */
+  blobSliceArrived(slice: number): void {
+    this.sliceReceived[slice] = 1;
+  }
+
   /**
-   * Decodes nodes from `next` up to (not including) `stopAt`, using only the first `received`
-   * bytes of the blob. Returns false when it stopped early because the next record is not
-   * wholly received yet (never once `received` is the whole blob: then a short record is an error).
+   * Makes the window the run of received slices around blob offset `offset`; false when the
+   * slice holding `offset` has not arrived.
    */
-  decode(received: number, stopAt: number): boolean {
+  private windowAround(offset: number): boolean {
+    const received = this.sliceReceived;
+    const slice = Math.floor(offset / this.blobSliceBytes);
+    if (received[slice] !== 1) return false;
+    let first = slice;
+    while (first > 0 && received[first - 1] === 1) first--;
+    let last = slice;
+    while (last + 1 < received.length && received[last + 1] === 1) last++;
+    this.windowStart = first * this.blobSliceBytes;
+    this.windowEnd = Math.min(this.blob.length, (last + 1) * this.blobSliceBytes);
+    return true;
+  }
+
+  /**
+   * Decodes nodes from `next` up to (not including) `stopAt`, with the blob slices received so
+   * far. Returns false when it stopped early because the next record is not wholly received yet,
+   * and names the slice it needs in `wantedBlobSlice` (never once the whole blob is in: then a
+   * short record is an error).
+   */
+  decode(stopAt: number): boolean {
     const blob = this.blob;
-    const b = blob.length;
     const offsets = this.nodeOffsets;
     const n = offsets.length;
     const start = this.start;
     const typeSizes = this.typeSizes;
+    const typeFlags = this.typeFlags;
     const typeCount = typeSizes.length;
-    const pseudoType = this.pseudoType;
     const nodeType = this.nodeType;
     const nodeSize = this.nodeSize;
     const flags = this.flags;
-    const addressLo = this.addressLo;
-    const addressHi = this.addressHi;
-    const addressesKnown = this.addressesKnown;
     const end = Math.min(stopAt, n);
     let target = this.target;
     let edgeCount = this.edgeCount;
     let i = this.next;
     let stalled = false;
-    nodes: for (; i < end; i++) {
+    let windowStart = this.windowStart;
+    let windowEnd = this.windowEnd;
+    this.wantedBlobSlice = -1;
+    for (; i < end; i++) {
       const offset = offsets[i];
       const firstEdge = edgeCount;
       if (offset === 0) {
-        start[i] = firstEdge; // referenced but never defined (§4.3)
+        // Referenced but never defined (§4.3): no type, no size, no children, not Defined.
+        start[i] = firstEdge;
+        flags[i] = 0;
         continue;
       }
-      fast: if (offset + MAX_RECORD_HEAD_BYTES <= received) {
+      // The fast path checks the bytes left once per record and leaves anything unusual (a
+      // record near the end of what has arrived, a value out of range, an edge array to grow)
+      // to checkedRecord, which either decodes the record or names what is wrong with it.
+      fast: if (offset >= windowStart && offset + MAX_RECORD_HEAD_BYTES <= windowEnd) {
         let p = offset;
         // Compressed Int32s (§4.4): most significant 7-bit group first, 0x80 = more bytes,
         // sign-extended from the first group, at most 5 bytes. Unrolled; a 6th byte → checkedRecord.
-        let byte = blob[p++];
-        let x = (byte << 25) >> 25;
+        let byte: number;
+        let x: number;
+        byte = blob[p++];
+        x = (byte << 25) >> 25;
         if (byte & 0x80) {
           byte = blob[p++];
           x = (x << 7) | (byte & 0x7f);
@@ -132,8 +188,7 @@ export class NodeRecordDecoder {
           }
         }
         const type = x >>> 1;
-        if (x < 0 || type >= typeCount)
-          throw this.nodeError(i, `its type index ${x >> 1} is not one of the ${typeCount} types`, offset);
+        if (x < 0 || type >= typeCount) break fast;
         let size = typeSizes[type];
         if (x & 1) {
           byte = blob[p++];
@@ -155,12 +210,11 @@ export class NodeRecordDecoder {
               }
             }
           }
-          if (size < 0) throw this.nodeError(i, `its explicit size ${size} is negative`, offset);
-        } else if (size < 0) {
-          throw this.nodeError(i, `type ${type} has no default size (−1) and the record gives none`, offset);
         }
+        if (size < 0) break fast;
+        let childCount: number;
         byte = blob[p++];
-        let childCount = (byte << 25) >> 25;
+        childCount = (byte << 25) >> 25;
         if (byte & 0x80) {
           byte = blob[p++];
           childCount = (childCount << 7) | (byte & 0x7f);
@@ -178,25 +232,12 @@ export class NodeRecordDecoder {
             }
           }
         }
-        if (childCount < 0 || childCount > b - p) {
-          throw this.nodeError(
-            i,
-            `it claims ${childCount} children but its record has ${b - p} bytes left in the blob`,
-            offset,
-          );
-        }
-        if (edgeCount + childCount > b)
-          throw this.nodeError(
-            i,
-            `the child counts so far (${edgeCount + childCount}) exceed the blob's ${b} bytes: records overlap`,
-            offset,
-          );
-        if (p + MAX_VARINT_BYTES * childCount > received) break fast;
-        if (edgeCount + childCount > target.length)
-          target = grownEdges(target, edgeCount, Math.min(b, Math.max(edgeCount + childCount, 2 * target.length)));
+        if (childCount < 0 || p + MAX_VARINT_BYTES * childCount > windowEnd || edgeCount + childCount > target.length)
+          break fast;
         for (let c = 0; c < childCount; c++) {
+          let delta: number;
           byte = blob[p++];
-          let delta = (byte << 25) >> 25;
+          delta = (byte << 25) >> 25;
           if (byte & 0x80) {
             byte = blob[p++];
             delta = (delta << 7) | (byte & 0x7f);
@@ -215,22 +256,28 @@ export class NodeRecordDecoder {
             }
           }
           const child = i + delta;
-          if (child < 0 || child >= n)
-            throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`, offset);
+          if (child < 0 || child >= n) break fast;
           target[edgeCount++] = child;
         }
         start[i] = firstEdge;
         nodeType[i] = type;
         nodeSize[i] = size;
-        const pseudo = pseudoType[type] === 1 || (i < addressesKnown && addressLo[i] === 0 && addressHi[i] === 0);
-        flags[i] = NodeFlag.Defined | (pseudo ? NodeFlag.Pseudo : 0);
-        continue nodes;
+        flags[i] = typeFlags[type] | ((flags[i] & ZERO_ADDRESS) >> ZERO_ADDRESS_TO_PSEUDO);
+        continue;
       }
-      // Near the end of what has arrived, or something is wrong: again, byte by byte.
+      if (offset < this.blob.length && !this.windowAround(offset)) {
+        this.wantedBlobSlice = Math.floor(offset / this.blobSliceBytes);
+        stalled = true;
+        break;
+      }
+      windowStart = this.windowStart;
+      windowEnd = this.windowEnd;
       this.target = target;
-      const after = this.checkedRecord(i, offset, firstEdge, received);
+      const after = this.checkedRecord(i, offset, firstEdge, windowEnd);
       target = this.target;
       if (after < 0) {
+        // The record runs on into a slice not received yet: the one after the window.
+        this.wantedBlobSlice = Math.floor(windowEnd / this.blobSliceBytes);
         stalled = true;
         break;
       }
@@ -245,7 +292,8 @@ export class NodeRecordDecoder {
   /**
    * One record with a check before every byte, for a record near the end of what has been
    * received or one the fast loop found wrong. Writes the node's columns and returns the edge
-   * count after it, or −1 when the record runs past `received` bytes that are not yet the whole
+   * count after it, or −1 when the record runs past `received` (the end of the run of received
+   * bytes the record starts in) before the end of the
    * blob. A record that is wrong whatever follows raises the FormatError naming it.
    */
   private checkedRecord(i: number, offset: number, firstEdge: number, received: number): number {
@@ -323,9 +371,7 @@ export class NodeRecordDecoder {
     this.start[i] = firstEdge;
     this.nodeType[i] = type;
     this.nodeSize[i] = size;
-    const pseudo =
-      this.pseudoType[type] === 1 || (i < this.addressesKnown && this.addressLo[i] === 0 && this.addressHi[i] === 0);
-    this.flags[i] = NodeFlag.Defined | (pseudo ? NodeFlag.Pseudo : 0);
+    this.flags[i] = this.typeFlags[type] | ((this.flags[i] & ZERO_ADDRESS) >> ZERO_ADDRESS_TO_PSEUDO);
     return edgeCount;
   }
 
@@ -361,32 +407,32 @@ export class NodeRecordDecoder {
 
   /**
    * Stores the addresses of nodes first … first+count−1 from `words` (low, high 32-bit halves of
-   * each Int64, §4.1 field 11); a decoded node at address 0 is synthetic (§5.1).
+   * each Int64, §4.1 field 11). A defined node at address 0 is synthetic (§5.1): marked now if it
+   * is decoded, else when it is.
    */
   setAddresses(words: Uint32Array, first: number, count: number): void {
     const lo = this.addressLo;
     const hi = this.addressHi;
-    const flags = this.flags;
-    const decoded = this.next;
     for (let k = 0; k < count; k++) {
       const low = words[2 * k];
       const high = words[2 * k + 1];
-      const node = first + k;
-      lo[node] = low;
-      hi[node] = high;
-      if ((low | high) === 0 && node < decoded && flags[node] !== 0) flags[node] |= NodeFlag.Pseudo;
+      lo[first + k] = low;
+      hi[first + k] = high;
+      if ((low | high) === 0) this.markZeroAddress(first + k);
     }
     this.addressesKnown = first + count;
   }
 
-  /** Every address has been stored: the nodes without one (address 0) are synthetic. */
+  /** Every address has been stored: the nodes left without one are at address 0. */
   addressesComplete(): void {
     const n = this.nodeOffsets.length;
-    for (let node = this.addressesKnown; node < this.next; node++) {
-      if (this.flags[node] !== 0 && this.addressLo[node] === 0 && this.addressHi[node] === 0)
-        this.flags[node] |= NodeFlag.Pseudo;
-    }
+    for (let node = this.addressesKnown; node < n; node++) this.markZeroAddress(node);
     this.addressesKnown = n;
+  }
+
+  private markZeroAddress(node: number): void {
+    if (node >= this.next) this.flags[node] |= ZERO_ADDRESS;
+    else if (this.flags[node] !== 0) this.flags[node] |= NodeFlag.Pseudo;
   }
 
   /** The CSR edges, once `done`. */
