@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Regenerates (or, with --check, verifies) sample-dumps/cores/<name>.memory-map.truth.json for every
-# sample-dumps/cores/<name>.core, using MemoryMapTruth (ClrMD's region list and thread contexts,
-# named by SOS's maddress rules: tools/dotnet/MemoryMapTruth/README.md).
+# sample-dumps/cores/<name>.core, and sample-dumps/minidumps/<name>.memory-map.truth.json for every
+# sample-dumps/minidumps/<name>.dmp (hand-written by tools/generate/write-test-minidumps.ts), using
+# MemoryMapTruth (ClrMD's region list, threads and modules, named by SOS's maddress rules:
+# tools/dotnet/MemoryMapTruth/README.md).
 #
 #   bash tools/dotnet/memory-map-truth.sh            rewrite the truth files
 #   bash tools/dotnet/memory-map-truth.sh --check    regenerate into a temp dir; exit 1 listing every
-#                                                    truth file that differs, is missing or has no core
+#                                                    truth file that differs, is missing or has no dump
 #
 # Both modes also read sample-dumps/cores/full-cores.txt: where a sparse core's full core exists
 # locally (they are gitignored), MemoryMapTruth of the full core must equal the sparse core's truth
@@ -15,6 +17,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cores_dir="$root/sample-dumps/cores"
+minidumps_dir="$root/sample-dumps/minidumps"
 project="$root/tools/dotnet/MemoryMapTruth"
 suffix=".memory-map.truth.json"
 
@@ -37,6 +40,12 @@ if [[ ${#cores[@]} -eq 0 ]]; then
   echo "memory-map-truth.sh: no .core under ${cores_dir#"$root/"}" >&2
   exit 1
 fi
+minidumps=()
+while IFS= read -r -d '' f; do minidumps+=("$f"); done < <(find "$minidumps_dir" -maxdepth 1 -type f -name '*.dmp' -print0 | sort -z)
+if [[ ${#minidumps[@]} -eq 0 ]]; then
+  echo "memory-map-truth.sh: no .dmp under ${minidumps_dir#"$root/"}" >&2
+  exit 1
+fi
 
 echo "memory-map-truth.sh: building MemoryMapTruth (Release)…"
 build_log="$(mktemp)"
@@ -51,33 +60,45 @@ truth_dll="$project/bin/Release/net10.0/MemoryMapTruth.dll"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-out_dir="$cores_dir"
-$check && out_dir="$work"
-
-for f in "${cores[@]}"; do
-  name="$(basename "$f" .core)"
-  echo "  ${f#"$root/"}"
-  dotnet "$truth_dll" "$f" >"$out_dir/$name$suffix"
-done
-
 problems=()
-if $check; then
-  for t in "$work"/*"$suffix"; do
-    name="$(basename "$t")"
-    if [[ ! -e "$cores_dir/$name" ]]; then
-      problems+=("missing: sample-dumps/cores/$name")
-    elif ! cmp -s "$t" "$cores_dir/$name"; then
-      problems+=("differs: sample-dumps/cores/$name")
-    fi
+
+# truths DIR EXT DUMP...: writes DIR/<name>$suffix for every DIR/<name>EXT (into $work/<dir name>/
+# with --check, then compared), and removes or, with --check, reports truth files without a dump.
+truths() {
+  local dir="$1" ext="$2"
+  shift 2
+  local rel="${dir#"$root/"}" out="$dir" f name t
+  if $check; then
+    out="$work/$(basename "$dir")"
+    mkdir -p "$out"
+  fi
+  for f in "$@"; do
+    name="$(basename "$f" "$ext")"
+    echo "  ${f#"$root/"}"
+    dotnet "$truth_dll" "$f" >"$out/$name$suffix"
   done
-fi
-for t in "$cores_dir"/*"$suffix"; do
-  [[ -e "$t" ]] || continue
-  name="$(basename "$t" "$suffix")"
-  [[ -e "$cores_dir/$name.core" ]] && continue
-  if $check; then problems+=("stale (no such core): sample-dumps/cores/$(basename "$t")")
-  else echo "  removing stale ${t#"$root/"}"; rm -f "$t"; fi
-done
+  if $check; then
+    for t in "$out"/*"$suffix"; do
+      name="$(basename "$t")"
+      if [[ ! -e "$dir/$name" ]]; then
+        problems+=("missing: $rel/$name")
+      elif ! cmp -s "$t" "$dir/$name"; then
+        problems+=("differs: $rel/$name")
+      fi
+    done
+  fi
+  for t in "$dir"/*"$suffix"; do
+    [[ -e "$t" ]] || continue
+    name="$(basename "$t" "$suffix")"
+    [[ -e "$dir/$name$ext" ]] && continue
+    if $check; then problems+=("stale (no such dump): $rel/$(basename "$t")")
+    else echo "  removing stale ${t#"$root/"}"; rm -f "$t"; fi
+  done
+}
+truths "$cores_dir" .core "${cores[@]}"
+truths "$minidumps_dir" .dmp "${minidumps[@]}"
+out_dir="$cores_dir"
+$check && out_dir="$work/$(basename "$cores_dir")"
 
 # Full cores: the same JSON as their sparse core's, file name aside.
 while read -r sparse full; do
@@ -101,5 +122,5 @@ if [[ ${#problems[@]} -gt 0 ]]; then
   printf '  %s\n' "${problems[@]}" >&2
   exit 1
 fi
-if $check; then echo "memory-map-truth.sh --check: all ${#cores[@]} core truth files match ClrMD's reading."
-else echo "memory-map-truth.sh: wrote ${#cores[@]} truth files to sample-dumps/cores/"; fi
+if $check; then echo "memory-map-truth.sh --check: all ${#cores[@]} core and ${#minidumps[@]} minidump truth files match ClrMD's reading."
+else echo "memory-map-truth.sh: wrote ${#cores[@]} truth files to sample-dumps/cores/ and ${#minidumps[@]} to sample-dumps/minidumps/"; fi

@@ -1,8 +1,10 @@
-// MemoryMapTruth: the memory map of an ELF core as ClrMD sees it, named by SOS's maddress rules.
-// Our TypeScript reader computes the same regions, thread stack pointers and rows in
-// src/formats/elf-core/memory-map-truth.test.ts and must agree exactly.
+// MemoryMapTruth: the memory map of an ELF core or a Windows minidump as ClrMD sees it, named by
+// SOS's maddress rules. Our TypeScript readers compute the same regions, threads and rows in
+// src/formats/elf-core/memory-map-truth.test.ts and src/formats/minidump/minidump-truth.test.ts and
+// must agree exactly. Minidumps (ClrMD reads them as Windows targets) go to MinidumpTruth.cs; the
+// rest of this file is the ELF core truth.
 //
-// Usage: MemoryMapTruth CORE [--clrmd-typing]
+// Usage: MemoryMapTruth CORE|MINIDUMP [--clrmd-typing]
 //   (no switch)       canonical JSON on stdout (shape in README.md); it depends only on the core's
 //                     headers and notes, so a sparse core gives the same JSON as its full core
 //   --clrmd-typing    also ClrMD's own per-region Image typing, its rows and its module count. Not
@@ -34,7 +36,7 @@ const string DiagInfoKind = "DIAGINFO (createdump, not process memory)";
 static int Usage(string problem)
 {
     Console.Error.WriteLine($"MemoryMapTruth: {problem}");
-    Console.Error.WriteLine("usage: MemoryMapTruth CORE [--clrmd-typing]");
+    Console.Error.WriteLine("usage: MemoryMapTruth CORE|MINIDUMP [--clrmd-typing]");
     return 2;
 }
 
@@ -44,14 +46,20 @@ foreach (string arg in args)
 {
     if (arg == "--clrmd-typing") clrmdTyping = true;
     else if (arg.StartsWith("--", StringComparison.Ordinal)) return Usage($"unknown switch {arg}");
-    else if (file != null) return Usage("only one CORE");
+    else if (file != null) return Usage("only one CORE or MINIDUMP");
     else file = arg;
 }
-if (file == null) return Usage("no CORE given");
+if (file == null) return Usage("no CORE or MINIDUMP given");
 if (!File.Exists(file)) return Usage($"{file}: no such file");
 
 using DataTarget target = DataTarget.LoadDump(file);
 IDataReader reader = target.DataReader;
+if (reader.TargetPlatform == OSPlatform.Windows)
+{
+    if (clrmdTyping) return Usage("--clrmd-typing is for ELF cores (a minidump's types come from its MemoryInfoList)");
+    Console.Out.Write(MinidumpTruth.Json(target, file));
+    return 0;
+}
 if (reader.TargetPlatform != OSPlatform.Linux) return Usage($"{file}: not an ELF core (ClrMD reads it as {reader.TargetPlatform})");
 if (reader is not IMemoryRegionReader regionReader) return Usage("this ClrMD data reader has no IMemoryRegionReader");
 if (reader is not IThreadReader threadReader) return Usage("this ClrMD data reader has no IThreadReader");
@@ -60,7 +68,7 @@ if (reader is not IThreadReader threadReader) return Usage("this ClrMD data read
 var threads = new List<(uint Id, ulong Sp)>();
 foreach (uint id in threadReader.EnumerateOSThreadIds())
 {
-    threads.Add((id, StackPointer(reader, id)));
+    threads.Add((id, Truth.StackPointer(reader, id)));
 }
 
 // ---- regions: ClrMD's list, then the NT_FILE split and the row names ------------------------------
@@ -70,7 +78,7 @@ var clrmdRegions = regionReader.EnumerateMemoryRegions().ToList();
 var regions = new List<NamedRegion>();
 foreach (MemoryRegion region in clrmdRegions)
 {
-    string protection = ProtectionText(region.Protect);
+    string protection = Truth.ElfProtectionText(region.Protect);
     string clrmdType = region.Type.ToString();
     ulong end = region.BaseAddress + region.Size;
     if (threads.Any(t => t.Sp >= region.BaseAddress && t.Sp < end))
@@ -103,96 +111,100 @@ foreach (MemoryRegion region in clrmdRegions)
     Add(cursor, end, null);
 }
 
-var rows = Rows(regions.Select(r => (r.Kind, r.Size)));
+var rows = Truth.Rows(regions.Select(r => (r.Kind, r.Size)));
 // For comparison only: the rows if ClrMD's own per-PT_LOAD Image typing (the whole PT_LOAD lies
 // inside one module's [base, base + size)) replaced the NT_FILE split.
-var clrmdTypeRows = Rows(clrmdRegions.Select(r =>
+var clrmdTypeRows = Truth.Rows(clrmdRegions.Select(r =>
 {
     ulong end = r.BaseAddress + r.Size;
     string kind = threads.Any(t => t.Sp >= r.BaseAddress && t.Sp < end) ? "Stack"
-        : r.Type == MemoryRegionType.Image ? "Image" : ProtectionText(r.Protect);
+        : r.Type == MemoryRegionType.Image ? "Image" : Truth.ElfProtectionText(r.Protect);
     return (kind, r.Size);
 }));
 
 var json = new StringBuilder();
 json.Append("{\n");
-json.Append("  \"file\": ").Append(JsonString(Path.GetFileName(file))).Append(",\n");
+json.Append("  \"file\": ").Append(Truth.JsonString(Path.GetFileName(file))).Append(",\n");
 json.Append("  \"tool\": \"MemoryMapTruth on ClrMD ").Append(typeof(DataTarget).Assembly.GetName().Version).Append("\",\n");
-json.Append("  \"architecture\": ").Append(JsonString(reader.Architecture.ToString())).Append(",\n");
+json.Append("  \"architecture\": ").Append(Truth.JsonString(reader.Architecture.ToString())).Append(",\n");
 json.Append("  \"pointerSize\": ").Append(reader.PointerSize).Append(",\n");
 json.Append("  \"clrmdRegionCount\": ").Append(clrmdRegions.Count).Append(",\n");
 json.Append("  \"fileMappingCount\": ").Append(fileMappings.Count).Append(",\n");
 if (clrmdTyping) json.Append("  \"clrmdModuleCount\": ").Append(target.EnumerateModules().Count()).Append(",\n");
 json.Append("  \"threads\": [\n");
-json.Append(string.Join(",\n", threads.Select(t => $"    {{\"id\": {t.Id}, \"sp\": \"{Hex(t.Sp)}\"}}")));
+json.Append(string.Join(",\n", threads.Select(t => $"    {{\"id\": {t.Id}, \"sp\": \"{Truth.Hex(t.Sp)}\"}}")));
 json.Append("\n  ],\n");
-AppendRows(json, "rows", rows);
+Truth.AppendRows(json, "rows", rows);
 if (clrmdTyping)
 {
     json.Append(",\n");
-    AppendRows(json, "clrmdTypeRows", clrmdTypeRows);
+    Truth.AppendRows(json, "clrmdTypeRows", clrmdTypeRows);
 }
 json.Append(",\n  \"regions\": [\n");
 json.Append(string.Join(",\n", regions.Select(r =>
-    $"    {{\"start\": \"{Hex(r.Start)}\", \"size\": {r.Size}, \"protection\": {JsonString(r.Protection)}, \"kind\": {JsonString(r.Kind)}, " +
-    $"\"file\": {(r.File == null ? "null" : JsonString(r.File))}" + (clrmdTyping ? $", \"clrmdType\": {JsonString(r.ClrmdType)}" : "") + "}")));
+    $"    {{\"start\": \"{Truth.Hex(r.Start)}\", \"size\": {r.Size}, \"protection\": {Truth.JsonString(r.Protection)}, \"kind\": {Truth.JsonString(r.Kind)}, " +
+    $"\"file\": {(r.File == null ? "null" : Truth.JsonString(r.File))}" + (clrmdTyping ? $", \"clrmdType\": {Truth.JsonString(r.ClrmdType)}" : "") + "}")));
 json.Append("\n  ]\n}\n");
 Console.Out.Write(json.ToString());
 return 0;
 
-static ulong StackPointer(IDataReader reader, uint threadId)
+/// <summary>What the ELF and the minidump truths share: stack pointers, row grouping, JSON text.</summary>
+static class Truth
 {
-    switch (reader.Architecture)
+    public static ulong StackPointer(IDataReader reader, uint threadId)
     {
-        case Architecture.X64:
+        switch (reader.Architecture)
         {
-            byte[] context = new byte[AMD64Context.Size];
-            if (!reader.GetThreadContext(threadId, AMD64Context.ContextControl | AMD64Context.ContextInteger, context))
-                throw new InvalidOperationException($"ClrMD has no register context for thread {threadId}");
-            return MemoryMarshal.Read<AMD64Context>(context).Rsp;
+            case Architecture.X64:
+            {
+                byte[] context = new byte[AMD64Context.Size];
+                if (!reader.GetThreadContext(threadId, AMD64Context.ContextControl | AMD64Context.ContextInteger, context))
+                    throw new InvalidOperationException($"ClrMD has no register context for thread {threadId}");
+                return MemoryMarshal.Read<AMD64Context>(context).Rsp;
+            }
+            case Architecture.Arm64:
+            {
+                byte[] context = new byte[Arm64Context.Size];
+                if (!reader.GetThreadContext(threadId, Arm64Context.ContextControl | Arm64Context.ContextInteger, context))
+                    throw new InvalidOperationException($"ClrMD has no register context for thread {threadId}");
+                return MemoryMarshal.Read<Arm64Context>(context).Sp;
+            }
+            default:
+                throw new NotSupportedException($"stack pointers of {reader.Architecture} threads are not read");
         }
-        case Architecture.Arm64:
-        {
-            byte[] context = new byte[Arm64Context.Size];
-            if (!reader.GetThreadContext(threadId, Arm64Context.ContextControl | Arm64Context.ContextInteger, context))
-                throw new InvalidOperationException($"ClrMD has no register context for thread {threadId}");
-            return MemoryMarshal.Read<Arm64Context>(context).Sp;
-        }
-        default:
-            throw new NotSupportedException($"stack pointers of {reader.Architecture} threads are not read");
     }
+
+    // SOS prints Windows PAGE_* names; Linux p_flags map as R → READONLY, RW → READWRITE,
+    // RX → EXECUTE_READ, RWX → EXECUTE_READWRITE, X → EXECUTE (core-dumps.md §3.2).
+    public static string ElfProtectionText(MemoryRegionProtect protect)
+    {
+        bool r = protect.HasFlag(MemoryRegionProtect.Read), w = protect.HasFlag(MemoryRegionProtect.Write);
+        bool x = protect.HasFlag(MemoryRegionProtect.Execute);
+        if (x) return w ? "PAGE_EXECUTE_READWRITE" : r ? "PAGE_EXECUTE_READ" : "PAGE_EXECUTE";
+        if (w) return "PAGE_READWRITE";
+        if (r) return "PAGE_READONLY";
+        return "PAGE_NOACCESS";
+    }
+
+    // maddress -summary: one row per name, Count and Size (sum of end − start), largest first.
+    public static List<(string Kind, int Count, ulong Bytes)> Rows(IEnumerable<(string Kind, ulong Size)> regions) =>
+        regions.GroupBy(r => r.Kind)
+            .Select(g => (g.Key, g.Count(), g.Aggregate(0UL, (sum, r) => sum + r.Size)))
+            .OrderByDescending(row => row.Item3).ThenBy(row => row.Key, StringComparer.Ordinal)
+            .ToList();
+
+    public static void AppendRows(StringBuilder json, string name, List<(string Kind, int Count, ulong Bytes)> rows)
+    {
+        json.Append("  ").Append(JsonString(name)).Append(": [\n");
+        json.Append(string.Join(",\n", rows.Select(r => $"    {{\"kind\": {JsonString(r.Kind)}, \"count\": {r.Count}, \"bytes\": {r.Bytes}}}")));
+        json.Append("\n  ]");
+    }
+
+    public static string Hex(ulong value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);
+
+    public static string JsonString(string value) =>
+        JsonSerializer.Serialize(value, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }
-
-// SOS prints Windows PAGE_* names; Linux p_flags map as R → READONLY, RW → READWRITE,
-// RX → EXECUTE_READ, RWX → EXECUTE_READWRITE, X → EXECUTE (core-dumps.md §3.2).
-static string ProtectionText(MemoryRegionProtect protect)
-{
-    bool r = protect.HasFlag(MemoryRegionProtect.Read), w = protect.HasFlag(MemoryRegionProtect.Write);
-    bool x = protect.HasFlag(MemoryRegionProtect.Execute);
-    if (x) return w ? "PAGE_EXECUTE_READWRITE" : r ? "PAGE_EXECUTE_READ" : "PAGE_EXECUTE";
-    if (w) return "PAGE_READWRITE";
-    if (r) return "PAGE_READONLY";
-    return "PAGE_NOACCESS";
-}
-
-// maddress -summary: one row per name, Count and Size (sum of end − start), largest first.
-static List<(string Kind, int Count, ulong Bytes)> Rows(IEnumerable<(string Kind, ulong Size)> regions) =>
-    regions.GroupBy(r => r.Kind)
-        .Select(g => (g.Key, g.Count(), g.Aggregate(0UL, (sum, r) => sum + r.Size)))
-        .OrderByDescending(row => row.Item3).ThenBy(row => row.Key, StringComparer.Ordinal)
-        .ToList();
-
-static void AppendRows(StringBuilder json, string name, List<(string Kind, int Count, ulong Bytes)> rows)
-{
-    json.Append("  ").Append(JsonString(name)).Append(": [\n");
-    json.Append(string.Join(",\n", rows.Select(r => $"    {{\"kind\": {JsonString(r.Kind)}, \"count\": {r.Count}, \"bytes\": {r.Bytes}}}")));
-    json.Append("\n  ]");
-}
-
-static string Hex(ulong value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);
-
-static string JsonString(string value) =>
-    JsonSerializer.Serialize(value, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
 record NamedRegion(ulong Start, ulong Size, string Protection, string Kind, string? File, string ClrmdType);
 
