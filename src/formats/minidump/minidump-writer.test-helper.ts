@@ -1,7 +1,7 @@
 /**
- * Writes small x64 minidumps byte by byte for tests (no real Windows dump can be made here). The
+ * Writes small x64 or arm64 minidumps byte by byte for tests (no real Windows dump can be made here). The
  * layouts are the MINIDUMP_* structures of minidumpapiset.h (shared/specs/core-dumps.md §2): header,
- * directory, SystemInfo, MemoryInfoList, ThreadList (+ x64 CONTEXTs), ModuleList (+ MINIDUMP_STRING
+ * directory, SystemInfo, MemoryInfoList, ThreadList (+ CONTEXTs), ModuleList (+ MINIDUMP_STRING
  * names) and, when `memory` is given, a Memory64List whose bytes follow it back to back.
  * tools/dotnet/MemoryMapTruth reads what this writes with ClrMD, so a layout mistake mirrored in our
  * reader shows up there (src/formats/minidump/minidump-truth.test.ts).
@@ -18,7 +18,7 @@ export interface TestRegion {
 }
 export interface TestThread {
   tid: number;
-  /** Written as CONTEXT.Rsp (x64 CONTEXT + 0x98). */
+  /** Written as CONTEXT.Rsp (x64, CONTEXT + 0x98) or CONTEXT.Sp (arm64, + 0x100). */
   sp: bigint;
   teb?: bigint;
   /** MINIDUMP_THREAD.Stack; its bytes must lie in one `memory` range. Default: the page of `sp`, no bytes. */
@@ -35,6 +35,8 @@ export interface TestMemoryRange {
   bytes: Uint8Array;
 }
 export interface TestMinidump {
+  /** SystemInfo's ProcessorArchitecture and the CONTEXT layout; x64 when omitted. */
+  architecture?: 'x64' | 'arm64';
   regions: TestRegion[];
   threads: TestThread[];
   modules: TestModule[];
@@ -47,18 +49,19 @@ export interface TestMinidump {
 
 const MDMP = 0x504d444d;
 const MINIDUMP_VERSION = 0xa793;
-const PROCESSOR_ARCHITECTURE_AMD64 = 9;
 const STREAM = { threadList: 3, moduleList: 4, memory64List: 9, systemInfo: 7, memoryInfoList: 16 } as const;
 /** sizeof(MINIDUMP_SYSTEM_INFO), sizeof(MINIDUMP_MEMORY_INFO), sizeof(MINIDUMP_MODULE). */
 const SYSTEM_INFO_SIZE = 56;
 const MEMORY_INFO_SIZE = 48;
 const MODULE_SIZE = 108;
-/** sizeof(CONTEXT) on x64, and where Rsp lies in it (winnt.h). */
-const AMD64_CONTEXT_SIZE = 0x4d0;
-const AMD64_CONTEXT_RSP = 0x98;
-const AMD64_CONTEXT_FLAGS = 0x30;
-/** CONTEXT_AMD64 | CONTEXT_CONTROL | CONTEXT_INTEGER. */
-const CONTEXT_CONTROL_INTEGER = 0x100003;
+/**
+ * Per architecture (winnt.h): ProcessorArchitecture, sizeof(CONTEXT), where ContextFlags and the stack
+ * pointer lie in it, and CONTEXT_<arch> | CONTEXT_CONTROL | CONTEXT_INTEGER.
+ */
+const ARCHITECTURES = {
+  x64: { processor: 9, contextSize: 0x4d0, flagsAt: 0x30, spAt: 0x98, controlInteger: 0x100003 },
+  arm64: { processor: 12, contextSize: 0x390, flagsAt: 0x0, spAt: 0x100, controlInteger: 0x400003 },
+} as const;
 
 export function writeTestMinidump(options: TestMinidump): Uint8Array {
   const out: number[] = [];
@@ -87,6 +90,7 @@ export function writeTestMinidump(options: TestMinidump): Uint8Array {
   };
 
   const memory = options.memory;
+  const arch = ARCHITECTURES[options.architecture ?? 'x64'];
   const streamCount = memory ? 5 : 4;
   const streams: [type: number, size: number, rva: number][] = [];
   // MINIDUMP_HEADER: Signature, Version (low 16 bits), NumberOfStreams, StreamDirectoryRva, CheckSum,
@@ -103,7 +107,7 @@ export function writeTestMinidump(options: TestMinidump): Uint8Array {
 
   // MINIDUMP_SYSTEM_INFO: ProcessorArchitecture first, the rest zero.
   let at = out.length;
-  u16(PROCESSOR_ARCHITECTURE_AMD64);
+  u16(arch.processor);
   zeros(SYSTEM_INFO_SIZE - 2);
   streams.push([STREAM.systemInfo, SYSTEM_INFO_SIZE, at]);
 
@@ -140,7 +144,7 @@ export function writeTestMinidump(options: TestMinidump): Uint8Array {
     u32(t.stack?.size ?? 0x1000); // Stack.Memory.DataSize
     stackRvaAt.push(out.length);
     u32(0); // Stack.Memory.Rva, patched once the Memory64List data is placed
-    u32(AMD64_CONTEXT_SIZE); // ThreadContext.DataSize
+    u32(arch.contextSize); // ThreadContext.DataSize
     contextRvaAt.push(out.length);
     u32(0); // ThreadContext.Rva
   }
@@ -148,9 +152,9 @@ export function writeTestMinidump(options: TestMinidump): Uint8Array {
   options.threads.forEach((t, i) => {
     const context = out.length;
     patch32(contextRvaAt[i], context);
-    zeros(AMD64_CONTEXT_SIZE);
-    patch32(context + AMD64_CONTEXT_FLAGS, CONTEXT_CONTROL_INTEGER);
-    patch64(context + AMD64_CONTEXT_RSP, t.sp);
+    zeros(arch.contextSize);
+    patch32(context + arch.flagsAt, arch.controlInteger);
+    patch64(context + arch.spAt, t.sp);
   });
 
   // MINIDUMP_MODULE_LIST: count, MINIDUMP_MODULE entries (4-byte packed); MINIDUMP_STRING names follow.

@@ -230,7 +230,81 @@ function handWrittenX64(): TestMinidump {
   };
 }
 
+/**
+ * A smaller arm64 process: the CONTEXT's Sp at +0x100 instead of x64's Rsp at +0x98. The second
+ * thread's TEB is not in the Memory64List, so ClrMD finds its stack by SP, as our reader always does.
+ */
+function handWrittenArm64(): TestMinidump {
+  const pid = 0x2a10;
+  const peb = 0xd7f4a00000n;
+  const coreclr = 0x7ffc30000000n;
+  const main = {
+    tid: 0x2a14,
+    teb: 0xd7f4a01000n,
+    sp: 0xd7f49ffd10n,
+    stackBase: 0xd7f4a00000n,
+    stackLimit: 0xd7f49fd000n,
+  };
+  const worker = {
+    tid: 0x3b08,
+    teb: 0xd7f4a03000n,
+    sp: 0xd7f4bff880n,
+    stackBase: 0xd7f4c00000n,
+    stackLimit: 0xd7f4bfe000n,
+  };
+  const regions = withFreeGaps([
+    ...stack(0xd7f4900000n, 0xfc000n, 0x1000n, 0x3000n), // main thread, 1 MB
+    ...allocation(peb, PAGE_READWRITE, [[0x1000n, MEM_COMMIT, PAGE_READWRITE]], MEM_PRIVATE),
+    ...allocation(main.teb, PAGE_READWRITE, [[0x2000n, MEM_COMMIT, PAGE_READWRITE]], MEM_PRIVATE),
+    ...allocation(worker.teb, PAGE_READWRITE, [[0x2000n, MEM_COMMIT, PAGE_READWRITE]], MEM_PRIVATE),
+    ...stack(0xd7f4b00000n, 0xfd000n, 0x1000n, 0x2000n), // worker thread, 1 MB
+    ...allocation(
+      0x2286e000000n,
+      PAGE_READWRITE,
+      [
+        [0x40000n, MEM_COMMIT, PAGE_READWRITE],
+        [0xfc0000n, MEM_RESERVE, 0],
+      ],
+      MEM_PRIVATE,
+    ),
+    ...image(coreclr, [
+      [0x1000n, PAGE_READONLY],
+      [0x2f0000n, PAGE_EXECUTE_READ],
+      [0x90000n, PAGE_READONLY],
+      [0xe000n, PAGE_READWRITE],
+      [0x11000n, PAGE_READONLY],
+    ]),
+  ]);
+  const threads = [main, worker];
+  const memory = [
+    ...threads.map((t) => stackBytes(t.sp, t.stackBase, coreclr + 0x2468n)),
+    tebHead(main.teb, main.stackBase, main.stackLimit, pid, main.tid, peb),
+  ].sort((a, b) => (a.start < b.start ? -1 : 1));
+  return {
+    architecture: 'arm64',
+    regions,
+    threads: threads.map((t) => ({
+      tid: t.tid,
+      sp: t.sp,
+      teb: t.teb,
+      stack: { start: t.sp, size: Number(t.stackBase - t.sp) },
+    })),
+    modules: [
+      {
+        base: coreclr,
+        size: 0x390000,
+        name: 'C:\\Program Files\\dotnet\\shared\\Microsoft.NETCore.App\\10.0.12\\coreclr.dll',
+        timeDateStamp: 0x6812ab35,
+      },
+    ],
+    memory,
+    flags: FULL_MEMORY_WITH_INFO,
+    timeDateStamp: 0x68a0c4a2,
+  };
+}
+
 /** File name under sample-dumps/minidumps/ → what the writer is given. */
 export const SAMPLE_MINIDUMPS: readonly { readonly name: string; readonly dump: () => TestMinidump }[] = [
+  { name: 'hand-written-arm64.dmp', dump: handWrittenArm64 },
   { name: 'hand-written-x64.dmp', dump: handWrittenX64 },
 ];
