@@ -1,5 +1,5 @@
 /**
- * npm run bench:browser [-- --sizes 1000000,5000000,18591667] [--too-large 60000000]
+ * npm run bench:browser [-- --sizes 1000000,5000000,18591667] [--too-large 60000000] [--out-dir DIR]
  *
  * The real page and worker in headless Debian Chromium: builds the app, serves dist/ on
  * 127.0.0.1, picks each generated incident dump (bench/incident-<N>.gcdump, made by
@@ -9,6 +9,7 @@
  * before the pick and the Findings tab opened after are reported apart; BENCH_TASKS=1 lists every
  * long task), and the renderer processes' resident memory afterwards.
  * Prints a table and merges the figures into bench/results.json. Figures only, no assertions.
+ * --out-dir builds into and serves another directory than dist/ (for a tree others test from).
  */
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     'too-large': { type: 'string' },
+    'out-dir': { type: 'string', default: 'dist' },
   },
 });
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
@@ -47,15 +49,21 @@ function rendererResidentBytes(): number {
 
 async function main() {
   if (!values['no-build'])
-    spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
+    spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', values['out-dir']!, '--emptyOutDir'],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
   const server = spawn(
     process.execPath,
     [
       join(ROOT, 'node_modules/vite/bin/vite.js'),
       'preview',
+      '--outDir',
+      values['out-dir']!,
       '--port',
       String(PORT),
       '--strictPort',

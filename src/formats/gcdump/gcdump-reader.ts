@@ -36,6 +36,11 @@ export interface GcdumpFile {
 export interface GcdumpReadOptions extends LoadOptions {
   /** Keep the node-offset table in `details.nodeOffsets` (4 bytes per node) for re-encoding. */
   keepLayout?: boolean;
+  /**
+   * Bytes per read of the node tables (default 8 MB). Tests make it small so that records cross
+   * slices and arrive out of order, which real files only do when they are large.
+   */
+  sliceBytes?: number;
 }
 
 /** §2.3: Int32 20 + "!FastSerialization.1". */
@@ -102,6 +107,7 @@ class GcdumpParser {
     private readonly options: GcdumpReadOptions,
   ) {
     this.r = new ChunkReader(source, options.signal);
+    this.pipelineSliceBytes = Math.max(1, Math.floor(options.sliceBytes ?? PIPELINE_SLICE_BYTES));
   }
 
   private progress(stage: string, fraction: number): void {
@@ -840,7 +846,7 @@ class GcdumpParser {
   }
 
   private decodeFailure: FormatError | null = null;
-  private readonly pipelineSliceBytes = PIPELINE_SLICE_BYTES;
+  private readonly pipelineSliceBytes: number;
 
   /** §4.6 and §2.11: the deferred-type region of NativeAOT dumps. */
   private async readDeferredTypes(typeCount: number): Promise<DeferredType[]> {

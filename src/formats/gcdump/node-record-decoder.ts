@@ -7,6 +7,11 @@ import { NodeFlag } from '../../heap/types';
  * most 5 bytes each (gcdump spec §4.4).
  */
 const MAX_RECORD_HEAD_BYTES = 15;
+/**
+ * How far (in slices, each way) a window of received bytes is extended at once: a bound on the
+ * work per window miss when slices are small; a record past the window just extends it again.
+ */
+const MAX_WINDOW_SLICES = 64;
 /** A compressed Int32 takes at most this many bytes (§4.4). */
 const MAX_VARINT_BYTES = 5;
 /**
@@ -112,14 +117,14 @@ export class NodeRecordDecoder {
    * Makes the window the run of received slices around blob offset `offset`; false when the
    * slice holding `offset` has not arrived.
    */
-  private windowAround(offset: number): boolean {
+  private windowAround(offset: number, maxSlices = MAX_WINDOW_SLICES): boolean {
     const received = this.sliceReceived;
     const slice = Math.floor(offset / this.blobSliceBytes);
     if (received[slice] !== 1) return false;
     let first = slice;
-    while (first > 0 && received[first - 1] === 1) first--;
+    while (first > 0 && slice - first < maxSlices && received[first - 1] === 1) first--;
     let last = slice;
-    while (last + 1 < received.length && received[last + 1] === 1) last++;
+    while (last + 1 < received.length && last - slice < maxSlices && received[last + 1] === 1) last++;
     this.windowStart = first * this.blobSliceBytes;
     this.windowEnd = Math.min(this.blob.length, (last + 1) * this.blobSliceBytes);
     return true;
@@ -273,7 +278,14 @@ export class NodeRecordDecoder {
       windowStart = this.windowStart;
       windowEnd = this.windowEnd;
       this.target = target;
-      const after = this.checkedRecord(i, offset, firstEdge, windowEnd);
+      let after = this.checkedRecord(i, offset, firstEdge, windowEnd);
+      if (after < 0 && this.sliceReceived[Math.floor(windowEnd / this.blobSliceBytes)] === 1) {
+        // The window stopped short of received bytes (MAX_WINDOW_SLICES): the whole run, once.
+        this.windowAround(offset, Infinity);
+        windowStart = this.windowStart;
+        windowEnd = this.windowEnd;
+        after = this.checkedRecord(i, offset, firstEdge, windowEnd);
+      }
       target = this.target;
       if (after < 0) {
         // The record runs on into a slice not received yet: the one after the window.
