@@ -105,3 +105,10 @@ export function describeLabelling(labelling: GcHeapLabelling, from: string): str
       : '';
   return `The GCHeap row (${bytes(labelling.labelledBytes)}) comes from ${from}.${outside}`;
 }
+
+/** The reader's note on a full dump's GC heap: where its GCHeap row came from, or how to get one. */
+export function gcHeapNote(labelling: GcHeapLabelling | null, from: string | null, alone: string): string {
+  return labelling && from !== null
+    ? `${describeLabelling(labelling, from)} The loader heaps are not named.`
+    : `The GC heap and loader heaps are not named from ${alone} alone: load a .gcdump or SOS transcript of the same process to name them.`;
+}

@@ -5,9 +5,9 @@
  * is labelled apart (§1.2); the rest is named by
  * protection. p_memsz is the region size (bytes past p_filesz are "not in dump", still mapped).
  */
-import { describeLabelling, labelGcHeap } from '../../heap/gc-heap-labels';
+import { gcHeapNote, labelGcHeap } from '../../heap/gc-heap-labels';
 import { dumpFacts } from '../../heap/dump-facts';
-import { HeapBuilder } from '../../heap/heap-builder';
+import { HeapBuilder, UNKNOWN_PRODUCER } from '../../heap/heap-builder';
 import {
   DIAGINFO_KIND,
   PAGE_READONLY,
@@ -102,22 +102,13 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
     }),
   );
   builder.setProducer({
-    creationTool: null,
+    ...UNKNOWN_PRODUCER,
     description: `ELF core (${core.machine}), ${core.threads.length} threads, ${core.pointerSize}-byte pointers; read ${core.bytesRead} of ${source.size} bytes`,
     pointerSize: core.pointerSize,
     processName: core.processName,
     processId: core.pid,
-    machineName: null,
-    timeCollected: null,
-    totalProcessCommit: null,
-    totalProcessWorkingSet: null,
-    collectionLog: null,
   });
-  builder.warn(
-    labelling && options.gcHeapFrom
-      ? `${describeLabelling(labelling, options.gcHeapFrom.from)} The loader heaps are not named.`
-      : 'The GC heap and loader heaps are not named from a core alone: load a .gcdump or SOS transcript of the same process to name them.',
-  );
+  builder.warn(gcHeapNote(labelling, options.gcHeapFrom?.from ?? null, 'a core'));
   options.onProgress?.({
     stage: 'read ELF core headers and notes',
     bytesRead: core.bytesRead,

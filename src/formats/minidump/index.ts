@@ -1,7 +1,7 @@
 /** Windows minidump → memory map → HeapModel with memory-summary rows only. */
-import { describeLabelling, labelGcHeap } from '../../heap/gc-heap-labels';
+import { gcHeapNote, labelGcHeap } from '../../heap/gc-heap-labels';
 import { dumpFacts } from '../../heap/dump-facts';
-import { HeapBuilder } from '../../heap/heap-builder';
+import { HeapBuilder, UNKNOWN_PRODUCER } from '../../heap/heap-builder';
 import type { HeapModel } from '../../heap/types';
 import type { ByteSource, LoadOptions } from '../byte-source';
 import { minidumpMemoryMap, readMinidump, summarizeMemoryMap } from './minidump-reader';
@@ -28,22 +28,13 @@ export async function importMinidump(source: ByteSource, options: LoadOptions = 
     }),
   );
   builder.setProducer({
-    creationTool: null,
+    ...UNKNOWN_PRODUCER,
     description: `Windows minidump (${dump.architecture}), ${dump.threads.length} threads, ${dump.pointerSize}-byte pointers; read ${dump.bytesRead} of ${source.size} bytes`,
     pointerSize: dump.pointerSize,
     processName: null,
     processId: null,
-    machineName: null,
-    timeCollected: null,
-    totalProcessCommit: null,
-    totalProcessWorkingSet: null,
-    collectionLog: null,
   });
-  builder.warn(
-    labelling && options.gcHeapFrom
-      ? `${describeLabelling(labelling, options.gcHeapFrom.from)} The loader heaps are not named.`
-      : 'The GC heap and loader heaps are not named from a dump alone: load a .gcdump or SOS transcript of the same process to name them.',
-  );
+  builder.warn(gcHeapNote(labelling, options.gcHeapFrom?.from ?? null, 'a dump'));
   options.onProgress?.({
     stage: 'read minidump streams',
     bytesRead: dump.bytesRead,
