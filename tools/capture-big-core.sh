@@ -16,34 +16,13 @@ set -euo pipefail
 readonly REQUESTS="${1:-100000}"
 readonly CONCURRENCY=16 # as tools/capture-real-samples.sh: enough to keep both cores of a small machine busy
 readonly BYTES_KEPT_PER_REQUEST=33000 # byte[32768] (32,792 bytes) plus the trace context's small objects
-readonly START_TIMEOUT_SECONDS=60
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=big-core
+# shellcheck source=tools/leaky-service.sh
+source "$(dirname "${BASH_SOURCE[0]}")/leaky-service.sh"
 out="${2:-$root/sample-dumps/big/leaky-service-big.core}"
-service_project="$root/tools/dotnet/LeakyService"
-service_bin="$service_project/bin/Release/net10.0"
-load_client="$service_project/load-client.mjs"
-work="$(mktemp -d)"
-service_pid=""
 
-exec 3>&2
-log() { printf '[big-core %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() { log "error: $*" >&2; exit 1; }
-cleanup() {
-  local status=$?
-  if [[ -n "$service_pid" ]] && kill -0 "$service_pid" 2>/dev/null; then
-    kill "$service_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$service_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$service_pid" 2>/dev/null || true
-    wait "$service_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-  [[ $status -eq 0 ]] || log "failed (exit $status); the service this script started has been stopped" >&3
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for tool in dotnet node; do command -v "$tool" >/dev/null || die "$tool is not on PATH"; done
+require_tools dotnet node
 [[ "$REQUESTS" =~ ^[1-9][0-9]*$ ]] || die "REQUESTS must be a positive number, not '$REQUESTS'"
 cd "$root"
 
@@ -61,27 +40,12 @@ log "restoring the local tools pinned in .config/dotnet-tools.json"
 dotnet tool restore >/dev/null
 dotnet_dump() { dotnet tool run dotnet-dump "$@"; }
 
-log "building LeakyService (Release)"
-dotnet build "$service_project" -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; die "build failed"; }
-
-service_log="$work/service.log"
-dotnet "$service_bin/LeakyService.dll" --contentRoot "$service_bin" --urls "http://127.0.0.1:0" --leak on \
-  >"$service_log" 2>&1 &
-service_pid=$!
-service_url=""
-for _ in $(seq 1 $((START_TIMEOUT_SECONDS * 10))); do
-  service_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$service_log" | head -1 || true)"
-  [[ -n "$service_url" ]] && break
-  kill -0 "$service_pid" 2>/dev/null || { cat "$service_log" >&2; die "LeakyService exited during start"; }
-  sleep 0.1
-done
-[[ -n "$service_url" ]] || { cat "$service_log" >&2; die "LeakyService did not start listening"; }
-log "LeakyService (leak on) pid $service_pid on $service_url"
+build_service
+start_service --leak on
 
 log "sending $REQUESTS POST /orders, $CONCURRENCY at a time"
 node "$load_client" "$service_url/orders" "$REQUESTS" "$CONCURRENCY" POST
-stats="$(node -e "fetch(process.argv[1]).then(r => r.text()).then(t => console.log(t))" "$service_url/stats")"
-log "service stats: $stats"
+fetch_stats
 grep -q "\"liveReloadRegistrations\":$REQUESTS," <<<"$stats" || die "expected $REQUESTS live registrations"
 log "service RSS: $(awk '/^VmRSS:/ { print $2, $3 }' "/proc/$service_pid/status")"
 

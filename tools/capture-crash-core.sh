@@ -17,60 +17,28 @@ set -euo pipefail
 
 readonly ORDERS="${1:-2000}"
 readonly CONCURRENCY=8
-readonly START_TIMEOUT_SECONDS=60
 readonly DUMP_TIMEOUT_SECONDS=300
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-service_project="$root/tools/dotnet/LeakyService"
-service_bin="$service_project/bin/Release/net10.0"
+LOG_TAG=crash-core
+# shellcheck source=tools/leaky-service.sh
+source "$(dirname "${BASH_SOURCE[0]}")/leaky-service.sh"
 full="$root/sample-dumps/leaky-service/crash-full.dmp"
 cores="$root/sample-dumps/cores"
 name="leaky-service-crash"
-work="$(mktemp -d)"
-service_pid=""
 
-exec 3>&2
-log() { printf '[crash-core %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() { log "error: $*" >&2; exit 1; }
-cleanup() {
-  local status=$?
-  if [[ -n "$service_pid" ]] && kill -0 "$service_pid" 2>/dev/null; then
-    kill -9 "$service_pid" 2>/dev/null || true
-    wait "$service_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-  [[ $status -eq 0 ]] || log "failed (exit $status); the service this script started has been stopped" >&3
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for tool in dotnet node python3 readelf gdb; do command -v "$tool" >/dev/null || die "$tool is not on PATH"; done
+require_tools dotnet node python3 readelf gdb
 [[ "$ORDERS" =~ ^[1-9][0-9]*$ ]] || die "ORDERS must be a positive number, not '$ORDERS'"
 cd "$root"
 
-log "building LeakyService (Release)"
-dotnet build "$service_project" -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; die "build failed"; }
+build_service
 
 mkdir -p "$(dirname "$full")"
 rm -f "$full"
-service_log="$work/service.log"
-DOTNET_DbgEnableMiniDump=1 DOTNET_DbgMiniDumpType=4 DOTNET_DbgMiniDumpName="$full" \
-  dotnet "$service_bin/LeakyService.dll" --contentRoot "$service_bin" --urls "http://127.0.0.1:0" \
-  --leak on --crash-after "$ORDERS" >"$service_log" 2>&1 &
-service_pid=$!
-service_url=""
-for _ in $(seq 1 $((START_TIMEOUT_SECONDS * 10))); do
-  service_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$service_log" | head -1 || true)"
-  [[ -n "$service_url" ]] && break
-  kill -0 "$service_pid" 2>/dev/null || { cat "$service_log" >&2; die "LeakyService exited during start"; }
-  sleep 0.1
-done
-[[ -n "$service_url" ]] || { cat "$service_log" >&2; die "LeakyService did not start listening"; }
-runtime_version="$(grep -o 'runtime [0-9][0-9.]*' "$service_log" | head -1 | cut -d' ' -f2)"
-log "LeakyService pid $service_pid on $service_url, runtime $runtime_version, crashing after $ORDERS orders"
+start_service DOTNET_DbgEnableMiniDump=1 DOTNET_DbgMiniDumpType=4 DOTNET_DbgMiniDumpName="$full" \
+  --leak on --crash-after "$ORDERS"
 
 # The last requests may fail: the process dies while they are in flight.
-node "$service_project/load-client.mjs" "$service_url/orders" "$ORDERS" "$CONCURRENCY" POST >"$work/load.log" 2>&1 || true
+node "$load_client" "$service_url/orders" "$ORDERS" "$CONCURRENCY" POST >"$work/load.log" 2>&1 || true
 log "waiting for the crash and createdump"
 for _ in $(seq 1 $((DUMP_TIMEOUT_SECONDS * 10))); do
   kill -0 "$service_pid" 2>/dev/null || break

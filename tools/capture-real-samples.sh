@@ -16,42 +16,13 @@ readonly LEAKING_REQUESTS=17812 # the length of the incident's CallbackNode chai
 readonly CONTROL_PATH_REQUESTS=300 # GET /healthz: passes no tracing middleware
 readonly CONCURRENCY=16
 readonly BODY_SNAPSHOT_OBJECT_SIZE=32792 # byte[32768] on x64: 24-byte array header + 32,768
-readonly START_TIMEOUT_SECONDS=60
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=capture
+# shellcheck source=tools/leaky-service.sh
+source "$(dirname "${BASH_SOURCE[0]}")/leaky-service.sh"
 out="$root/sample-dumps/leaky-service"
-service_project="$root/tools/dotnet/LeakyService"
-service_bin="$service_project/bin/Release/net10.0"
-load_client="$service_project/load-client.mjs"
-work="$(mktemp -d)"
-service_pid=""
 
-# fd 3 = the script's own stderr: a trap can fire while a command's output is redirected to a log
-# file, and the cleanup message must still reach the terminal.
-exec 3>&2
-log() { printf '[capture %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() { log "error: $*" >&2; exit 1; }
-
-stop_service() {
-  if [[ -n "$service_pid" ]] && kill -0 "$service_pid" 2>/dev/null; then
-    kill "$service_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$service_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$service_pid" 2>/dev/null || true
-    wait "$service_pid" 2>/dev/null || true
-  fi
-  service_pid=""
-}
-cleanup() {
-  local status=$?
-  stop_service
-  rm -rf "$work"
-  [[ $status -eq 0 ]] || log "failed (exit $status); every process this script started has been stopped" >&3
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-command -v dotnet >/dev/null || die "dotnet is not on PATH"
-command -v node >/dev/null || die "node is not on PATH"
+require_tools dotnet node
 cd "$root"
 
 log "restoring the local tools pinned in .config/dotnet-tools.json"
@@ -59,40 +30,20 @@ dotnet tool restore >/dev/null
 gcdump() { dotnet tool run dotnet-gcdump "$@"; }
 dotnet_dump() { dotnet tool run dotnet-dump "$@"; }
 
-log "building LeakyService (Release)"
-dotnet build "$service_project" -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; die "build failed"; }
-
-# start_service on|off: starts LeakyService on 127.0.0.1 with an OS-chosen port; sets service_pid, service_url.
-start_service() {
-  local mode="$1" service_log="$work/service-$1.log"
-  dotnet "$service_bin/LeakyService.dll" --contentRoot "$service_bin" --urls "http://127.0.0.1:0" --leak "$mode" \
-    >"$service_log" 2>&1 &
-  service_pid=$!
-  service_url=""
-  for _ in $(seq 1 $((START_TIMEOUT_SECONDS * 10))); do
-    service_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$service_log" | head -1 || true)"
-    [[ -n "$service_url" ]] && break
-    kill -0 "$service_pid" 2>/dev/null || { cat "$service_log" >&2; die "LeakyService exited during start"; }
-    sleep 0.1
-  done
-  [[ -n "$service_url" ]] || { cat "$service_log" >&2; die "LeakyService did not start listening"; }
-  runtime_version="$(grep -o 'runtime [0-9][0-9.]*' "$service_log" | head -1 | cut -d' ' -f2)"
-  log "LeakyService (leak $mode) pid $service_pid on $service_url, runtime $runtime_version"
-}
+build_service
 
 # send_traffic: exactly LEAKING_REQUESTS orders and CONTROL_PATH_REQUESTS health checks.
 send_traffic() {
   node "$load_client" "$service_url/orders" "$LEAKING_REQUESTS" "$CONCURRENCY" POST
   node "$load_client" "$service_url/healthz" "$CONTROL_PATH_REQUESTS" 4 GET
-  stats="$(node -e "fetch(process.argv[1]).then(r => r.text()).then(t => console.log(t))" "$service_url/stats")"
-  log "service stats: $stats"
+  fetch_stats
 }
 
 mkdir -p "$out"
 rm -f "$out/runaway-cts.gcdump" "$out/control.gcdump" "$out/runaway-cts.dmp" "$out/runaway-cts.sos.txt"
 
 # ---- the leaking run -------------------------------------------------------------------------
-start_service on
+start_service --leak on
 send_traffic
 grep -q "\"liveReloadRegistrations\":$LEAKING_REQUESTS," <<<"$stats" || die "expected $LEAKING_REQUESTS live registrations"
 log "dotnet-gcdump collect -> ${out#"$root/"}/runaway-cts.gcdump"
@@ -169,7 +120,7 @@ record "dumpobj $(sos "dumpobj $head_node" | field CallbackState)"
 cp "$transcript" "$out/runaway-cts.sos.txt"
 
 # ---- the control run -------------------------------------------------------------------------
-start_service off
+start_service --leak off
 send_traffic
 grep -q '"liveReloadRegistrations":0,' <<<"$stats" || die "the control run should keep no registration"
 log "dotnet-gcdump collect -> ${out#"$root/"}/control.gcdump"
