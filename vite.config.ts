@@ -7,7 +7,7 @@ import { defineConfig, type Connect, type Plugin } from 'vite';
 
 const projectRoot = dirname(fileURLToPath(import.meta.url));
 
-/** Where sample dumps come from: the project's own, and the shared real fixtures CI lays beside the clone. */
+/** Where sample dumps come from: the project's own, and the real public fixtures in test-data/. */
 const SAMPLE_SOURCES: readonly {
   readonly prefix: string;
   readonly group: string;
@@ -24,15 +24,15 @@ const SAMPLE_SOURCES: readonly {
   },
   {
     prefix: 'fixtures/gcdump',
-    group: 'shared fixtures',
-    dir: resolve(projectRoot, '../shared/fixtures/gcdump'),
+    group: 'public fixtures',
+    dir: resolve(projectRoot, 'test-data/gcdump'),
     recursive: false,
     extensions: ['.gcdump'],
   },
   {
     prefix: 'fixtures/sos',
-    group: 'shared fixtures',
-    dir: resolve(projectRoot, '../shared/fixtures/sos'),
+    group: 'public fixtures',
+    dir: resolve(projectRoot, 'test-data/sos'),
     recursive: false,
     extensions: ['.txt'],
   },
@@ -83,7 +83,7 @@ function listSamples(): Sample[] {
         path,
       });
     }
-    // The project's own samples first, then the shared fixtures; by path within each.
+    // The project's own samples first, then the public fixtures; by path within each.
     samples.push(...fromSource.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
   return samples;

@@ -4,8 +4,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** The real fixtures CI lays beside the clone (`../shared/fixtures/gcdump/*.gcdump`). */
-export const fixtureDir = resolve(projectRoot, '../shared/fixtures/gcdump');
+/** The real public fixtures kept in the repository (`test-data/gcdump/*.gcdump`). */
+export const fixtureDir = resolve(projectRoot, 'test-data/gcdump');
 export const truthDir = resolve(projectRoot, 'tools/dotnet/truth');
 
 export function fixtureGcdumps(): string[] {

@@ -20,7 +20,7 @@ const TOP_ROWS = 12;
 const fixtures = fixtureGcdumps();
 
 test('the real fixtures are there to test with', () => {
-  expect(fixtures.length, 'expected ../shared/fixtures/gcdump/*.gcdump beside the project').toBeGreaterThanOrEqual(4);
+  expect(fixtures.length, 'expected test-data/gcdump/*.gcdump in the repository').toBeGreaterThanOrEqual(4);
 });
 
 for (const fixture of fixtures) {
@@ -60,7 +60,7 @@ for (const fixture of fixtures) {
 }
 
 test('the maui fixture matches the facts published with it', async ({ page }) => {
-  // ../shared/fixtures/README.md, read by an independent reader: 46,645 nodes, total size
+  // test-data/README.md, read by an independent reader: 46,645 nodes, total size
   // 3,339,490; System.String 6,913 / 518,562 bytes is the heaviest type.
   await page.goto('./');
   await dropFile(page, MAUI_FIXTURE);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dropFile, projectRoot, waitForLoaded } from './helpers';
 
-const INCIDENT = resolve(projectRoot, '../shared/fixtures/sos/seed-incident-logistics-netcore31.txt');
+const INCIDENT = resolve(projectRoot, 'test-data/sos/seed-incident-logistics-netcore31.txt');
 
 test('paste the incident transcript: memory table and chart, histogram, the gcroot chain', async ({ page }) => {
   await page.goto('/');

@@ -2,7 +2,7 @@
 # Captures a core of tools/dotnet/LeakyService made by the crash path: the service dies of an
 # unhandled exception (--crash-after N) and the runtime itself runs createdump because of
 #   DOTNET_DbgEnableMiniDump=1  DOTNET_DbgMiniDumpType=4 (full)  DOTNET_DbgMiniDumpName=PATH
-# (shared/specs/core-dumps.md §4). Writes
+# (docs/specs/core-dumps.md §4). Writes
 #
 #   sample-dumps/leaky-service/crash-full.dmp          the full core (gitignored, several hundred MB)
 #   sample-dumps/cores/leaky-service-crash.core        its headers and notes (make-sparse-core.py)

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: install dependencies if needed, build the app, and serve it on localhost with the
-// sample dumps one click away (vite.config.ts serves sample-dumps/ and ../shared/fixtures/).
+// sample dumps one click away (vite.config.ts serves sample-dumps/ and test-data/).
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,5 +1,5 @@
 /**
- * The analyses on real dumps (../shared/fixtures/gcdump and sample-dumps/leaky-service): the
+ * The analyses on real dumps (test-data/gcdump and sample-dumps/leaky-service): the
  * invariants issues 4 and 5 ask for. (The test reads files through src/formats; the analyses
  * themselves import only src/heap.)
  */

@@ -1,7 +1,7 @@
 /**
  * `heapscope maddress FILE`: the memory map of a full dump as SOS's `maddress -summary` prints it.
  * The file is an ELF core or a Windows minidump, told apart by its first four bytes (the ELF
- * identification `\x7fELF`, the minidump signature `MDMP`: shared/specs/core-dumps.md §1.1, §2).
+ * identification `\x7fELF`, the minidump signature `MDMP`: docs/specs/core-dumps.md §1.1, §2).
  */
 import { basename } from 'node:path';
 import { FormatError, type LoadOptions } from '../formats/byte-source';

@@ -1,6 +1,6 @@
 /**
  * Naming the GC heap in a full dump's memory map with what another input of the same process knows
- * (issue #9, shared/specs/core-dumps.md §3): a core alone cannot tell the GC's memory from any other
+ * (issue #9, docs/specs/core-dumps.md §3): a core alone cannot tell the GC's memory from any other
  * read-write memory, but a transcript's `eeheap -gc` lists every segment or region (begin,
  * allocated, committed) and PerfView's .gcdump carries the segment table. The parts of the core's
  * regions inside those ranges become `GCHeap` rows, as SOS's maddress names them; nothing else is

@@ -1,6 +1,6 @@
 /**
  * The memory map of a full dump (ELF core or minidump) and SOS's row naming for `maddress -summary`
- * (shared/specs/core-dumps.md §3.1–3.2: CLR kind > usage (Stack, Image) > MEM_RESERVE > image path >
+ * (docs/specs/core-dumps.md §3.1–3.2: CLR kind > usage (Stack, Image) > MEM_RESERVE > image path >
  * protection text, `MAPPED_*` for MEM_MAPPED). The GC heap is not guessed here: those bytes stay
  * under their protection kind until a .gcdump or transcript of the same process names them.
  */

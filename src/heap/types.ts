@@ -1,7 +1,7 @@
 /**
  * The heap model: every importer (gcdump, SOS transcript, …) produces one of these through
  * HeapBuilder, and every analysis reads it. It is columnar: one typed-array entry per heap object
- * ("node"), never one JS object per heap object (see ../../../shared/ARCHITECTURE.md, Invariants).
+ * ("node"), never one JS object per heap object (see docs/ARCHITECTURE.md, Invariants).
  *
  * Indexing:
  *   - NodeIndex  0 … nodeCount-1 : a heap object or a pseudo-node (`[.NET Roots]`, `[static vars]` …).

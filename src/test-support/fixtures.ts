@@ -1,5 +1,5 @@
 /**
- * Where tests find the real files: `../shared/fixtures/` beside the project (never copied in),
+ * Where tests find the real files: `test-data/` (public fixtures, copied in with their provenance)
  * and `sample-dumps/` inside it. Paths are resolved from this file so tests run from any cwd.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -7,16 +7,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED_FIXTURES = resolve(PROJECT_ROOT, '../shared/fixtures');
+export const TEST_DATA = resolve(PROJECT_ROOT, 'test-data');
 
 export function fixturePath(...parts: string[]): string {
-  return join(SHARED_FIXTURES, ...parts);
+  return join(TEST_DATA, ...parts);
 }
 
-/** The real files of one kind in `../shared/fixtures/<folder>` with this extension, sorted. */
+/** The real files of one kind in `test-data/<folder>` with this extension, sorted. */
 export function listFixtures(folder: string, extension: string): string[] {
   const dir = fixturePath(folder);
-  if (!existsSync(dir)) throw new Error(`the shared fixtures are missing: ${dir} (clone the project beside shared/)`);
+  if (!existsSync(dir)) throw new Error(`the test data is missing: ${dir}`);
   return readdirSync(dir)
     .filter((name) => name.endsWith(extension))
     .sort();

@@ -1,6 +1,6 @@
 /**
  * The "Open a sample" list: the dev/preview server (vite.config.ts) lists the files of
- * sample-dumps/ and of the shared fixtures at `samples/index.json` and serves each at `samples/<id>`.
+ * sample-dumps/ and of the public fixtures (test-data/) at `samples/index.json` and serves each at `samples/<id>`.
  * Same origin only: nothing is fetched from anywhere else.
  */
 
@@ -8,7 +8,7 @@ export interface SampleEntry {
   /** Path below `samples/`, e.g. `fixtures/gcdump/x.gcdump`. */
   readonly id: string;
   readonly name: string;
-  /** Where it comes from: "sample-dumps" or "shared fixtures". */
+  /** Where it comes from: "sample-dumps" or "public fixtures (test-data/)". */
   readonly group: string;
   readonly bytes: number;
 }

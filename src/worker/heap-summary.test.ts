@@ -8,7 +8,7 @@ import { HeapBuilder } from '../heap/heap-builder';
 import { NodeFlag, type NodeIndex } from '../heap/types';
 import { DOTNET_GCDUMP_NODE_CAP, heapSummary } from './heap-summary';
 
-const MAUI = resolve(__dirname, '../../../shared/fixtures/gcdump/gcdump-analyze-test1-maui-winui-coreclr9.gcdump');
+const MAUI = resolve(__dirname, '../../test-data/gcdump/gcdump-analyze-test1-maui-winui-coreclr9.gcdump');
 
 function summaryOf(heap: ReturnType<HeapBuilder['build']>) {
   return heapSummary({ heap, histogram: typeHistogram(heap, true), fileName: 'x.gcdump', fileBytes: 1, loadMs: 0 });
@@ -19,7 +19,7 @@ describe('heapSummary', () => {
     const bytes = new Uint8Array(readFileSync(MAUI));
     const heap = await loadHeap(byteSourceFromBytes(bytes, 'maui.gcdump'));
     const summary = summaryOf(heap);
-    // ../shared/fixtures/README.md: 46,645 nodes, 82,475 edges, total size 3,339,490.
+    // test-data/README.md: 46,645 nodes, 82,475 edges, total size 3,339,490.
     expect(summary.nodeCount).toBe(46_645);
     expect(summary.edgeCount).toBe(82_475);
     expect(summary.totalBytes).toBe(3_339_490);

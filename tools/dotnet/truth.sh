@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates (or, with --check, verifies) tools/dotnet/truth/<basename>.truth.json for every
-# .gcdump in ../shared/fixtures/gcdump/ and sample-dumps/ (recursively), using GcdumpTruth, which
+# .gcdump in test-data/gcdump/ and sample-dumps/ (recursively), using GcdumpTruth, which
 # reads them with Microsoft's own GCHeapDump/MemoryGraph classes (tools/dotnet/GcdumpTruth/README.md).
 #
 #   npm run truth              rewrite the truth files
@@ -12,7 +12,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 truth_dir="$root/tools/dotnet/truth"
-fixtures_dir="$root/../shared/fixtures/gcdump"
+fixtures_dir="$root/test-data/gcdump"
 samples_dir="$root/sample-dumps"
 project="$root/tools/dotnet/GcdumpTruth"
 

@@ -1,6 +1,6 @@
 /**
  * Builds a heap with the shape of the incident in
- * ../../../shared/fixtures/sos/seed-incident-logistics-netcore31.txt at any scale, deterministic
+ * test-data/sos/seed-incident-logistics-netcore31.txt at any scale, deterministic
  * from a seed: its type mix and totals (`dumpheap -stat`), the runaway chain of CallbackNodes on a
  * ConfigurationReloadToken's CancellationTokenSource that keeps each request's 32,792-byte buffer
  * alive, JSON trees (JObject → Entry[] → JProperty → JValue → String), TraceScope lists, filler

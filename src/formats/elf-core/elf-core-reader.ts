@@ -1,6 +1,6 @@
 /**
  * ELF core reader (64-bit little-endian, x86-64 and AArch64), as createdump writes it
- * (shared/specs/core-dumps.md §1). Reads only the ELF header, the program header table and the
+ * (docs/specs/core-dumps.md §1). Reads only the ELF header, the program header table and the
  * PT_NOTE segments, by slices; never the memory contents. `bytesRead` says how much it read.
  */
 import { FormatError, type ByteSource } from '../byte-source';

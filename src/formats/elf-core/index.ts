@@ -1,6 +1,6 @@
 /**
  * ELF core → memory map → HeapModel with memory-summary rows only (no objects, edges or roots).
- * Region rules (shared/specs/core-dumps.md §3.2): PT_LOAD parts covered by NT_FILE are Image
+ * Region rules (docs/specs/core-dumps.md §3.2): PT_LOAD parts covered by NT_FILE are Image
  * (split at NT_FILE boundaries); the PT_LOAD holding a thread's SP is Stack; createdump's DIAGINFO page
  * is labelled apart (§1.2); the rest is named by
  * protection. p_memsz is the region size (bytes past p_filesz are "not in dump", still mapped).

@@ -1,7 +1,7 @@
 /**
  * Everything a .gcdump says beyond the heap model, kept so the writer can re-encode the file
  * byte for byte (gcdump spec §7) and the UI can show the producer's metadata. Section numbers
- * refer to ../../../../shared/specs/gcdump-format.md.
+ * refer to docs/specs/gcdump-format.md.
  */
 
 /** A FastSerialization type descriptor's versions (§2.6). */

@@ -37,7 +37,7 @@ describe('gcdump reader on the real fixtures', () => {
     ]);
   });
 
-  // Facts from ../shared/fixtures/README.md, read by an independent reader.
+  // Facts from test-data/README.md, read by an independent reader.
   const facts: Record<string, { nodes: number; types: number; edges: number; total: number; root: string }> = {
     'perfview-test1-jsheap-ie-2015.gcdump': {
       nodes: 6482,

@@ -1,6 +1,6 @@
 /**
  * Reads a .gcdump (a FastSerialization-encoded GCHeapDump with a MemoryGraph) into the columnar
- * heap model. Section numbers (§) refer to ../../../../shared/specs/gcdump-format.md.
+ * heap model. Section numbers (§) refer to docs/specs/gcdump-format.md.
  *
  * The file is read front to back in slices (ChunkReader); the three big arrays — node offsets,
  * the node-record blob and the addresses — are copied straight into typed arrays, then the

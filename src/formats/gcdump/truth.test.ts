@@ -27,7 +27,7 @@ const TRUTH_SUFFIX = '.truth.json';
 const SAMPLE_DUMPS = join(PROJECT_ROOT, 'sample-dumps');
 const FIXTURE_GCDUMPS = fixturePath('gcdump');
 
-/** Every .gcdump the truth must cover: the shared fixtures and sample-dumps/ (recursively). */
+/** Every .gcdump the truth must cover: test-data/ and sample-dumps/ (recursively). */
 function gcdumpPaths(): string[] {
   const fixtures = existsSync(FIXTURE_GCDUMPS)
     ? readdirSync(FIXTURE_GCDUMPS)
@@ -54,7 +54,7 @@ const gcdumps = gcdumpPaths();
 const truths = truthFiles();
 
 describe('gcdump reader agrees with TraceEvent (tools/dotnet/truth)', () => {
-  it('has a truth file for every .gcdump in ../shared/fixtures/gcdump and sample-dumps', () => {
+  it('has a truth file for every .gcdump in test-data/gcdump and sample-dumps', () => {
     const missing = gcdumps
       .filter((path) => !truths.includes(basename(path) + TRUTH_SUFFIX))
       .map((path) => relative(PROJECT_ROOT, path));

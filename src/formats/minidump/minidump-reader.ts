@@ -1,5 +1,5 @@
 /**
- * Windows minidump reader (shared/specs/core-dumps.md §2): header, stream directory, and the
+ * Windows minidump reader (docs/specs/core-dumps.md §2): header, stream directory, and the
  * MemoryInfoList (16), ThreadList (3), ModuleList (4), Memory64List (9) and SystemInfo (7) streams,
  * by slices. Every count is checked against its stream's size before it sizes a loop.
  */

@@ -1,6 +1,6 @@
 /**
  * Writes small x64 or arm64 minidumps byte by byte for tests (no real Windows dump can be made here). The
- * layouts are the MINIDUMP_* structures of minidumpapiset.h (shared/specs/core-dumps.md §2): header,
+ * layouts are the MINIDUMP_* structures of minidumpapiset.h (docs/specs/core-dumps.md §2): header,
  * directory, SystemInfo, MemoryInfoList, ThreadList (+ CONTEXTs), ModuleList (+ MINIDUMP_STRING
  * names) and, when `memory` is given, a Memory64List whose bytes follow it back to back.
  * tools/dotnet/MemoryMapTruth reads what this writes with ClrMD, so a layout mistake mirrored in our

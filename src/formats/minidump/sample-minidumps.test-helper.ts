@@ -1,7 +1,7 @@
 /**
  * The hand-written minidumps committed under sample-dumps/minidumps/ (written by
  * tools/generate/write-test-minidumps.ts with our writer, not by Windows): an x64 process laid out as
- * a real one is (shared/specs/core-dumps.md §2) — two thread stacks (reserve, guard pages, committed
+ * a real one is (docs/specs/core-dumps.md §2) — two thread stacks (reserve, guard pages, committed
  * top), PEB and TEBs, three PE images with their sections, two file mappings, a GC-style
  * commit+reserve and a code heap, free gaps between, and a Memory64List with the used part of each
  * stack and the NT_TIB head of each TEB. ClrMD reads them in tools/dotnet/MemoryMapTruth.

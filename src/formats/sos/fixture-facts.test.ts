@@ -1,5 +1,5 @@
 /**
- * Facts read by hand from each real transcript in ../shared/fixtures/sos/ (and our own service's),
+ * Facts read by hand from each real transcript in test-data/sos/ (and our own service's),
  * asserted against what the importer yields. Each number here was read off the file, not off the
  * importer's output.
  */

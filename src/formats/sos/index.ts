@@ -1,6 +1,6 @@
 /**
  * SOS transcript importer: the text of a WinDbg / dotnet-dump / lldb session (spec:
- * ../shared/specs/sos-transcripts.md) → the parsed SosTranscript and a HeapModel.
+ * docs/specs/sos-transcripts.md) → the parsed SosTranscript and a HeapModel.
  */
 import type { HeapModel } from '../../heap/types';
 import { FormatError, type ByteSource, type LoadOptions } from '../byte-source';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { byteSourceFromBytes } from '../byte-source';
 import { importSosTranscript } from './index';
 
-/** Real published transcripts (../shared/fixtures/README.md), relative to the project root. */
-export const SOS_FIXTURES_DIR = '../shared/fixtures/sos';
+/** Real published transcripts (test-data/README.md), relative to the project root. */
+export const SOS_FIXTURES_DIR = 'test-data/sos';
 /** Our own service's transcript, captured by tools/capture-real-samples.sh (may be absent). */
 export const LEAKY_SERVICE_TRANSCRIPT = 'sample-dumps/leaky-service/runaway-cts.sos.txt';
 

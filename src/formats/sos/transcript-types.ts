@@ -2,14 +2,14 @@
  * The parsed structure of an SOS transcript: what the debugger printed, block by block, before it is
  * turned into a HeapModel. Views read it to show what the model cannot hold (a dumpobj's fields, an
  * eeheap's segments, a gcroot chain exactly as printed). Variations are catalogued in
- * ../shared/specs/sos-transcripts.md (cited below as "spec §N").
+ * docs/specs/sos-transcripts.md (cited below as "spec §N").
  *
  * Line numbers are 1-based lines of the input. Addresses and MethodTables are kept as normalised
  * lower-case hex without `0x`, backticks or leading zeros (see `normalizeHex` in numbers.ts), so
  * `00007F56405C1C18`, `0x7f56405c1c18` and `7f56`405c1c18` compare equal.
  *
  * Rows that can number in the millions (dumpheap listings, dumparray elements) are columnar
- * (../../../shared/ARCHITECTURE.md, Invariants: no JS object per heap object).
+ * (docs/ARCHITECTURE.md, Invariants: no JS object per heap object).
  */
 
 /** A command line the transcript shows (`0:000> !dumpheap -stat`, `> gcroot 7f…`, `!do …`). */

@@ -1,5 +1,5 @@
 /**
- * Variations catalogued in ../shared/specs/sos-transcripts.md that the fixtures do not all show,
+ * Variations catalogued in docs/specs/sos-transcripts.md that the fixtures do not all show,
  * written as short transcripts in the shapes the spec quotes, plus the streaming and model rules.
  */
 import { readFileSync } from 'node:fs';
@@ -417,7 +417,7 @@ describe('streaming', () => {
   });
 
   it('reads UTF-16 transcripts (WinDbg .logopen /u) by their byte-order mark', async () => {
-    const text = readFileSync('../shared/fixtures/sos/11-avf2001-dotnet-dump-windows-nocommas.txt', 'utf8');
+    const text = readFileSync('test-data/sos/11-avf2001-dotnet-dump-windows-nocommas.txt', 'utf8');
     const utf16 = new Uint8Array(2 + text.length * 2);
     utf16[0] = 0xff;
     utf16[1] = 0xfe;

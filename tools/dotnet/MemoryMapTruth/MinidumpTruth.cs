@@ -11,7 +11,7 @@
 //               StackLimit (+0x10), the pointer at SP and a SHA-256 of the captured stack, all through
 //               ClrMD's Memory64List/MemoryList segments
 //   modules     DataTarget.EnumerateModules(): ImageBase, ImageSize, FileName (ModuleListStream)
-// Row naming (shared/specs/core-dumps.md §3.1 item 5, §3.2): MEM_FREE is dropped, and MEM_RESERVE too
+// Row naming (docs/specs/core-dumps.md §3.1 item 5, §3.2): MEM_FREE is dropped, and MEM_RESERVE too
 // (maddress without -reserve); a committed region of the allocation that holds a thread's stack is
 // Stack — the allocation holding the TEB's StackLimit (what !address calls Stack), or the SP's when
 // the TEB is not in the dump; else MEM_IMAGE is Image (file: the module whose

@@ -17,7 +17,7 @@
 //             (AMD64Context.Rsp / Arm64Context.Sp), i.e. ClrMD's own NT_PRSTATUS decoding
 //   modules   ClrMD's DataTarget.EnumerateModules and per-region Image typing (--clrmd-typing only)
 //   NT_FILE   read here (ClrMD keeps its file table internal): which bytes are file-backed
-// Row naming (shared/specs/core-dumps.md §3.1 item 5, §3.2): a region holding a thread's SP is
+// Row naming (docs/specs/core-dumps.md §3.1 item 5, §3.2): a region holding a thread's SP is
 // Stack (SOS MarkStackSpace, Linux); createdump's DIAGINFO page (§1.2) is labelled apart; else the
 // parts covered by an NT_FILE mapping are Image (the
 // region is split at NT_FILE boundaries: createdump merges adjacent same-permission mappings, so one
