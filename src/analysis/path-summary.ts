@@ -1,7 +1,7 @@
 /**
  * A root path as people read it: the root (kind and label), then objects by type and address, with
- * every long run of one type collapsed into a single step. The CLI prints it, `--json` emits it,
- * the worker sends it to the UI, and findings link to it.
+ * every long run of one type collapsed into a single step. The session hands it to the page and the
+ * CLI; its text and JSON renderings are in src/session/answer-text.ts.
  */
 import { formatAddress } from '../heap/address';
 import type { HeapModel } from '../heap/types';
@@ -56,42 +56,4 @@ export function summarizeRootPath(
         },
   );
   return { root: { kind: path.kind, label: ROOT_KIND_LABELS[path.kind], name: path.rootName }, steps };
-}
-
-/** The JSON the CLI prints (`heapscope roots --json`): no node indices, only what a dump says. */
-export function rootPathJson(summary: RootPathSummary) {
-  return {
-    root: { kind: summary.root.kind, name: summary.root.name },
-    steps: summary.steps.map((step) =>
-      'run' in step
-        ? {
-            run: {
-              type: step.run.type,
-              count: step.run.count,
-              first: step.run.first,
-              last: step.run.last,
-              ...(step.run.elided ? { elided: true } : {}),
-            },
-          }
-        : { type: step.type, address: step.address },
-    ),
-  };
-}
-
-/** gcroot-style text: the root line, then `-> address type` per step, runs as `-> N × type (first … last)`. */
-export function renderRootPath(summary: RootPathSummary): string {
-  const lines = [`${summary.root.name}  — ${summary.root.label}`];
-  for (const step of summary.steps) {
-    if ('run' in step) {
-      lines.push(`    -> ${runCountText(step.run)} × ${step.run.type} (${step.run.first} … ${step.run.last})`);
-    } else {
-      lines.push(`    -> ${step.address.padStart(18)} ${step.type}`);
-    }
-  }
-  return lines.join('\n');
-}
-
-/** "8,904", or "≥ 3" for a run that crosses a transcript's elision (more members may be cut). */
-export function runCountText(run: { readonly count: number; readonly elided: boolean }): string {
-  return `${run.elided ? '≥ ' : ''}${run.count.toLocaleString('en-US')}`;
 }

@@ -1,65 +1,48 @@
-import { analyzeHeap } from '../analysis/analyze-heap';
-import type { AnalysisContext } from '../analysis/analysis-context';
-import { loadHeap } from '../formats/load';
-import type { HeapModel } from '../heap/types';
+/**
+ * Files on disk for the CLI: each command opens its FILE through the session layer (the same
+ * openHeap the worker uses) and asks the session; nothing here analyses or renders.
+ */
+import type { ByteSource } from '../formats/byte-source';
 import { parseAddress } from '../heap/address';
+import { analyzeOpened, openHeap, type OpenedHeap } from '../session/open-heap';
+import { openTranscript } from '../session/transcript';
 import { openFileByteSource } from './node-byte-source';
-import { detectFormat } from '../formats/detect';
-import { parseSosTranscript, wholeHeapStat } from '../formats/sos';
 
 export class UsageError extends Error {}
 
-/** Reads FILE into a heap model (any supported format). */
-export async function loadFile(path: string): Promise<HeapModel> {
+/** Runs `use` over FILE read by slices, closing it afterwards. */
+export async function withFile<T>(path: string, use: (source: ByteSource) => Promise<T>): Promise<T> {
   const source = await openFileByteSource(path);
   try {
-    return await loadHeap(source);
+    return await use(source);
   } finally {
     await source.close();
   }
+}
+
+/** FILE opened as a session (any supported format), not yet analysed. */
+export function openFile(path: string): Promise<OpenedHeap> {
+  return withFile(path, (source) => openHeap(source));
+}
+
+/** FILE opened and analysed (reverse edges, BFS, dominators, retained sizes, findings). */
+export async function openAnalyzed(path: string): Promise<OpenedHeap> {
+  const opened = await openFile(path);
+  await analyzeOpened(opened);
+  return opened;
 }
 
 /** The parsed transcript when FILE is an SOS transcript, else null. */
-export async function loadTranscript(path: string) {
-  const source = await openFileByteSource(path);
-  try {
-    const head = await source.read(0, Math.min(4096, source.size));
-    return detectFormat(head) === 'sos' ? await parseSosTranscript(source) : null;
-  } finally {
-    await source.close();
-  }
+export function loadTranscript(path: string) {
+  return withFile(path, openTranscript);
 }
 
-/**
- * For an SOS transcript: its whole-heap `dumpheap -stat` (null for other formats). A transcript
- * without one is a usage error that says what the transcript does contain.
- */
-export async function transcriptStat(path: string) {
-  const transcript = await loadTranscript(path);
-  if (!transcript) return null;
-  {
-    const stat = wholeHeapStat(transcript);
-    if (!stat) {
-      const kinds = [...new Set(transcript.blocks.map((block) => block.kind))].join(', ') || 'no recognisable output';
-      throw new UsageError(`${path} has no whole-heap dumpheap -stat table (it has: ${kinds})`);
-    }
-    return stat;
-  }
-}
-
-export async function analyzeFile(path: string): Promise<AnalysisContext> {
-  return analyzeHeap(await loadFile(path));
-}
-
-/** The node at this address (`0x…` or bare hex), or a UsageError saying there is none. O(nodes). */
-export function nodeAtAddress(heap: HeapModel, text: string): number {
-  const address = parseAddress(text);
-  if (!address) throw new UsageError(`"${text}" is not an address (expected hex such as 0x7f55c7a6cf90)`);
-  const { addressLo, addressHi, count } = heap.nodes;
-  for (let node = 0; node < count; node++) {
-    if (addressLo[node] === address.lo && addressHi[node] === address.hi) return node;
-  }
-  throw new UsageError(`no object at ${text} in this dump`);
+/** The node at this address (`0x…` or bare hex), or a UsageError saying there is none. */
+export function nodeAtAddress(opened: OpenedHeap, text: string): number {
+  if (!parseAddress(text)) throw new UsageError(`"${text}" is not an address (expected hex such as 0x7f55c7a6cf90)`);
+  const node = opened.session.nodeAtAddress(text);
+  if (node === null) throw new UsageError(`no object at ${text} in this dump`);
+  return node;
 }
 
 /** A size bound: decimal, `0x` hex (as SOS's `-min 0x8018`), or with thousands separators. */

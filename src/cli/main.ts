@@ -4,26 +4,24 @@
  */
 import { parseArgs } from 'node:util';
 import { FormatError } from '../formats/byte-source';
+import type { FindingKind } from '../session/answers';
 import type { HistogramSortKey } from '../analysis/histogram';
-import { typeHistogram } from '../analysis/histogram';
-import { analyzeHeap } from '../analysis/analyze-heap';
-import { retainedByHistogramRow } from '../analysis/retained-by-name';
-import { maddressOf, renderMaddress } from './maddress-command';
-import { renderStat, statOf, statOfTranscript } from './stat-command';
 import {
-  analyzeFile,
-  loadFile,
-  loadTranscript,
-  nodeAtAddress,
-  parseSize,
-  transcriptStat,
-  UsageError,
-} from './analyzed-file';
-import { renderTranscriptRootPaths, transcriptRootPaths } from './transcript-roots';
-import { renderRoots, rootsJson, rootsOf } from './roots-command';
-import { findingsJson, findingsOf, renderFindings } from './findings-command';
-import { dumpheap, renderDumpheap } from './dumpheap-command';
-import type { FindingKind } from '../analysis/findings';
+  findingsJson,
+  renderDumpheap,
+  renderFindings,
+  renderMaddress,
+  renderRoots,
+  renderStat,
+  renderTranscriptRootPaths,
+  rootsJson,
+} from '../session/answer-text';
+import { dumpheap } from '../session/dumpheap';
+import { maddressOf } from '../session/maddress';
+import { statOf, statOfTranscript } from '../session/stat';
+import { transcriptRootPaths, transcriptStatTable } from '../session/transcript';
+import { loadTranscript, nodeAtAddress, openAnalyzed, openFile, parseSize, UsageError, withFile } from './analyzed-file';
+import { openFileByteSource } from './node-byte-source';
 
 const FINDING_KINDS: readonly FindingKind[] = [
   'runaway-cancellation-registrations',
@@ -93,8 +91,14 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'maddress': {
-      const result = await maddressOf(file, values['gc-from'] ?? null);
-      print(result, () => renderMaddress(result));
+      const gcFrom = values['gc-from'];
+      const companion = gcFrom === undefined ? null : await openFileByteSource(gcFrom);
+      try {
+        const result = { ...(await withFile(file, (source) => maddressOf(source, companion))), file };
+        print(result, () => renderMaddress(result));
+      } finally {
+        await companion?.close();
+      }
       return 0;
     }
     case 'stat': {
@@ -104,23 +108,25 @@ async function main(argv: string[]): Promise<number> {
       const top = values.top === undefined ? null : Number(values.top);
       if (top !== null && !(Number.isInteger(top) && top > 0))
         throw new UsageError(`--top takes a positive whole number, not "${values.top}"`);
-      const transcript = await transcriptStat(file);
+      const transcript = await loadTranscript(file);
       if (transcript) {
-        const result = statOfTranscript(transcript, { sort, top });
+        const table = transcriptStatTable(transcript);
+        if (!table.stat) throw new UsageError(`${file} ${table.missing}`);
+        const result = statOfTranscript(table.stat, { sort, top });
         print(result, () => renderStat(result));
         return 0;
       }
-      const heap = await loadFile(file);
+      const opened = values.retained ? await openAnalyzed(file) : await openFile(file);
       let retainedByRow: Float64Array | undefined;
       if (values.retained) {
-        const context = analyzeHeap(heap);
-        if (!context.dominators)
+        const retained = opened.session.retainedByRow(opened.histogram.table(true).rows);
+        if (!retained)
           throw new UsageError(
-            `--retained needs a complete reference graph, which this ${heap.format} input does not have`,
+            `--retained needs a complete reference graph, which this ${opened.heap.format} input does not have`,
           );
-        retainedByRow = retainedByHistogramRow(context, typeHistogram(heap));
+        retainedByRow = retained;
       }
-      const result = statOf(heap, { sort, top, retainedByRow });
+      const result = statOf(opened, { sort, top, retainedByRow });
       print(result, () => renderStat(result));
       return 0;
     }
@@ -132,9 +138,9 @@ async function main(argv: string[]): Promise<number> {
         print({ paths: paths.map(({ root, steps }) => ({ root, steps })) }, () => renderTranscriptRootPaths(paths));
         return 0;
       }
-      const context = await analyzeFile(file);
-      const result = rootsOf(context, nodeAtAddress(context.heap, values.address));
-      print(rootsJson(result), () => renderRoots(result));
+      const opened = await openAnalyzed(file);
+      const answer = opened.session.rootPaths(nodeAtAddress(opened, values.address));
+      print(rootsJson(answer), () => renderRoots(answer));
       return 0;
     }
     case 'findings': {
@@ -142,7 +148,8 @@ async function main(argv: string[]): Promise<number> {
       if (failOn !== undefined && failOn !== 'any' && !FINDING_KINDS.includes(failOn as FindingKind)) {
         throw new UsageError(`--fail-on takes any or one of ${FINDING_KINDS.join(', ')}, not "${failOn}"`);
       }
-      const results = findingsOf(await analyzeFile(file));
+      const { session } = await openAnalyzed(file);
+      const results = session.findings().map((finding) => ({ finding, path: session.findingPath(finding.id) }));
       print(findingsJson(results), () => renderFindings(results));
       const failed = failOn !== undefined && results.some(({ finding }) => failOn === 'any' || finding.kind === failOn);
       return failed ? 1 : 0;
@@ -150,7 +157,8 @@ async function main(argv: string[]): Promise<number> {
     case 'dumpheap': {
       if (values.type === undefined) throw new UsageError('heapscope dumpheap: which type? (--type NAME)');
       if (values.live && values.dead) throw new UsageError('--live and --dead exclude each other');
-      const result = dumpheap(await analyzeFile(file), {
+      const { session } = await openAnalyzed(file);
+      const result = dumpheap(session, {
         type: values.type,
         min: values.min === undefined ? null : parseSize(values.min, '--min'),
         max: values.max === undefined ? null : parseSize(values.max, '--max'),

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import { useEffect, useRef } from 'react';
-import type { ByteCategory } from '../analysis/byte-categories';
+import type { ByteCategory } from '../session/answers';
 import { formatBytesShort, formatPercent } from './format';
 
 const BAR_HEIGHT = 22;

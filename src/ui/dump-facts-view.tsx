@@ -1,4 +1,4 @@
-import type { DumpFacts } from '../heap/types';
+import type { DumpFacts } from '../session/answers';
 import { formatBytesShort, formatInteger } from './format';
 import { TableHead } from './table-head';
 

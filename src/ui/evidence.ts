@@ -1,7 +1,7 @@
 import { encodeEvidence, evidenceMarkdown, type EvidenceCard, type EvidenceStep } from '../permalink/evidence-card';
 import { DEFAULT_URL_STATE, encodeUrlState } from '../permalink/url-state';
-import type { FindingSummary } from '../worker/analysis-api';
-import { FIRST_HISTOGRAM_QUERY } from '../worker/api';
+import type { FindingSummary } from '../session/answers';
+import { FIRST_HISTOGRAM_QUERY } from '../session/answers';
 import { heapWorker } from './heap-worker';
 import { useViewStore } from './store';
 

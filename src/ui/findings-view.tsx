@@ -3,7 +3,7 @@ import { useViewStore } from './store';
 import { useWorkerAnswer } from './use-worker-answer';
 import { ObjectLink } from './object-link';
 import { formatBytesShort, formatInteger } from './format';
-import type { FindingSummary } from '../worker/analysis-api';
+import type { FindingSummary } from '../session/answers';
 import { CopyBox } from './link-banner';
 import { KeptAliveTable } from './kept-alive-table';
 import { findingLinkWithEvidence, findingMarkdown } from './evidence';

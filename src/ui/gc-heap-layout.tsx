@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { GcHeapArea, GcHeapLayout } from '../heap/types';
+import type { GcHeapArea, GcHeapLayout } from '../session/answers';
 import { formatBytesShort, formatInteger } from './format';
 import { TableHead } from './table-head';
 

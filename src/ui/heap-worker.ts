@@ -4,8 +4,9 @@
  * the outcome. All parsing happens in the worker; the main thread only passes the Blob along.
  */
 import * as Comlink from 'comlink';
-import type { HeapWorkerApi, LoadProgressReport } from '../worker/api';
-import type { AnalysisStatus } from '../worker/analysis-api';
+import type { HeapWorkerApi } from '../worker/api';
+import type { LoadProgressReport } from '../session/answers';
+import type { AnalysisStatus } from '../session/answers';
 import { useViewStore } from './store';
 import { DumpCache } from '../permalink/dump-cache';
 

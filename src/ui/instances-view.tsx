@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { InstanceQuery, InstanceSortKey } from '../worker/analysis-api';
+import type { InstanceQuery, InstanceSortKey } from '../session/answers';
 import { heapWorker } from './heap-worker';
 import { useViewStore } from './store';
 import { useWorkerAnswer } from './use-worker-answer';

@@ -1,4 +1,4 @@
-import type { KeptAliveRow } from '../analysis/findings/finding';
+import type { KeptAliveRow } from '../session/answers';
 import { formatInteger } from './format';
 
 /** What a finding keeps alive, by type (shared with the evidence card a link carries). */

@@ -1,4 +1,4 @@
-import type { ObjectRef } from '../worker/analysis-api';
+import type { ObjectRef } from '../session/answers';
 import { useViewStore } from './store';
 import { formatInteger } from './format';
 

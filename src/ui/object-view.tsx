@@ -5,7 +5,7 @@ import { useWorkerAnswer } from './use-worker-answer';
 import { ObjectLink, bytesOrUnknown } from './object-link';
 import { formatInteger } from './format';
 import { TableHead } from './table-head';
-import type { ObjectDetails } from '../worker/analysis-api';
+import type { ObjectDetails } from '../session/answers';
 
 const REFERENCES_PER_PAGE = 50;
 

@@ -2,7 +2,8 @@
  * Layout of root paths as a graph: roots on the left, the target on the right, paths merged where
  * they share a node, each collapsed run one wide node. Pure (no DOM), so it is tested in Node.
  */
-import { runCountText, type RootPathSummary } from '../analysis/path-summary';
+import type { RootPathSummary } from '../session/answers';
+import { runCountText } from '../session/answer-text';
 
 export interface GraphNode {
   /** `root:<name>`, `n:<node>` or `run:<first>:<last>`. */

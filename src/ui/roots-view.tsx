@@ -1,7 +1,8 @@
 import * as d3 from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { renderRootPath, type RootPathSummary } from '../analysis/path-summary';
-import type { RunMembersPage } from '../worker/analysis-api';
+import type { RootPathSummary } from '../session/answers';
+import { renderRootPath } from '../session/answer-text';
+import type { RunMembersPage } from '../session/answers';
 import { heapWorker } from './heap-worker';
 import { layoutRootsGraph, type GraphNode, type RootsGraph } from './roots-graph';
 import { useViewStore } from './store';

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import { useEffect, useRef } from 'react';
-import type { SizeBin } from '../worker/analysis-api';
+import type { SizeBin } from '../session/answers';
 import { formatBytesShort, formatInteger } from './format';
 
 const WIDTH = 640;

@@ -4,8 +4,8 @@
  * The parts that a permalink carries are mirrored in the location hash by url.ts.
  */
 import { create } from 'zustand';
-import type { HeapSummary, HistogramPage, HistogramSortKey, LoadProgressReport } from '../worker/api';
-import type { AnalysisStatus } from '../worker/analysis-api';
+import type { HeapSummary, HistogramPage, HistogramSortKey, LoadProgressReport } from '../session/answers';
+import type { AnalysisStatus } from '../session/answers';
 import type { DumpFingerprint } from '../permalink/url-state';
 
 /** What a permalink asks for: the dump it was made on and the selection to restore there. */

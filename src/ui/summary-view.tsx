@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { HeapSummary } from '../worker/api';
+import type { HeapSummary } from '../session/answers';
 import { ByteChart } from './byte-chart';
 import { DumpFactsView } from './dump-facts-view';
 import { GcHeapLayoutView } from './gc-heap-layout';

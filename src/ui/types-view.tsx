@@ -16,7 +16,7 @@ import {
   type HistogramQuery,
   type HistogramSortKey,
   type HistogramTotals,
-} from '../worker/api';
+} from '../session/answers';
 import { formatAverage, formatInteger, formatPercent } from './format';
 import { heapWorker } from './heap-worker';
 import { useViewStore, type HistogramViewState } from './store';

@@ -4,27 +4,26 @@
  * slices through `loadHeap`, keeps the HeapModel, and answers questions with small results.
  */
 import * as Comlink from 'comlink';
-import { byteSourceFromBlob, type LoadOptions } from '../formats/byte-source';
-import { loadDumpWithCompanion, loadHeap } from '../formats/load';
-import type { HeapModel } from '../heap/types';
-import { FIRST_HISTOGRAM_QUERY } from './api';
-import type { HeapSummary, HeapWorkerApi, HistogramPage, HistogramQuery, LoadOutcome, ProgressCallback } from './api';
-import type { AnalysisStatus, InstanceQuery } from './analysis-api';
-import { heapSummary } from './heap-summary';
-import { HistogramIndex } from './histogram-query';
-import { HeapSession } from './heap-session';
+import { byteSourceFromBlob } from '../formats/byte-source';
+import type {
+  AnalysisStatus,
+  HeapSummary,
+  HistogramPage,
+  HistogramQuery,
+  InstanceQuery,
+  LoadOutcome,
+  ProgressCallback,
+} from '../session/answers';
+import { analyzeOpened, firstHistogramPage, openHeap, type OpenedHeap } from '../session/open-heap';
 import { BROWSER_MEMORY_BUDGET_BYTES } from '../heap/memory-budget';
 import { fingerprintOf } from '../permalink/fingerprint';
 import type { DumpFingerprint } from '../permalink/url-state';
+import type { HeapWorkerApi } from './api';
 
 /** Progress reports are throttled to about one per animation frame; the UI cannot show more. */
 const PROGRESS_INTERVAL_MS = 16;
 
-interface LoadedHeap {
-  readonly heap: HeapModel;
-  readonly histogram: HistogramIndex;
-  readonly summary: HeapSummary;
-  readonly session: HeapSession;
+interface LoadedHeap extends OpenedHeap {
   status: AnalysisStatus;
   /** The analysis in progress or done, so a second `analyze()` waits for the same one. */
   analysis: Promise<AnalysisStatus> | null;
@@ -72,10 +71,11 @@ const api: HeapWorkerApi = {
     const startedAt = performance.now();
     let lastReport = -Infinity;
     try {
-      const source = byteSourceFromBlob(file, name);
-      const options: LoadOptions = {
+      const opened = await openHeap(byteSourceFromBlob(file, name), {
         signal: controller.signal,
         memoryBudgetBytes: BROWSER_MEMORY_BUDGET_BYTES,
+        // A full dump with a transcript or gcdump of the same process beside it names its GC heap.
+        companion: companion ? byteSourceFromBlob(companion.file, companion.name) : undefined,
         onProgress: (progress) => {
           // Importers report progress between slices: the earliest point to stop a cancelled load,
           // even for an importer that does not look at the signal itself.
@@ -85,32 +85,18 @@ const api: HeapWorkerApi = {
           lastReport = now;
           void onProgress({ ...progress, elapsedMs: now - startedAt });
         },
-      };
-      // A full dump with a transcript or gcdump of the same process beside it names its GC heap.
-      const heap = companion
-        ? await loadDumpWithCompanion(source, byteSourceFromBlob(companion.file, companion.name), options)
-        : await loadHeap(source, options);
+        onIndexing: () =>
+          void onProgress({
+            stage: 'indexing types',
+            bytesRead: file.size,
+            totalBytes: file.size,
+            fraction: 1,
+            elapsedMs: performance.now() - startedAt,
+          }),
+      });
       if (controller.signal.aborted) return { status: 'cancelled' };
-      void onProgress({
-        stage: 'indexing types',
-        bytesRead: file.size,
-        totalBytes: file.size,
-        fraction: 1,
-        elapsedMs: performance.now() - startedAt,
-      });
-      const histogram = new HistogramIndex(heap);
-      const summary = heapSummary({
-        heap,
-        histogram: histogram.table(true).rows,
-        fileName: name,
-        fileBytes: file.size,
-        loadMs: performance.now() - startedAt,
-      });
       loaded = {
-        heap,
-        histogram,
-        summary,
-        session: new HeapSession(heap),
+        ...opened,
         status: { state: 'idle' },
         analysis: null,
         stopAnalysis: new AbortController(),
@@ -118,7 +104,7 @@ const api: HeapWorkerApi = {
         name,
         fingerprint: null,
       };
-      return { status: 'loaded', summary, firstHistogramPage: histogram.page(FIRST_HISTOGRAM_QUERY) };
+      return { status: 'loaded', summary: opened.summary, firstHistogramPage: firstHistogramPage(opened) };
     } catch (error) {
       if (controller.signal.aborted) return { status: 'cancelled' };
       return { status: 'failed', message: errorText(error) };
@@ -221,13 +207,13 @@ async function runAnalysis(current: LoadedHeap, onProgress: (status: AnalysisSta
   };
   try {
     await yieldToQueue();
-    await current.session.analyze(
+    await analyzeOpened(
+      current,
       (stage, fraction) => report({ state: 'running', stage, fraction }),
       current.stopAnalysis.signal,
       yieldToQueue,
     );
     if (loaded !== current) return { state: 'failed', message: 'Another dump was opened.' };
-    current.histogram.attachRetained((rows) => current.session.retainedByRow(rows));
     report({
       state: 'ready',
       seconds: (performance.now() - startedAt) / 1000,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HeapBuilder } from '../heap/heap-builder';
 import { NodeFlag, type HeapModel } from '../heap/types';
-import type { HistogramQuery } from './api';
+import type { HistogramQuery } from './answers';
 import { HistogramIndex, rowPredicate } from './histogram-query';
 
 /** A heap from `name size` lines: one defined node per line; repeated names with `#2` get a second type entry. */

@@ -1,9 +1,29 @@
-import { gcrootChains, type GcRootChainData } from '../formats/sos';
-import { runCountText } from '../analysis/path-summary';
+/**
+ * Answers read straight from an SOS transcript's own tables, where the transcript says more than the
+ * heap model built from it: its whole-heap `dumpheap -stat` with the footer's totals, and the gcroot
+ * chains it printed (with elisions kept).
+ */
+import type { ByteSource } from '../formats/byte-source';
+import { detectFormat } from '../formats/detect';
+import { gcrootChains, parseSosTranscript, wholeHeapStat, type GcRootChainData } from '../formats/sos';
 import { DEFAULT_MIN_RUN_LENGTH } from '../analysis/runs';
 import type { SosTranscript } from '../formats/sos';
 
-type TranscriptStep =
+/** The parsed transcript when the source is an SOS transcript, else null. */
+export async function openTranscript(source: ByteSource): Promise<SosTranscript | null> {
+  const head = await source.read(0, Math.min(4096, source.size));
+  return detectFormat(head) === 'sos' ? await parseSosTranscript(source) : null;
+}
+
+/** The transcript's whole-heap `dumpheap -stat`, or what it has instead (to say so). */
+export function transcriptStatTable(transcript: SosTranscript) {
+  const stat = wholeHeapStat(transcript);
+  if (stat) return { stat };
+  const kinds = [...new Set(transcript.blocks.map((block) => block.kind))].join(', ') || 'no recognisable output';
+  return { missing: `has no whole-heap dumpheap -stat table (it has: ${kinds})` };
+}
+
+export type TranscriptStep =
   | { type: string; address: string }
   | { elided: true }
   | { run: { type: string; count: number; first: string; last: string; elided?: true } };
@@ -50,19 +70,4 @@ export function transcriptRootPaths(transcript: SosTranscript, minRunLength = DE
   });
 }
 
-export function renderTranscriptRootPaths(paths: ReturnType<typeof transcriptRootPaths>): string {
-  if (paths.length === 0) return 'The transcript has no gcroot chains.\n';
-  const blocks = paths.map((path) =>
-    [
-      `${path.root.name}  — ${path.root.kind} (transcript line ${path.line})`,
-      ...path.steps.map((step) =>
-        'elided' in step
-          ? '    -> … (links elided in the transcript)'
-          : 'run' in step
-            ? `    -> ${runCountText({ count: step.run.count, elided: step.run.elided === true })} × ${step.run.type} (${step.run.first} … ${step.run.last})${step.run.elided ? ' (the transcript elides some)' : ''}`
-            : `    -> ${step.address.padStart(18)} ${step.type}`,
-      ),
-    ].join('\n'),
-  );
-  return blocks.join('\n\n') + `\n\n${paths.length} chain${paths.length === 1 ? '' : 's'}.\n`;
-}
+export type TranscriptRootPath = ReturnType<typeof transcriptRootPaths>[number];

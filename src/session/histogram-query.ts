@@ -12,7 +12,7 @@ import {
   type HistogramPageRow,
   type HistogramQuery,
   type HistogramTotals,
-} from './api';
+} from './answers';
 
 /** Longest filter accepted; a type name is rarely longer than a few hundred characters. */
 const MAX_FILTER_LENGTH = 1000;

@@ -1,10 +1,14 @@
-import type { HeapModel } from '../heap/types';
-import { sortHistogram, typeHistogram, type HistogramRow, type HistogramSortKey } from '../analysis/histogram';
+/**
+ * `dumpheap -stat` as an answer: the per-name histogram of a heap, or a transcript's own stat table
+ * with its footer totals. `heapscope stat` prints it (answer-text.ts renderStat).
+ */
+import { sortHistogram, type HistogramRow, type HistogramSortKey } from '../analysis/histogram';
+import type { OpenedHeap } from './open-heap';
 
 export interface StatOptions {
   readonly sort: HistogramSortKey;
   readonly top: number | null;
-  /** With `--retained`: MAT-style retained bytes per type, indexed like `typeHistogram(heap)` rows. */
+  /** With `--retained`: MAT-style retained bytes per row of the histogram (HeapSession.retainedByRow). */
   readonly retainedByRow?: Float64Array;
 }
 
@@ -22,8 +26,10 @@ export interface StatResult {
  * rows that rank highest by the sort key (first N by name), printed in ascending order as
  * `dumpheap -stat` does.
  */
-export function statOf(heap: HeapModel, options: StatOptions): StatResult {
-  const all = typeHistogram(heap);
+export function statOf(opened: OpenedHeap, options: StatOptions): StatResult {
+  const { heap } = opened;
+  // The page's histogram (merged by name), so `stat` and the Types view count the same rows.
+  const all = [...opened.histogram.table(true).rows];
   const retainedOf = new Map<HistogramRow, number>();
   if (options.retainedByRow) all.forEach((row, i) => retainedOf.set(row, options.retainedByRow![i]));
   const objects = all.reduce((sum, row) => sum + row.count, 0);
@@ -44,31 +50,6 @@ export function statOf(heap: HeapModel, options: StatOptions): StatResult {
       ...(options.retainedByRow ? { retained: retainedOf.get(row) ?? 0 } : {}),
     })),
   };
-}
-
-const number = (value: number) => Math.round(value).toLocaleString('en-US');
-
-/** `dumpheap -stat`-style text: Count, TotalSize, Class Name, then the Total line. */
-export function renderStat(result: StatResult): string {
-  const countWidth = Math.max(9, ...result.types.map((row) => number(row.count).length));
-  const bytesWidth = Math.max(13, ...result.types.map((row) => number(row.bytes).length));
-  const withRetained = result.types.some((row) => row.retained !== undefined);
-  const retainedColumn = (text: string) => (withRetained ? ` ${text.padStart(bytesWidth)}` : '');
-  const lines = [
-    'Statistics:',
-    `${'Count'.padStart(countWidth)} ${'TotalSize'.padStart(bytesWidth)}${retainedColumn('Retained')} Class Name`,
-  ];
-  for (const row of result.types) {
-    lines.push(
-      `${number(row.count).padStart(countWidth)} ${number(row.bytes).padStart(bytesWidth)}${retainedColumn(number(row.retained ?? 0))} ${row.name}`,
-    );
-  }
-  lines.push(
-    `Total ${number(result.objects)} objects, ${number(result.bytes)} bytes${result.sampled ? ' (estimated: the dump was sampled)' : ''}`,
-  );
-  if ('elided' in result && result.elided)
-    lines.push('(rows were cut in the transcript: the rows shown add up to less than the total)');
-  return lines.join('\n') + '\n';
 }
 
 /**

@@ -7,7 +7,7 @@ import { byteCategories } from '../analysis/byte-categories';
 import type { HistogramRow } from '../analysis/histogram';
 import { addressToNumber, formatAddress, splitBigAddress } from '../heap/address';
 import { NO_NODE, NodeFlag, type GcSegment, type HeapModel } from '../heap/types';
-import type { HeapSummary, SegmentRow } from './api';
+import type { HeapSummary, SegmentRow } from './answers';
 
 /** Root categories listed by name in the summary (a dump has a handful; a bound keeps the answer small). */
 const MAX_LISTED_ROOT_CATEGORIES = 20;

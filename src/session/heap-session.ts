@@ -8,7 +8,7 @@ import { UNREACHABLE } from '../analysis/bfs';
 import { computeFindings, type Finding } from '../analysis/findings';
 import type { HistogramRow } from '../analysis/histogram';
 import { pathSignature, resolvePathSignature } from '../analysis/path-signature';
-import { summarizeRootPath } from '../analysis/path-summary';
+import { summarizeRootPath, type RootPathSummary } from '../analysis/path-summary';
 import { dominatorTree, dominatedChildren, type DominatorTree } from '../analysis/retained';
 import { retainedByHistogramRow } from '../analysis/retained-by-name';
 import { RootPathFinder, type RootPath } from '../analysis/root-paths';
@@ -27,7 +27,7 @@ import {
   type RootPathsAnswer,
   type RunMembersPage,
   type SizeBin,
-} from './analysis-api';
+} from './answers';
 
 /** Cached instance lists: one per (type, size filter) query; small (node indices of one type). */
 interface InstanceCache {
@@ -136,6 +136,21 @@ export class HeapSession {
     return null;
   }
 
+  /**
+   * The finding's root path: the one path the page draws first, the evidence card carries and
+   * `heapscope findings` prints (the first of the path target's distinct root paths). Null when no
+   * root reaches the target.
+   */
+  findingPath(findingId: string): RootPathSummary | null {
+    const finding = this.findingList.find((candidate) => candidate.id === findingId);
+    if (!finding) return null;
+    const context = this.requireContext();
+    if (!this.validNode(finding.pathTarget)) return null;
+    this.finder ??= new RootPathFinder(this.heap, context.bfs, context.retainers);
+    const path = this.finder.distinctRootPaths(finding.pathTarget).paths[0];
+    return path ? summarizeRootPath(this.heap, path) : null;
+  }
+
   findings(): FindingSummary[] {
     return this.findingList.map((finding) => ({
       id: finding.id,
@@ -214,6 +229,7 @@ export class HeapSession {
     const { heap } = this;
     const key = JSON.stringify([
       query.typeName,
+      query.match,
       query.includeSizeVariants,
       query.minSize,
       query.maxSize,
@@ -221,16 +237,14 @@ export class HeapSession {
     ]);
     let cache = this.instanceCache;
     if (!cache || cache.key !== key) {
-      const wanted = query.includeSizeVariants ? baseTypeName(query.typeName) : query.typeName;
-      const typeMatches = heap.types.names.map(
-        (name) => (query.includeSizeVariants ? baseTypeName(name) : name) === wanted,
-      );
+      const typeMatches = matchingTypes(heap, query);
       const distance = this.context?.bfs.distance;
       const { type, size, flags } = heap.nodes;
       let count = 0;
       const matching = new Uint32Array(heap.nodes.count);
       for (let node = 0; node < heap.nodes.count; node++) {
-        if (!typeMatches[type[node]] || (flags[node] & NodeFlag.Defined) === 0) continue;
+        if (!typeMatches[type[node]] || (flags[node] & (NodeFlag.Defined | NodeFlag.Pseudo)) !== NodeFlag.Defined)
+          continue;
         if (
           (query.minSize !== null && size[node] < query.minSize) ||
           (query.maxSize !== null && size[node] > query.maxSize)
@@ -317,6 +331,17 @@ export class HeapSession {
         return (node) => heap.nodes.size[node];
     }
   }
+}
+
+/**
+ * Which type-table entries a query names: the whole name as the histogram row shows it
+ * (`match: 'name'`, optionally with its collector size variants), or any name containing the text
+ * (`match: 'substring'`, as SOS `dumpheap -type` matches). The one type matcher of the page and the CLI.
+ */
+export function matchingTypes(heap: HeapModel, query: Pick<InstanceQuery, 'typeName' | 'includeSizeVariants' | 'match'>): boolean[] {
+  if (query.match === 'substring') return heap.types.names.map((name) => name.includes(query.typeName));
+  const wanted = query.includeSizeVariants ? baseTypeName(query.typeName) : query.typeName;
+  return heap.types.names.map((name) => (query.includeSizeVariants ? baseTypeName(name) : name) === wanted);
 }
 
 /** Log-spaced bins (powers of two) of the sizes of `nodes`; at most ~32 bins. */
