@@ -2,9 +2,8 @@
  * Files on disk for the CLI: each command opens its FILE through the session layer (the same
  * openHeap the worker uses) and asks the session; nothing here analyses or renders.
  */
-import type { ByteSource } from '../formats/byte-source';
-import { parseAddress } from '../heap/address';
-import { analyzeOpened, openHeap, type OpenedHeap } from '../session/open-heap';
+import { parseAddress } from '../session/heap-session';
+import { analyzeOpened, openHeap, type ByteSource, type OpenedHeap } from '../session/open-heap';
 import { openTranscript } from '../session/transcript';
 import { openFileByteSource } from './node-byte-source';
 

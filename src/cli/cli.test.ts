@@ -212,8 +212,11 @@ describe('heapscope on SOS transcripts', () => {
     expect(sosNodes).toBe(count(gcdump.types, /^CallbackNode$/));
   });
 
-  it('roots without an address prints the transcript\'s gcroot chains, elisions explicit', () => {
-    const { paths } = json<{ paths: { root: { kind: string; name: string }; steps: Record<string, unknown>[] }[] }>('roots', INCIDENT);
+  it("roots without an address prints the transcript's gcroot chains, elisions explicit", () => {
+    const { paths } = json<{ paths: { root: { kind: string; name: string }; steps: Record<string, unknown>[] }[] }>(
+      'roots',
+      INCIDENT,
+    );
     expect(paths).toHaveLength(1);
     expect(paths[0].root.name).toBe('r15');
     const types = paths[0].steps.map((s) => (s.type as string) ?? ('elided' in s ? '…' : 'run'));

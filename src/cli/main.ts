@@ -3,9 +3,8 @@
  * Exit status: 0 success, 1 a `--fail-on` finding exists, 2 bad usage or unreadable input.
  */
 import { parseArgs } from 'node:util';
-import { FormatError } from '../formats/byte-source';
 import type { FindingKind } from '../session/answers';
-import type { HistogramSortKey } from '../analysis/histogram';
+import { FormatError } from '../session/open-heap';
 import {
   findingsJson,
   renderDumpheap,
@@ -18,9 +17,17 @@ import {
 } from '../session/answer-text';
 import { dumpheap } from '../session/dumpheap';
 import { maddressOf } from '../session/maddress';
-import { statOf, statOfTranscript } from '../session/stat';
+import { statOf, statOfTranscript, type StatSortKey } from '../session/stat';
 import { transcriptRootPaths, transcriptStatTable } from '../session/transcript';
-import { loadTranscript, nodeAtAddress, openAnalyzed, openFile, parseSize, UsageError, withFile } from './analyzed-file';
+import {
+  loadTranscript,
+  nodeAtAddress,
+  openAnalyzed,
+  openFile,
+  parseSize,
+  UsageError,
+  withFile,
+} from './analyzed-file';
 import { openFileByteSource } from './node-byte-source';
 
 const FINDING_KINDS: readonly FindingKind[] = [
@@ -102,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'stat': {
-      const sort = values.sort as HistogramSortKey;
+      const sort = values.sort as StatSortKey;
       if (!['bytes', 'count', 'name'].includes(sort))
         throw new UsageError(`--sort takes bytes, count or name, not "${values.sort}"`);
       const top = values.top === undefined ? null : Number(values.top);

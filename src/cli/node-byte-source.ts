@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ByteSource } from '../formats/byte-source';
+import type { ByteSource } from '../session/open-heap';
 
 /** A ByteSource over a file on disk, read by slices through one file handle. */
 export async function openFileByteSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {

@@ -29,6 +29,9 @@ import {
   type SizeBin,
 } from './answers';
 
+/** Address text parsing, for callers that say "not an address" apart from "no object there". */
+export { parseAddress } from '../heap/address';
+
 /** Cached instance lists: one per (type, size filter) query; small (node indices of one type). */
 interface InstanceCache {
   readonly key: string;
@@ -338,7 +341,10 @@ export class HeapSession {
  * (`match: 'name'`, optionally with its collector size variants), or any name containing the text
  * (`match: 'substring'`, as SOS `dumpheap -type` matches). The one type matcher of the page and the CLI.
  */
-export function matchingTypes(heap: HeapModel, query: Pick<InstanceQuery, 'typeName' | 'includeSizeVariants' | 'match'>): boolean[] {
+export function matchingTypes(
+  heap: HeapModel,
+  query: Pick<InstanceQuery, 'typeName' | 'includeSizeVariants' | 'match'>,
+): boolean[] {
   if (query.match === 'substring') return heap.types.names.map((name) => name.includes(query.typeName));
   const wanted = query.includeSizeVariants ? baseTypeName(query.typeName) : query.typeName;
   return heap.types.names.map((name) => (query.includeSizeVariants ? baseTypeName(name) : name) === wanted);

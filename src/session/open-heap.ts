@@ -11,6 +11,12 @@ import { HeapSession } from './heap-session';
 import { heapSummary } from './heap-summary';
 import { HistogramIndex } from './histogram-query';
 
+// What the callers above the session (the worker, the CLI) need of the input side, so they import
+// nothing below the session: the byte sources they open, the error a malformed input raises, the
+// browser's memory budget.
+export { byteSourceFromBlob, FormatError, type ByteSource } from '../formats/byte-source';
+export { BROWSER_MEMORY_BUDGET_BYTES } from '../heap/memory-budget';
+
 export interface OpenedHeap {
   readonly heap: HeapModel;
   readonly histogram: HistogramIndex;
@@ -48,10 +54,7 @@ export async function openHeap(source: ByteSource, options: OpenOptions = {}): P
  * Runs the analyses of an opened heap (reverse edges, BFS, dominators, retained sizes, findings) and
  * gives the histogram its retained column: what the page does after its first histogram page.
  */
-export async function analyzeOpened(
-  opened: OpenedHeap,
-  ...args: Parameters<HeapSession['analyze']>
-): Promise<void> {
+export async function analyzeOpened(opened: OpenedHeap, ...args: Parameters<HeapSession['analyze']>): Promise<void> {
   await opened.session.analyze(...args);
   opened.histogram.attachRetained((rows) => opened.session.retainedByRow(rows));
 }

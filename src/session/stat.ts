@@ -5,6 +5,9 @@
 import { sortHistogram, type HistogramRow, type HistogramSortKey } from '../analysis/histogram';
 import type { OpenedHeap } from './open-heap';
 
+/** `stat --sort`: ascending by bytes, count or name, as `dumpheap -stat` prints. */
+export type StatSortKey = HistogramSortKey;
+
 export interface StatOptions {
   readonly sort: HistogramSortKey;
   readonly top: number | null;

@@ -17,6 +17,7 @@ import type {
   ProgressCallback,
   ReferencePage,
   RootPathsAnswer,
+  RootPathSummary,
   RunMembersPage,
 } from '../session/answers';
 import type { DumpFingerprint } from '../permalink/url-state';
@@ -51,6 +52,8 @@ export interface HeapWorkerApi {
   /** SHA-256, size and name of the loaded file, hashed by slices (once per load). */
   fingerprint(): Promise<DumpFingerprint | null>;
   findings(): FindingSummary[];
+  /** The finding's own root path (the one the CLI prints and the evidence card carries), or null. */
+  findingPath(findingId: string): RootPathSummary | null;
   /** The node a link names (an address `0x…` or a path signature `path:…`); null when there is none. */
   nodeAtObjectKey(key: string): number | null;
   /** How a link names a node: its address, or its path signature when it has no address. */

@@ -4,7 +4,6 @@
  * slices through `loadHeap`, keeps the HeapModel, and answers questions with small results.
  */
 import * as Comlink from 'comlink';
-import { byteSourceFromBlob } from '../formats/byte-source';
 import type {
   AnalysisStatus,
   HeapSummary,
@@ -14,8 +13,14 @@ import type {
   LoadOutcome,
   ProgressCallback,
 } from '../session/answers';
-import { analyzeOpened, firstHistogramPage, openHeap, type OpenedHeap } from '../session/open-heap';
-import { BROWSER_MEMORY_BUDGET_BYTES } from '../heap/memory-budget';
+import {
+  analyzeOpened,
+  BROWSER_MEMORY_BUDGET_BYTES,
+  byteSourceFromBlob,
+  firstHistogramPage,
+  openHeap,
+  type OpenedHeap,
+} from '../session/open-heap';
 import { fingerprintOf } from '../permalink/fingerprint';
 import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
@@ -152,6 +157,10 @@ const api: HeapWorkerApi = {
 
   findings() {
     return loaded?.session.analyzed ? loaded.session.findings() : [];
+  },
+
+  findingPath(findingId: string) {
+    return loaded?.session.analyzed ? loaded.session.findingPath(findingId) : null;
   },
 
   nodeAtObjectKey(key: string) {

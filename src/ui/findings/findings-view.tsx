@@ -1,0 +1,108 @@
+import { heapWorker } from '../state/heap-worker';
+import { useViewStore } from '../state/store';
+import { useWorkerAnswer } from '../state/use-worker-answer';
+import { ObjectLink } from '../common/object-link';
+import { formatBytesShort, formatInteger } from '../common/format';
+import type { FindingSummary } from '../../session/answers';
+import { CopyBox } from '../shell/link-banner';
+import { KeptAliveTable } from '../common/kept-alive-table';
+import { findingLinkWithEvidence, findingMarkdown } from '../state/evidence';
+import { EVIDENCE_NOTICE } from '../../permalink/evidence-card';
+
+/** Automatic findings: each leak pattern found, its numbers, a plain explanation and its root path. */
+export function FindingsView() {
+  const analysis = useViewStore((state) => state.analysis);
+  const { answer: findings, error } = useWorkerAnswer(() => heapWorker.findings(), 'findings');
+  if (analysis.state !== 'ready') {
+    return (
+      <p className="empty-view">
+        Findings appear when the analysis has finished{analysis.state === 'running' ? ` (${analysis.stage})` : ''}.
+      </p>
+    );
+  }
+  if (error) return <p className="error-text">{error}</p>;
+  if (!findings) return <p className="empty-view">Loading findings…</p>;
+  if (findings.length === 0) {
+    return (
+      <p className="empty-view" data-testid="no-findings">
+        No findings: no runaway CancellationToken registrations, no chain of 1,000 or more objects of one type, no event
+        with 100 or more handlers.
+      </p>
+    );
+  }
+  return (
+    <div className="findings" data-testid="findings">
+      {findings.map((finding) => (
+        <FindingCard key={finding.id} finding={finding} />
+      ))}
+    </div>
+  );
+}
+
+function FindingCard({ finding }: { finding: FindingSummary }) {
+  const selectedId = useViewStore((state) => state.selection.findingId);
+  const openRoots = useViewStore((state) => state.openRoots);
+  const openFinding = useViewStore((state) => state.openFinding);
+  const selected = selectedId === finding.id;
+  return (
+    <article
+      className={`finding finding-${finding.severity}${selected ? ' finding-selected' : ''}`}
+      data-testid="finding"
+      data-kind={finding.kind}
+      data-count={finding.count}
+    >
+      <header className="finding-header" onClick={() => openFinding(finding.id)}>
+        <span className={`severity severity-${finding.severity}`}>{finding.severity}</span>
+        <h3 className="finding-title">{finding.title}</h3>
+      </header>
+      <dl className="finding-facts">
+        <dt>Count</dt>
+        <dd data-testid="finding-count">{formatInteger(finding.count)}</dd>
+        {finding.retainedBytes !== null && (
+          <>
+            <dt>Keeps alive</dt>
+            <dd>{formatBytesShort(finding.retainedBytes)}</dd>
+          </>
+        )}
+        <dt>Object</dt>
+        <dd>
+          <ObjectLink object={finding.anchor} />
+        </dd>
+        {finding.owners.length > 0 && (
+          <>
+            <dt>Owned by</dt>
+            <dd data-testid="finding-owners">{finding.owners.join(' ← ')}</dd>
+          </>
+        )}
+      </dl>
+      <KeptAliveTable rows={finding.keptAlive} />
+      <div className="finding-explanation">
+        {finding.explanation.map((paragraph, index) => (
+          <p key={index}>{paragraph}</p>
+        ))}
+      </div>
+      <div className="finding-actions">
+        <button
+          type="button"
+          className="primary"
+          data-testid="show-root-path"
+          onClick={() => openRoots(finding.pathTarget.node)}
+        >
+          Show root path
+        </button>
+        <span className="muted">
+          to <ObjectLink object={finding.pathTarget} />
+        </span>
+      </div>
+      <div className="finding-share">
+        <CopyBox
+          label="Copy link with evidence"
+          testId="copy-evidence-link"
+          make={() => findingLinkWithEvidence(finding)}
+        />
+        <CopyBox label="Copy as Markdown" testId="copy-markdown" make={() => findingMarkdown(finding)} />
+        <span className="muted">{EVIDENCE_NOTICE}</span>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,144 @@
+import { useState } from 'react';
+import { heapWorker } from '../state/heap-worker';
+import { useViewStore } from '../state/store';
+import { useWorkerAnswer } from '../state/use-worker-answer';
+import { ObjectLink, bytesOrUnknown } from '../common/object-link';
+import { formatInteger } from '../common/format';
+import { TableHead } from '../common/table-head';
+import type { ObjectDetails } from '../../session/answers';
+
+const REFERENCES_PER_PAGE = 50;
+
+/** The object inspector: what the object is, who alone keeps it alive, references out and in. */
+export function ObjectView() {
+  const node = useViewStore((state) => state.selection.node);
+  const openRoots = useViewStore((state) => state.openRoots);
+  const { answer: details } = useWorkerAnswer(() => heapWorker.object(node ?? -1), `object:${node}`);
+  if (node === null) return <p className="empty-view">No object selected.</p>;
+  if (!details) return <p className="empty-view">Loading…</p>;
+  return (
+    <div className="object-view" data-testid="object-view">
+      <h2 className="object-title">
+        <span className="type-name" data-testid="object-type">
+          {details.type}
+        </span>{' '}
+        <span className="object-address">{details.address}</span>
+      </h2>
+      <dl className="facts">
+        <dt>Size</dt>
+        <dd>{formatInteger(details.size)} B</dd>
+        <dt>Retained</dt>
+        <dd>{bytesOrUnknown(details.retained)}</dd>
+        <dt>Distance from the roots</dt>
+        <dd>
+          {details.distance === null
+            ? 'not reachable from any root (garbage, or its roots were not captured)'
+            : `${formatInteger(details.distance)} references`}
+        </dd>
+        <dt>Module</dt>
+        <dd>{details.module ?? '—'}</dd>
+        <dt>Kept alive alone by</dt>
+        <dd>{details.dominator ? <ObjectLink object={details.dominator} /> : '—'}</dd>
+      </dl>
+      <button type="button" className="primary" data-testid="object-show-roots" onClick={() => openRoots(details.node)}>
+        Show root paths
+      </button>
+      {details.fields && <FieldTable fields={details.fields} />}
+      <div className="references">
+        <ReferenceTable
+          node={details.node}
+          direction="out"
+          total={details.referencesOut}
+          title="References out (fields)"
+        />
+        <ReferenceTable
+          node={details.node}
+          direction="in"
+          total={details.referencesIn}
+          title="References in (retainers)"
+        />
+      </div>
+    </div>
+  );
+}
+
+/** Fields as the transcript's dumpobj printed them (text, never markup). */
+function FieldTable({ fields }: { fields: NonNullable<ObjectDetails['fields']> }) {
+  return (
+    <section className="field-table" data-testid="object-fields">
+      <h3>Fields, as the transcript's dumpobj printed them</h3>
+      <table className="data-table">
+        <TableHead columns={['Name', 'Type', { number: 'Value' }, 'Attr']} />
+        <tbody>
+          {fields.map((field, index) => (
+            <tr key={index} data-testid="object-field">
+              <td>{field.name}</td>
+              <td className="type-name">{field.type}</td>
+              <td className="number address">{field.value ?? '—'}</td>
+              <td>{field.attr}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function ReferenceTable({
+  node,
+  direction,
+  total,
+  title,
+}: {
+  node: number;
+  direction: 'in' | 'out';
+  total: number;
+  title: string;
+}) {
+  const [offset, setOffset] = useState(0);
+  const { answer: page } = useWorkerAnswer(
+    () => heapWorker.references(node, direction, offset, REFERENCES_PER_PAGE),
+    `${node}:${direction}:${offset}`,
+  );
+  return (
+    <section className="reference-table" data-testid={`references-${direction}`}>
+      <h3>
+        {title} · {formatInteger(total)}
+      </h3>
+      <table>
+        <tbody>
+          {page?.rows.map((row, index) => (
+            <tr key={`${row.node}:${index}`}>
+              <td>
+                <ObjectLink object={row} />
+              </td>
+              <td className="numeric">{formatInteger(row.size)} B</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {total > REFERENCES_PER_PAGE && (
+        <div className="pager">
+          <button
+            type="button"
+            disabled={offset === 0}
+            onClick={() => setOffset(Math.max(0, offset - REFERENCES_PER_PAGE))}
+          >
+            Previous
+          </button>
+          <span>
+            {formatInteger(offset + 1)}–{formatInteger(Math.min(total, offset + REFERENCES_PER_PAGE))} of{' '}
+            {formatInteger(total)}
+          </span>
+          <button
+            type="button"
+            disabled={offset + REFERENCES_PER_PAGE >= total}
+            onClick={() => setOffset(offset + REFERENCES_PER_PAGE)}
+          >
+            Next
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

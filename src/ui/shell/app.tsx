@@ -1,0 +1,90 @@
+import { useEffect } from 'react';
+import { DropTarget } from './drop-target';
+import { OpenPanel } from './open-panel';
+import { LoadStatus } from './load-status';
+import { SummaryView } from '../summary/summary-view';
+import { TypesView } from '../types/types-view';
+import { FindingsView } from '../findings/findings-view';
+import { DominatorsView } from '../dominators/dominators-view';
+import { InstancesView } from '../instances/instances-view';
+import { ObjectView } from '../object/object-view';
+import { RootsView } from '../roots/roots-view';
+import { AnalysisStatusLine } from './analysis-status';
+import { ForgetDumpsButton, LinkBanner } from './link-banner';
+import { PasteTranscript } from './paste-transcript';
+import { useViewStore, type Selection, type ViewName } from '../state/store';
+import { bindUrlToStore } from '../state/url';
+import { VIEWS } from '../../permalink/url-state';
+
+/** Each view's tab, in the order of the one list of views; the selection views appear once something is selected. */
+const TAB_OF: Record<ViewName, { label: string; shown?: (selection: Selection) => boolean }> = {
+  summary: { label: 'Summary' },
+  types: { label: 'Types' },
+  findings: { label: 'Findings' },
+  dominators: { label: 'Dominators' },
+  instances: { label: 'Instances', shown: (selection) => selection.typeName !== null },
+  object: { label: 'Object', shown: (selection) => selection.node !== null },
+  roots: { label: 'Roots', shown: (selection) => selection.node !== null },
+};
+const TABS = VIEWS.map((view) => ({ view, ...TAB_OF[view] }));
+
+const VIEW_COMPONENTS: Record<Exclude<ViewName, 'summary'>, () => React.JSX.Element> = {
+  types: TypesView,
+  findings: FindingsView,
+  dominators: DominatorsView,
+  instances: InstancesView,
+  object: ObjectView,
+  roots: RootsView,
+};
+
+export function App() {
+  useEffect(() => bindUrlToStore(), []);
+  const view = useViewStore((state) => state.view);
+  const setView = useViewStore((state) => state.setView);
+  const summary = useViewStore((state) => state.summary);
+  const loadStatus = useViewStore((state) => state.load.status);
+  const selection = useViewStore((state) => state.selection);
+  const CurrentView = view === 'summary' ? null : VIEW_COMPONENTS[view];
+
+  return (
+    <DropTarget>
+      <header className="app-header">
+        <h1 className="app-title">heapscope</h1>
+        <span className="app-tagline">.NET heap explorer · runs in your browser · nothing is uploaded</span>
+        <ForgetDumpsButton />
+        {summary && (
+          <span className="app-file" data-testid="loaded-file" title={summary.fileName}>
+            {summary.fileName}
+          </span>
+        )}
+      </header>
+      <OpenPanel />
+      <PasteTranscript />
+      <LinkBanner />
+      <LoadStatus />
+      {summary && loadStatus === 'loaded' && (
+        <main className="app-main">
+          <nav className="tabs" role="tablist" aria-label="Views">
+            {TABS.filter((tab) => !tab.shown || tab.shown(selection) || tab.view === view).map((tab) => (
+              <button
+                key={tab.view}
+                role="tab"
+                type="button"
+                aria-selected={view === tab.view}
+                className={view === tab.view ? 'tab tab-selected' : 'tab'}
+                data-testid={`tab-${tab.view}`}
+                onClick={() => setView(tab.view)}
+              >
+                {tab.label}
+              </button>
+            ))}
+          </nav>
+          <AnalysisStatusLine />
+          <section className="view" role="tabpanel">
+            {CurrentView ? <CurrentView /> : <SummaryView summary={summary} />}
+          </section>
+        </main>
+      )}
+    </DropTarget>
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * The UI's one handle on the heap worker, and the one way to open a file: `openDump` starts a load
+ * (cancelling any load in progress, in the worker), forwards progress into the store, and records
+ * the outcome. All parsing happens in the worker; the main thread only passes the Blob along.
+ */
+import * as Comlink from 'comlink';
+import type { HeapWorkerApi } from '../../worker/api';
+import type { LoadProgressReport } from '../../session/answers';
+import type { AnalysisStatus } from '../../session/answers';
+import { useViewStore } from './store';
+import { DumpCache } from '../../permalink/dump-cache';
+
+const worker = new Worker(new URL('../../worker/heap.worker.ts', import.meta.url), {
+  type: 'module',
+  name: 'heapscope-heap',
+});
+
+export const heapWorker = Comlink.wrap<HeapWorkerApi>(worker);
+
+// A worker that cannot start (or crashes, e.g. out of memory) answers nothing: say so instead of
+// leaving the progress bar spinning.
+worker.addEventListener('error', (event) => {
+  const state = useViewStore.getState();
+  if (state.load.status !== 'loading') return;
+  const reason = event.message || 'the browser stopped it (out of memory?)';
+  state.failLoad(state.load.fileName, `The heap worker failed: ${reason}`);
+});
+
+/** Sequence number of the latest load: answers for an older one are ignored. */
+let latestLoad = 0;
+
+/**
+ * What the picker or a drop hands over: one file, or a full dump (core, minidump) with a transcript
+ * or gcdump of the same process, which names the dump's GC heap.
+ */
+export async function openFiles(files: readonly File[]): Promise<void> {
+  if (files.length === 1) return openDump(files[0], files[0].name);
+  if (files.length === 2) {
+    return openDump(
+      files[0],
+      `${files[0].name} + ${files[1].name}`,
+      { file: files[1], name: files[1].name },
+      files[0].name,
+    );
+  }
+  if (files.length > 2) {
+    useViewStore
+      .getState()
+      .failLoad(
+        `${files.length} files`,
+        `${files.length} files were dropped: open one file, or a core or minidump with one transcript or .gcdump of the same process.`,
+      );
+  }
+}
+
+export async function openDump(
+  file: Blob,
+  fileName: string,
+  companion?: { readonly file: Blob; readonly name: string },
+  firstName = fileName,
+): Promise<void> {
+  const load = ++latestLoad;
+  const store = useViewStore.getState();
+  store.startLoad(fileName, file.size + (companion?.file.size ?? 0));
+  const onProgress = Comlink.proxy((report: LoadProgressReport) => {
+    if (load === latestLoad) useViewStore.getState().reportProgress(report);
+  });
+  try {
+    const outcome = companion
+      ? await heapWorker.load(file, firstName, onProgress, companion)
+      : await heapWorker.load(file, fileName, onProgress);
+    if (load !== latestLoad) return;
+    if (outcome.status === 'loaded') {
+      useViewStore.setState({ firstHistogramPage: outcome.firstHistogramPage });
+      // With a companion the header names both files.
+      useViewStore.getState().finishLoad(companion ? { ...outcome.summary, fileName } : outcome.summary);
+      lastOpened = { file, fileName, companion, firstName };
+      void analyzeLoadedHeap(load);
+      void fingerprintLoadedHeap(load, file);
+    } else if (outcome.status === 'failed') useViewStore.getState().failLoad(fileName, outcome.message);
+    else useViewStore.getState().resetLoad();
+  } catch (error) {
+    // Only a broken worker gets here (importer errors come back as 'failed').
+    if (load === latestLoad) {
+      useViewStore.getState().failLoad(fileName, error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+/** The last file opened, so a refused permalink can reopen it without the link. */
+let lastOpened: {
+  file: Blob;
+  fileName: string;
+  companion: { readonly file: Blob; readonly name: string } | undefined;
+  firstName: string;
+} | null = null;
+
+export function reopenLastDump(): void {
+  if (lastOpened) void openDump(lastOpened.file, lastOpened.fileName, lastOpened.companion, lastOpened.firstName);
+}
+
+const dumpCache = new DumpCache();
+
+/**
+ * The dump's SHA-256 (hashed in the worker by slices) names it in permalinks; the file is kept in
+ * the origin-private cache under it so links open at once on this machine.
+ */
+async function fingerprintLoadedHeap(load: number, file: Blob): Promise<void> {
+  try {
+    const fingerprint = await heapWorker.fingerprint();
+    if (load !== latestLoad || !fingerprint) return;
+    useViewStore.setState({ fingerprint });
+    await dumpCache.put(fingerprint, file).catch(() => false);
+  } catch {
+    // No fingerprint: links to this dump cannot name it; everything else works.
+  }
+}
+
+/** Opens the cached dump a permalink names, if this browser has it. */
+export async function openCachedDump(sha256: string): Promise<boolean> {
+  const file = await dumpCache.get(sha256).catch(() => null);
+  if (!file) return false;
+  await openDump(file, file.name);
+  return true;
+}
+
+export function forgetCachedDumps(): Promise<void> {
+  return dumpCache.forgetAll();
+}
+
+/**
+ * Starts the analyses (dominators, root paths, findings) right after the histogram is on screen,
+ * forwarding their progress into the store.
+ */
+async function analyzeLoadedHeap(load: number): Promise<void> {
+  const onProgress = Comlink.proxy((status: AnalysisStatus) => {
+    if (load === latestLoad) useViewStore.getState().reportAnalysis(status);
+  });
+  try {
+    const status = await heapWorker.analyze(onProgress);
+    if (load === latestLoad) useViewStore.getState().reportAnalysis(status);
+  } catch (error) {
+    if (load === latestLoad) {
+      useViewStore
+        .getState()
+        .reportAnalysis({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
+export function cancelLoad(): void {
+  latestLoad++;
+  void heapWorker.cancel();
+  useViewStore.getState().resetLoad();
+}

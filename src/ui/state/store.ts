@@ -1,0 +1,142 @@
+/**
+ * View state only (zustand): which view is open, how the histogram is sorted and filtered, and
+ * where a load stands. The heap itself stays in the worker; `summary` is the worker's small answer.
+ * The parts that a permalink carries are mirrored in the location hash by url.ts.
+ */
+import { create } from 'zustand';
+import type { HeapSummary, HistogramPage, HistogramSortKey, LoadProgressReport } from '../../session/answers';
+import type { AnalysisStatus } from '../../session/answers';
+import type { DumpFingerprint, UrlView } from '../../permalink/url-state';
+
+/** What a permalink asks for: the dump it was made on and the selection to restore there. */
+export interface LinkTarget {
+  readonly dump: DumpFingerprint | null;
+  readonly typeName: string | null;
+  readonly objectAddress: string | null;
+  readonly findingId: string | null;
+  readonly expandedRun: string | null;
+  readonly evidence: string | null;
+}
+
+/**
+ * The views: the one list is the permalink's (permalink/url-state.ts VIEWS), so a view the store
+ * knows is one a link can name. `instances`, `object` and `roots` show the current selection (a type,
+ * an object); `findings` and `dominators` need the analysis that runs after the load.
+ */
+export type ViewName = UrlView;
+
+/** What the selection-based views show. Objects are NodeIndex values of the loaded heap. */
+export interface Selection {
+  /** Type name (a histogram row) for the Instances view. */
+  readonly typeName: string | null;
+  /** The object for the Object and Roots views. */
+  readonly node: number | null;
+  /** The finding id (`kind@0xaddress`) opened in the Findings view. */
+  readonly findingId: string | null;
+  /** The run expanded in the Roots view, by its first member's address. */
+  readonly expandedRun: string | null;
+}
+
+export const EMPTY_SELECTION: Selection = { typeName: null, node: null, findingId: null, expandedRun: null };
+
+export interface HistogramViewState {
+  readonly sortKey: HistogramSortKey;
+  readonly descending: boolean;
+  readonly filter: string;
+  readonly regex: boolean;
+  readonly mergeByName: boolean;
+}
+
+export const DEFAULT_HISTOGRAM_VIEW: HistogramViewState = {
+  sortKey: 'bytes',
+  descending: true,
+  filter: '',
+  regex: false,
+  mergeByName: true,
+};
+
+export type LoadState =
+  | { readonly status: 'idle' }
+  | {
+      readonly status: 'loading';
+      readonly fileName: string;
+      readonly fileBytes: number;
+      readonly progress: LoadProgressReport | null;
+    }
+  | { readonly status: 'loaded'; readonly fileName: string }
+  | { readonly status: 'failed'; readonly fileName: string; readonly message: string };
+
+export interface ViewStore {
+  readonly view: ViewName;
+  readonly histogram: HistogramViewState;
+  readonly load: LoadState;
+  readonly summary: HeapSummary | null;
+  /** Increments with every loaded heap, so views drop what they fetched from the previous one. */
+  readonly heapVersion: number;
+  /** Where the post-load analysis stands (dominators, root paths, findings need it). */
+  readonly analysis: AnalysisStatus;
+  readonly selection: Selection;
+  /** The histogram's first page, sent with the load (shown before any request). */
+  readonly firstHistogramPage: HistogramPage | null;
+  /** Fingerprint of the loaded dump (SHA-256, computed in the worker after the load). */
+  readonly fingerprint: DumpFingerprint | null;
+  /** The permalink being restored, until the right dump is open (null: none). */
+  readonly link: LinkTarget | null;
+  /** Why the link could not be restored (a different file was opened), or null. */
+  readonly linkProblem: string | null;
+  setView(view: ViewName): void;
+  /** Opens the Instances view of a type. */
+  openInstances(typeName: string): void;
+  /** Opens the Object view (inspector) of an object. */
+  openObject(node: number): void;
+  /** Opens the Roots view (root paths graph) of an object. */
+  openRoots(node: number): void;
+  /** Expands (or, with null, collapses) a run node of the Roots view. */
+  expandRun(address: string | null): void;
+  /** Opens the Findings view on one finding. */
+  openFinding(findingId: string): void;
+  reportAnalysis(status: AnalysisStatus): void;
+  updateHistogram(change: Partial<HistogramViewState>): void;
+  startLoad(fileName: string, fileBytes: number): void;
+  reportProgress(progress: LoadProgressReport): void;
+  finishLoad(summary: HeapSummary): void;
+  failLoad(fileName: string, message: string): void;
+  resetLoad(): void;
+}
+
+export const useViewStore = create<ViewStore>()((set) => ({
+  view: 'summary',
+  histogram: DEFAULT_HISTOGRAM_VIEW,
+  load: { status: 'idle' },
+  summary: null,
+  heapVersion: 0,
+  analysis: { state: 'idle' },
+  selection: EMPTY_SELECTION,
+  fingerprint: null,
+  firstHistogramPage: null,
+  link: null,
+  linkProblem: null,
+  setView: (view) => set({ view }),
+  openInstances: (typeName) => set((state) => ({ view: 'instances', selection: { ...state.selection, typeName } })),
+  openObject: (node) => set((state) => ({ view: 'object', selection: { ...state.selection, node } })),
+  openRoots: (node) => set((state) => ({ view: 'roots', selection: { ...state.selection, node, expandedRun: null } })),
+  expandRun: (address) => set((state) => ({ selection: { ...state.selection, expandedRun: address } })),
+  openFinding: (findingId) => set((state) => ({ view: 'findings', selection: { ...state.selection, findingId } })),
+  reportAnalysis: (analysis) => set({ analysis }),
+  updateHistogram: (change) => set((state) => ({ histogram: { ...state.histogram, ...change } })),
+  startLoad: (fileName, fileBytes) =>
+    set({ load: { status: 'loading', fileName, fileBytes, progress: null }, summary: null }),
+  reportProgress: (progress) =>
+    set((state) => (state.load.status === 'loading' ? { load: { ...state.load, progress } } : {})),
+  finishLoad: (summary) =>
+    set((state) => ({
+      load: { status: 'loaded', fileName: summary.fileName },
+      summary,
+      heapVersion: state.heapVersion + 1,
+      analysis: { state: 'idle' },
+      selection: EMPTY_SELECTION,
+      fingerprint: null,
+    })),
+  failLoad: (fileName, message) => set({ load: { status: 'failed', fileName, message }, summary: null }),
+  resetLoad: () => set({ load: { status: 'idle' }, summary: null }),
+}));

@@ -1,0 +1,77 @@
+import type { DumpFacts } from '../../session/answers';
+import { formatBytesShort, formatInteger } from '../common/format';
+import { TableHead } from '../common/table-head';
+
+/** A core's or minidump's process: who it was, its threads and stacks, its largest images, bytes read. */
+export function DumpFactsView({ facts }: { facts: DumpFacts }) {
+  const readShare = facts.fileBytes > 0 ? (facts.bytesRead / facts.fileBytes) * 100 : 0;
+  return (
+    <section data-testid="dump-facts">
+      <h2>Process</h2>
+      <dl className="facts">
+        <dt>Process</dt>
+        <dd data-testid="dump-process">
+          {facts.processName ?? 'not recorded in the dump'}
+          {facts.processId !== null && ` (pid ${facts.processId})`}
+        </dd>
+        <dt>Architecture</dt>
+        <dd>
+          {facts.architecture}, {facts.pointerSize}-byte pointers
+        </dd>
+        <dt>Threads</dt>
+        <dd className="number" data-testid="dump-threads">
+          {formatInteger(facts.threadCount)}
+        </dd>
+        <dt>Mapped images</dt>
+        <dd className="number">{formatInteger(facts.imageCount)}</dd>
+        <dt>Read from the file</dt>
+        <dd className="number" data-testid="dump-bytes-read">
+          {formatInteger(facts.bytesRead)} of {formatInteger(facts.fileBytes)} bytes (
+          {readShare < 0.01 && readShare > 0 ? '< 0.01' : readShare.toFixed(2)}%): headers and notes only
+        </dd>
+      </dl>
+      {facts.largestImages.length > 0 && (
+        <>
+          <h3>Largest images</h3>
+          <table className="data-table segments" data-testid="dump-images">
+            <TableHead columns={['Image', { number: 'Regions' }, { number: 'Size' }, { number: 'Size (bytes)' }]} />
+            <tbody>
+              {facts.largestImages.map((image) => (
+                <tr key={image.path} data-testid="dump-image">
+                  <td className="type-name">{image.path}</td>
+                  <td className="number">{formatInteger(image.regions)}</td>
+                  <td className="number">{formatBytesShort(image.bytes)}</td>
+                  <td className="number">{formatInteger(image.bytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {facts.threads.length > 0 && (
+        <>
+          <h3>
+            Thread stacks
+            {facts.threads.length < facts.threadCount &&
+              ` (the first ${formatInteger(facts.threads.length)} of ${formatInteger(facts.threadCount)})`}
+          </h3>
+          <table className="data-table segments" data-testid="dump-thread-table">
+            <TableHead columns={['Thread', 'Stack pointer', 'Stack region', { number: 'Region bytes' }]} />
+            <tbody>
+              {facts.threads.map((thread, index) => (
+                <tr key={index} data-testid="dump-thread">
+                  <td className="number">{thread.id}</td>
+                  <td className="address">{thread.stackPointer ?? '—'}</td>
+                  <td className="address">{thread.stackRegion ?? '—'}</td>
+                  <td className="number">
+                    {thread.stackRegionBytes === null ? '—' : formatInteger(thread.stackRegionBytes)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
