@@ -44,9 +44,19 @@ function findChromium() {
   if (isExecutable(DEFAULT_CHROMIUM)) return DEFAULT_CHROMIUM;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && onPath('apt-get')) {
-    console.log("heapscope: Chromium is missing; installing Debian's chromium package with apt-get.");
+    console.log(
+      [
+        `heapscope: the end-to-end tests drive a real browser, and there is none at ${DEFAULT_CHROMIUM}.`,
+        "  Installing Debian's chromium package with apt-get (--no-install-recommends: the browser and the",
+        '  libraries it needs, nothing else). Playwright is never allowed to download a browser of its own.',
+        '  To use another Chromium instead: CHROMIUM_PATH=/path/to/chrome npm test',
+      ].join('\n'),
+    );
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (run('apt-get', ['update'], env) && run('apt-get', ['install', '-y', 'chromium'], env)) {
+    if (
+      run('apt-get', ['update'], env) &&
+      run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], env)
+    ) {
       if (isExecutable(DEFAULT_CHROMIUM)) return DEFAULT_CHROMIUM;
     }
     console.error('heapscope: apt-get could not install chromium.');
