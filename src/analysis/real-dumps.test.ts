@@ -15,7 +15,7 @@ import { computeDominators } from './dominators';
 import { retainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
 import { RootPathFinder } from './root-paths';
-import { findHomogeneousChains } from './runs';
+import { findHomogeneousChains } from './chain-scan';
 
 const LEAKY_SERVICE = join(PROJECT_ROOT, 'sample-dumps', 'leaky-service');
 const SAMPLES: [string, () => Uint8Array][] = [

@@ -7,7 +7,8 @@ import { chainHeap, heapFromDsl } from './graph-dsl';
 import { retainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
 import { shortestRootPath } from './root-paths';
-import { collapseRuns, findHomogeneousChains, typeIdentityByName } from './runs';
+import { collapseRuns, typeIdentityByName } from './runs';
+import { findHomogeneousChains } from './chain-scan';
 import { mulberry32 as seededRandom } from '../test-support/prng';
 
 describe('runs in a path', () => {

@@ -4,7 +4,7 @@
  * already explained by a more specific rule (e.g. CancellationToken registrations) are skipped.
  */
 import type { AnalysisContext } from '../analysis-context';
-import { DEFAULT_MIN_CHAIN_LENGTH, findHomogeneousChains } from '../runs';
+import { DEFAULT_MIN_CHAIN_LENGTH, findHomogeneousChains } from '../chain-scan';
 import { simpleTypeName } from '../type-names';
 import { findingId, type Finding } from './finding';
 import {

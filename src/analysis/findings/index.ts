@@ -6,7 +6,7 @@ import type { AnalysisContext } from '../analysis-context';
 import { cancellationRegistrationFindings, DEFAULT_REGISTRATION_THRESHOLD } from './cancellation-registrations-rule';
 import { eventHandlerFindings, DEFAULT_HANDLER_THRESHOLD } from './event-handler-rule';
 import { homogeneousChainFindings } from './homogeneous-chain-rule';
-import { DEFAULT_MIN_CHAIN_LENGTH } from '../runs';
+import { DEFAULT_MIN_CHAIN_LENGTH } from '../chain-scan';
 import type { Finding } from './finding';
 
 export type { Finding, FindingKind, KeptAliveRow } from './finding';
