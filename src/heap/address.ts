@@ -10,11 +10,6 @@ export function formatAddress(lo: number, hi: number): string {
   return '0x' + (hi >>> 0).toString(16) + (lo >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Bare lower-case hex as SOS prints it, zero-padded to `width` digits. */
-export function formatAddressPadded(lo: number, hi: number, width: number): string {
-  return formatAddress(lo, hi).slice(2).padStart(width, '0');
-}
-
 export interface SplitAddress {
   readonly lo: number;
   readonly hi: number;

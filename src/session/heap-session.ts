@@ -11,6 +11,7 @@ import { pathSignature, resolvePathSignature } from '../analysis/path-signature'
 import { summarizeRootPath, type RootPathSummary } from '../analysis/path-summary';
 import { dominatorTree, dominatedChildren, type DominatorTree } from '../analysis/retained';
 import { retainedByHistogramRow } from '../analysis/retained-by-name';
+import { retainerCount, retainersOf } from '../analysis/reverse-edges';
 import { RootPathFinder, type RootPath } from '../analysis/root-paths';
 import { baseTypeName } from '../analysis/type-names';
 import { formatAddress, parseAddress } from '../heap/address';
@@ -178,7 +179,7 @@ export class HeapSession {
     return {
       ...this.objectRef(node),
       referencesOut: heap.edges.start[node + 1] - heap.edges.start[node],
-      referencesIn: context ? context.retainers.retainerStart[node + 1] - context.retainers.retainerStart[node] : 0,
+      referencesIn: context ? retainerCount(context.retainers, node) : 0,
       dominator: dominator !== NO_NODE ? this.objectRef(dominator) : null,
       module: heap.types.modules[heap.nodes.type[node]],
       fields: heap.objectFields.get(node) ?? null,
@@ -192,8 +193,7 @@ export class HeapSession {
     if (direction === 'out') {
       list = this.heap.edges.target.subarray(this.heap.edges.start[node], this.heap.edges.start[node + 1]);
     } else {
-      const { retainerStart, retainerSource } = this.requireContext().retainers;
-      list = retainerSource.subarray(retainerStart[node], retainerStart[node + 1]);
+      list = retainersOf(this.requireContext().retainers, node);
     }
     return this.page(list, offset, limit);
   }
