@@ -3,6 +3,7 @@
  * byte for byte (gcdump spec §7) and the UI can show the producer's metadata. Section numbers
  * refer to docs/specs/gcdump-format.md.
  */
+import type { LoadOptions } from '../byte-source';
 
 /** A FastSerialization type descriptor's versions (§2.6). */
 export interface DescriptorVersions {
@@ -134,4 +135,14 @@ export interface GcdumpDetails {
   readonly creationTool: TaggedField<string | null>;
   /** Present only for GCHeapDump versions 4–7. */
   readonly legacy: LegacyFields | null;
+}
+
+export interface GcdumpReadOptions extends LoadOptions {
+  /** Keep the node-offset table in `details.nodeOffsets` (4 bytes per node) for re-encoding. */
+  keepLayout?: boolean;
+  /**
+   * Bytes per read of the node tables (default 8 MB). Tests make it small so that records cross
+   * slices and arrive out of order, which real files only do when they are large.
+   */
+  sliceBytes?: number;
 }
