@@ -32,7 +32,7 @@ function isRootSideNode(heap: HeapModel, node: number): boolean {
 }
 
 /** Classifies a chain that starts at the root: kind and label from its leading pseudo-nodes. */
-function rootPathFromChain(heap: HeapModel, chain: Uint32Array): RootPath {
+export function rootPathFromChain(heap: HeapModel, chain: Uint32Array): RootPath {
   let kind: RootKind = 'other';
   let rootNode = chain[0];
   let firstObject = 0;

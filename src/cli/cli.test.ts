@@ -101,12 +101,19 @@ function json<T>(...args: string[]): T {
 
 interface FindingJson {
   kind: string;
+  pattern: string;
   count: number;
-  retainedBytes: number | null;
-  anchor: { type: string; address: string };
+  entryType: string;
+  bytesKeptAlive: number | null;
+  shareOfHeap: number | null;
+  severity: string;
+  accumulationPoint: { type: string; address: string };
+  owner: { type: string; address: string; rootKind: string; label: string } | null;
   owners: string[];
   keptAlive: { type: string; count: number; bytes: number }[];
-  path: {
+  explanation: string[];
+  fix: string;
+  rootPath: {
     root: { kind: string; name: string };
     steps: (
       { type: string; address: string } | { run: { type: string; count: number; first: string; last: string } }
@@ -118,14 +125,29 @@ describe('heapscope findings', () => {
   it("LeakyService: the reload token's registrations, with the buffers they keep and a collapsed path", () => {
     const findings = json<FindingJson[]>('findings', LEAKY);
     const cts = findings.find((f) => f.kind === 'runaway-cancellation-registrations')!;
-    expect(cts.count).toBeGreaterThanOrEqual(17_812);
-    expect(cts.anchor.type).toBe('System.Threading.CancellationTokenSource');
-    expect(cts.owners[0]).toBe('Microsoft.Extensions.Configuration.ConfigurationReloadToken');
-    expect(cts.keptAlive.find((r) => r.type === 'System.Byte[] (Bytes > 10K)')?.count).toBeGreaterThanOrEqual(17_812);
-    const run = cts.path.steps.find((s) => 'run' in s) as { run: { type: string; count: number } };
-    expect(run.run.type).toBe('CallbackNode');
-    expect(run.run.count).toBeGreaterThan(1000);
-    expect(cts.path.steps.at(-1)).toMatchObject({ type: 'System.Byte[] (Bytes > 10K)' });
+    expect(cts).toMatchObject({
+      pattern: 'change-token-callback',
+      count: 17_818,
+      entryType: 'CallbackNode',
+      severity: 'critical',
+      accumulationPoint: { type: 'Registrations' },
+      owner: { rootKind: 'staticVariable' },
+    });
+    expect(cts.owners).toContain('ConfigurationReloadToken');
+    expect(cts.bytesKeptAlive).toBeGreaterThan(17_812 * 32_792);
+    expect(cts.shareOfHeap).toBeGreaterThan(0.9);
+    expect(cts.fix).toMatch(/Dispose the returned IDisposable/);
+    expect(cts.keptAlive.find((r) => r.type === 'System.Byte[] (Bytes > 10K)')?.count).toBe(17_812);
+    // root → … → ConfigurationReloadToken → its CancellationTokenSource → the list as one run → one request's buffer.
+    const types = cts.rootPath.steps.map((s) => ('run' in s ? `${s.run.count} × ${s.run.type}` : s.type));
+    const at = types.indexOf('Microsoft.Extensions.Configuration.ConfigurationReloadToken');
+    expect(types.slice(at, at + 4)).toEqual([
+      'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
+      'System.Threading.CancellationTokenSource',
+      'Registrations',
+      '17,812 × CallbackNode'.replace('17,812', '17812'),
+    ]);
+    expect(cts.rootPath.steps.at(-1)).toMatchObject({ type: 'System.Byte[] (Bytes > 10K)' });
   });
 
   it('--fail-on: exit 1 on the leaky sample, 0 on the control', () => {
@@ -147,8 +169,8 @@ describe('heapscope roots and dumpheap', () => {
     expect(listing.objects.every((o) => o.size === 32_792)).toBe(true);
 
     const findings = json<FindingJson[]>('findings', LEAKY);
-    const deepest = findings[0].path.steps.at(-1) as { address: string };
-    const roots = json<{ target: { address: string }; paths: FindingJson['path'][] }>(
+    const deepest = findings[0].rootPath.steps.at(-1) as { address: string };
+    const roots = json<{ target: { address: string }; paths: FindingJson['rootPath'][] }>(
       'roots',
       LEAKY,
       '--address',

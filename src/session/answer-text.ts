@@ -72,19 +72,36 @@ export interface FindingWithPath {
   readonly path: RootPathSummary | null;
 }
 
+/**
+ * `heapscope findings --json`: per finding the kind and pattern, the count and entry type, the
+ * accumulation point and its owner, the bytes kept alive and their share, severity, explanation, fix
+ * and the root path (runs collapsed). Addresses and names only: no node indices.
+ */
 export function findingsJson(results: readonly FindingWithPath[]) {
   return results.map(({ finding, path }) => ({
     id: finding.id,
     kind: finding.kind,
+    pattern: finding.pattern,
     severity: finding.severity,
     title: finding.title,
     count: finding.count,
-    retainedBytes: finding.retainedBytes,
-    anchor: { type: finding.anchor.type, address: finding.anchor.address },
+    entryType: finding.entryType,
+    accumulationPoint: { address: finding.accumulationPoint.address, type: finding.accumulationPoint.type },
+    owner: finding.owner
+      ? {
+          address: finding.owner.address,
+          type: finding.owner.type,
+          rootKind: finding.owner.rootKind,
+          label: finding.owner.label,
+        }
+      : null,
+    bytesKeptAlive: finding.retainedBytes,
+    shareOfHeap: finding.shareOfHeap,
     owners: finding.owners,
     keptAlive: finding.keptAlive,
     explanation: finding.explanation,
-    path: path ? rootPathJson(path) : null,
+    fix: finding.fix,
+    rootPath: path ? rootPathJson(path) : null,
   }));
 }
 
@@ -105,9 +122,15 @@ function wrap(text: string, width: number, indent: string): string {
 function renderFinding({ finding, path }: FindingWithPath): string {
   const lines = [
     `[${finding.severity}] ${finding.title}`,
-    `  ${finding.anchor.type} at ${finding.anchor.address}   id ${finding.id}`,
+    `  ${finding.count.toLocaleString('en-US')} × ${finding.entryType} in ${finding.accumulationPoint.type} at ${finding.accumulationPoint.address}`,
+    `  pattern ${finding.pattern}   id ${finding.id}`,
   ];
-  if (finding.retainedBytes !== null) lines.push(`  keeps alive: ${formatBytes(finding.retainedBytes)}`);
+  if (finding.owner)
+    lines.push(`  owner: ${finding.owner.label} (${finding.owner.rootKind}) → ${finding.owner.type} at ${finding.owner.address}`);
+  if (finding.retainedBytes !== null)
+    lines.push(
+      `  keeps alive: ${formatBytes(finding.retainedBytes)}${finding.shareOfHeap !== null ? ` (${(finding.shareOfHeap * 100).toFixed(1)}% of the heap)` : ''}`,
+    );
   for (const paragraph of finding.explanation) lines.push('', wrap(paragraph, 100, '  '));
   if (path) lines.push('', '  Root path:', renderRootPath(path).replace(/^/gm, '  '));
   return lines.join('\n');

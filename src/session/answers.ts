@@ -7,13 +7,13 @@
  * typed arrays of the heap, no Error objects.
  */
 import type { ByteCategory } from '../analysis/byte-categories';
-import type { FindingKind, FindingSeverity, KeptAliveRow } from '../analysis/findings/finding';
+import type { FindingKind, FindingSeverity, KeptAliveRow, LeakPattern } from '../analysis/findings/finding';
 import type { RootPathSummary } from '../analysis/path-summary';
 import type { DumpFacts, GcHeapLayout, InputFormat, ObjectFieldValue } from '../heap/types';
 
 // The domain shapes answers carry, re-exported so the UI needs no import below the session.
 export type { ByteCategory } from '../analysis/byte-categories';
-export type { FindingKind, FindingSeverity, KeptAliveRow } from '../analysis/findings/finding';
+export type { FindingKind, FindingSeverity, KeptAliveRow, LeakPattern } from '../analysis/findings/finding';
 export type { PathStepSummary, RootPathSummary } from '../analysis/path-summary';
 export type { DumpFacts, GcHeapArea, GcHeapLayout, InputFormat, ObjectFieldValue } from '../heap/types';
 
@@ -209,14 +209,25 @@ export interface ObjectRef {
 export interface FindingSummary {
   readonly id: string;
   readonly kind: FindingKind;
+  /** The API that made the leak, when a recognizer knows it; 'general' otherwise. */
+  readonly pattern: LeakPattern;
   readonly severity: FindingSeverity;
   readonly title: string;
   readonly count: number;
+  /** Type name of the entries counted. */
+  readonly entryType: string;
+  /** What the entries alone keep alive, or null (a transcript has no complete graph). */
   readonly retainedBytes: number | null;
+  readonly shareOfHeap: number | null;
   readonly anchor: ObjectRef;
+  /** Where the entries accumulate. */
+  readonly accumulationPoint: ObjectRef;
+  /** Who holds it: the object under the root, with the root's kind and label. */
+  readonly owner: (ObjectRef & { readonly rootKind: string; readonly label: string }) | null;
   readonly owners: readonly string[];
   readonly keptAlive: readonly KeptAliveRow[];
   readonly explanation: readonly string[];
+  readonly fix: string;
   /** The object whose root path shows the finding best. */
   readonly pathTarget: ObjectRef;
 }

@@ -142,12 +142,14 @@ export class HeapSession {
 
   /**
    * The finding's root path: the one path the page draws first, the evidence card carries and
-   * `heapscope findings` prints (the first of the path target's distinct root paths). Null when no
+   * `heapscope findings` prints — the finding's own (root → owner → accumulation point → members →
+   * what they keep alive), else the first of the path target's distinct root paths. Null when no
    * root reaches the target.
    */
   findingPath(findingId: string): RootPathSummary | null {
     const finding = this.findingList.find((candidate) => candidate.id === findingId);
     if (!finding) return null;
+    if (finding.rootPath) return summarizeRootPath(this.heap, finding.rootPath);
     const context = this.requireContext();
     if (!this.validNode(finding.pathTarget)) return null;
     this.finder ??= new RootPathFinder(this.heap, context.bfs, context.retainers);
@@ -159,14 +161,22 @@ export class HeapSession {
     return this.findingList.map((finding) => ({
       id: finding.id,
       kind: finding.kind,
+      pattern: finding.pattern,
       severity: finding.severity,
       title: finding.title,
       count: finding.count,
+      entryType: finding.entryType,
       retainedBytes: finding.retainedBytes,
+      shareOfHeap: finding.shareOfHeap,
       anchor: this.objectRef(finding.anchor.node),
+      accumulationPoint: this.objectRef(finding.accumulationPoint.node),
+      owner: finding.owner
+        ? { ...this.objectRef(finding.owner.node), rootKind: finding.owner.rootKind, label: finding.owner.label }
+        : null,
       owners: finding.owners,
       keptAlive: finding.keptAlive,
       explanation: finding.explanation,
+      fix: finding.fix,
       pathTarget: this.objectRef(finding.pathTarget),
     }));
   }
@@ -198,17 +208,24 @@ export class HeapSession {
     return this.page(list, offset, limit);
   }
 
-  /** `gcroot`: distinct root paths of a node, runs collapsed; remembered for `runMembers`. */
+  /**
+   * `gcroot`: distinct root paths of a node, runs collapsed; remembered for `runMembers`. For a
+   * finding's path target, the finding's own path (root → owner → accumulation point → the members →
+   * what they keep) comes first: the story the finding tells, the same in the page and the CLI.
+   */
   rootPaths(node: number): RootPathsAnswer {
     const context = this.requireContext();
     if (!this.validNode(node)) return { target: this.objectRef(node), paths: [], complete: true };
     // Made on the first question: its scratch arrays take 8 bytes per node, not needed until then.
     this.finder ??= new RootPathFinder(this.heap, context.bfs, context.retainers);
     const found = this.finder.distinctRootPaths(node);
-    this.lastPaths = found.paths;
+    const story = this.findingList.find((finding) => finding.pathTarget === node && finding.rootPath)?.rootPath;
+    const sameChain = (a: RootPath, b: RootPath) =>
+      a.chain.length === b.chain.length && a.chain.every((n, i) => n === b.chain[i]);
+    this.lastPaths = story ? [story, ...found.paths.filter((path) => !sameChain(path, story))] : found.paths;
     return {
       target: this.objectRef(node),
-      paths: found.paths.map((path) => summarizeRootPath(this.heap, path)),
+      paths: this.lastPaths.map((path) => summarizeRootPath(this.heap, path)),
       complete: found.stoppedBy === 'complete',
     };
   }

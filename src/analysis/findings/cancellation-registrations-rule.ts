@@ -21,6 +21,7 @@ import { isTypeNamed, simpleTypeName } from '../type-names';
 import { findingId, type Finding } from './finding';
 import {
   addressOf,
+  chainRuleFinding,
   describeRows,
   farthestMarkedOfType,
   formatBytes,
@@ -200,19 +201,23 @@ function describe(
       : 'Likely cause: CancellationToken.Register (or an IChangeToken callback) is called per request or per operation on a token that lives much longer, and the returned CancellationTokenRegistration is never disposed.',
     'Fix: dispose the registration when the work ends (`using var registration = token.Register(…)`); register once at startup (a singleton using ChangeToken.OnChange) rather than per request; or use CancellationToken.UnsafeRegister when the callback does not need the ExecutionContext.',
   ];
-  return {
-    id: findingId('runaway-cancellation-registrations', addressOf(heap, source)),
-    kind: 'runaway-cancellation-registrations',
-    severity: 'critical',
-    title: `${formatCount(count)} callback registrations on one CancellationTokenSource${owners[0] ? ` (${simpleTypeName(owners[0])})` : ''}`,
-    count,
-    retainedBytes,
-    anchor: { node: source, type: typeNameOf(heap, source), address: addressOf(heap, source) },
-    owners,
-    keptAlive: rows,
-    pathTarget: pathTarget !== NO_NODE ? pathTarget : registrations[registrations.length - 1],
-    explanation,
-  };
+  return chainRuleFinding(
+    {
+      id: findingId('runaway-cancellation-registrations', addressOf(heap, source)),
+      kind: 'runaway-cancellation-registrations',
+      severity: 'critical',
+      title: `${formatCount(count)} callback registrations on one CancellationTokenSource${owners[0] ? ` (${simpleTypeName(owners[0])})` : ''}`,
+      count,
+      retainedBytes,
+      anchor: { node: source, type: typeNameOf(heap, source), address: addressOf(heap, source) },
+      owners,
+      keptAlive: rows,
+      pathTarget: pathTarget !== NO_NODE ? pathTarget : registrations[registrations.length - 1],
+      explanation,
+    },
+    reloadToken ? 'change-token-callback' : 'token-register',
+    registrationType,
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import { simpleTypeName } from '../type-names';
 import { findingId, type Finding, type KeptAliveRow } from './finding';
 import {
   addressOf,
+  chainRuleFinding,
   formatBytes,
   formatCount,
   nearestRetainer,
@@ -65,27 +66,33 @@ export function eventHandlerFindings(context: AnalysisContext, threshold = DEFAU
     const owners = ownerNames(context, multicast, 2);
     const handlerType = typeNameOf(heap, multicast);
     const retainedBytes = retained ? retained[list] : null;
-    findings.push({
-      id: findingId('growing-event-handler-list', addressOf(heap, list)),
-      kind: 'growing-event-handler-list',
-      severity: 'warning',
-      title: `An event with ${formatCount(delegates)} handlers (${simpleTypeName(handlerType)})${owners[0] ? ` on ${owners[0]}` : ''}`,
-      count: delegates,
-      retainedBytes,
-      anchor: { node: list, type: typeNameOf(heap, list), address: addressOf(heap, list) },
-      owners: [handlerType, ...owners],
-      keptAlive: rows,
-      pathTarget: lastSubscriber,
-      explanation: [
-        `The invocation list of a ${handlerType}${owners.length > 0 ? ` held by ${owners.join(' ← ')}` : ''} has ${formatCount(delegates)} handlers.` +
-          (retainedBytes !== null ? ` It keeps ${formatBytes(retainedBytes)} alive.` : ''),
-        rows.length > 0
-          ? `The handlers belong to: ${rows.map((r) => `${formatCount(r.count)} × ${r.type}`).join(', ')}.`
-          : '',
-        "Likely cause: objects subscribe to this event (`+=`) and never unsubscribe. The event holds a strong reference to each subscriber, so subscribers live as long as the event's owner — for a static event, as long as the process.",
-        'Fix: unsubscribe (`-=`) when the subscriber is done (for example in Dispose), subscribe once instead of per operation, or use a weak-event pattern.',
-      ].filter(Boolean),
-    });
+    findings.push(
+      chainRuleFinding(
+        {
+          id: findingId('growing-event-handler-list', addressOf(heap, list)),
+          kind: 'growing-event-handler-list',
+          severity: 'warning',
+          title: `An event with ${formatCount(delegates)} handlers (${simpleTypeName(handlerType)})${owners[0] ? ` on ${owners[0]}` : ''}`,
+          count: delegates,
+          retainedBytes,
+          anchor: { node: list, type: typeNameOf(heap, list), address: addressOf(heap, list) },
+          owners: [handlerType, ...owners],
+          keptAlive: rows,
+          pathTarget: lastSubscriber,
+          explanation: [
+            `The invocation list of a ${handlerType}${owners.length > 0 ? ` held by ${owners.join(' ← ')}` : ''} has ${formatCount(delegates)} handlers.` +
+              (retainedBytes !== null ? ` It keeps ${formatBytes(retainedBytes)} alive.` : ''),
+            rows.length > 0
+              ? `The handlers belong to: ${rows.map((r) => `${formatCount(r.count)} × ${r.type}`).join(', ')}.`
+              : '',
+            "Likely cause: objects subscribe to this event (`+=`) and never unsubscribe. The event holds a strong reference to each subscriber, so subscribers live as long as the event's owner — for a static event, as long as the process.",
+            'Fix: unsubscribe (`-=`) when the subscriber is done (for example in Dispose), subscribe once instead of per operation, or use a weak-event pattern.',
+          ].filter(Boolean),
+        },
+        'event-subscription',
+        handlerType,
+      ),
+    );
   }
   return findings;
 }

@@ -3,7 +3,7 @@ import { NO_NODE, NodeFlag, type HeapModel } from '../../heap/types';
 import { formatAddress } from '../../heap/address';
 import { UNREACHABLE } from '../bfs';
 import type { AnalysisContext } from '../analysis-context';
-import type { KeptAliveRow } from './finding';
+import type { Finding, KeptAliveRow, LeakPattern } from './finding';
 
 /** Rows of "kept alive" a finding lists. */
 export const KEPT_ALIVE_ROWS = 6;
@@ -134,4 +134,27 @@ export function describeRows(rows: readonly KeptAliveRow[], limit = 3): string {
     .slice(0, limit)
     .map((row) => `${formatCount(row.count)} × ${row.type} (${formatBytes(row.bytes)})`)
     .join(', ');
+}
+
+/**
+ * The rules that read a transcript's printed chains fill in what the general analysis would: the
+ * anchor is the accumulation point, no owner or path beyond what the chains show, the fix is the
+ * explanation's "Fix:" paragraph.
+ */
+export function chainRuleFinding(
+  finding: Omit<Finding, 'pattern' | 'entryType' | 'shareOfHeap' | 'accumulationPoint' | 'owner' | 'rootPath' | 'fix'>,
+  pattern: LeakPattern,
+  entryType: string,
+): Finding {
+  const fix = finding.explanation.find((paragraph) => paragraph.startsWith('Fix: '))?.slice(5) ?? '';
+  return {
+    ...finding,
+    pattern,
+    entryType,
+    shareOfHeap: null,
+    accumulationPoint: finding.anchor,
+    owner: null,
+    rootPath: null,
+    fix,
+  };
 }

@@ -8,6 +8,7 @@ import { DEFAULT_MIN_CHAIN_LENGTH, findHomogeneousChains } from '../chain-scan';
 import { simpleTypeName } from '../type-names';
 import { findingId, type Finding } from './finding';
 import {
+  chainRuleFinding,
   addressOf,
   describeRows,
   formatBytes,
@@ -36,27 +37,33 @@ export function homogeneousChainFindings(
     const owners = ownerNames(context, chain.head, 2, sameType);
     const { rows } = keptAliveBy(context, [chain.head], sameType);
     const retainedBytes = chain.retainedBytes;
-    findings.push({
-      id: findingId('long-homogeneous-chain', addressOf(heap, chain.head)),
-      kind: 'long-homogeneous-chain',
-      severity: chain.length >= 10 * minLength ? 'critical' : 'warning',
-      title: `A chain of ${formatCount(chain.length)} ${simpleTypeName(type)} objects, each kept alive by the previous one`,
-      count: chain.length,
-      retainedBytes,
-      anchor: { node: chain.head, type, address: addressOf(heap, chain.head) },
-      owners,
-      keptAlive: rows,
-      pathTarget: chain.tail,
-      explanation: [
-        `${formatCount(chain.length)} objects of type ${type} form one chain: each is referenced by the previous one, so the last can only be freed after all the others.` +
-          (owners.length > 0 ? ` The head is held by ${owners.join(' ← ')}.` : '') +
-          ` The members take ${formatBytes(chain.bytes)}` +
-          (retainedBytes !== null ? ` and keep ${formatBytes(retainedBytes)} alive in all.` : '.'),
-        rows.length > 0 ? `Besides the chain itself they keep alive: ${describeRows(rows)}.` : '',
-        'Likely cause: a linked structure that is appended to and never trimmed — a queue nobody drains, a list of pending callbacks or continuations, or objects that each keep a reference to their predecessor (a "previous" or "parent" field).',
-        "Fix: find the code that appends to this chain (the head's owner above) and remove entries when they are done, or bound the structure.",
-      ].filter(Boolean),
-    });
+    findings.push(
+      chainRuleFinding(
+        {
+          id: findingId('long-homogeneous-chain', addressOf(heap, chain.head)),
+          kind: 'long-homogeneous-chain',
+          severity: chain.length >= 10 * minLength ? 'critical' : 'warning',
+          title: `A chain of ${formatCount(chain.length)} ${simpleTypeName(type)} objects, each kept alive by the previous one`,
+          count: chain.length,
+          retainedBytes,
+          anchor: { node: chain.head, type, address: addressOf(heap, chain.head) },
+          owners,
+          keptAlive: rows,
+          pathTarget: chain.tail,
+          explanation: [
+            `${formatCount(chain.length)} objects of type ${type} form one chain: each is referenced by the previous one, so the last can only be freed after all the others.` +
+              (owners.length > 0 ? ` The head is held by ${owners.join(' ← ')}.` : '') +
+              ` The members take ${formatBytes(chain.bytes)}` +
+              (retainedBytes !== null ? ` and keep ${formatBytes(retainedBytes)} alive in all.` : '.'),
+            rows.length > 0 ? `Besides the chain itself they keep alive: ${describeRows(rows)}.` : '',
+            'Likely cause: a linked structure that is appended to and never trimmed — a queue nobody drains, a list of pending callbacks or continuations, or objects that each keep a reference to their predecessor (a "previous" or "parent" field).',
+            "Fix: find the code that appends to this chain (the head's owner above) and remove entries when they are done, or bound the structure.",
+          ].filter(Boolean),
+        },
+        'general',
+        type,
+      ),
+    );
   }
   return findings;
 }

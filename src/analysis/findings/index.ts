@@ -1,6 +1,9 @@
 /**
- * Findings: automatic diagnoses over an analysed heap, one rule per file. Most specific first:
- * registrations a CancellationToken rule explains are not reported again as a generic chain.
+ * Findings: automatic diagnoses over an analysed heap. With a complete reference graph (dominators),
+ * the general leak-suspect analysis (leak-suspects.ts over accumulation.ts, words from
+ * recognizers.ts) finds every leak shape, one finding per leak. A transcript has only the chains it
+ * printed: there the rules that read those chains speak (registrations counted by their printed Id,
+ * long same-type chains, growing handler lists).
  */
 import type { AnalysisContext } from '../analysis-context';
 import { cancellationRegistrationFindings, DEFAULT_REGISTRATION_THRESHOLD } from './cancellation-registrations-rule';
@@ -8,8 +11,12 @@ import { eventHandlerFindings, DEFAULT_HANDLER_THRESHOLD } from './event-handler
 import { homogeneousChainFindings } from './homogeneous-chain-rule';
 import { DEFAULT_MIN_CHAIN_LENGTH } from '../chain-scan';
 import type { Finding } from './finding';
+import { leakSuspectFindings } from './leak-suspects';
+import { transcriptStatFindings } from './transcript-stat-rule';
+import { simpleTypeName } from '../type-names';
 
-export type { Finding, FindingKind, KeptAliveRow } from './finding';
+export type { Finding, FindingKind, KeptAliveRow, LeakPattern } from './finding';
+export { SEVERITY_RULE } from './leak-suspects';
 
 export interface FindingThresholds {
   /** Registrations on one CancellationTokenSource (default 1,000). */
@@ -21,14 +28,17 @@ export interface FindingThresholds {
 }
 
 export function computeFindings(context: AnalysisContext, thresholds: FindingThresholds = {}): Finding[] {
+  if (context.dominators && context.retained) return leakSuspectFindings(context);
   const { findings: cancellation, claimed } = cancellationRegistrationFindings(
     context,
     thresholds.registrations ?? DEFAULT_REGISTRATION_THRESHOLD,
   );
   const chains = homogeneousChainFindings(context, claimed, thresholds.chainLength ?? DEFAULT_MIN_CHAIN_LENGTH);
   const events = eventHandlerFindings(context, thresholds.handlers ?? DEFAULT_HANDLER_THRESHOLD);
+  const known = new Set([...cancellation, ...chains, ...events].map((finding) => simpleTypeName(finding.entryType)));
+  const fromStat = transcriptStatFindings(context, known);
   const severityRank = { critical: 0, warning: 1 } as const;
-  return [...cancellation, ...chains, ...events].sort(
+  return [...cancellation, ...chains, ...events, ...fromStat].sort(
     (a, b) =>
       severityRank[a.severity] - severityRank[b.severity] ||
       (b.retainedBytes ?? 0) - (a.retainedBytes ?? 0) ||

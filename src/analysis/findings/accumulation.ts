@@ -1,0 +1,228 @@
+/**
+ * Accumulation points: where many objects of one type pile up under one holder and, together, keep
+ * a large share of the heap alive. The general mechanism under every leak finding (in the spirit of
+ * Eclipse MAT's "leak suspects": a suspect's retained bytes, and the point below it where they
+ * accumulate), computed over the dominator tree in O(N) after dominators:
+ *
+ *  1. Same-type dominator chains collapse: a linked list n1 → n2 → … is a chain in the dominator
+ *     tree (n2 is only reachable through n1), so each member's *group holder* is the nearest
+ *     dominator of another type — the list's head holder. An array's elements, a dictionary's
+ *     bucket nodes, an invocation list's delegates have the array as holder.
+ *  2. Members are grouped by (holder, type). A group's bytes are the retained sizes of its top
+ *     members (those the holder dominates directly): disjoint subtrees, so nothing counts twice.
+ *  3. A group whose holder is a root pseudo-node is a structure reachable along several paths (a
+ *     doubly-linked registration list entered from both ends, or from elsewhere): its accumulation
+ *     point is the object through which the breadth-first tree enters the most members.
+ *
+ * Nothing here knows an API: recognizers.ts puts words on the groups.
+ */
+import { NO_NODE, NodeFlag } from '../../heap/types';
+import type { AnalysisContext } from '../analysis-context';
+import { typeIdentityByName } from '../runs';
+
+/** A group of same-type objects under one holder. Node fields are NodeIndex values. */
+export interface AccumulationGroup {
+  /** The dominator of the group's top members (for a root pseudo-node: see `accumulationPoint`). */
+  readonly holder: number;
+  /**
+   * The object the group accumulates in: the holder, or — when the holder is a root pseudo-node —
+   * the object through which most members are first reached.
+   */
+  readonly accumulationPoint: number;
+  /** Type identity (typeIdentityByName) of the members, and one member's TypeIndex for its name. */
+  readonly identity: number;
+  readonly type: number;
+  /** Every member: the top members and the same-type objects chained below them. */
+  readonly count: number;
+  /** Retained bytes of the top members together (exact: their dominator subtrees are disjoint). */
+  readonly bytes: number;
+  /** The top members (dominated directly by the holder), biggest retained first. */
+  readonly topMembers: Uint32Array;
+}
+
+export interface AccumulationOptions {
+  /** Smallest group reported, in bytes. */
+  readonly minBytes: number;
+  /** Fewest members in a group (an accumulation is many of one kind). */
+  readonly minCount: number;
+  /** Groups of at least this many members are reported whatever their bytes. */
+  readonly countRegardlessOfBytes?: number;
+}
+
+/** The groups at or above the thresholds, biggest first. Needs dominators; [] without them. */
+export function accumulationGroups(context: AnalysisContext, options: AccumulationOptions): AccumulationGroup[] {
+  const { heap, dominators, retained } = context;
+  if (!dominators || !retained) return [];
+  const n = heap.nodes.count;
+  const { idom, preorder } = dominators;
+  const type = heap.nodes.type;
+  const flags = heap.nodes.flags;
+  const identity = typeIdentityByName(heap);
+  const sameType = (a: number, b: number) => identity[type[a]] === identity[type[b]];
+  const isPseudo = (node: number) => node === heap.rootIndex || (flags[node] & NodeFlag.Pseudo) !== 0;
+
+  // Same-type members chained below each node (bottom-up over the dominator preorder).
+  const chained = new Uint32Array(n);
+  for (let k = preorder.length - 1; k >= 0; k--) {
+    const node = preorder[k];
+    const parent = idom[node];
+    if (parent === NO_NODE || isPseudo(node) || isPseudo(parent) || !sameType(node, parent)) continue;
+    chained[parent] += 1 + chained[node];
+  }
+
+  // Children of each node in the dominator tree (CSR by counting sort).
+  const childStart = new Uint32Array(n + 1);
+  for (let node = 0; node < n; node++) if (idom[node] !== NO_NODE) childStart[idom[node]]++;
+  for (let node = 0, running = 0; node <= n; node++) {
+    const c = node < n ? childStart[node] : 0;
+    childStart[node] = running;
+    running += c;
+  }
+  const children = new Uint32Array(childStart[n]);
+  const fill = childStart.slice(0, n);
+  for (let node = 0; node < n; node++) if (idom[node] !== NO_NODE) children[fill[idom[node]]++] = node;
+
+  // Per holder, per member identity: one scratch row per identity, reset after each holder.
+  let identityCount = 1;
+  for (let t = 0; t < identity.length; t++) identityCount = Math.max(identityCount, identity[t] + 1);
+  const groupCount = new Float64Array(identityCount);
+  const groupBytes = new Float64Array(identityCount);
+  const groupTops = new Uint32Array(identityCount);
+  const touched: number[] = [];
+  const found: { holder: number; identity: number; type: number; count: number; bytes: number }[] = [];
+  for (let holder = 0; holder < n; holder++) {
+    const start = childStart[holder];
+    const end = childStart[holder + 1];
+    if (end === start) continue;
+    for (let c = start; c < end; c++) {
+      const child = children[c];
+      if (isPseudo(child) || (!isPseudo(holder) && sameType(child, holder))) continue;
+      const id = identity[type[child]];
+      if (groupTops[id] === 0) touched.push(id);
+      groupTops[id]++;
+      groupCount[id] += 1 + chained[child];
+      groupBytes[id] += retained[child];
+    }
+    for (const id of touched) {
+      if (
+        groupCount[id] >= options.minCount &&
+        (groupBytes[id] >= options.minBytes || groupCount[id] >= (options.countRegardlessOfBytes ?? Infinity))
+      ) {
+        found.push({ holder, identity: id, type: id, count: groupCount[id], bytes: groupBytes[id] });
+      }
+      groupCount[id] = 0;
+      groupBytes[id] = 0;
+      groupTops[id] = 0;
+    }
+    touched.length = 0;
+  }
+
+  let entries: Uint32Array | null = null;
+  let inComponent: Uint8Array | null = null;
+  return found
+    .map((group) => {
+      const tops: number[] = [];
+      for (let c = childStart[group.holder]; c < childStart[group.holder + 1]; c++) {
+        const child = children[c];
+        if (!isPseudo(child) && identity[type[child]] === group.identity) tops.push(child);
+      }
+      tops.sort((a, b) => retained[b] - retained[a] || a - b);
+      const topMembers = Uint32Array.from(tops);
+      if (!isPseudo(group.holder))
+        return { ...group, type: type[tops[0]], topMembers, accumulationPoint: group.holder };
+      // Members reachable along several paths: the structure is what the entry point links to.
+      entries ??= new Uint32Array(n).fill(NO_NODE);
+      inComponent ??= new Uint8Array(n);
+      const accumulationPoint = entryPoint(context, topMembers, identity, entries);
+      const component = linkedMembers(context, accumulationPoint, group.identity, identity, inComponent);
+      if (component.count < options.minCount || component.tops.length === 0) return null;
+      let bytes = 0;
+      for (const member of component.tops) bytes += retained[member];
+      return {
+        ...group,
+        type: type[component.tops[0]],
+        topMembers: component.tops.sort((a, b) => retained[b] - retained[a] || a - b),
+        count: component.count,
+        bytes,
+        accumulationPoint,
+      };
+    })
+    .filter((group): group is AccumulationGroup => group !== null)
+    .sort((a, b) => b.bytes - a.bytes || b.count - a.count);
+}
+
+/**
+ * The objects of one identity linked to each other from `point` (a list entered from its holder and
+ * walked over same-type references, both ways where it is doubly linked): how many, and those that
+ * top their own dominator subtree (their retained sizes add up without counting anything twice).
+ * `mark` is a scratch array left clear on return. O(component + its edges).
+ */
+function linkedMembers(
+  context: AnalysisContext,
+  point: number,
+  memberIdentity: number,
+  identity: Uint32Array,
+  mark: Uint8Array,
+): { count: number; tops: Uint32Array } {
+  const { heap, dominators } = context;
+  const { start, target } = heap.edges;
+  const type = heap.nodes.type;
+  const component: number[] = [];
+  const stack: number[] = [];
+  const visit = (node: number) => {
+    if (mark[node] || identity[type[node]] !== memberIdentity || !dominators!.reachable[node]) return;
+    mark[node] = 1;
+    component.push(node);
+    stack.push(node);
+  };
+  for (let e = start[point]; e < start[point + 1]; e++) visit(target[e]);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (let e = start[node]; e < start[node + 1]; e++) visit(target[e]);
+  }
+  for (const node of component) mark[node] = 0;
+  // Tops only: a member dominated by another member is counted inside that one's retained size.
+  const tops = component.filter((node) => identity[type[dominators!.idom[node]]] !== memberIdentity);
+  return { count: component.length, tops: Uint32Array.from(tops) };
+}
+
+/**
+ * For members reachable along several paths (their holder is a root pseudo-node): the non-member
+ * object through which the breadth-first tree enters the most of them. A member's entry is found by
+ * walking its BFS parents back over objects of its own type; `entries` remembers each walked node's
+ * entry, so every node is walked once whatever the number of groups: O(members + runs).
+ */
+function entryPoint(
+  context: AnalysisContext,
+  members: Uint32Array,
+  identity: Uint32Array,
+  entries: Uint32Array,
+): number {
+  const { heap, bfs } = context;
+  const type = heap.nodes.type;
+  const votes = new Map<number, number>();
+  const walk: number[] = [];
+  for (const member of members) {
+    const id = identity[type[member]];
+    let node = member;
+    // Back over same-type BFS parents until a node whose entry is known, or the run's first member.
+    while (entries[node] === NO_NODE) {
+      const parent = bfs.parent[node];
+      walk.push(node);
+      if (parent === NO_NODE || identity[type[parent]] !== id) {
+        entries[node] = parent === NO_NODE ? node : parent;
+        walk.pop();
+        break;
+      }
+      node = parent;
+    }
+    const entry = entries[node];
+    for (const walked of walk) entries[walked] = entry;
+    walk.length = 0;
+    if (entry !== member) votes.set(entry, (votes.get(entry) ?? 0) + 1);
+  }
+  let best = members[0];
+  let bestVotes = -1;
+  for (const [node, count] of votes) if (count > bestVotes) [best, bestVotes] = [node, count];
+  return best;
+}

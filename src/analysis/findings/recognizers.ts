@@ -1,0 +1,161 @@
+/**
+ * Recognizers: the words on top of the general accumulation analysis. Each looks at what the heap
+ * shows of a group — the members' type, the accumulation point and the path to it from its owner,
+ * what one member references — and, when it knows the API that made such a structure, names the
+ * pattern and gives cause and fix in that API's vocabulary. Where none matches, the general words.
+ * An explanation never claims more than those facts.
+ */
+import { simpleTypeName } from '../type-names';
+
+export type LeakPattern =
+  | 'linked-token-source'
+  | 'token-register'
+  | 'change-token-callback'
+  | 'event-subscription'
+  | 'page-kept-by-event'
+  | 'timer'
+  | 'growing-static-collection'
+  | 'general';
+
+/** What a recognizer may look at (type names only: the heap's facts, not guesses). */
+export interface GroupFacts {
+  readonly count: number;
+  /** The members' type name. */
+  readonly entryType: string;
+  /** The accumulation point's type name. */
+  readonly pointType: string;
+  /** Type names on the owner's path, from the owner down to the accumulation point. */
+  readonly pathTypes: readonly string[];
+  /** The root's name (`[static var PriceFeed.PriceChanged]`) and its kind's words. */
+  readonly rootName: string;
+  readonly rootKind: string;
+  /** Type names one member references directly, and those two references away. */
+  readonly memberTargets: readonly string[];
+  readonly memberTargets2: readonly string[];
+  /** The type, among what each member keeps alive, that holds most bytes. */
+  readonly biggestKeptType: string | null;
+}
+
+export interface Recognition {
+  readonly pattern: LeakPattern;
+  /** The words: what the heap shows, in the API's vocabulary (one paragraph). */
+  readonly what: string;
+  readonly cause: string;
+  readonly fix: string;
+}
+
+const REGISTRATION = /^(CallbackNode|CancellationCallbackInfo)$/;
+const LINKED_SOURCE = /^Linked(\d+|N)?CancellationTokenSource$/;
+const DELEGATE = /(EventHandler|Handler|Action|Func|Callback|Delegate)(<.*>)?$/;
+const VIEW = /(Page|View|Window|Form|UserControl|Dialog|Screen|Activity|Fragment)$/;
+const COLLECTION =
+  /^System\.Collections\.(Concurrent\.ConcurrentDictionary|Concurrent\.ConcurrentBag|Concurrent\.ConcurrentQueue|Generic\.Dictionary|Generic\.List|Generic\.HashSet|Generic\.Queue|Generic\.Stack|Generic\.SortedDictionary|Hashtable|ArrayList)(<|$)|^Microsoft\.Extensions\.Caching\.Memory\.MemoryCache$/;
+
+const n = (count: number) => count.toLocaleString('en-US');
+const short = (name: string) => simpleTypeName(name);
+
+/** The field a `[static var Declaring.field]` root names, or null. */
+function staticField(rootName: string): string | null {
+  const match = /^\[(?:thread )?static var (.+)\]$/.exec(rootName);
+  return match ? match[1] : null;
+}
+
+function ownerWords(facts: GroupFacts): string {
+  const field = staticField(facts.rootName);
+  return field ? `the static field ${field}` : `${facts.rootName} (${facts.rootKind})`;
+}
+
+export function recognize(facts: GroupFacts): Recognition {
+  const entry = short(facts.entryType);
+  const owner = ownerWords(facts);
+  const count = n(facts.count);
+
+  if (REGISTRATION.test(entry)) {
+    const tokenHolder = [...facts.pathTypes].reverse().find((name) => /Token(Source)?$/.test(short(name)));
+    const token = tokenHolder ? short(tokenHolder) : 'CancellationTokenSource';
+    if (facts.memberTargets.some((name) => LINKED_SOURCE.test(short(name)))) {
+      return {
+        pattern: 'linked-token-source',
+        what: `${count} linked CancellationTokenSources made by CancellationTokenSource.CreateLinkedTokenSource are still registered on a ${token} held by ${owner}.`,
+        cause:
+          'A linked source registers a callback on every token it links to, and only Dispose() removes it. Created per request or per operation and never disposed, each linked source — with whatever its own registrations and callbacks capture — stays on the long-lived token.',
+        fix: 'Dispose each linked source when its operation ends: `using var linked = CancellationTokenSource.CreateLinkedTokenSource(token);`.',
+      };
+    }
+    const changeToken =
+      facts.pathTypes.some((name) => /ReloadToken|ChangeToken/.test(short(name))) ||
+      [...facts.memberTargets, ...facts.memberTargets2].some((name) => /ChangeTokenRegistration/.test(name));
+    if (changeToken) {
+      return {
+        pattern: 'change-token-callback',
+        what: `${count} change callbacks are registered on a ${token} held by ${owner} (IChangeToken.RegisterChangeCallback or ChangeToken.OnChange, each a registration on the token's CancellationTokenSource).`,
+        cause:
+          'A change callback stays registered until the IDisposable that RegisterChangeCallback or ChangeToken.OnChange returned is disposed, or the token fires. Registered per request on a token that rarely fires (a configuration reload token), the list grows for the life of the process, with everything each callback captured.',
+        fix: 'Dispose the returned IDisposable when the work ends (`using var registration = token.RegisterChangeCallback(…)`), or register once at startup (a singleton using ChangeToken.OnChange) rather than per request.',
+      };
+    }
+    return {
+      pattern: 'token-register',
+      what: `${count} callbacks are registered with CancellationToken.Register on a ${token} held by ${owner}.`,
+      cause:
+        'A registration stays on the token until the CancellationTokenRegistration that Register returned is disposed, or the token is cancelled. Registered per request on a token that lives for the process, the list only grows, and each registration keeps its callback and the state it captured.',
+      fix: 'Dispose the registration when the work ends: `using var registration = token.Register(…);` (or `await using`).',
+    };
+  }
+
+  if (entry === 'TimerQueueTimer' || facts.pathTypes.some((name) => short(name) === 'TimerQueue')) {
+    return {
+      pattern: 'timer',
+      what: `${count} System.Threading.Timers are still scheduled in the runtime's timer queue (held by ${owner}).`,
+      cause:
+        'The timer queue keeps every timer that has not been disposed, with its callback and its state object. A timer whose state (or callback target) is the object that owns the timer keeps that owner alive too, so the timer is never finalized: each one lives until Dispose.',
+      fix: 'Dispose each timer when its owner is done (make the owner IDisposable and call `timer.Dispose()` there, or `await using` a timer), and stop creating one per request or per item.',
+    };
+  }
+
+  if (DELEGATE.test(entry)) {
+    const views = [...facts.memberTargets, ...facts.memberTargets2].filter((name) => VIEW.test(short(name)));
+    const event = staticField(facts.rootName) ?? `an event of ${short(facts.pathTypes[0] ?? facts.pointType)}`;
+    const publisher = facts.pathTypes.length > 0 ? short(facts.pathTypes[0]) : short(facts.pointType);
+    if (views.length > 0) {
+      const view = short(views[0]);
+      return {
+        pattern: 'page-kept-by-event',
+        what: `${count} ${view} objects are still subscribed (${entry}) to ${publisher}, which lives longer than they do (held by ${owner}); each keeps its whole tree.`,
+        cause:
+          'A view that subscribes to an event of a longer-lived object (the window, the application, a singleton service) is referenced by that object until it unsubscribes. Closed views that never unsubscribe cannot be collected — even a few matter, each holds everything it displayed.',
+        fix: `Unsubscribe when the view goes away (its Unloaded / Disappearing / Closed handler, or Dispose), or subscribe through a weak event manager.`,
+      };
+    }
+    return {
+      pattern: 'event-subscription',
+      what: `${count} handlers (${entry}) are subscribed to ${event} (held by ${owner}) and never removed.`,
+      cause:
+        'An event keeps every subscriber in its invocation list until it unsubscribes; subscribers of a static or long-lived object live as long as it does. Subscribed per request or per item and never removed, the list only grows.',
+      fix: 'Unsubscribe (`-=`) when the subscriber is done — or dispose the subscription object, if the event was subscribed through an API that returned an IDisposable — or use a weak event.',
+    };
+  }
+
+  const collection = [...facts.pathTypes].reverse().find((name) => COLLECTION.test(name));
+  if (collection && (facts.rootKind === 'static variable' || staticField(facts.rootName))) {
+    const what = short(collection.replace(/<.*$/, ''));
+    const memoryCache = what === 'MemoryCache';
+    return {
+      pattern: 'growing-static-collection',
+      what: `${count} entries (${entry}) accumulate in a ${what} held by ${owner}.`,
+      cause: memoryCache
+        ? 'A MemoryCache without a SizeLimit and without expirations keeps every entry until it is removed; keyed by something unbounded (a request id, a URL), it only grows.'
+        : `A ${what} reachable from a static field lives for the process; entries added per request or per item and never removed make it grow without bound.`,
+      fix: memoryCache
+        ? 'Give the cache a SizeLimit (and each entry a Size) and expirations, or key it by something finite.'
+        : `Remove entries when they are no longer needed, bound the ${what} (evict the oldest), or use a cache with a size limit and expirations (MemoryCache with SizeLimit) instead.`,
+    };
+  }
+
+  return {
+    pattern: 'general',
+    what: `${count} × ${facts.entryType} accumulate in a ${short(facts.pointType)} held by ${owner}.`,
+    cause: `Nothing in the heap names the code that adds them. They are many objects of one type under one holder, and together they keep most of what is listed below alive${facts.biggestKeptType ? ` (mostly ${short(facts.biggestKeptType)})` : ''}.`,
+    fix: `Find where ${short(facts.entryType)} objects are added to the ${short(facts.pointType)} and where they should be removed; the root path below shows who holds it.`,
+  };
+}
