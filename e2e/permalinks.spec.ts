@@ -28,7 +28,7 @@ test("a finding's link: evidence card without the dump, live view once the file 
   await expect(reader.getByTestId('link-banner')).toBeVisible();
   await expect(reader.getByTestId('link-dump-name')).toHaveText('runaway-cts.gcdump');
   await expect(reader.getByTestId('evidence-card')).toContainText(
-    'callback registrations on one CancellationTokenSource',
+    '17,818 change-token callbacks never disposed (RegisterChangeCallback / ChangeToken.OnChange)',
   );
   await expect(reader.getByTestId('evidence-path')).toContainText('× CallbackNode');
 

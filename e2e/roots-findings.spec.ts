@@ -17,12 +17,12 @@ test('LeakyService: Findings shows the chain, its root path highlights the run, 
   const cts = page.locator('[data-testid="finding"][data-kind="runaway-cancellation-registrations"]');
   await expect(cts).toHaveCount(1);
   expect(Number(await cts.getAttribute('data-count'))).toBeGreaterThanOrEqual(17_812);
-  await expect(cts.getByTestId('finding-owners')).toContainText(
-    'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
-  );
+  await expect(cts.getByTestId('finding-owners')).toContainText('ConfigurationReloadToken');
+  await expect(cts.getByTestId('finding-pattern')).toHaveText('change-token-callback');
+  await expect(cts.getByTestId('finding-count')).toHaveText('17,818 × CallbackNode');
   await expect(cts).toContainText('System.Byte[] (Bytes > 10K)');
   await expect(page.locator('[data-testid="finding"][data-kind="growing-event-handler-list"]')).toContainText(
-    '279 handlers',
+    '279 event handlers never unsubscribed',
   );
 
   await cts.getByTestId('show-root-path').click();

@@ -11,6 +11,7 @@ import { computeRetainers } from '../../src/analysis/reverse-edges';
 import { breadthFirstFromRoot } from '../../src/analysis/bfs';
 import { computeDominators } from '../../src/analysis/dominators';
 import { retainedSizes } from '../../src/analysis/retained';
+import { computeFindings } from '../../src/analysis/findings';
 
 export interface StageTiming {
   readonly stage: string;
@@ -23,6 +24,8 @@ export interface LoadMeasurement {
   readonly objects: number;
   readonly edges: number;
   readonly stages: readonly StageTiming[];
+  /** Findings (count and title), so a run shows the leak was found at this size. */
+  readonly findings: readonly string[];
   readonly totalSeconds: number;
   /** Resident memory added by the loaded and analysed heap, per object. */
   readonly bytesPerObject: number;
@@ -67,8 +70,10 @@ async function measure(path: string): Promise<LoadMeasurement> {
   lap('dominators');
   const retained = retainedSizes(heap, dominators);
   lap('retained sizes');
+  const findings = computeFindings({ heap, retainers, bfs, dominators, retained });
+  lap('findings');
   // Everything the worker keeps stays referenced until memory is measured.
-  const kept = [heap, histogram, retainers, bfs, dominators, retained];
+  const kept = [heap, histogram, retainers, bfs, dominators, retained, findings];
   const totalSeconds = (performance.now() - started) / 1000;
 
   globalThis.gc?.();
@@ -80,6 +85,7 @@ async function measure(path: string): Promise<LoadMeasurement> {
     objects: heap.nodes.count,
     edges: heap.edges.count,
     stages,
+    findings: findings.map((finding) => `${finding.pattern}: ${finding.count}`),
     totalSeconds,
     bytesPerObject: (residentAfter - residentBefore) / heap.nodes.count,
     peakResidentBytes: process.resourceUsage().maxRSS * 1024,

@@ -25,8 +25,8 @@ export function FindingsView() {
   if (findings.length === 0) {
     return (
       <p className="empty-view" data-testid="no-findings">
-        No findings: no runaway CancellationToken registrations, no chain of 1,000 or more objects of one type, no event
-        with 100 or more handlers.
+        No findings: no objects of one type accumulate under one holder keeping 1 MB and 5% of the heap alive, no event
+        with 100 or more handlers, no view kept alive by an event.
       </p>
     );
   }
@@ -49,6 +49,7 @@ function FindingCard({ finding }: { finding: FindingSummary }) {
       className={`finding finding-${finding.severity}${selected ? ' finding-selected' : ''}`}
       data-testid="finding"
       data-kind={finding.kind}
+      data-pattern={finding.pattern}
       data-count={finding.count}
     >
       <header className="finding-header" onClick={() => openFinding(finding.id)}>
@@ -57,17 +58,33 @@ function FindingCard({ finding }: { finding: FindingSummary }) {
       </header>
       <dl className="finding-facts">
         <dt>Count</dt>
-        <dd data-testid="finding-count">{formatInteger(finding.count)}</dd>
+        <dd data-testid="finding-count">
+          {formatInteger(finding.count)} × <span className="type-name">{finding.entryType}</span>
+        </dd>
         {finding.retainedBytes !== null && (
           <>
             <dt>Keeps alive</dt>
-            <dd>{formatBytesShort(finding.retainedBytes)}</dd>
+            <dd data-testid="finding-bytes">
+              {formatBytesShort(finding.retainedBytes)}
+              {finding.shareOfHeap !== null && ` (${(finding.shareOfHeap * 100).toFixed(1)}% of the heap)`}
+            </dd>
           </>
         )}
-        <dt>Object</dt>
+        <dt>Accumulates in</dt>
         <dd>
-          <ObjectLink object={finding.anchor} />
+          <ObjectLink object={finding.accumulationPoint} />
         </dd>
+        {finding.owner && (
+          <>
+            <dt>Owner</dt>
+            <dd data-testid="finding-owner">
+              <span className="type-name">{finding.owner.label}</span> ({finding.owner.rootKind}) →{' '}
+              <ObjectLink object={finding.owner} />
+            </dd>
+          </>
+        )}
+        <dt>Pattern</dt>
+        <dd data-testid="finding-pattern">{finding.pattern}</dd>
         {finding.owners.length > 0 && (
           <>
             <dt>Owned by</dt>
