@@ -23,7 +23,7 @@ gcdump() { dotnet tool run dotnet-gcdump "$@"; }
 dotnet_dump() { dotnet tool run dotnet-dump "$@"; }
 
 scenarios=("$@")
-[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(linked-token token-register change-token event timer static-cache page control)
+[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(linked-token token-register change-token event timer static-cache page audit-trail control)
 with_transcript=" linked-token timer "
 
 log "restoring the pinned diagnostics tools and building LeakZoo"
@@ -83,6 +83,13 @@ for scenario in "${scenarios[@]}"; do
   fi
   log "$name.gcdump: $(stat -c %s "$out/$name.gcdump") bytes"
 done
+# Keep the lines of scenarios not captured this time.
+if [[ -f "$out/versions.txt" ]]; then
+  while IFS= read -r line; do
+    scenario="${line%%:*}"
+    [[ "$line" == *": READY "* ]] && ! grep -q "^$scenario: " "$work/versions" && echo "$line" >>"$work/versions"
+  done <"$out/versions.txt"
+fi
 {
   echo "LeakZoo runtime: $(grep -o 'runtime [0-9.]*' "$work/app.log" | head -1)"
   echo "dotnet-gcdump: $(gcdump --version | head -1)"

@@ -10,9 +10,10 @@
  *     bucket nodes, an invocation list's delegates have the array as holder.
  *  2. Members are grouped by (holder, type). A group's bytes are the retained sizes of its top
  *     members (those the holder dominates directly): disjoint subtrees, so nothing counts twice.
- *  3. A group whose holder is a root pseudo-node is a structure reachable along several paths (a
- *     doubly-linked registration list entered from both ends, or from elsewhere): its accumulation
- *     point is the object through which the breadth-first tree enters the most members.
+ *  3. A group whose holder is a root pseudo-node is either a list whose head a root holds (the
+ *     head is the accumulation point) or a structure reachable along several paths (a
+ *     doubly-linked registration list entered from both ends, or from elsewhere): then its
+ *     accumulation point is the object through which the breadth-first tree enters the most members.
  *
  * Nothing here knows an API: recognizers.ts puts words on the groups.
  */
@@ -130,6 +131,19 @@ export function accumulationGroups(context: AnalysisContext, options: Accumulati
       const topMembers = Uint32Array.from(tops);
       if (!isPseudo(group.holder))
         return { ...group, type: type[tops[0]], topMembers, accumulationPoint: group.holder };
+      // A list whose head a root holds directly: the members hang off the head, which is where they
+      // accumulate (the head is a member too).
+      const head = topMembers[0];
+      if (chained[head] + 1 >= options.minCount && 2 * (chained[head] + 1) >= group.count) {
+        return {
+          ...group,
+          type: type[head],
+          topMembers: Uint32Array.of(head),
+          count: chained[head] + 1,
+          bytes: retained[head],
+          accumulationPoint: head,
+        };
+      }
       // Members reachable along several paths: the structure is what the entry point links to.
       entries ??= new Uint32Array(n).fill(NO_NODE);
       inComponent ??= new Uint8Array(n);

@@ -246,9 +246,15 @@ function extendThroughMembers(
   };
   chain.forEach(mark);
   let current = group.accumulationPoint;
-  // Into the group: the member the point references with the biggest retained size.
+  // Into the group: the member the point references with the biggest retained size (the point
+  // itself when it is the head of a list).
   let entry = NO_NODE;
-  for (let e = start[current]; e < start[current + 1]; e++) {
+  if (identity[type[current]] === memberIdentity) {
+    chain.pop();
+    visited[current] = 0;
+    entry = current;
+  }
+  for (let e = start[current]; e < start[current + 1] && entry !== current; e++) {
     const next = target[e];
     if (
       identity[type[next]] === memberIdentity &&

@@ -152,10 +152,15 @@ export function recognize(facts: GroupFacts): Recognition {
     };
   }
 
+  const list = facts.pointType === facts.entryType;
   return {
     pattern: 'general',
-    what: `${count} × ${facts.entryType} accumulate in a ${short(facts.pointType)} held by ${owner}.`,
-    cause: `Nothing in the heap names the code that adds them. They are many objects of one type under one holder, and together they keep most of what is listed below alive${facts.biggestKeptType ? ` (mostly ${short(facts.biggestKeptType)})` : ''}.`,
-    fix: `Find where ${short(facts.entryType)} objects are added to the ${short(facts.pointType)} and where they should be removed; the root path below shows who holds it.`,
+    what: list
+      ? `${count} × ${facts.entryType} form one linked list, its head held by ${owner}.`
+      : `${count} × ${facts.entryType} accumulate in a ${short(facts.pointType)} held by ${owner}.`,
+    cause: `Nothing in the heap names the code that adds them: they are many objects of one type under one holder, and together they keep what is listed here alive${facts.biggestKeptType ? ` (mostly ${short(facts.biggestKeptType)})` : ''}.`,
+    fix: list
+      ? `Find where ${short(facts.entryType)} objects are linked onto this list and trim it (or stop linking each one to the previous); the root path shows who holds its head.`
+      : `Find where ${short(facts.entryType)} objects are added to the ${short(facts.pointType)} and where they should be removed; the root path shows who holds it.`,
   };
 }

@@ -20,7 +20,7 @@ public sealed class RequestContext
     public void Touch() => Touched++;
 }
 
-public static class Scenarios
+public static partial class Scenarios
 {
     // Long-lived state the leaks hang off, each held by a static field.
     public static readonly CancellationTokenSource ApplicationStopping = new();
@@ -39,6 +39,7 @@ public static class Scenarios
         ["timer"] = (4_093, Timers),
         ["static-cache"] = (12_007, StaticCache),
         ["page"] = (4, Pages),
+        ["audit-trail"] = (6_011, AuditTrailRecords),
     };
 
     // CreateLinkedTokenSource registers the linked source on the parent token; not disposing it
@@ -125,6 +126,35 @@ public static class Scenarios
             page.Close(unsubscribe: !leak);
         }
     }
+}
+
+public static partial class Scenarios
+{
+    // A shape no recognizer knows: a hand-written linked list that is appended to and never trimmed.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void AuditTrailRecords(int count, bool leak)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            AuditTrail.Append(new RequestContext(i));
+            if (!leak) AuditTrail.TrimTo(0);
+        }
+    }
+}
+
+/// <summary>Every request's context, newest first, for an audit that never runs.</summary>
+public static class AuditTrail
+{
+    private static AuditRecord? s_newest;
+    public static void Append(RequestContext context) => s_newest = new AuditRecord(context, s_newest);
+    public static void TrimTo(int keep) { if (keep == 0) s_newest = null; }
+}
+
+public sealed class AuditRecord
+{
+    public readonly RequestContext Context;
+    public readonly AuditRecord? Previous;
+    public AuditRecord(RequestContext context, AuditRecord? previous) { Context = context; Previous = previous; }
 }
 
 public static class PriceFeed
