@@ -84,7 +84,7 @@ export class HeapSession {
     }
     signal?.throwIfAborted();
     onProgress('findings', 0.99);
-    this.findingList = computeFindings(context);
+    this.findingList = computeFindings(context, { dominatorChildren: this.tree ?? undefined });
     this.context = context;
   }
 

@@ -37,7 +37,7 @@ export interface AccumulationGroup {
   readonly count: number;
   /** Retained bytes of the top members together (exact: their dominator subtrees are disjoint). */
   readonly bytes: number;
-  /** The top members (dominated directly by the holder), biggest retained first. */
+  /** The top members (dominated directly by the holder), the one with the biggest retained size first. */
   readonly topMembers: Uint32Array;
 }
 
@@ -46,32 +46,25 @@ export interface AccumulationOptions {
   readonly minBytes: number;
   /** Fewest members in a group (an accumulation is many of one kind). */
   readonly minCount: number;
-  /** Groups of at least this many members are reported whatever their bytes. */
-  readonly countRegardlessOfBytes?: number;
+  /**
+   * Member types held to lower thresholds (event handlers: a few views, or many handlers, matter),
+   * by type identity: groups of these count from `minBytes` here, or from `count` members whatever
+   * their bytes.
+   */
+  readonly relaxed?: { readonly identities: Uint8Array; readonly minBytes: number; readonly count: number };
+  /** The dominator tree's children as CSR, when the caller has it (else it is built here). */
+  readonly dominatorChildren?: DominatorChildren;
 }
 
-/** The groups at or above the thresholds, biggest first. Needs dominators; [] without them. */
-export function accumulationGroups(context: AnalysisContext, options: AccumulationOptions): AccumulationGroup[] {
-  const { heap, dominators, retained } = context;
-  if (!dominators || !retained) return [];
-  const n = heap.nodes.count;
-  const { idom, preorder } = dominators;
-  const type = heap.nodes.type;
-  const flags = heap.nodes.flags;
-  const identity = typeIdentityByName(heap);
-  const sameType = (a: number, b: number) => identity[type[a]] === identity[type[b]];
-  const isPseudo = (node: number) => node === heap.rootIndex || (flags[node] & NodeFlag.Pseudo) !== 0;
+/** Children of each node in the dominator tree: `children[childStart[v] … childStart[v+1]]`. */
+export interface DominatorChildren {
+  readonly childStart: Uint32Array;
+  readonly children: Uint32Array;
+}
 
-  // Same-type members chained below each node (bottom-up over the dominator preorder).
-  const chained = new Uint32Array(n);
-  for (let k = preorder.length - 1; k >= 0; k--) {
-    const node = preorder[k];
-    const parent = idom[node];
-    if (parent === NO_NODE || isPseudo(node) || isPseudo(parent) || !sameType(node, parent)) continue;
-    chained[parent] += 1 + chained[node];
-  }
-
-  // Children of each node in the dominator tree (CSR by counting sort).
+/** The dominator tree's children as CSR, by a counting sort over idom: O(N). */
+function childrenOf(idom: Uint32Array): DominatorChildren {
+  const n = idom.length;
   const childStart = new Uint32Array(n + 1);
   for (let node = 0; node < n; node++) if (idom[node] !== NO_NODE) childStart[idom[node]]++;
   for (let node = 0, running = 0; node <= n; node++) {
@@ -82,6 +75,56 @@ export function accumulationGroups(context: AnalysisContext, options: Accumulati
   const children = new Uint32Array(childStart[n]);
   const fill = childStart.slice(0, n);
   for (let node = 0; node < n; node++) if (idom[node] !== NO_NODE) children[fill[idom[node]]++] = node;
+  return { childStart, children };
+}
+
+/** Moves the member with the largest retained size to the front (the others keep their order): O(n). */
+function biggestFirst(members: Uint32Array, retained: Float64Array): Uint32Array {
+  let best = 0;
+  for (let i = 1; i < members.length; i++) if (retained[members[i]] > retained[members[best]]) best = i;
+  if (best > 0) [members[0], members[best]] = [members[best], members[0]];
+  return members;
+}
+
+/** The groups at or above the thresholds, biggest first. Needs dominators; [] without them. */
+export function accumulationGroups(
+  context: AnalysisContext,
+  options: AccumulationOptions,
+  identity: Uint32Array = typeIdentityByName(context.heap),
+): AccumulationGroup[] {
+  const { heap, dominators, retained } = context;
+  if (!dominators || !retained) return [];
+  const n = heap.nodes.count;
+  const { idom } = dominators;
+  const type = heap.nodes.type;
+  const flags = heap.nodes.flags;
+  const root = heap.rootIndex;
+  const PSEUDO = NodeFlag.Pseudo;
+  const isPseudo = (node: number) => node === root || (flags[node] & PSEUDO) !== 0;
+
+  const { childStart, children } = options.dominatorChildren ?? childrenOf(idom);
+
+  /**
+   * Same-type members chained below a member (its same-type descendants in the dominator tree, each
+   * reached through same-type parents): a linked list hangs off its head that way. Counted only for
+   * the top members of the groups found, whose subtrees are disjoint: O(the members counted).
+   */
+  const stack: number[] = [];
+  const chainedBelow = (member: number): number => {
+    const id = identity[type[member]];
+    let count = 0;
+    stack.push(member);
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      for (let c = childStart[node]; c < childStart[node + 1]; c++) {
+        const child = children[c];
+        if (child === root || (flags[child] & PSEUDO) !== 0 || identity[type[child]] !== id) continue;
+        count++;
+        stack.push(child);
+      }
+    }
+    return count;
+  };
 
   // Per holder, per member identity: one scratch row per identity, reset after each holder.
   let identityCount = 1;
@@ -90,56 +133,75 @@ export function accumulationGroups(context: AnalysisContext, options: Accumulati
   const groupBytes = new Float64Array(identityCount);
   const groupTops = new Uint32Array(identityCount);
   const touched: number[] = [];
-  const found: { holder: number; identity: number; type: number; count: number; bytes: number }[] = [];
+  const found: { holder: number; identity: number; type: number; count: number; bytes: number; tops: number[] }[] = [];
+  const slot = new Int32Array(identityCount).fill(-1);
+  const relaxed = options.relaxed ?? { identities: new Uint8Array(identityCount), minBytes: Infinity, count: Infinity };
+  const lowestBytes = Math.min(options.minBytes, relaxed.minBytes);
   for (let holder = 0; holder < n; holder++) {
     const start = childStart[holder];
     const end = childStart[holder + 1];
-    if (end === start) continue;
+    // A holder that keeps too little, with too few children to be counted regardless, has no group.
+    if (end === start || (retained[holder] < lowestBytes && end - start < relaxed.count)) continue;
+    const holderPseudo = isPseudo(holder);
+    const holderIdentity = identity[type[holder]];
     for (let c = start; c < end; c++) {
       const child = children[c];
-      if (isPseudo(child) || (!isPseudo(holder) && sameType(child, holder))) continue;
+      if (child === root || (flags[child] & PSEUDO) !== 0) continue;
       const id = identity[type[child]];
+      if (!holderPseudo && id === holderIdentity) continue;
       if (groupTops[id] === 0) touched.push(id);
       groupTops[id]++;
-      groupCount[id] += 1 + chained[child];
+      groupCount[id] += 1;
       groupBytes[id] += retained[child];
     }
+    const firstFound = found.length;
     for (const id of touched) {
-      if (
-        groupCount[id] >= options.minCount &&
-        (groupBytes[id] >= options.minBytes || groupCount[id] >= (options.countRegardlessOfBytes ?? Infinity))
-      ) {
-        found.push({ holder, identity: id, type: id, count: groupCount[id], bytes: groupBytes[id] });
+      // Counts here are of top members; the members chained below them are counted for the groups kept.
+      const qualifies = relaxed.identities[id]
+        ? groupBytes[id] >= relaxed.minBytes || groupCount[id] >= relaxed.count
+        : groupBytes[id] >= options.minBytes;
+      if (qualifies) {
+        slot[id] = found.length;
+        found.push({ holder, identity: id, type: id, count: groupCount[id], bytes: groupBytes[id], tops: [] });
       }
       groupCount[id] = 0;
       groupBytes[id] = 0;
       groupTops[id] = 0;
     }
     touched.length = 0;
+    if (found.length > firstFound) {
+      // The groups' top members, in one more pass over this holder's children.
+      for (let c = start; c < end; c++) {
+        const child = children[c];
+        if (child === root || (flags[child] & PSEUDO) !== 0) continue;
+        const at = slot[identity[type[child]]];
+        if (at >= firstFound) found[at].tops.push(child);
+      }
+      for (let k = firstFound; k < found.length; k++) slot[found[k].identity] = -1;
+    }
   }
 
   let entries: Uint32Array | null = null;
   let inComponent: Uint8Array | null = null;
   return found
-    .map((group) => {
-      const tops: number[] = [];
-      for (let c = childStart[group.holder]; c < childStart[group.holder + 1]; c++) {
-        const child = children[c];
-        if (!isPseudo(child) && identity[type[child]] === group.identity) tops.push(child);
-      }
-      tops.sort((a, b) => retained[b] - retained[a] || a - b);
-      const topMembers = Uint32Array.from(tops);
+    .map(({ tops, ...found }): AccumulationGroup | null => {
+      const topMembers = biggestFirst(Uint32Array.from(tops), retained);
+      // Under a root pseudo-node only the biggest top member's chain matters (is it a list's head?);
+      // the others are resolved through their entry point below.
+      const chained = isPseudo(found.holder) ? [chainedBelow(topMembers[0])] : Array.from(topMembers, chainedBelow);
+      const group = { ...found, count: topMembers.length + chained.reduce((sum, c) => sum + c, 0) };
+      if (group.count < options.minCount) return null;
       if (!isPseudo(group.holder))
         return { ...group, type: type[tops[0]], topMembers, accumulationPoint: group.holder };
       // A list whose head a root holds directly: the members hang off the head, which is where they
       // accumulate (the head is a member too).
       const head = topMembers[0];
-      if (chained[head] + 1 >= options.minCount && 2 * (chained[head] + 1) >= group.count) {
+      if (chained[0] + 1 >= options.minCount && 2 * (chained[0] + 1) >= group.count) {
         return {
           ...group,
           type: type[head],
           topMembers: Uint32Array.of(head),
-          count: chained[head] + 1,
+          count: chained[0] + 1,
           bytes: retained[head],
           accumulationPoint: head,
         };
@@ -155,7 +217,7 @@ export function accumulationGroups(context: AnalysisContext, options: Accumulati
       return {
         ...group,
         type: type[component.tops[0]],
-        topMembers: component.tops.sort((a, b) => retained[b] - retained[a] || a - b),
+        topMembers: biggestFirst(component.tops, retained),
         count: component.count,
         bytes,
         accumulationPoint,

@@ -32,7 +32,8 @@ describe('finding rules on mutated real files', () => {
       const damaged = original.slice();
       const flips = 1 + Math.floor(random() * 8);
       // Bytes past the header, where records and lines are (a flip in the magic just refuses the file).
-      for (let f = 0; f < flips; f++) damaged[64 + Math.floor(random() * (damaged.length - 64))] = Math.floor(random() * 256);
+      for (let f = 0; f < flips; f++)
+        damaged[64 + Math.floor(random() * (damaged.length - 64))] = Math.floor(random() * 256);
       let heap;
       try {
         heap = await loadHeap(byteSourceFromBytes(damaged, `${path} #${k}`));

@@ -12,6 +12,7 @@ import { homogeneousChainFindings } from './homogeneous-chain-rule';
 import { DEFAULT_MIN_CHAIN_LENGTH } from '../chain-scan';
 import type { Finding } from './finding';
 import { leakSuspectFindings } from './leak-suspects';
+import type { DominatorChildren } from './accumulation';
 import { transcriptStatFindings } from './transcript-stat-rule';
 import { simpleTypeName } from '../type-names';
 
@@ -25,10 +26,12 @@ export interface FindingThresholds {
   readonly chainLength?: number;
   /** Handlers in one event's invocation list (default 100). */
   readonly handlers?: number;
+  /** The dominator tree's children (retained.ts dominatorTree), when the caller has built it already. */
+  readonly dominatorChildren?: DominatorChildren;
 }
 
 export function computeFindings(context: AnalysisContext, thresholds: FindingThresholds = {}): Finding[] {
-  if (context.dominators && context.retained) return leakSuspectFindings(context);
+  if (context.dominators && context.retained) return leakSuspectFindings(context, thresholds.dominatorChildren);
   const { findings: cancellation, claimed } = cancellationRegistrationFindings(
     context,
     thresholds.registrations ?? DEFAULT_REGISTRATION_THRESHOLD,

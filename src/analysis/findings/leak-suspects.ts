@@ -13,7 +13,7 @@ import { ROOT_KIND_LABELS, type RootKind } from '../root-kinds';
 import { RootPathFinder, rootPathFromChain, type RootPath } from '../root-paths';
 import { simpleTypeName } from '../type-names';
 import { typeIdentityByName } from '../runs';
-import { accumulationGroups, type AccumulationGroup } from './accumulation';
+import { accumulationGroups, type AccumulationGroup, type DominatorChildren } from './accumulation';
 import { findingId, type Finding, type FindingKind, type FindingSeverity, type KeptAliveRow } from './finding';
 import { addressOf, describeRows, formatBytes, KEPT_ALIVE_ROWS, typeNameOf } from './finding-support';
 import { recognize, type GroupFacts, type LeakPattern } from './recognizers';
@@ -71,7 +71,7 @@ const ROOT_KIND_RANK: Record<RootKind, number> = {
   pinnedLocalVariable: 11,
 };
 
-export function leakSuspectFindings(context: AnalysisContext): Finding[] {
+export function leakSuspectFindings(context: AnalysisContext, dominatorChildren?: DominatorChildren): Finding[] {
   const { heap, dominators, retained } = context;
   if (!dominators || !retained || heap.rootIndex === NO_NODE) return [];
   const heapBytes = retained[heap.rootIndex];
@@ -79,11 +79,25 @@ export function leakSuspectFindings(context: AnalysisContext): Finding[] {
   const isPseudo = (node: number) => node === heap.rootIndex || (heap.nodes.flags[node] & NodeFlag.Pseudo) !== 0;
   const identity = typeIdentityByName(heap);
 
-  const groups = accumulationGroups(context, {
-    minBytes: Math.min(SEVERITY_RULE.VIEW_MIN_BYTES, SEVERITY_RULE.SUSPECT_MIN_BYTES),
-    minCount: MIN_MEMBERS,
-    countRegardlessOfBytes: SEVERITY_RULE.HANDLER_MIN_COUNT,
-  })
+  // Delegates are held to lower thresholds (views kept by an event; events with many handlers).
+  const delegates = new Uint8Array(heap.types.count);
+  heap.types.names.forEach((name, t) => {
+    if (DELEGATE_NAME.test(simpleTypeName(name))) delegates[identity[t]] = 1;
+  });
+  const groups = accumulationGroups(
+    context,
+    {
+      minBytes: Math.max(SEVERITY_RULE.SUSPECT_MIN_BYTES, SEVERITY_RULE.SUSPECT_MIN_SHARE * heapBytes),
+      minCount: MIN_MEMBERS,
+      relaxed: {
+        identities: delegates,
+        minBytes: SEVERITY_RULE.VIEW_MIN_BYTES,
+        count: SEVERITY_RULE.HANDLER_MIN_COUNT,
+      },
+      dominatorChildren,
+    },
+    identity,
+  )
     // Members each held by a root of their own are no accumulation.
     .filter((group) => dominators.reachable[group.holder] && !isPseudo(group.accumulationPoint))
     .slice(0, MAX_CANDIDATES);
@@ -358,30 +372,38 @@ function oneFindingPerLeak(context: AnalysisContext, suspects: Suspect[]): Suspe
  */
 function keptAliveRows(context: AnalysisContext, suspects: readonly Suspect[]): KeptAliveRow[][] {
   const { heap, dominators } = context;
-  const NONE = 0;
-  const label = new Uint16Array(suspects.length > 0 ? heap.nodes.count : 0);
+  if (suspects.length === 0) return [];
+  const label = new Uint16Array(heap.nodes.count);
   suspects.forEach((suspect, index) => {
     for (const member of suspect.group.topMembers) label[member] = index + 1;
   });
+  // Per suspect and type: counts and bytes in flat typed arrays (a few suspects × the type table).
+  const types = heap.types.count;
+  const counts = new Float64Array(suspects.length * types);
+  const bytes = new Float64Array(suspects.length * types);
   const { preorder, idom } = dominators!;
-  const rows = suspects.map(() => new Map<number, { count: number; bytes: number }>());
-  for (let k = 0; k < preorder.length && suspects.length > 0; k++) {
+  const { type, size } = heap.nodes;
+  for (let k = 0; k < preorder.length; k++) {
     const node = preorder[k];
-    if (label[node] === NONE && idom[node] !== NO_NODE) label[node] = label[idom[node]];
-    if (label[node] === NONE) continue;
-    const byType = rows[label[node] - 1];
-    const row = byType.get(heap.nodes.type[node]) ?? { count: 0, bytes: 0 };
-    row.count++;
-    row.bytes += heap.nodes.size[node];
-    byType.set(heap.nodes.type[node], row);
+    let mark = label[node];
+    if (mark === 0) {
+      const dominator = idom[node];
+      if (dominator === NO_NODE || (mark = label[dominator]) === 0) continue;
+      label[node] = mark;
+    }
+    const at = (mark - 1) * types + type[node];
+    counts[at]++;
+    bytes[at] += size[node];
   }
-  return rows.map((byType) => {
+  return suspects.map((_, index) => {
     const byName = new Map<string, { count: number; bytes: number }>();
-    for (const [type, row] of byType) {
-      const name = heap.types.names[type];
+    for (let t = 0; t < types; t++) {
+      const at = index * types + t;
+      if (counts[at] === 0) continue;
+      const name = heap.types.names[t];
       const sum = byName.get(name) ?? { count: 0, bytes: 0 };
-      sum.count += row.count;
-      sum.bytes += row.bytes;
+      sum.count += counts[at];
+      sum.bytes += bytes[at];
       byName.set(name, sum);
     }
     return [...byName]
