@@ -3,7 +3,7 @@
  * Exit status: 0 success, 1 a `--fail-on` finding exists, 2 bad usage or unreadable input.
  */
 import { parseArgs } from 'node:util';
-import type { FindingKind } from '../session/answers';
+import type { FindingKind, LeakPattern } from '../session/answers';
 import { FormatError } from '../session/open-heap';
 import {
   findingsJson,
@@ -32,8 +32,21 @@ import { openFileByteSource } from './node-byte-source';
 
 const FINDING_KINDS: readonly FindingKind[] = [
   'runaway-cancellation-registrations',
-  'long-homogeneous-chain',
   'growing-event-handler-list',
+  'undisposed-timers',
+  'growing-collection',
+  'accumulation',
+  'long-homogeneous-chain',
+];
+const FINDING_PATTERNS: readonly LeakPattern[] = [
+  'linked-token-source',
+  'token-register',
+  'change-token-callback',
+  'event-subscription',
+  'page-kept-by-event',
+  'timer',
+  'growing-static-collection',
+  'general',
 ];
 
 const USAGE = `Usage: heapscope <command> FILE [options]
@@ -49,10 +62,11 @@ Commands:
   roots FILE       why an object is alive, like SOS gcroot: one path per root kind, runs collapsed
                      --address 0x…             the object (for a transcript without it: every
                                                gcroot chain the transcript printed)
-  findings FILE    automatic leak findings (runaway CancellationToken registrations, long chains,
-                   growing event handler lists), each with its root path
-                     --fail-on KIND|any        exit status 1 when such a finding exists (for CI);
-                                               KIND is one of ${FINDING_KINDS.join(', ')}
+  findings FILE    leak suspects: objects of one type accumulating under one holder, one finding per
+                   leak, with its owner, what it keeps alive, the API that made it, and a root path
+                     --fail-on KIND|PATTERN|any  exit status 1 when such a finding exists (for CI);
+                                               KIND: ${FINDING_KINDS.join(', ')};
+                                               PATTERN: ${FINDING_PATTERNS.join(', ')}
   dumpheap FILE    the objects of a type, like SOS dumpheap -type
                      --type NAME               substring of the type name
                      --min N --max N           size bounds in bytes (decimal or 0x hex)
@@ -152,13 +166,22 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'findings': {
       const failOn = values['fail-on'];
-      if (failOn !== undefined && failOn !== 'any' && !FINDING_KINDS.includes(failOn as FindingKind)) {
-        throw new UsageError(`--fail-on takes any or one of ${FINDING_KINDS.join(', ')}, not "${failOn}"`);
+      if (
+        failOn !== undefined &&
+        failOn !== 'any' &&
+        !FINDING_KINDS.includes(failOn as FindingKind) &&
+        !FINDING_PATTERNS.includes(failOn as LeakPattern)
+      ) {
+        throw new UsageError(
+          `--fail-on takes any, a kind (${FINDING_KINDS.join(', ')}) or a pattern (${FINDING_PATTERNS.join(', ')}), not "${failOn}"`,
+        );
       }
       const { session } = await openAnalyzed(file);
       const results = session.findings().map((finding) => ({ finding, path: session.findingPath(finding.id) }));
       print(findingsJson(results), () => renderFindings(results));
-      const failed = failOn !== undefined && results.some(({ finding }) => failOn === 'any' || finding.kind === failOn);
+      const failed =
+        failOn !== undefined &&
+        results.some(({ finding }) => failOn === 'any' || finding.kind === failOn || finding.pattern === failOn);
       return failed ? 1 : 0;
     }
     case 'dumpheap': {
