@@ -62,14 +62,20 @@ export interface LoadOptions {
   gcHeapFrom?: { readonly ranges: readonly AddressRange[]; readonly from: string };
 }
 
-/** Thrown by importers for malformed input; the message names the offset (or line) and what was expected. */
+/**
+ * Thrown by importers for malformed input; the message names the offset (or line) and what was
+ * expected. A message that does not name its place gets the byte offset appended, so no refusal of a
+ * binary file leaves the user guessing where.
+ */
 export class FormatError extends Error {
   constructor(
     readonly format: string,
     message: string,
     readonly offset: number | null = null,
   ) {
-    super(`${format}: ${message}`);
+    super(
+      `${format}: ${message}${offset !== null && !/\b(offset|line)\b/i.test(message) ? ` (at offset 0x${offset.toString(16)})` : ''}`,
+    );
     this.name = 'FormatError';
   }
 }

@@ -73,13 +73,17 @@ export async function readElfCore(source: ByteSource): Promise<ElfCore> {
   };
 
   const header = await readExact(0, ELF_HEADER_SIZE, 'ELF header');
-  if (header.getUint32(0, false) !== 0x7f454c46) throw new FormatError(FORMAT, 'not an ELF file (no \\x7fELF magic)', 0);
-  if (header.getUint8(4) !== 2) throw new FormatError(FORMAT, 'only 64-bit ELF cores are supported (EI_CLASS is not ELFCLASS64)', 4);
+  if (header.getUint32(0, false) !== 0x7f454c46)
+    throw new FormatError(FORMAT, 'not an ELF file (no \\x7fELF magic)', 0);
+  if (header.getUint8(4) !== 2)
+    throw new FormatError(FORMAT, 'only 64-bit ELF cores are supported (EI_CLASS is not ELFCLASS64)', 4);
   if (header.getUint8(5) !== 1) throw new FormatError(FORMAT, 'only little-endian ELF cores are supported', 5);
-  if (header.getUint16(16, true) !== ET_CORE) throw new FormatError(FORMAT, `e_type ${header.getUint16(16, true)} is not ET_CORE (4)`, 16);
+  if (header.getUint16(16, true) !== ET_CORE)
+    throw new FormatError(FORMAT, `e_type ${header.getUint16(16, true)} is not ET_CORE (4)`, 16);
   const machineCode = header.getUint16(18, true);
   const machine = machineCode === EM_X86_64 ? 'x64' : machineCode === EM_AARCH64 ? 'arm64' : null;
-  if (machine === null) throw new FormatError(FORMAT, `e_machine ${machineCode} is neither x86-64 (62) nor AArch64 (183)`, 18);
+  if (machine === null)
+    throw new FormatError(FORMAT, `e_machine ${machineCode} is neither x86-64 (62) nor AArch64 (183)`, 18);
   const phoff = Number(header.getBigUint64(32, true));
   const shoff = Number(header.getBigUint64(40, true));
   const phentsize = header.getUint16(54, true);
@@ -91,7 +95,11 @@ export async function readElfCore(source: ByteSource): Promise<ElfCore> {
     phnum = section0.getUint32(44, true);
   }
   if (phoff + phnum * PROGRAM_HEADER_SIZE > source.size) {
-    throw new FormatError(FORMAT, `${phnum} program headers at 0x${phoff.toString(16)} run past the end of the file (${source.size} bytes)`, phoff);
+    throw new FormatError(
+      FORMAT,
+      `${phnum} program headers at 0x${phoff.toString(16)} run past the end of the file (${source.size} bytes)`,
+      phoff,
+    );
   }
   const table = await readExact(phoff, phnum * PROGRAM_HEADER_SIZE, 'program header table');
   const loads: ElfLoadSegment[] = [];
@@ -106,7 +114,12 @@ export async function readElfCore(source: ByteSource): Promise<ElfCore> {
     const memSize = table.getBigUint64(at + 40, true);
     if (type === PT_LOAD) loads.push({ vaddr, memSize, fileOffset, fileSize, flags });
     else if (type === PT_NOTE) {
-      if (fileSize > MAX_NOTE_BYTES) throw new FormatError(FORMAT, `PT_NOTE of ${fileSize} bytes exceeds the ${MAX_NOTE_BYTES}-byte limit`, phoff + at);
+      if (fileSize > MAX_NOTE_BYTES)
+        throw new FormatError(
+          FORMAT,
+          `PT_NOTE of ${fileSize} bytes exceeds the ${MAX_NOTE_BYTES}-byte limit`,
+          phoff + at,
+        );
       notes.push({ offset: fileOffset, size: fileSize });
     }
   }
@@ -123,20 +136,39 @@ export async function readElfCore(source: ByteSource): Promise<ElfCore> {
       const nameSize = view.getUint32(at, true);
       const descSize = view.getUint32(at + 4, true);
       const type = view.getUint32(at + 8, true);
+      const noteAt = `offset 0x${(note.offset + at).toString(16)}`;
+      // Sizes are untrusted 32-bit values: compared as plain numbers against what the segment holds
+      // before any arithmetic that could wrap.
+      if (nameSize > view.byteLength - at - 12) {
+        throw new FormatError(
+          FORMAT,
+          `note of type 0x${type.toString(16)} has a ${nameSize}-byte name, more than its PT_NOTE holds (${noteAt})`,
+          note.offset + at,
+        );
+      }
       const descAt = at + 12 + align4(nameSize);
-      if (descAt + descSize > view.byteLength) {
-        throw new FormatError(FORMAT, `note of type 0x${type.toString(16)} with ${descSize} bytes runs past its PT_NOTE (offset 0x${(note.offset + at).toString(16)})`, note.offset + at);
+      if (descSize > view.byteLength - descAt) {
+        throw new FormatError(
+          FORMAT,
+          `note of type 0x${type.toString(16)} with ${descSize} bytes runs past its PT_NOTE (offset 0x${(note.offset + at).toString(16)})`,
+          note.offset + at,
+        );
       }
       const desc = new DataView(view.buffer, view.byteOffset + descAt, descSize);
       if (type === NT_PRSTATUS) {
         const spOffset = machine === 'x64' ? SP_OFFSET_X64 : SP_OFFSET_ARM64;
-        if (descSize < spOffset + 8) throw new FormatError(FORMAT, `NT_PRSTATUS of ${descSize} bytes is too short`, note.offset + at);
-        threads.push({ tid: desc.getInt32(PRSTATUS_PID_OFFSET, true), stackPointer: desc.getBigUint64(spOffset, true) });
+        if (descSize < spOffset + 8)
+          throw new FormatError(FORMAT, `NT_PRSTATUS of ${descSize} bytes is too short`, note.offset + at);
+        threads.push({
+          tid: desc.getInt32(PRSTATUS_PID_OFFSET, true),
+          stackPointer: desc.getBigUint64(spOffset, true),
+        });
       } else if (type === NT_PRPSINFO && descSize >= 136) {
         pid = desc.getInt32(24, true);
         processName = cString(new Uint8Array(desc.buffer, desc.byteOffset + 40, 16));
       } else if (type === NT_AUXV) {
-        for (let a = 0; a + 16 <= descSize; a += 16) auxv.push([desc.getBigUint64(a, true), desc.getBigUint64(a + 8, true)]);
+        for (let a = 0; a + 16 <= descSize; a += 16)
+          auxv.push([desc.getBigUint64(a, true), desc.getBigUint64(a + 8, true)]);
       } else if (type === NT_FILE) {
         files.push(...parseFileNote(desc, note.offset + descAt));
       }
@@ -152,7 +184,11 @@ function parseFileNote(desc: DataView, fileOffset: number): ElfFileMapping[] {
   const pageSize = desc.getBigUint64(8, true);
   // Each entry needs 24 bytes plus a NUL: check the count against what remains before looping.
   if (count * 25n > BigInt(desc.byteLength - 16)) {
-    throw new FormatError(FORMAT, `NT_FILE claims ${count} mappings but only ${desc.byteLength - 16} bytes remain`, fileOffset);
+    throw new FormatError(
+      FORMAT,
+      `NT_FILE claims ${count} mappings but only ${desc.byteLength - 16} bytes remain`,
+      fileOffset,
+    );
   }
   const entries = Number(count);
   const bytes = new Uint8Array(desc.buffer, desc.byteOffset, desc.byteLength);
@@ -173,8 +209,9 @@ function parseFileNote(desc: DataView, fileOffset: number): ElfFileMapping[] {
   return result;
 }
 
+/** `n` rounded up to a multiple of 4, for any n up to 2^53 (no 32-bit bit tricks: sizes come from the file). */
 function align4(n: number): number {
-  return (n + 3) & ~3;
+  return n + ((4 - (n % 4)) % 4);
 }
 
 function cString(bytes: Uint8Array): string {

@@ -123,3 +123,30 @@ describe.runIf(existsSync(FULL_CORE))('ELF core: a real full core opens reading 
     expect(core.bytesRead).toBeLessThan(source.size / 100);
   });
 });
+
+describe('ELF core: note sizes from a hostile file', () => {
+  /** The file offset of the first PT_NOTE segment's content, read from the program headers. */
+  function firstNoteOffset(bytes: Uint8Array): number {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const phoff = Number(view.getBigUint64(0x20, true));
+    const phentsize = view.getUint16(0x36, true);
+    const phnum = view.getUint16(0x38, true);
+    for (let i = 0; i < phnum; i++) {
+      const at = phoff + i * phentsize;
+      if (view.getUint32(at, true) === 4) return Number(view.getBigUint64(at + 8, true));
+    }
+    throw new Error('no PT_NOTE');
+  }
+
+  it.each([
+    ['name size', 0],
+    ['descriptor size', 4],
+  ])('a real core with one note %s set to 0x80000000 is refused with the note offset', async (_, field) => {
+    const bytes = new Uint8Array(readFileSync('sample-dumps/cores/leaky-service-full.core'));
+    const note = firstNoteOffset(bytes);
+    new DataView(bytes.buffer).setUint32(note + field, 0x80000000, true);
+    const error = await importElfCore(byteSourceFromBytes(bytes, 'hostile.core')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toMatch(new RegExp(`offset 0x${note.toString(16)}`));
+  });
+});
