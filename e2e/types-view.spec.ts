@@ -188,3 +188,16 @@ test('a permalink restores the view, sort and filter once the dump is opened', a
   const counts = rows.map((row) => Number(row.count.replace(/,/g, '')));
   expect(counts).toEqual([...counts].sort((a, b) => a - b));
 });
+
+test('a link with a catastrophic regular expression cannot freeze the page: the table answers, and the next filter too', async ({
+  page,
+}) => {
+  // ^(.+)+Q$ backtracks exponentially in a JavaScript RegExp; the worker runs user patterns on RE2.
+  await page.goto('./#view=types&regex=1&filter=%5E(.%2B)%2BQ%24');
+  await dropFile(page, MAUI_FIXTURE);
+  await waitForLoaded(page, basename(MAUI_FIXTURE));
+  await expect(page.getByTestId('type-filter')).toHaveValue('^(.+)+Q$');
+  await expect(page.getByTestId('types-empty')).toBeVisible({ timeout: 5_000 });
+  await page.getByTestId('type-filter').fill('LeakyPage');
+  await expect.poll(async () => (await visibleTypeRows(page, 5)).map((r) => r.name)).toEqual(['MauiApp3.LeakyPage']);
+});

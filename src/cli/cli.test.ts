@@ -121,6 +121,31 @@ interface FindingJson {
   };
 }
 
+describe('heapscope stat --filter', () => {
+  const MAUI = fixturePath('gcdump', 'gcdump-analyze-test1-maui-winui-coreclr9.gcdump');
+  it('a substring, an RE2 pattern, and a catastrophic pattern answered at once', () => {
+    expect(statJson('gcdump-analyze-test1-maui-winui-coreclr9.gcdump', '--filter', 'LeakyPage').types).toEqual([
+      { name: 'MauiApp3.LeakyPage', count: 4, bytes: 3072 },
+    ]);
+    expect(
+      statJson(
+        'gcdump-analyze-test1-maui-winui-coreclr9.gcdump',
+        '--filter',
+        '^System\\.Int32\\[\\]',
+        '--regex',
+      ).types.map((t) => t.name),
+    ).toEqual(['System.Int32[] (Bytes > 1K)', 'System.Int32[]', 'System.Int32[] (Bytes > 10K)']);
+    const started = Date.now();
+    const result = heapscope('stat', MAUI, '--filter', '^(.+)+Q$', '--regex', '--json');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).types).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const refused = heapscope('stat', MAUI, '--filter', '(a)\\1', '--regex');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/RE2 syntax/);
+  });
+});
+
 describe('heapscope findings', () => {
   it("LeakyService: the reload token's registrations, with the buffers they keep and a collapsed path", () => {
     const findings = json<FindingJson[]>('findings', LEAKY);

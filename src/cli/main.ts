@@ -17,7 +17,7 @@ import {
 } from '../session/answer-text';
 import { dumpheap } from '../session/dumpheap';
 import { maddressOf } from '../session/maddress';
-import { statOf, statOfTranscript, type StatSortKey } from '../session/stat';
+import { StatFilterError, statOf, statOfTranscript, type StatSortKey } from '../session/stat';
 import { transcriptRootPaths, transcriptStatTable } from '../session/transcript';
 import {
   loadTranscript,
@@ -56,6 +56,8 @@ Commands:
                      --sort bytes|count|name   order of rows (ascending; default bytes)
                      --top N                   only the N largest rows (first N by name)
                      --retained                add each type's retained bytes (as Eclipse MAT counts them)
+                     --filter TEXT [--regex]   only types whose name contains TEXT (or matches the RE2
+                                               pattern TEXT: linear time, no backreferences)
   maddress FILE    the memory map of an ELF core or Windows minidump, like SOS maddress -summary
                      --gc-from FILE2           an SOS transcript (eeheap -gc) or PerfView .gcdump of
                                                the same process: its GC ranges become the GCHeap row
@@ -92,6 +94,8 @@ async function main(argv: string[]): Promise<number> {
       'gc-from': { type: 'string' },
       'fail-on': { type: 'string' },
       type: { type: 'string' },
+      filter: { type: 'string' },
+      regex: { type: 'boolean', default: false },
       min: { type: 'string' },
       max: { type: 'string' },
       live: { type: 'boolean', default: false },
@@ -133,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
       if (transcript) {
         const table = transcriptStatTable(transcript);
         if (!table.stat) throw new UsageError(`${file} ${table.missing}`);
-        const result = statOfTranscript(table.stat, { sort, top });
+        const result = statOfTranscript(table.stat, { sort, top, filter: values.filter, regex: values.regex });
         print(result, () => renderStat(result));
         return 0;
       }
@@ -147,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
           );
         retainedByRow = retained;
       }
-      const result = statOf(opened, { sort, top, retainedByRow });
+      const result = statOf(opened, { sort, top, retainedByRow, filter: values.filter, regex: values.regex });
       print(result, () => renderStat(result));
       return 0;
     }
@@ -208,7 +212,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (error instanceof UsageError || error instanceof FormatError)
+    if (error instanceof UsageError || error instanceof FormatError || error instanceof StatFilterError)
       process.stderr.write(`heapscope: ${error.message}\n`);
     else if (code === 'ENOENT')
       process.stderr.write(`heapscope: no such file: ${(error as NodeJS.ErrnoException).path}\n`);

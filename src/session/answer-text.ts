@@ -126,7 +126,9 @@ function renderFinding({ finding, path }: FindingWithPath): string {
     `  pattern ${finding.pattern}   id ${finding.id}`,
   ];
   if (finding.owner)
-    lines.push(`  owner: ${finding.owner.label} (${finding.owner.rootKind}) → ${finding.owner.type} at ${finding.owner.address}`);
+    lines.push(
+      `  owner: ${finding.owner.label} (${finding.owner.rootKind}) → ${finding.owner.type} at ${finding.owner.address}`,
+    );
   if (finding.retainedBytes !== null)
     lines.push(
       `  keeps alive: ${formatBytes(finding.retainedBytes)}${finding.shareOfHeap !== null ? ` (${(finding.shareOfHeap * 100).toFixed(1)}% of the heap)` : ''}`,

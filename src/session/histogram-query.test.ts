@@ -146,3 +146,33 @@ describe('HistogramIndex', () => {
     expect(names(index)).toEqual(['Used']);
   });
 });
+
+describe('user regular expressions cannot hang the worker', () => {
+  it('a catastrophic pattern from a link answers at once on long names, and the next query is answered', () => {
+    // 4,000 type names of 2,000 characters: a backtracking engine needs longer than the age of the
+    // universe for ^(.+)+Q$ on one of them; RE2's is linear.
+    const names = Array.from({ length: 4000 }, (_, k) => `Type${k}.${'a'.repeat(2000)}`);
+    const index = new HistogramIndex(heapOf(names.map((name) => `${name} 24`).join('\n')));
+    const query: HistogramQuery = {
+      sortKey: 'bytes',
+      descending: true,
+      filter: '^(.+)+Q$',
+      regex: true,
+      mergeByName: true,
+      offset: 0,
+      limit: 100,
+    };
+    const started = performance.now();
+    const page = index.page(query);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(page.totalRows).toBe(0);
+    expect(page.filterError).toBeNull();
+    expect(index.page({ ...query, filter: 'Type12\\.', regex: true }).totalRows).toBe(1);
+  });
+
+  it('a pattern RE2 cannot run (a backreference) is refused with the reason', () => {
+    expect(rowPredicate('(a)\\1', true)).toMatch(
+      /^Invalid regular expression \(RE2 syntax: no backreferences or lookaround\)/,
+    );
+  });
+});

@@ -4,6 +4,7 @@
  * thousands of rows, never per object), so it is computed once per merge mode and cached; the
  * sorted order of the last query is cached too, so scrolling costs one slice per page.
  */
+import { RE2JS } from 're2js';
 import { typeHistogram, type HistogramRow } from '../analysis/histogram';
 import type { HeapModel } from '../heap/types';
 import {
@@ -42,11 +43,14 @@ export function rowPredicate(filter: string, regex: boolean): RowPredicate | str
     const needle = filter.toLowerCase();
     return (name) => name.toLowerCase().includes(needle);
   }
+  // A user's pattern runs on RE2's engine (re2js): matching is linear in the name's length whatever
+  // the pattern, so a pattern such as ^(.+)+Q$ from a link cannot hang the worker. RE2 has no
+  // backreferences or lookaround; such a pattern is refused with the reason.
   try {
-    const pattern = new RegExp(filter, 'i');
-    return (name) => pattern.test(name);
+    const pattern = RE2JS.compile(filter, RE2JS.CASE_INSENSITIVE);
+    return (name) => pattern.matcher(name).find();
   } catch (error) {
-    return `Invalid regular expression: ${error instanceof Error ? error.message : String(error)}`;
+    return `Invalid regular expression (RE2 syntax: no backreferences or lookaround): ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { sortHistogram, type HistogramRow, type HistogramSortKey } from '../analysis/histogram';
 import type { OpenedHeap } from './open-heap';
+import { rowPredicate } from './histogram-query';
 
 /** `stat --sort`: ascending by bytes, count or name, as `dumpheap -stat` prints. */
 export type StatSortKey = HistogramSortKey;
@@ -11,6 +12,9 @@ export type StatSortKey = HistogramSortKey;
 export interface StatOptions {
   readonly sort: HistogramSortKey;
   readonly top: number | null;
+  /** Only the rows whose name matches (substring, or with `regex` an RE2 pattern), as the Types view filters. */
+  readonly filter?: string;
+  readonly regex?: boolean;
   /** With `--retained`: MAT-style retained bytes per row of the histogram (HeapSession.retainedByRow). */
   readonly retainedByRow?: Float64Array;
 }
@@ -29,12 +33,24 @@ export interface StatResult {
  * rows that rank highest by the sort key (first N by name), printed in ascending order as
  * `dumpheap -stat` does.
  */
+/** The rows a filter keeps, or the reason it cannot be applied (the Types view's own predicate). */
+function filtered<T extends { name: string }>(rows: T[], options: StatOptions): T[] {
+  if (!options.filter) return rows;
+  const predicate = rowPredicate(options.filter, options.regex ?? false);
+  if (typeof predicate === 'string') throw new StatFilterError(predicate);
+  return rows.filter((row) => predicate(row.name));
+}
+
+/** The filter of a `stat` query cannot be applied (an invalid pattern); the message says why. */
+export class StatFilterError extends Error {}
+
 export function statOf(opened: OpenedHeap, options: StatOptions): StatResult {
   const { heap } = opened;
   // The page's histogram (merged by name), so `stat` and the Types view count the same rows.
-  const all = [...opened.histogram.table(true).rows];
+  const table = [...opened.histogram.table(true).rows];
   const retainedOf = new Map<HistogramRow, number>();
-  if (options.retainedByRow) all.forEach((row, i) => retainedOf.set(row, options.retainedByRow![i]));
+  if (options.retainedByRow) table.forEach((row, i) => retainedOf.set(row, options.retainedByRow![i]));
+  const all = filtered(table, options);
   const objects = all.reduce((sum, row) => sum + row.count, 0);
   const bytes = all.reduce((sum, row) => sum + row.bytes, 0);
   let rows: HistogramRow[] = sortHistogram(all, options.sort);
@@ -69,7 +85,7 @@ export function statOfTranscript(
   options: StatOptions,
 ): StatResult & { elided: boolean } {
   const mtOf = new Map<HistogramRow, string | null>();
-  const rows: HistogramRow[] = stat.rows.map((row) => {
+  const rows: HistogramRow[] = filtered([...stat.rows], options).map((row) => {
     const histogramRow = { name: row.name, count: row.count, bytes: row.bytes, typeIndices: [] };
     mtOf.set(histogramRow, row.mt);
     return histogramRow;
@@ -81,8 +97,8 @@ export function statOfTranscript(
   return {
     format: 'sos',
     nodes: 0,
-    objects: stat.totalObjects ?? rows.reduce((sum, row) => sum + row.count, 0),
-    bytes: stat.totalBytes ?? rows.reduce((sum, row) => sum + row.bytes, 0),
+    objects: (options.filter ? null : stat.totalObjects) ?? rows.reduce((sum, row) => sum + row.count, 0),
+    bytes: (options.filter ? null : stat.totalBytes) ?? rows.reduce((sum, row) => sum + row.bytes, 0),
     sampled: false,
     elided: stat.elided,
     types: sorted.map((row) => ({ name: row.name, count: row.count, bytes: row.bytes, mt: mtOf.get(row) ?? null })),
