@@ -163,6 +163,28 @@ function relaxCspInDev(): Plugin {
   };
 }
 
+/**
+ * The page's Content-Security-Policy, sent as a header by `npm start` (vite preview) and the e2e
+ * server: index.html's meta tag carries the same policy but a meta tag cannot set `frame-ancestors`
+ * (no page may frame heapscope). docs/hosting.md says which headers to set elsewhere.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
 export default defineConfig({
   // Relative asset URLs: `dist/` works from any folder of any static host.
   base: './',
@@ -174,5 +196,5 @@ export default defineConfig({
     chunkSizeWarningLimit: 1024,
   },
   server: { host: '127.0.0.1', port: 5173 },
-  preview: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 5173, headers: SECURITY_HEADERS },
 });

@@ -189,3 +189,11 @@ test('the Content-Security-Policy blocks requests to any other origin', async ({
   expect(outcome.blocked).toBe(true);
   expect(outcome.violations).toContain('connect-src');
 });
+
+test('the server sends the policy as a header too, with what a meta tag cannot say (no framing)', async ({ page }) => {
+  const response = await page.goto('./');
+  const policy = response?.headers()['content-security-policy'] ?? '';
+  for (const directive of ["frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'", "connect-src 'self'"])
+    expect(policy).toContain(directive);
+  expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+});
