@@ -44,7 +44,8 @@ const MAX_CANDIDATES = 5_000;
 /** Steps followed from a member down to what it keeps alive. */
 const MAX_PAYLOAD_STEPS = 32;
 
-const KIND_OF_PATTERN: Record<LeakPattern, FindingKind> = {
+/** The leak's shape (the finding's kind) for each pattern a recognizer names. */
+export const KIND_OF_PATTERN: Record<LeakPattern, FindingKind> = {
   'linked-token-source': 'runaway-cancellation-registrations',
   'token-register': 'runaway-cancellation-registrations',
   'change-token-callback': 'runaway-cancellation-registrations',

@@ -13,24 +13,14 @@ import { ROOT_KIND_LABELS } from '../root-kinds';
 import { rootPathFromChain } from '../root-paths';
 import { simpleTypeName } from '../type-names';
 import { chainRuleFinding } from './finding-support';
-import { findingId, type Finding, type FindingKind, type KeptAliveRow } from './finding';
+import { findingId, type Finding, type KeptAliveRow } from './finding';
 import { addressOf, formatBytes, formatCount, typeNameOf } from './finding-support';
-import { severityOf } from './leak-suspects';
-import { recognize, type LeakPattern } from './recognizers';
+import { KIND_OF_PATTERN, severityOf } from './leak-suspects';
+import { recognize } from './recognizers';
 
 /** Fewest objects of one type, by the stat table, for a printed chain's type to be an accumulation. */
 export const TRANSCRIPT_MIN_COUNT = 1_000;
 
-const KIND: Record<LeakPattern, FindingKind> = {
-  'linked-token-source': 'runaway-cancellation-registrations',
-  'token-register': 'runaway-cancellation-registrations',
-  'change-token-callback': 'runaway-cancellation-registrations',
-  'event-subscription': 'growing-event-handler-list',
-  'page-kept-by-event': 'growing-event-handler-list',
-  timer: 'undisposed-timers',
-  'growing-static-collection': 'growing-collection',
-  general: 'accumulation',
-};
 
 export function transcriptStatFindings(context: AnalysisContext, alreadyReported: ReadonlySet<string>): Finding[] {
   const { heap, bfs } = context;
@@ -111,7 +101,7 @@ export function transcriptStatFindings(context: AnalysisContext, alreadyReported
     const rows: KeptAliveRow[] = [...new Set([entryType, ...targets])]
       .map((type) => ({ type, count: stat.get(type)?.count ?? 0, bytes: stat.get(type)?.bytes ?? 0 }))
       .filter((r) => r.count > 0);
-    const kind = KIND[words.pattern];
+    const kind = KIND_OF_PATTERN[words.pattern];
     findings.push(
       chainRuleFinding(
         {
