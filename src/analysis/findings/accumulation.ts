@@ -48,10 +48,15 @@ export interface AccumulationOptions {
   readonly minCount: number;
   /**
    * Member types held to lower thresholds (event handlers: a few views, or many handlers, matter),
-   * by type identity: groups of these count from `minBytes` here, or from `count` members whatever
-   * their bytes.
+   * by type identity, when their holder is an array (an invocation list): groups of these count from
+   * `minBytes` here, or from `count` members whatever their bytes.
    */
-  readonly relaxed?: { readonly identities: Uint8Array; readonly minBytes: number; readonly count: number };
+  readonly relaxed?: {
+    readonly identities: Uint8Array;
+    readonly arrayHolders: Uint8Array;
+    readonly minBytes: number;
+    readonly count: number;
+  };
   /** The dominator tree's children as CSR, when the caller has it (else it is built here). */
   readonly dominatorChildren?: DominatorChildren;
 }
@@ -63,7 +68,7 @@ export interface DominatorChildren {
 }
 
 /** The dominator tree's children as CSR, by a counting sort over idom: O(N). */
-function childrenOf(idom: Uint32Array): DominatorChildren {
+export function childrenOf(idom: Uint32Array): DominatorChildren {
   const n = idom.length;
   const childStart = new Uint32Array(n + 1);
   for (let node = 0; node < n; node++) if (idom[node] !== NO_NODE) childStart[idom[node]]++;
@@ -135,15 +140,24 @@ export function accumulationGroups(
   const touched: number[] = [];
   const found: { holder: number; identity: number; type: number; count: number; bytes: number; tops: number[] }[] = [];
   const slot = new Int32Array(identityCount).fill(-1);
-  const relaxed = options.relaxed ?? { identities: new Uint8Array(identityCount), minBytes: Infinity, count: Infinity };
+  const relaxed = options.relaxed ?? {
+    identities: new Uint8Array(identityCount),
+    arrayHolders: new Uint8Array(identityCount),
+    minBytes: Infinity,
+    count: Infinity,
+  };
   const lowestBytes = Math.min(options.minBytes, relaxed.minBytes);
   for (let holder = 0; holder < n; holder++) {
     const start = childStart[holder];
     const end = childStart[holder + 1];
     // A holder that keeps too little, with too few children to be counted regardless, has no group.
-    if (end === start || (retained[holder] < lowestBytes && end - start < relaxed.count)) continue;
-    const holderPseudo = isPseudo(holder);
+    const kids = end - start;
+    // Most nodes are skipped on two reads: no children, or too little kept and too few children.
+    if (kids === 0 || (retained[holder] < lowestBytes && kids < relaxed.count)) continue;
     const holderIdentity = identity[type[holder]];
+    const relaxedHolder = relaxed.arrayHolders[holderIdentity] === 1;
+    if (!relaxedHolder && retained[holder] < options.minBytes) continue;
+    const holderPseudo = isPseudo(holder);
     for (let c = start; c < end; c++) {
       const child = children[c];
       if (child === root || (flags[child] & PSEUDO) !== 0) continue;
@@ -157,9 +171,10 @@ export function accumulationGroups(
     const firstFound = found.length;
     for (const id of touched) {
       // Counts here are of top members; the members chained below them are counted for the groups kept.
-      const qualifies = relaxed.identities[id]
-        ? groupBytes[id] >= relaxed.minBytes || groupCount[id] >= relaxed.count
-        : groupBytes[id] >= options.minBytes;
+      const qualifies =
+        relaxedHolder && relaxed.identities[id]
+          ? groupBytes[id] >= relaxed.minBytes || groupCount[id] >= relaxed.count
+          : groupBytes[id] >= options.minBytes;
       if (qualifies) {
         slot[id] = found.length;
         found.push({ holder, identity: id, type: id, count: groupCount[id], bytes: groupBytes[id], tops: [] });

@@ -11,9 +11,9 @@ import type { AnalysisContext } from '../analysis-context';
 import { UNREACHABLE } from '../bfs';
 import { ROOT_KIND_LABELS, type RootKind } from '../root-kinds';
 import { RootPathFinder, rootPathFromChain, type RootPath } from '../root-paths';
-import { simpleTypeName } from '../type-names';
+import { baseTypeName, simpleTypeName } from '../type-names';
 import { typeIdentityByName } from '../runs';
-import { accumulationGroups, type AccumulationGroup, type DominatorChildren } from './accumulation';
+import { accumulationGroups, childrenOf, type AccumulationGroup, type DominatorChildren } from './accumulation';
 import { findingId, type Finding, type FindingKind, type FindingSeverity, type KeptAliveRow } from './finding';
 import { addressOf, describeRows, formatBytes, KEPT_ALIVE_ROWS, typeNameOf } from './finding-support';
 import { recognize, type GroupFacts, type LeakPattern } from './recognizers';
@@ -82,9 +82,12 @@ export function leakSuspectFindings(context: AnalysisContext, dominatorChildren?
 
   // Delegates are held to lower thresholds (views kept by an event; events with many handlers).
   const delegates = new Uint8Array(heap.types.count);
+  const arrays = new Uint8Array(heap.types.count);
   heap.types.names.forEach((name, t) => {
     if (DELEGATE_NAME.test(simpleTypeName(name))) delegates[identity[t]] = 1;
+    if (/\[\]$/.test(baseTypeName(name))) arrays[identity[t]] = 1;
   });
+  const tree = dominatorChildren ?? childrenOf(dominators.idom);
   const groups = accumulationGroups(
     context,
     {
@@ -92,10 +95,11 @@ export function leakSuspectFindings(context: AnalysisContext, dominatorChildren?
       minCount: MIN_MEMBERS,
       relaxed: {
         identities: delegates,
+        arrayHolders: arrays,
         minBytes: SEVERITY_RULE.VIEW_MIN_BYTES,
         count: SEVERITY_RULE.HANDLER_MIN_COUNT,
       },
-      dominatorChildren,
+      dominatorChildren: tree,
     },
     identity,
   )
@@ -137,10 +141,13 @@ function examine(
   const { heap } = context;
   let group = examined;
   const member = group.topMembers[0];
-  const memberTargets = targetNames(heap, [member, ...group.topMembers.subarray(1, 4)]);
-  const memberTargets2 = targetNames(heap, edgeTargets(heap, member));
+  const delegates = DELEGATE_NAME.test(simpleTypeName(heap.types.names[group.type]));
+  const bigByBytes =
+    group.bytes >= SEVERITY_RULE.SUSPECT_MIN_BYTES && group.bytes >= SEVERITY_RULE.SUSPECT_MIN_SHARE * heapBytes;
+  // Only delegates get the lower thresholds below; anything else is decided by its bytes at once.
+  if (!delegates && !bigByBytes) return null;
   // Views kept by an event: delegates whose target is a page, view or window. Even a few matter.
-  const views = DELEGATE_NAME.test(simpleTypeName(heap.types.names[group.type]))
+  const views = delegates
     ? group.topMembers.filter((delegate) =>
         edgeTargets(heap, delegate).some((target) => VIEW_NAME.test(simpleTypeName(typeNameOf(heap, target)))),
       )
@@ -149,14 +156,12 @@ function examine(
   for (const delegate of views) viewBytes += context.retained![delegate];
   const view = views.length > 0 && viewBytes >= SEVERITY_RULE.VIEW_MIN_BYTES;
   const handlerList =
-    DELEGATE_NAME.test(simpleTypeName(heap.types.names[group.type])) &&
+    delegates &&
     simpleTypeName(typeNameOf(heap, group.accumulationPoint)) === 'Object[]' &&
     group.count >= SEVERITY_RULE.HANDLER_MIN_COUNT;
-  const bigEnough =
-    view ||
-    handlerList ||
-    (group.bytes >= SEVERITY_RULE.SUSPECT_MIN_BYTES && group.bytes >= SEVERITY_RULE.SUSPECT_MIN_SHARE * heapBytes);
-  if (!bigEnough) return null;
+  if (!(view || handlerList || bigByBytes)) return null;
+  const memberTargets = targetNames(heap, [member, ...group.topMembers.subarray(1, 4)]);
+  const memberTargets2 = targetNames(heap, edgeTargets(heap, member));
   if (view && views.length < group.topMembers.length) {
     // Only the handlers that keep views are the finding; the others are the event's ordinary subscribers.
     group = { ...group, topMembers: views, count: views.length, bytes: viewBytes };
@@ -372,17 +377,19 @@ function oneFindingPerLeak(context: AnalysisContext, suspects: Suspect[]): Suspe
  * suspect's number in one top-down pass over the dominator preorder; O(N) for all suspects together.
  */
 function keptAliveRows(context: AnalysisContext, suspects: readonly Suspect[]): KeptAliveRow[][] {
-  const { heap, dominators } = context;
+  const { heap } = context;
   if (suspects.length === 0) return [];
+  // Per suspect and type: counts and bytes in flat typed arrays (a few suspects × the type table).
+  // Every node dominated by a member gets the suspect's number in one top-down pass over the
+  // dominator preorder: O(N) for all suspects together, and faster than walking their subtrees.
+  const types = heap.types.count;
+  const counts = new Float64Array(suspects.length * types);
+  const bytes = new Float64Array(suspects.length * types);
   const label = new Uint16Array(heap.nodes.count);
   suspects.forEach((suspect, index) => {
     for (const member of suspect.group.topMembers) label[member] = index + 1;
   });
-  // Per suspect and type: counts and bytes in flat typed arrays (a few suspects × the type table).
-  const types = heap.types.count;
-  const counts = new Float64Array(suspects.length * types);
-  const bytes = new Float64Array(suspects.length * types);
-  const { preorder, idom } = dominators!;
+  const { preorder, idom } = context.dominators!;
   const { type, size } = heap.nodes;
   for (let k = 0; k < preorder.length; k++) {
     const node = preorder[k];

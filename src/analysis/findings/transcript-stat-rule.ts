@@ -21,7 +21,6 @@ import { recognize } from './recognizers';
 /** Fewest objects of one type, by the stat table, for a printed chain's type to be an accumulation. */
 export const TRANSCRIPT_MIN_COUNT = 1_000;
 
-
 export function transcriptStatFindings(context: AnalysisContext, alreadyReported: ReadonlySet<string>): Finding[] {
   const { heap, bfs } = context;
   if (heap.format !== 'sos') return [];
