@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { dropFile, openAnalysed, projectRoot } from './helpers';
+import { dropFile, MAUI_FIXTURE, openAnalysed, projectRoot } from './helpers';
 
 const LEAKY = join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.gcdump');
 const CONTROL = join(projectRoot, 'sample-dumps/leaky-service/control.gcdump');
@@ -110,4 +110,19 @@ test('a hostile fragment is rejected, never rendered as HTML', async ({ page }) 
   await expect(page.getByTestId('link-dump-name')).toHaveText('<img src=x onerror=alert(1)>');
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   await expect(page.getByTestId('link-banner')).toContainText('cannot be read');
+});
+
+test("the Instances view's filters and order are in the link: opened from it, and written back when changed", async ({
+  page,
+}) => {
+  await page.goto('./#v=2&view=instances&type=System.Byte%5B%5D&imin=100&ilive=live&isort=address&idir=asc');
+  await dropFile(page, MAUI_FIXTURE);
+  await expect(page.getByTestId('instances-view')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('instances-min')).toHaveValue('100');
+  await expect(page.getByTestId('instances-liveness')).toHaveValue('live');
+  await expect(page.locator('th[aria-sort="ascending"]')).toContainText('Address');
+  await expect(page.getByTestId('instance-row').first()).toBeVisible();
+  await page.getByTestId('instances-max').fill('1000');
+  // Address order is ascending by default, so the link says no more than isort=address.
+  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/imin=100&imax=1000&ilive=live&isort=address$/);
 });

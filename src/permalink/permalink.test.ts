@@ -1,12 +1,86 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { encodeUrlState, parseUrlState, DEFAULT_URL_STATE, VIEWS, type UrlState } from './url-state';
+import {
+  encodeUrlState,
+  parseUrlState,
+  DEFAULT_INSTANCES_STATE,
+  DEFAULT_URL_STATE,
+  UPGRADERS,
+  URL_FORMAT_VERSION,
+  VIEWS,
+  type UrlState,
+} from './url-state';
 import { decodeEvidence, encodeEvidence, evidenceMarkdown, type EvidenceCard } from './evidence-card';
 import { fingerprintOf } from './fingerprint';
 import { byteSourceFromBytes } from '../formats/byte-source';
 import { listFixtures, readFixture } from '../test-support/fixtures';
 
 const DUMP = { sha256: 'a'.repeat(64), size: 4_273_432, name: 'runaway-cts.gcdump' };
+
+describe('URL state: versions and upgraders', () => {
+  it('has one upgrader per older version', () => {
+    expect(UPGRADERS).toHaveLength(URL_FORMAT_VERSION);
+  });
+
+  it("round-trips the Instances view's filters and order (format 2)", () => {
+    const state: UrlState = {
+      ...DEFAULT_URL_STATE,
+      view: 'instances',
+      typeName: 'System.Byte[]',
+      instances: {
+        min: '0x8018',
+        max: '32,792',
+        liveness: 'live',
+        includeSizeVariants: false,
+        sortKey: 'address',
+        descending: true,
+      },
+    };
+    const hash = encodeUrlState(state);
+    expect(hash).toMatch(/imin=0x8018&imax=32%2C792&ilive=live&isplit=1&isort=address&idir=desc/);
+    expect(parseUrlState(hash)).toEqual({ state: { ...state, version: 2 }, problems: [] });
+  });
+
+  it('a version-1 link (before the Instances keys) opens the same view with the default filters', () => {
+    const v1 =
+      '#v=1&dump=' +
+      'a'.repeat(64) +
+      '&size=4273432&name=runaway-cts.gcdump&view=instances&type=System.Byte%5B%5D&sort=count';
+    const { state, problems } = parseUrlState(v1);
+    expect(problems).toEqual([]);
+    expect(state).toMatchObject({
+      version: 1,
+      view: 'instances',
+      typeName: 'System.Byte[]',
+      sortKey: 'count',
+      dump: DUMP,
+    });
+    expect(state.instances).toEqual(DEFAULT_INSTANCES_STATE);
+    // Written again, it is a current link that means the same.
+    expect(parseUrlState(encodeUrlState(state)).state).toEqual({ ...state, version: URL_FORMAT_VERSION });
+  });
+
+  it('a version-0 link (the first app: no v, only the Types table) still opens its view and order', () => {
+    const { state, problems } = parseUrlState('#view=types&sort=count&dir=asc&filter=Byte&regex=1&split=1');
+    expect(problems).toEqual([]);
+    expect(state).toMatchObject({
+      version: 0,
+      view: 'types',
+      sortKey: 'count',
+      descending: false,
+      filter: 'Byte',
+      regex: true,
+      mergeByName: false,
+    });
+    expect(state.instances).toEqual(DEFAULT_INSTANCES_STATE);
+  });
+
+  it('hostile Instances values are dropped with a message', () => {
+    const { state, problems } = parseUrlState('#v=2&view=instances&imin=%3Cscript%3E&ilive=sometimes&isort=evil');
+    expect(state.instances).toEqual(DEFAULT_INSTANCES_STATE);
+    expect(problems).toHaveLength(3);
+  });
+});
 
 describe('URL state', () => {
   it.each(VIEWS)('round-trips the %s view with a dump, a selection and sorting', (view) => {
@@ -25,7 +99,7 @@ describe('URL state', () => {
       expandedRun: '0x7f3534c674a8',
     };
     const hash = encodeUrlState(state);
-    expect(hash.startsWith('#v=1&')).toBe(true);
+    expect(hash.startsWith('#v=2&')).toBe(true);
     expect(parseUrlState(hash)).toEqual({ state, problems: [] });
   });
 

@@ -4,20 +4,44 @@
  *   #v=1&dump=<sha256>&size=<bytes>&name=<file>&view=roots&object=0x7f351e9493b8
  *   #v=1&…&view=findings&finding=runaway-cancellation-registrations@0x7f3504022358&evidence=<deflate+base64url>
  *
- * Version 0 is what the first app wrote (no `v`, only view/sort/dir/filter/regex/split); it still
- * parses. The dump itself is never in the URL: `dump`/`size`/`name` say which file the link needs.
+ * Version 0 is what the first app wrote (no `v`, only view/sort/dir/filter/regex/split); version 1
+ * added the dump, the selection and the evidence card; version 2 the Instances view's filters and
+ * sort (`imin`, `imax`, `ilive`, `isplit`, `isort`, `idir`). Older links are brought up to the current
+ * version by the UPGRADERS, one step per version, then parsed as current links. The dump itself is never in the URL: `dump`/`size`/`name` say which file the link needs.
  * Everything here is untrusted input: values are validated and length-capped, unknown keys are
  * ignored, and nothing is ever turned into HTML or code.
  */
 
 import { PATH_SIGNATURE } from '../analysis/path-signature';
 
-export const URL_FORMAT_VERSION = 1;
+export const URL_FORMAT_VERSION = 2;
 
 export const VIEWS = ['summary', 'types', 'findings', 'dominators', 'instances', 'object', 'roots'] as const;
 export type UrlView = (typeof VIEWS)[number];
 
 export const SORT_KEYS = ['name', 'count', 'bytes', 'averageSize', 'percent', 'retained'] as const;
+export const INSTANCE_SORT_KEYS = ['size', 'retained', 'address', 'distance'] as const;
+export const LIVENESS = ['all', 'live', 'dead'] as const;
+
+/** What the Instances view shows of its type: size bounds as typed, liveness, size variants, order. */
+export interface InstancesUrlState {
+  /** The bounds as the user typed them (`0x8018`, `32,792`), '' for none. */
+  readonly min: string;
+  readonly max: string;
+  readonly liveness: (typeof LIVENESS)[number];
+  readonly includeSizeVariants: boolean;
+  readonly sortKey: (typeof INSTANCE_SORT_KEYS)[number];
+  readonly descending: boolean;
+}
+
+export const DEFAULT_INSTANCES_STATE: InstancesUrlState = {
+  min: '',
+  max: '',
+  liveness: 'all',
+  includeSizeVariants: true,
+  sortKey: 'retained',
+  descending: true,
+};
 export type UrlSortKey = (typeof SORT_KEYS)[number];
 
 /** Longest values accepted (a type name, a file name, a filter, an evidence card). */
@@ -53,6 +77,8 @@ export interface UrlState {
   readonly expandedRun: string | null;
   /** A compact evidence card (evidence-card.ts), for people without the dump. */
   readonly evidence: string | null;
+  /** The Instances view's filters and order (format 2). */
+  readonly instances: InstancesUrlState;
 }
 
 export const DEFAULT_URL_STATE: UrlState = {
@@ -69,6 +95,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   findingId: null,
   expandedRun: null,
   evidence: null,
+  instances: DEFAULT_INSTANCES_STATE,
 };
 
 export type ParsedUrlState = { readonly state: UrlState; readonly problems: readonly string[] };
@@ -79,6 +106,8 @@ const OBJECT_KEY = new RegExp(`${ADDRESS.source}|${PATH_SIGNATURE.source}`);
 /** Longest object key in a link: a path signature of a few hundred steps of different positions. */
 const MAX_OBJECT_KEY = 2000;
 const SHA256 = /^[0-9a-f]{64}$/;
+/** A size bound as typed: decimal (with separators) or 0x hex. */
+const SIZE_TEXT = /^(0x[0-9a-fA-F]{1,16}|[0-9][0-9,_]{0,24})$/;
 const FINDING_ID = /^[a-z][a-z-]{0,60}@0x[0-9a-f]{1,16}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 // eslint-disable-next-line no-control-regex
@@ -128,6 +157,18 @@ export function defaultDescending(sortKey: UrlSortKey): boolean {
   return sortKey !== 'name';
 }
 
+/**
+ * One step per format version: UPGRADERS[v] turns a version-v link's parameters into version v+1's.
+ * Versions 0 → 1 → 2 only added keys, so their steps change nothing: a step exists for every version
+ * so that the next format that renames or reinterprets a key has its place, and tests pin each step.
+ */
+export const UPGRADERS: readonly ((params: URLSearchParams) => void)[] = [
+  // 0 → 1: same keys for the view and the Types table; the dump, selection and evidence keys are new.
+  () => {},
+  // 1 → 2: the Instances view's keys are new; a version-1 link opens it with the defaults.
+  () => {},
+];
+
 /** Parses a location hash (with or without `#`). Never throws: bad parts are dropped and reported. */
 export function parseUrlState(hash: string): ParsedUrlState {
   const problems: string[] = [];
@@ -145,6 +186,7 @@ export function parseUrlState(hash: string): ParsedUrlState {
   }
   if (version > URL_FORMAT_VERSION)
     problems.push(`The link was made by a newer heapscope (format ${version}); some of it may be ignored.`);
+  for (let from = version; from < URL_FORMAT_VERSION; from++) UPGRADERS[from](params);
 
   const sortKey = oneOf(get('sort'), SORT_KEYS, DEFAULT_URL_STATE.sortKey, 'sort column', problems);
   const dir = get('dir');
@@ -177,6 +219,14 @@ export function parseUrlState(hash: string): ParsedUrlState {
       findingId: matching(get('finding'), FINDING_ID, 'finding', problems),
       expandedRun: matching(get('run'), ADDRESS, 'expanded run', problems),
       evidence: evidenceValue,
+      instances: {
+        min: matching(get('imin'), SIZE_TEXT, 'minimum size', problems) ?? '',
+        max: matching(get('imax'), SIZE_TEXT, 'maximum size', problems) ?? '',
+        liveness: oneOf(get('ilive'), LIVENESS, DEFAULT_INSTANCES_STATE.liveness, 'liveness', problems),
+        includeSizeVariants: get('isplit') !== '1',
+        sortKey: oneOf(get('isort'), INSTANCE_SORT_KEYS, DEFAULT_INSTANCES_STATE.sortKey, 'instance order', problems),
+        descending: get('idir') === 'asc' ? false : get('idir') === 'desc' ? true : get('isort') !== 'address',
+      },
     },
     problems,
   };
@@ -185,8 +235,10 @@ export function parseUrlState(hash: string): ParsedUrlState {
 /** The hash for a state (without defaults), `#…`, or '' when everything is default. */
 export function encodeUrlState(state: UrlState): string {
   const params = new URLSearchParams();
+  const instances = state.instances ?? DEFAULT_INSTANCES_STATE;
   const hasMore =
     state.dump !== null ||
+    JSON.stringify(instances) !== JSON.stringify(DEFAULT_INSTANCES_STATE) ||
     state.typeName !== null ||
     state.objectAddress !== null ||
     state.findingId !== null ||
@@ -207,6 +259,13 @@ export function encodeUrlState(state: UrlState): string {
   if (state.objectAddress !== null) params.set('object', state.objectAddress);
   if (state.findingId !== null) params.set('finding', state.findingId);
   if (state.expandedRun !== null) params.set('run', state.expandedRun);
+  if (instances.min !== '') params.set('imin', instances.min);
+  if (instances.max !== '') params.set('imax', instances.max);
+  if (instances.liveness !== 'all') params.set('ilive', instances.liveness);
+  if (!instances.includeSizeVariants) params.set('isplit', '1');
+  if (instances.sortKey !== DEFAULT_INSTANCES_STATE.sortKey) params.set('isort', instances.sortKey);
+  if (instances.descending !== (instances.sortKey !== 'address'))
+    params.set('idir', instances.descending ? 'desc' : 'asc');
   if (state.evidence !== null) params.set('evidence', state.evidence);
   const encoded = params.toString();
   return encoded === '' ? '' : `#${encoded}`;

@@ -20,12 +20,20 @@ const SORT_LABELS: Record<InstanceSortKey, string> = {
 export function InstancesView() {
   const typeName = useViewStore((state) => state.selection.typeName);
   const openRoots = useViewStore((state) => state.openRoots);
-  const [minText, setMinText] = useState('');
-  const [maxText, setMaxText] = useState('');
-  const [liveness, setLiveness] = useState<InstanceQuery['liveness']>('all');
-  const [includeSizeVariants, setIncludeSizeVariants] = useState(true);
-  const [sortKey, setSortKey] = useState<InstanceSortKey>('retained');
-  const [descending, setDescending] = useState(true);
+  // Filters and order live in the store, and so in the link: a colleague opens the same rows.
+  const {
+    min: minText,
+    max: maxText,
+    liveness,
+    includeSizeVariants,
+    sortKey,
+    descending,
+  } = useViewStore((state) => state.instances);
+  const updateInstances = useViewStore((state) => state.updateInstances);
+  const setMinText = (min: string) => updateInstances({ min });
+  const setMaxText = (max: string) => updateInstances({ max });
+  const setLiveness = (value: InstanceQuery['liveness']) => updateInstances({ liveness: value });
+  const setIncludeSizeVariants = (value: boolean) => updateInstances({ includeSizeVariants: value });
   const [offset, setOffset] = useState(0);
   const min = parseSizeBound(minText);
   const max = parseSizeBound(maxText);
@@ -43,11 +51,8 @@ export function InstancesView() {
   const { answer: page } = useWorkerAnswer(() => heapWorker.instances(query), JSON.stringify(query));
   if (typeName === null) return <p className="empty-view">Choose a type in the Types table.</p>;
   const sortBy = (key: InstanceSortKey) => {
-    if (key === sortKey) setDescending(!descending);
-    else {
-      setSortKey(key);
-      setDescending(key !== 'address');
-    }
+    if (key === sortKey) updateInstances({ descending: !descending });
+    else updateInstances({ sortKey: key, descending: key !== 'address' });
     setOffset(0);
   };
   const header = (key: InstanceSortKey) => (

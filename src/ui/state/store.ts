@@ -6,7 +6,12 @@
 import { create } from 'zustand';
 import type { HeapSummary, HistogramPage, HistogramSortKey, LoadProgressReport } from '../../session/answers';
 import type { AnalysisStatus } from '../../session/answers';
-import type { DumpFingerprint, UrlView } from '../../permalink/url-state';
+import {
+  DEFAULT_INSTANCES_STATE,
+  type DumpFingerprint,
+  type InstancesUrlState,
+  type UrlView,
+} from '../../permalink/url-state';
 
 /** What a permalink asks for: the dump it was made on and the selection to restore there. */
 export interface LinkTarget {
@@ -69,6 +74,8 @@ export type LoadState =
 export interface ViewStore {
   readonly view: ViewName;
   readonly histogram: HistogramViewState;
+  /** The Instances view's size bounds (as typed), liveness, size variants and order: in the URL. */
+  readonly instances: InstancesUrlState;
   readonly load: LoadState;
   readonly summary: HeapSummary | null;
   /** Increments with every loaded heap, so views drop what they fetched from the previous one. */
@@ -97,6 +104,7 @@ export interface ViewStore {
   openFinding(findingId: string): void;
   reportAnalysis(status: AnalysisStatus): void;
   updateHistogram(change: Partial<HistogramViewState>): void;
+  updateInstances(change: Partial<InstancesUrlState>): void;
   startLoad(fileName: string, fileBytes: number): void;
   reportProgress(progress: LoadProgressReport): void;
   finishLoad(summary: HeapSummary): void;
@@ -107,6 +115,7 @@ export interface ViewStore {
 export const useViewStore = create<ViewStore>()((set) => ({
   view: 'summary',
   histogram: DEFAULT_HISTOGRAM_VIEW,
+  instances: DEFAULT_INSTANCES_STATE,
   load: { status: 'idle' },
   summary: null,
   heapVersion: 0,
@@ -124,6 +133,7 @@ export const useViewStore = create<ViewStore>()((set) => ({
   openFinding: (findingId) => set((state) => ({ view: 'findings', selection: { ...state.selection, findingId } })),
   reportAnalysis: (analysis) => set({ analysis }),
   updateHistogram: (change) => set((state) => ({ histogram: { ...state.histogram, ...change } })),
+  updateInstances: (change) => set((state) => ({ instances: { ...state.instances, ...change } })),
   startLoad: (fileName, fileBytes) =>
     set({ load: { status: 'loading', fileName, fileBytes, progress: null }, summary: null }),
   reportProgress: (progress) =>

@@ -5,7 +5,7 @@
  * keystroke); back/forward and edited hashes update the store. Objects are named by address in
  * links (by path signature when they have none) and by NodeIndex in the store: the worker translates.
  */
-import { encodeUrlState, parseUrlState, type UrlState } from '../../permalink/url-state';
+import { encodeUrlState, parseUrlState, URL_FORMAT_VERSION, type UrlState } from '../../permalink/url-state';
 import { sameDump } from '../../permalink/fingerprint';
 import { heapWorker, openCachedDump } from './heap-worker';
 import { EMPTY_SELECTION, useViewStore, type ViewStore } from './store';
@@ -17,7 +17,7 @@ function urlStateOf(state: ViewStore): UrlState {
   const address =
     state.selection.node !== null && selectedAddress?.node === state.selection.node ? selectedAddress.address : null;
   return {
-    version: 1,
+    version: URL_FORMAT_VERSION,
     dump: state.fingerprint ?? state.link?.dump ?? null,
     view: state.view,
     sortKey: state.histogram.sortKey,
@@ -30,6 +30,7 @@ function urlStateOf(state: ViewStore): UrlState {
     findingId: state.selection.findingId ?? state.link?.findingId ?? null,
     expandedRun: state.selection.expandedRun ?? state.link?.expandedRun ?? null,
     evidence: state.link?.evidence ?? null,
+    instances: state.instances,
   };
 }
 
@@ -51,6 +52,7 @@ function applyLink(state: UrlState): void {
       regex: state.regex,
       mergeByName: state.mergeByName,
     },
+    instances: state.instances,
     link: {
       dump: state.dump,
       typeName: state.typeName,
@@ -118,6 +120,7 @@ export function bindUrlToStore(): () => void {
     if (
       !changedView &&
       state.histogram === previous.histogram &&
+      state.instances === previous.instances &&
       state.fingerprint === previous.fingerprint &&
       state.link === previous.link
     )
