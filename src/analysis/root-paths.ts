@@ -1,4 +1,4 @@
-import { NO_NODE, NodeFlag, type HeapModel } from '../heap/types';
+import { NodeFlag, type HeapModel } from '../heap/types';
 import { UNREACHABLE, type RootBreadthFirstTree } from './bfs';
 import type { Retainers } from './reverse-edges';
 import { rootKindOfName, type RootKind } from './root-kinds';
@@ -112,7 +112,10 @@ export interface RootPathSet {
  * allocates nothing per heap object.
  */
 export class RootPathFinder {
-  /** For a node met by the backward search: the node it references on the way to the target (NO_NODE: not met). */
+  /**
+   * For a node met by the backward search: 1 + the node it references on the way to the target (0: not
+   * met). Stored plus one so that a fresh, zeroed array needs no fill: the OS hands it over untouched.
+   */
   private readonly towardTarget: Uint32Array;
   /** The backward BFS queue; its prefix lists the nodes to reset after a query. */
   private readonly queue: Uint32Array;
@@ -122,7 +125,7 @@ export class RootPathFinder {
     private readonly tree: RootBreadthFirstTree,
     private readonly retainers: Retainers,
   ) {
-    this.towardTarget = new Uint32Array(heap.nodes.count).fill(NO_NODE);
+    this.towardTarget = new Uint32Array(heap.nodes.count);
     this.queue = new Uint32Array(heap.nodes.count);
   }
 
@@ -147,7 +150,7 @@ export class RootPathFinder {
     const pathsByKind = new Map<RootKind, number>();
     let stoppedBy: RootPathSet['stoppedBy'] = 'complete';
     let tail = 0;
-    towardTarget[target] = target;
+    towardTarget[target] = target + 1;
     queue[tail++] = target;
     search: for (let head = 0; head < tail; head++) {
       const node = queue[head];
@@ -166,16 +169,16 @@ export class RootPathFinder {
       }
       for (let r = retainerStart[node], end = retainerStart[node + 1]; r < end; r++) {
         const retainer = retainerSource[r];
-        if (towardTarget[retainer] !== NO_NODE || tree.distance[retainer] === UNREACHABLE) continue;
+        if (towardTarget[retainer] !== 0 || tree.distance[retainer] === UNREACHABLE) continue;
         if (tail >= maxVisitedNodes) {
           stoppedBy = 'maxVisitedNodes';
           break search;
         }
-        towardTarget[retainer] = node;
+        towardTarget[retainer] = node + 1;
         queue[tail++] = retainer;
       }
     }
-    for (let i = 0; i < tail; i++) towardTarget[queue[i]] = NO_NODE;
+    for (let i = 0; i < tail; i++) towardTarget[queue[i]] = 0;
     paths.sort((a, b) => a.chain.length - b.chain.length);
     return { paths, visitedNodes: tail, stoppedBy };
   }
@@ -184,11 +187,11 @@ export class RootPathFinder {
   private pathThrough(rootSideNode: number, target: number): RootPath {
     const { tree, towardTarget } = this;
     let downLength = 0;
-    for (let node = rootSideNode; node !== target; node = towardTarget[node]) downLength++;
+    for (let node = rootSideNode; node !== target; node = towardTarget[node] - 1) downLength++;
     const upLength = tree.distance[rootSideNode];
     const chain = new Uint32Array(upLength + downLength + 1);
     for (let i = upLength, node = rootSideNode; i >= 0; i--, node = tree.parent[node]) chain[i] = node;
-    for (let i = upLength + 1, node = towardTarget[rootSideNode]; i < chain.length; i++, node = towardTarget[node]) {
+    for (let i = upLength + 1, node = towardTarget[rootSideNode] - 1; i < chain.length; i++, node = towardTarget[node] - 1) {
       chain[i] = node;
     }
     return rootPathFromChain(this.heap, chain);

@@ -84,7 +84,11 @@ export class HeapSession {
     }
     signal?.throwIfAborted();
     onProgress('findings', 0.99);
-    this.findingList = computeFindings(context, { dominatorChildren: this.tree ?? undefined });
+    this.findingList = computeFindings(context, {
+      dominatorChildren: this.tree ?? undefined,
+      // One finder for the findings' paths and the page's root-path questions after them.
+      rootPathFinder: () => (this.finder ??= new RootPathFinder(this.heap, context.bfs, context.retainers)),
+    });
     this.context = context;
   }
 

@@ -10,7 +10,7 @@ import { typeHistogram } from '../../src/analysis/histogram';
 import { computeRetainers } from '../../src/analysis/reverse-edges';
 import { breadthFirstFromRoot } from '../../src/analysis/bfs';
 import { computeDominators } from '../../src/analysis/dominators';
-import { retainedSizes } from '../../src/analysis/retained';
+import { dominatorTree, retainedSizes } from '../../src/analysis/retained';
 import { computeFindings } from '../../src/analysis/findings';
 
 export interface StageTiming {
@@ -70,10 +70,13 @@ async function measure(path: string): Promise<LoadMeasurement> {
   lap('dominators');
   const retained = retainedSizes(heap, dominators);
   lap('retained sizes');
-  const findings = computeFindings({ heap, retainers, bfs, dominators, retained });
+  // The session builds the dominator tree for its Dominators view, then hands it to the findings.
+  const tree = dominatorTree(dominators, retained);
+  lap('dominator tree');
+  const findings = computeFindings({ heap, retainers, bfs, dominators, retained }, { dominatorChildren: tree });
   lap('findings');
   // Everything the worker keeps stays referenced until memory is measured.
-  const kept = [heap, histogram, retainers, bfs, dominators, retained, findings];
+  const kept = [heap, histogram, retainers, bfs, dominators, retained, tree, findings];
   const totalSeconds = (performance.now() - started) / 1000;
 
   globalThis.gc?.();

@@ -13,6 +13,7 @@ import { DEFAULT_MIN_CHAIN_LENGTH } from '../chain-scan';
 import type { Finding } from './finding';
 import { leakSuspectFindings } from './leak-suspects';
 import type { DominatorChildren } from './accumulation';
+import type { RootPathFinder } from '../root-paths';
 import { transcriptStatFindings } from './transcript-stat-rule';
 import { simpleTypeName } from '../type-names';
 
@@ -28,10 +29,12 @@ export interface FindingThresholds {
   readonly handlers?: number;
   /** The dominator tree's children (retained.ts dominatorTree), when the caller has built it already. */
   readonly dominatorChildren?: DominatorChildren;
+  /** A root-path finder over the same heap to reuse (its scratch arrays are 8 bytes per node). */
+  readonly rootPathFinder?: () => RootPathFinder;
 }
 
 export function computeFindings(context: AnalysisContext, thresholds: FindingThresholds = {}): Finding[] {
-  if (context.dominators && context.retained) return leakSuspectFindings(context, thresholds.dominatorChildren);
+  if (context.dominators && context.retained) return leakSuspectFindings(context, thresholds.dominatorChildren, thresholds.rootPathFinder);
   const { findings: cancellation, claimed } = cancellationRegistrationFindings(
     context,
     thresholds.registrations ?? DEFAULT_REGISTRATION_THRESHOLD,

@@ -72,7 +72,11 @@ const ROOT_KIND_RANK: Record<RootKind, number> = {
   pinnedLocalVariable: 11,
 };
 
-export function leakSuspectFindings(context: AnalysisContext, dominatorChildren?: DominatorChildren): Finding[] {
+export function leakSuspectFindings(
+  context: AnalysisContext,
+  dominatorChildren?: DominatorChildren,
+  rootPathFinder?: () => RootPathFinder,
+): Finding[] {
   const { heap, dominators, retained } = context;
   if (!dominators || !retained || heap.rootIndex === NO_NODE) return [];
   const heapBytes = retained[heap.rootIndex];
@@ -107,7 +111,8 @@ export function leakSuspectFindings(context: AnalysisContext, dominatorChildren?
     .filter((group) => dominators.reachable[group.holder] && !isPseudo(group.accumulationPoint))
     .slice(0, MAX_CANDIDATES);
 
-  const finder = groups.length > 0 ? new RootPathFinder(heap, context.bfs, context.retainers) : null;
+  const finder =
+    groups.length > 0 ? (rootPathFinder?.() ?? new RootPathFinder(heap, context.bfs, context.retainers)) : null;
   const visited = new Uint8Array(groups.length > 0 ? heap.nodes.count : 0);
   const suspects: Suspect[] = [];
   for (const group of groups) {
