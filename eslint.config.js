@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
  * helpers may reach across (they load real files to check a layer), product code may not.
  *   heap → nothing · formats → heap · analysis → heap · permalink → heap, formats, analysis
  *   session → analysis, heap, formats, permalink · worker → session, permalink · cli → session
- *   ui → session's answers and answer-text, the worker's API type, permalink
+ *   ui → session's answers, answer-text and visible-text, the worker's API type, permalink
  */
 const layer = (folder, forbidden, message) => ({
   files: [`src/${folder}/**/*.{ts,tsx}`],
@@ -79,10 +79,11 @@ const LAYERS = [
       'session/*',
       '!session/answers',
       '!session/answer-text',
+      '!session/visible-text',
       'worker/*',
       '!worker/api',
     ],
-    "ui/ imports only the session's answer shapes and text renderings (session/answers, session/answer-text), the worker API, and permalink/.",
+    "ui/ imports only the session's answer shapes and text renderings (session/answers, session/answer-text, session/visible-text), the worker API, and permalink/.",
   ),
 ];
 

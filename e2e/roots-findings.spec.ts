@@ -8,7 +8,6 @@ import { writeGcdump } from '../src/formats/gcdump/gcdump-writer';
 const LEAKY = join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.gcdump');
 const CONTROL = join(projectRoot, 'sample-dumps/leaky-service/control.gcdump');
 
-
 test('LeakyService: Findings shows the chain, its root path highlights the run, the run expands, a member opens in the inspector', async ({
   page,
 }) => {
@@ -89,4 +88,37 @@ test('a hostile type name is shown as text in the inspector and the graph', asyn
   await expect(page.getByText(hostile, { exact: true }).first()).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   expect(await page.locator('img[src="x"]').count()).toBe(0);
+});
+
+test('a right-to-left override in a type name is written out, not applied: Types, Instances, inspector, root path', async ({
+  page,
+}) => {
+  const name = 'Invoice\u202Egnp.exe';
+  const b = new HeapBuilder('gcdump');
+  b.addType('UNDEFINED');
+  const rootType = b.addType('[.NET Roots]');
+  const statics = b.addType('[static vars]');
+  const evil = b.addType(name, 'Evil.dll');
+  const root = b.addNode(rootType, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+  const category = b.addNode(statics, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+  const object = b.addNode(evil, 24, 0x1000, 0x7f00, NodeFlag.Defined);
+  b.addEdge(root, category);
+  b.addEdge(category, object as NodeIndex);
+  b.setRoot(root);
+  await page.goto('/');
+  await dropBytes(page, writeGcdump({ heap: b.build() }), 'bidi.gcdump');
+  await waitForLoaded(page, 'bidi.gcdump');
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready');
+  await page.getByTestId('tab-types').click();
+  const row = page.getByTestId('type-row').filter({ hasText: 'Invoice' });
+  await expect(row).toContainText('Invoice<U+202E>gnp.exe');
+  await expect(row.getByTestId('control-char')).toHaveText('<U+202E>');
+  await row.click();
+  await expect(page.getByTestId('instance-row')).toHaveCount(1);
+  await page.getByTestId('instance-row').getByRole('button').first().click();
+  await expect(page.getByTestId('object-type')).toHaveText('Invoice<U+202E>gnp.exe');
+  await page.getByTestId('tab-roots').click();
+  await expect(page.getByTestId('roots-text')).toContainText('Invoice<U+202E>gnp.exe');
+  // Nowhere on the page is the override applied.
+  expect(await page.evaluate(() => document.body.innerText.includes('\u202E'))).toBe(false);
 });

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fixturePath, PROJECT_ROOT } from '../test-support/fixtures';
+import { HeapBuilder } from '../heap/heap-builder';
+import { NodeFlag } from '../heap/types';
+import { writeGcdump } from '../formats/gcdump/gcdump-writer';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'heapscope.mjs');
 
@@ -299,5 +304,31 @@ describe('heapscope on SOS transcripts', () => {
     const result = heapscope('stat', fixturePath('sos', '21-msdocs-loh-eeheap-net20-old-address.txt'));
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/no whole-heap dumpheap -stat table \(it has: .*eeheap/);
+  });
+});
+
+describe('text from the dump in the CLI', () => {
+  it("stat writes a name's right-to-left override out as <U+202E>; --json escapes it and parses to the name", () => {
+    const name = 'Invoice\u202Egnp.exe';
+    const b = new HeapBuilder('gcdump');
+    b.addType('UNDEFINED');
+    const rootType = b.addType('[.NET Roots]');
+    const evil = b.addType(name, 'Evil.dll');
+    const root = b.addNode(rootType, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+    const object = b.addNode(evil, 24, 0x1000, 0x7f00, NodeFlag.Defined);
+    b.addEdge(root, object);
+    b.setRoot(root);
+    const file = join(mkdtempSync(join(tmpdir(), 'heapscope-bidi-')), 'bidi.gcdump');
+    writeFileSync(file, writeGcdump({ heap: b.build() }));
+
+    const text = heapscope('stat', file);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('Invoice<U+202E>gnp.exe');
+    expect(text.stdout).not.toContain('\u202E');
+    const json = heapscope('stat', file, '--json');
+    expect(json.status).toBe(0);
+    expect(json.stdout).not.toContain('\u202E');
+    const rows = (JSON.parse(json.stdout) as { types: { name: string }[] }).types;
+    expect(rows.map((row) => row.name)).toContain(name);
   });
 });

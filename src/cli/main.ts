@@ -19,6 +19,7 @@ import { dumpheap } from '../session/dumpheap';
 import { maddressOf } from '../session/maddress';
 import { StatFilterError, statOf, statOfTranscript, type StatSortKey } from '../session/stat';
 import { transcriptRootPaths, transcriptStatTable } from '../session/transcript';
+import { inertJson, visibleOutput } from '../session/visible-text';
 import {
   loadTranscript,
   nodeAtAddress,
@@ -111,8 +112,9 @@ async function main(argv: string[]): Promise<number> {
   const known = ['stat', 'roots', 'findings', 'dumpheap', 'maddress'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   if (!file) throw new UsageError(`heapscope ${command}: which file? (heapscope ${command} FILE)`);
+  // Text from the dump is shown, never obeyed: direction and control characters written out.
   const print = (json: unknown, text: () => string) =>
-    process.stdout.write(values.json ? JSON.stringify(json, null, 2) + '\n' : text());
+    process.stdout.write(values.json ? inertJson(JSON.stringify(json, null, 2)) + '\n' : visibleOutput(text()));
 
   switch (command) {
     case 'maddress': {
@@ -213,7 +215,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (error instanceof UsageError || error instanceof FormatError || error instanceof StatFilterError)
-      process.stderr.write(`heapscope: ${error.message}\n`);
+      process.stderr.write(`heapscope: ${visibleOutput(error.message)}\n`);
     else if (code === 'ENOENT')
       process.stderr.write(`heapscope: no such file: ${(error as NodeJS.ErrnoException).path}\n`);
     else if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')

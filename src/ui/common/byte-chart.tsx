@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import { useEffect, useRef } from 'react';
 import type { ByteCategory } from '../../session/answers';
+import { visibleText } from '../../session/visible-text';
 import { formatBytesShort, formatPercent } from './format';
 
 const BAR_HEIGHT = 22;
@@ -52,7 +53,7 @@ export function ByteChart({ categories, totalBytes }: { categories: readonly Byt
       .attr('y', BAR_HEIGHT / 2)
       .attr('dy', '0.35em')
       .attr('text-anchor', 'end')
-      .text((d) => shortLabel(d.label));
+      .text((d) => shortLabel(visibleText(d.label)));
     rows
       .select<SVGRectElement>('rect.bar')
       .attr('x', LABEL_WIDTH)
@@ -69,7 +70,9 @@ export function ByteChart({ categories, totalBytes }: { categories: readonly Byt
       );
     rows
       .select('title')
-      .text((d) => `${d.label}: ${d3.format(',')(d.bytes)} bytes in ${d3.format(',.0f')(d.count)} objects`);
+      .text(
+        (d) => `${visibleText(d.label)}: ${d3.format(',')(d.bytes)} bytes in ${d3.format(',.0f')(d.count)} objects`,
+      );
   }, [categories, totalBytes]);
 
   return (

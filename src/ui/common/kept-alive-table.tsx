@@ -1,4 +1,5 @@
 import type { KeptAliveRow } from '../../session/answers';
+import { DumpText } from './dump-text';
 import { formatInteger } from './format';
 
 /** What a finding keeps alive, by type (shared with the evidence card a link carries). */
@@ -16,7 +17,9 @@ export function KeptAliveTable({ rows }: { rows: readonly KeptAliveRow[] }) {
       <tbody>
         {rows.map((row) => (
           <tr key={row.type}>
-            <td className="type-name">{row.type}</td>
+            <td className="type-name">
+              <DumpText text={row.type} />
+            </td>
             <td className="numeric">{formatInteger(row.count)}</td>
             <td className="numeric">{formatInteger(row.bytes)}</td>
           </tr>

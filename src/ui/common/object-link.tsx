@@ -1,6 +1,8 @@
 import type { ObjectRef } from '../../session/answers';
 import { useViewStore } from '../state/store';
 import { formatInteger } from './format';
+import { DumpText } from './dump-text';
+import { visibleText } from '../../session/visible-text';
 
 /** An object as a link: type and address; opens the inspector. Type names are rendered as text. */
 export function ObjectLink({ object }: { object: ObjectRef }) {
@@ -10,9 +12,11 @@ export function ObjectLink({ object }: { object: ObjectRef }) {
       type="button"
       className="object-link"
       onClick={() => openObject(object.node)}
-      title={`${object.type} ${object.address}`}
+      title={`${visibleText(object.type)} ${object.address}`}
     >
-      <span className="object-type">{object.type}</span>
+      <span className="object-type">
+        <DumpText text={object.type} />
+      </span>
       {object.address && <span className="object-address"> {object.address}</span>}
     </button>
   );

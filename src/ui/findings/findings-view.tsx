@@ -7,6 +7,7 @@ import type { FindingSummary } from '../../session/answers';
 import { CopyBox } from '../shell/link-banner';
 import { KeptAliveTable } from '../common/kept-alive-table';
 import { findingLinkWithEvidence, findingMarkdown } from '../state/evidence';
+import { DumpText } from '../common/dump-text';
 import { EVIDENCE_NOTICE } from '../../permalink/evidence-card';
 
 /** Automatic findings: each leak pattern found, its numbers, a plain explanation and its root path. */
@@ -54,12 +55,17 @@ function FindingCard({ finding }: { finding: FindingSummary }) {
     >
       <header className="finding-header" onClick={() => openFinding(finding.id)}>
         <span className={`severity severity-${finding.severity}`}>{finding.severity}</span>
-        <h3 className="finding-title">{finding.title}</h3>
+        <h3 className="finding-title">
+          <DumpText text={finding.title} />
+        </h3>
       </header>
       <dl className="finding-facts">
         <dt>Count</dt>
         <dd data-testid="finding-count">
-          {formatInteger(finding.count)} × <span className="type-name">{finding.entryType}</span>
+          {formatInteger(finding.count)} ×{' '}
+          <span className="type-name">
+            <DumpText text={finding.entryType} />
+          </span>
         </dd>
         {finding.retainedBytes !== null && (
           <>
@@ -78,8 +84,10 @@ function FindingCard({ finding }: { finding: FindingSummary }) {
           <>
             <dt>Owner</dt>
             <dd data-testid="finding-owner">
-              <span className="type-name">{finding.owner.label}</span> ({finding.owner.rootKind}) →{' '}
-              <ObjectLink object={finding.owner} />
+              <span className="type-name">
+                <DumpText text={finding.owner.label} />
+              </span>{' '}
+              ({finding.owner.rootKind}) → <ObjectLink object={finding.owner} />
             </dd>
           </>
         )}
@@ -88,14 +96,18 @@ function FindingCard({ finding }: { finding: FindingSummary }) {
         {finding.owners.length > 0 && (
           <>
             <dt>Owned by</dt>
-            <dd data-testid="finding-owners">{finding.owners.join(' ← ')}</dd>
+            <dd data-testid="finding-owners">
+              <DumpText text={finding.owners.join(' ← ')} />
+            </dd>
           </>
         )}
       </dl>
       <KeptAliveTable rows={finding.keptAlive} />
       <div className="finding-explanation">
         {finding.explanation.map((paragraph, index) => (
-          <p key={index}>{paragraph}</p>
+          <p key={index}>
+            <DumpText text={paragraph} />
+          </p>
         ))}
       </div>
       <div className="finding-actions">

@@ -6,6 +6,7 @@ import { useWorkerAnswer } from '../state/use-worker-answer';
 import { ObjectLink } from '../common/object-link';
 import { formatInteger } from '../common/format';
 import { parseSizeBound } from '../common/size-input';
+import { DumpText } from '../common/dump-text';
 import { SizeHistogram } from './size-histogram';
 
 const PAGE_ROWS = 100;
@@ -68,7 +69,10 @@ export function InstancesView() {
   return (
     <div className="instances-view" data-testid="instances-view">
       <h2>
-        Instances of <span className="type-name">{typeName}</span>
+        Instances of{' '}
+        <span className="type-name">
+          <DumpText text={typeName} />
+        </span>
       </h2>
       <div className="toolbar">
         <label>

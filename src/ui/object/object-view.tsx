@@ -5,6 +5,7 @@ import { useWorkerAnswer } from '../state/use-worker-answer';
 import { ObjectLink, bytesOrUnknown } from '../common/object-link';
 import { formatInteger } from '../common/format';
 import { TableHead } from '../common/table-head';
+import { DumpText } from '../common/dump-text';
 import type { ObjectDetails } from '../../session/answers';
 
 const REFERENCES_PER_PAGE = 50;
@@ -20,9 +21,11 @@ export function ObjectView() {
     <div className="object-view" data-testid="object-view">
       <h2 className="object-title">
         <span className="type-name" data-testid="object-type">
-          {details.type}
+          <DumpText text={details.type} />
         </span>{' '}
-        <span className="object-address">{details.address}</span>
+        <span className="object-address">
+          <DumpText text={details.address} />
+        </span>
       </h2>
       <dl className="facts">
         <dt>Size</dt>
@@ -36,7 +39,7 @@ export function ObjectView() {
             : `${formatInteger(details.distance)} references`}
         </dd>
         <dt>Module</dt>
-        <dd>{details.module ?? '—'}</dd>
+        <dd>{details.module ? <DumpText text={details.module} /> : '—'}</dd>
         <dt>Kept alive alone by</dt>
         <dd>{details.dominator ? <ObjectLink object={details.dominator} /> : '—'}</dd>
       </dl>
@@ -72,10 +75,16 @@ function FieldTable({ fields }: { fields: NonNullable<ObjectDetails['fields']> }
         <tbody>
           {fields.map((field, index) => (
             <tr key={index} data-testid="object-field">
-              <td>{field.name}</td>
-              <td className="type-name">{field.type}</td>
-              <td className="number address">{field.value ?? '—'}</td>
-              <td>{field.attr}</td>
+              <td>
+                <DumpText text={field.name} />
+              </td>
+              <td className="type-name">
+                <DumpText text={field.type} />
+              </td>
+              <td className="number address">{field.value === null ? '—' : <DumpText text={field.value} />}</td>
+              <td>
+                <DumpText text={field.attr} />
+              </td>
             </tr>
           ))}
         </tbody>

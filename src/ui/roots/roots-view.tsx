@@ -8,6 +8,7 @@ import { layoutRootsGraph, type GraphNode, type RootsGraph } from './roots-graph
 import { useViewStore } from '../state/store';
 import { useWorkerAnswer } from '../state/use-worker-answer';
 import { ObjectLink } from '../common/object-link';
+import { visibleOutput, visibleText } from '../../session/visible-text';
 import { formatInteger } from '../common/format';
 
 const COLUMN_WIDTH = 250;
@@ -162,25 +163,25 @@ function RootsGraphSvg({
       .attr('class', (n) => `graph-node graph-node-${n.kind}${n.key === expanded ? ' graph-node-expanded' : ''}`)
       .attr('data-key', (n) => n.key)
       .attr('data-testid', (n) => (n.kind === 'run' ? 'run-node' : `graph-node-${n.kind}`))
-      .attr('aria-label', (n) => n.tooltip)
+      .attr('aria-label', (n) => visibleText(n.tooltip))
       .attr('transform', (n) => `translate(${position(n).x},${position(n).y})`);
     nodes
       .select('rect')
       .attr('width', (n) => (n.kind === 'run' ? RUN_WIDTH : NODE_WIDTH))
       .attr('height', NODE_HEIGHT)
       .attr('rx', (n) => (n.kind === 'root' ? 14 : 4));
-    // Names come from the dump: .text() only, never HTML.
+    // Names come from the dump: .text() only, never HTML, with direction and control characters written out.
     nodes
       .select('text.graph-node-title')
       .attr('x', 8)
       .attr('y', 18)
-      .text((n) => shorten(n.title, n.kind === 'run' ? MAX_TITLE_CHARS + 4 : MAX_TITLE_CHARS));
+      .text((n) => shorten(visibleText(n.title), n.kind === 'run' ? MAX_TITLE_CHARS + 4 : MAX_TITLE_CHARS));
     nodes
       .select('text.graph-node-subtitle')
       .attr('x', 8)
       .attr('y', 36)
-      .text((n) => shorten(n.subtitle, MAX_TITLE_CHARS + 4));
-    nodes.select('title').text((n) => n.tooltip);
+      .text((n) => shorten(visibleText(n.subtitle), MAX_TITLE_CHARS + 4));
+    nodes.select('title').text((n) => visibleText(n.tooltip));
     const activate = (n: GraphNode) => {
       if (n.kind === 'run') onToggleRun(n.key);
       else if (n.node !== null) openObject(n.node);
@@ -297,7 +298,7 @@ function RootPathsText({ paths }: { paths: readonly RootPathSummary[] }) {
   return (
     <details className="roots-text" open>
       <summary>As text (gcroot style)</summary>
-      <pre data-testid="roots-text">{text}</pre>
+      <pre data-testid="roots-text">{visibleOutput(text)}</pre>
     </details>
   );
 }

@@ -14,6 +14,8 @@ import { ForgetDumpsButton, LinkBanner } from './link-banner';
 import { PasteTranscript } from './paste-transcript';
 import { useViewStore, type Selection, type ViewName } from '../state/store';
 import { bindUrlToStore } from '../state/url';
+import { DumpText } from '../common/dump-text';
+import { visibleText } from '../../session/visible-text';
 import { VIEWS } from '../../permalink/url-state';
 
 /** Each view's tab, in the order of the one list of views; the selection views appear once something is selected. */
@@ -53,8 +55,8 @@ export function App() {
         <span className="app-tagline">.NET heap explorer · runs in your browser · nothing is uploaded</span>
         <ForgetDumpsButton />
         {summary && (
-          <span className="app-file" data-testid="loaded-file" title={summary.fileName}>
-            {summary.fileName}
+          <span className="app-file" data-testid="loaded-file" title={visibleText(summary.fileName)}>
+            <DumpText text={summary.fileName} />
           </span>
         )}
       </header>

@@ -3,6 +3,8 @@ import { decodeEvidence, EVIDENCE_NOTICE, evidenceMarkdown, type EvidenceCard } 
 import { forgetCachedDumps, reopenLastDump } from '../state/heap-worker';
 import { useViewStore } from '../state/store';
 import { formatInteger } from '../common/format';
+import { DumpText } from '../common/dump-text';
+import { visibleOutput } from '../../session/visible-text';
 import { KeptAliveTable } from '../common/kept-alive-table';
 
 /**
@@ -18,9 +20,12 @@ export function LinkBanner() {
   return (
     <section className="link-banner" data-testid="link-banner" aria-label="Permalink">
       <p>
-        This link shows a view of <strong data-testid="link-dump-name">{link.dump.name}</strong> (
-        {formatInteger(link.dump.size)} bytes, SHA-256 <code>{link.dump.sha256.slice(0, 16)}…</code>). The dump is never
-        uploaded: drop that file here to restore the live view.
+        This link shows a view of{' '}
+        <strong data-testid="link-dump-name">
+          <DumpText text={link.dump.name} />
+        </strong>{' '}
+        ({formatInteger(link.dump.size)} bytes, SHA-256 <code>{link.dump.sha256.slice(0, 16)}…</code>). The dump is
+        never uploaded: drop that file here to restore the live view.
       </p>
       {linkProblem && (
         <p className="error-text" role="alert" data-testid="link-problem">
@@ -50,7 +55,9 @@ export function EvidenceCardView({ card }: { card: EvidenceCard }) {
     <article className="evidence-card finding" data-testid="evidence-card">
       <header className="finding-header">
         <span className="severity">evidence</span>
-        <h3 className="finding-title">{card.title}</h3>
+        <h3 className="finding-title">
+          <DumpText text={card.title} />
+        </h3>
       </header>
       <dl className="finding-facts">
         {card.count !== null && (
@@ -69,28 +76,32 @@ export function EvidenceCardView({ card }: { card: EvidenceCard }) {
           <>
             <dt>Object</dt>
             <dd>
-              {card.anchor.type} {card.anchor.address}
+              <DumpText text={`${card.anchor.type} ${card.anchor.address}`} />
             </dd>
           </>
         )}
         {card.owners.length > 0 && (
           <>
             <dt>Owned by</dt>
-            <dd>{card.owners.join(' ← ')}</dd>
+            <dd>
+              <DumpText text={card.owners.join(' ← ')} />
+            </dd>
           </>
         )}
       </dl>
       <KeptAliveTable rows={card.keptAlive} />
       {card.path && (
         <pre className="roots-text" data-testid="evidence-path">
-          {[
-            card.path.root,
-            ...card.path.steps.map((step) =>
-              'run' in step
-                ? `    -> ${formatInteger(step.run.count)} × ${step.run.type} (${step.run.first} … ${step.run.last})`
-                : `    -> ${step.address} ${step.type}`,
-            ),
-          ].join('\n')}
+          {visibleOutput(
+            [
+              card.path.root,
+              ...card.path.steps.map((step) =>
+                'run' in step
+                  ? `    -> ${formatInteger(step.run.count)} × ${step.run.type} (${step.run.first} … ${step.run.last})`
+                  : `    -> ${step.address} ${step.type}`,
+              ),
+            ].join('\n'),
+          )}
         </pre>
       )}
       {card.truncated && <p className="muted">Some rows or path steps were left out to fit the link.</p>}

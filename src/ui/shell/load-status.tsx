@@ -1,5 +1,6 @@
 import { formatBytesShort, formatInteger, megabytesPerSecond } from '../common/format';
 import { cancelLoad } from '../state/heap-worker';
+import { DumpText } from '../common/dump-text';
 import { useViewStore } from '../state/store';
 
 /** The progress bar while a file loads, or the error when it could not be read. */
@@ -14,7 +15,11 @@ export function LoadStatus() {
       <section className="load-status" data-testid="load-progress" aria-live="polite">
         <div className="load-line">
           <span>
-            Reading <strong>{load.fileName}</strong> ({formatBytesShort(load.fileBytes)})
+            Reading{' '}
+            <strong>
+              <DumpText text={load.fileName} />
+            </strong>{' '}
+            ({formatBytesShort(load.fileBytes)})
           </span>
           <button type="button" className="button" onClick={cancelLoad}>
             Cancel
@@ -36,9 +41,13 @@ export function LoadStatus() {
   if (load.status === 'failed') {
     return (
       <section className="load-error" role="alert" data-testid="load-error">
-        <strong>Could not read {load.fileName}</strong>
+        <strong>
+          Could not read <DumpText text={load.fileName} />
+        </strong>
         {/* Plain text: the message may quote bytes or names from the file. */}
-        <p className="error-message">{load.message}</p>
+        <p className="error-message">
+          <DumpText text={load.message} />
+        </p>
       </section>
     );
   }

@@ -1,5 +1,6 @@
 import type { DumpFacts } from '../../session/answers';
 import { formatBytesShort, formatInteger } from '../common/format';
+import { DumpText } from '../common/dump-text';
 import { TableHead } from '../common/table-head';
 
 /** A core's or minidump's process: who it was, its threads and stacks, its largest images, bytes read. */
@@ -38,7 +39,9 @@ export function DumpFactsView({ facts }: { facts: DumpFacts }) {
             <tbody>
               {facts.largestImages.map((image) => (
                 <tr key={image.path} data-testid="dump-image">
-                  <td className="type-name">{image.path}</td>
+                  <td className="type-name">
+                    <DumpText text={image.path} />
+                  </td>
                   <td className="number">{formatInteger(image.regions)}</td>
                   <td className="number">{formatBytesShort(image.bytes)}</td>
                   <td className="number">{formatInteger(image.bytes)}</td>

@@ -4,6 +4,7 @@ import { ByteChart } from '../common/byte-chart';
 import { DumpFactsView } from './dump-facts-view';
 import { GcHeapLayoutView } from './gc-heap-layout';
 import { TableHead } from '../common/table-head';
+import { DumpText } from '../common/dump-text';
 import { formatBytesLong, formatBytesShort, formatInteger } from '../common/format';
 
 function Fact({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
@@ -11,7 +12,7 @@ function Fact({ label, value, testId }: { label: string; value: ReactNode; testI
     <>
       <dt>{label}</dt>
       <dd className="number" data-testid={testId}>
-        {value}
+        {typeof value === 'string' ? <DumpText text={value} /> : value}
       </dd>
     </>
   );

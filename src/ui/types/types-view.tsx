@@ -20,6 +20,8 @@ import {
 import { formatAverage, formatInteger, formatPercent } from '../common/format';
 import { heapWorker } from '../state/heap-worker';
 import { useViewStore, type HistogramViewState } from '../state/store';
+import { DumpText } from '../common/dump-text';
+import { visibleText } from '../../session/visible-text';
 
 /**
  * Rows per request. The histogram has one row per type (tens of thousands at most), but the view
@@ -50,8 +52,8 @@ const COLUMNS: ColumnDef<HistogramPageRow>[] = [
     accessorKey: 'name',
     sortDescFirst: false,
     cell: ({ row }) => (
-      <span className="type-name" title={row.original.name}>
-        {row.original.name}
+      <span className="type-name" title={visibleText(row.original.name)}>
+        <DumpText text={row.original.name} />
         {row.original.typeEntries > 1 && (
           <span className="type-entries" title={`${row.original.typeEntries} type-table entries share this name`}>
             ×{row.original.typeEntries}

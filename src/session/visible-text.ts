@@ -1,0 +1,38 @@
+/**
+ * Text from a dump is data. Characters that change how the text around them is shown — the
+ * bidirectional controls (U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates, U+200E/
+ * U+200F/U+061C marks) and the C0/C1 control characters (a terminal's escape sequences among them) —
+ * are written as visible `<U+XXXX>` markers, so a type name cannot reorder or hide what surrounds it
+ * ("Trojan Source", CVE-2021-42574), on the page or in a terminal.
+ */
+
+// Control characters are what these patterns are about.
+/* eslint-disable no-control-regex */
+/** Every character made visible in one piece of dump text (a name, a field value, a label). */
+const HIDDEN_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** The same, but keeping tabs and line ends: for a whole text answer that is laid out in lines. */
+const HIDDEN_IN_OUTPUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/* eslint-enable no-control-regex */
+
+const marker = (character: string) => `<U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
+
+/** One piece of dump text as it is shown: its direction and control characters written out. */
+export function visibleText(text: string): string {
+  return text.replace(HIDDEN_IN_NAME, marker);
+}
+
+/** A whole text answer (the CLI's output): the same markers, its own tabs and line ends kept. */
+export function visibleOutput(text: string): string {
+  return text.replace(HIDDEN_IN_OUTPUT, marker);
+}
+
+/** What JSON.stringify leaves raw of those (it escapes C0 controls itself, and lays out with line ends). */
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON.stringify's output with those characters escaped (`\u202e`): it parses to the very same strings,
+ * and reads inert in a terminal. They only occur inside JSON strings, where the escape means the same.
+ */
+export function inertJson(json: string): string {
+  return json.replace(RAW_IN_JSON, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
