@@ -27,7 +27,9 @@ export async function loadHeap(source: ByteSource, options: LoadOptions = {}): P
     default:
       throw new FormatError(
         'input',
-        `${source.name} is neither a .gcdump (it does not start with the 24-byte "!FastSerialization.1" header) nor a text transcript`,
+        `${source.name} is not a file heapscope reads: it is neither a .gcdump (which starts with the 24-byte ` +
+          `"!FastSerialization.1" header), an SOS transcript (text with dumpheap, gcroot, dumpobj or eeheap output), ` +
+          `a Linux core (ELF, "\\x7fELF") nor a Windows minidump ("MDMP"); its first bytes are ${firstBytes(head)}`,
         0,
       );
   }
@@ -86,4 +88,9 @@ async function isFullDump(source: ByteSource): Promise<boolean> {
   if (source.size === 0) return false;
   const format = detectFormat(await source.read(0, Math.min(SNIFF_BYTES, source.size)));
   return format === 'elf-core' || format === 'minidump';
+}
+
+/** The first bytes of a refused file, in hex, so a user can tell what it is (a zip, a PE, an .etl …). */
+function firstBytes(head: Uint8Array): string {
+  return Array.from(head.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
 }

@@ -26,6 +26,26 @@ async function outcome(bytes: Uint8Array, label: string): Promise<'parsed' | 're
 }
 
 describe('gcdump reader on damaged input', () => {
+  it.each([100, 5_000, 300_000, 1_517_000])(
+    'a copy of the MAUI fixture cut at byte %i is called truncated, with where it ends and what ran out',
+    async (cut) => {
+      const original = readFixture('gcdump', 'gcdump-analyze-test1-maui-winui-coreclr9.gcdump');
+      const error = await readGcdump(byteSourceFromBytes(original.subarray(0, cut), 'cut.gcdump')).catch((e) => e);
+      expect(error).toBeInstanceOf(FormatError);
+      expect(error.message).toContain(`the file is truncated: it ends at byte ${cut.toLocaleString('en-US')}`);
+      expect(error.message).toMatch(/remain.*offset 0x[0-9a-f]+/);
+    },
+  );
+
+  it('a corrupt count in a complete file (trailer intact) is not called truncated', async () => {
+    const bytes = readFixture('gcdump', 'gcdump-analyze-test1-maui-winui-coreclr9.gcdump').slice();
+    // The graph's type count (spec §4.4) at offset 0x60, raised past what the file holds.
+    new DataView(bytes.buffer).setInt32(0x60, 0x7fffffff, true);
+    const error = await readGcdump(byteSourceFromBytes(bytes, 'corrupt.gcdump')).catch((e) => e);
+    expect(error).toBeInstanceOf(FormatError);
+    expect(error.message).not.toContain('truncated');
+  });
+
   it.each(FUZZED)('%s cut at 150 places: a cut into the content is rejected with its offset', async (name) => {
     const original = readFixture('gcdump', name);
     const random = prng(0xc0ffee);
@@ -86,6 +106,10 @@ describe('gcdump reader on damaged input', () => {
     const zip = new Uint8Array(64);
     zip.set([0x50, 0x4b, 0x03, 0x04]);
     await expect(loadHeap(byteSourceFromBytes(zip, 'dump.zip'))).rejects.toThrow(/neither a \.gcdump/);
+    // The refusal names every format heapscope reads, and the file's first bytes (here a zip's "PK").
+    await expect(loadHeap(byteSourceFromBytes(zip, 'dump.zip'))).rejects.toThrow(
+      /\.gcdump .*SOS transcript .*Linux core \(ELF.*Windows minidump \("MDMP"\); its first bytes are 50 4b 03 04/,
+    );
     // A FastSerialization file that is not a GCHeapDump (e.g. an .etlx) names what it holds.
     const etlx = new TextEncoder().encode('\u0014\u0000\u0000\u0000!FastSerialization.1');
     const other = new Uint8Array([

@@ -63,9 +63,26 @@ class GcdumpParser extends GcdumpMetadataReader {
   }
 
   async parse(): Promise<GcdumpFile> {
-    const r = this.r;
     await this.readHeader();
     const trailer = await this.readTrailer();
+    try {
+      return await this.parseObjects(trailer);
+    } catch (error) {
+      // A complete .gcdump ends with its trailer; one without it that runs out of bytes was cut short.
+      if (error instanceof FormatError && !trailer.intact && /remain|end-of-stream/.test(error.message)) {
+        throw new FormatError(
+          'gcdump',
+          `the file is truncated: it ends at byte ${this.r.size.toLocaleString('en-US')} without the trailer a ` +
+            `complete .gcdump ends with, and reading stopped there: ${error.message.replace(/^gcdump: /, '')}`,
+          error.offset,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async parseObjects(trailer: Awaited<ReturnType<GcdumpParser['readTrailer']>>): Promise<GcdumpFile> {
+    const r = this.r;
     this.labelWidth = trailer.width;
     this.forward = trailer.forward;
     r.position = HEADER_BYTES;
