@@ -1,42 +1,30 @@
 import react from '@vitejs/plugin-react';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 
 const projectRoot = dirname(fileURLToPath(import.meta.url));
 
-/** Where sample dumps come from: the project's own, and the real public fixtures in test-data/. */
-const SAMPLE_SOURCES: readonly {
-  readonly prefix: string;
-  readonly group: string;
-  readonly dir: string;
-  readonly recursive: boolean;
-  readonly extensions: readonly string[];
-}[] = [
-  {
-    prefix: 'sample-dumps',
-    group: 'sample-dumps',
-    dir: resolve(projectRoot, 'sample-dumps'),
-    recursive: true,
-    extensions: ['.gcdump', '.txt'],
-  },
-  {
-    prefix: 'fixtures/gcdump',
-    group: 'public fixtures',
-    dir: resolve(projectRoot, 'test-data/gcdump'),
-    recursive: false,
-    extensions: ['.gcdump'],
-  },
-  {
-    prefix: 'fixtures/sos',
-    group: 'public fixtures',
-    dir: resolve(projectRoot, 'test-data/sos'),
-    recursive: false,
-    extensions: ['.txt'],
-  },
-];
+/**
+ * The samples the page offers: sample-dumps/catalog.json lists each openable file (the project's own
+ * and the public ones in test-data/) in order, with one line saying what it is. Helper files beside
+ * them (truth, readelf, versions) are never offered.
+ */
+const SAMPLE_CATALOG = resolve(projectRoot, 'sample-dumps/catalog.json');
+
+interface CatalogFile {
+  readonly groups: readonly {
+    readonly title: string;
+    readonly samples: readonly { readonly path: string; readonly description: string }[];
+  }[];
+}
+
+/** How links and tests name a sample: test-data/ files under `fixtures/`, the project's own by their path. */
+function sampleId(path: string): string {
+  return path.startsWith('test-data/') ? `fixtures/${path.slice('test-data/'.length)}` : path;
+}
 
 /**
  * Samples larger than this are served live by `vite dev`/`vite preview` but not copied into
@@ -48,49 +36,36 @@ interface Sample {
   readonly id: string;
   readonly name: string;
   readonly group: string;
+  readonly description: string;
   readonly bytes: number;
   readonly path: string;
 }
 
-function listFiles(dir: string, recursive: boolean): string[] {
-  if (!existsSync(dir)) return [];
-  const files: string[] = [];
-  const pending = [dir];
-  while (pending.length > 0) {
-    const current = pending.pop()!;
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const path = join(current, entry.name);
-      if (entry.isDirectory() && recursive) pending.push(path);
-      else if (entry.isFile()) files.push(path);
-    }
-  }
-  return files;
-}
-
-/** Every sample file, read from disk on each call so new samples show without a restart. */
+/** Every catalogued sample that is present, read on each call so edits show without a restart. */
 function listSamples(): Sample[] {
+  if (!existsSync(SAMPLE_CATALOG)) return [];
+  const catalog = JSON.parse(readFileSync(SAMPLE_CATALOG, 'utf8')) as CatalogFile;
   const samples: Sample[] = [];
-  for (const source of SAMPLE_SOURCES) {
-    const fromSource: Sample[] = [];
-    for (const path of listFiles(source.dir, source.recursive)) {
-      if (!source.extensions.some((extension) => path.toLowerCase().endsWith(extension))) continue;
-      const rel = relative(source.dir, path).split(sep).join('/');
-      fromSource.push({
-        id: `${source.prefix}/${rel}`,
-        name: rel,
-        group: source.group,
+  for (const group of catalog.groups) {
+    for (const entry of group.samples) {
+      const path = resolve(projectRoot, entry.path);
+      // Only files inside the project, and only those present (large ones may be gitignored).
+      if (!path.startsWith(projectRoot + sep) || !existsSync(path)) continue;
+      samples.push({
+        id: sampleId(entry.path),
+        name: entry.path.split('/').slice(-1)[0],
+        group: group.title,
+        description: entry.description,
         bytes: statSync(path).size,
         path,
       });
     }
-    // The project's own samples first, then the public fixtures; by path within each.
-    samples.push(...fromSource.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
   return samples;
 }
 
-function publicEntry({ id, name, group, bytes }: Sample) {
-  return { id, name, group, bytes };
+function publicEntry({ id, name, group, description, bytes }: Sample) {
+  return { id, name, group, description, bytes };
 }
 
 /** `/samples/index.json` and `/samples/<id>`; ids are looked up in the list, never joined into paths. */

@@ -16,6 +16,7 @@ import { useViewStore, type Selection, type ViewName } from '../state/store';
 import { bindUrlToStore } from '../state/url';
 import { DumpText } from '../common/dump-text';
 import { visibleText } from '../../session/visible-text';
+import { LinkNotes } from './link-notes';
 import { VIEWS } from '../../permalink/url-state';
 
 /** Each view's tab, in the order of the one list of views; the selection views appear once something is selected. */
@@ -63,6 +64,7 @@ export function App() {
       <OpenPanel />
       <PasteTranscript />
       <LinkBanner />
+      <LinkNotes />
       <LoadStatus />
       {summary && loadStatus === 'loaded' && (
         <main className="app-main">
@@ -83,7 +85,19 @@ export function App() {
           </nav>
           <AnalysisStatusLine />
           <section className="view" role="tabpanel">
-            {CurrentView ? <CurrentView /> : <SummaryView summary={summary} />}
+            {!CurrentView ? (
+              <SummaryView summary={summary} />
+            ) : summary.capabilities.objects ? (
+              <CurrentView />
+            ) : (
+              <p className="empty-view" data-testid="no-object-graph">
+                {summary.format === 'minidump' ? 'A minidump' : 'A core'}
+                {summary.fileName.includes(' + ') ? ' opened with its companion' : ' opened alone'} has no object graph:
+                heapscope does not decode a dump's managed objects yet. Open it with a transcript or a .gcdump of the
+                same process (drop or pick both files) to see its GC heap named in the Summary, or open that transcript
+                or .gcdump by itself for types, instances, findings and root paths.
+              </p>
+            )}
           </section>
         </main>
       )}

@@ -3,13 +3,51 @@ import { cancelLoad } from '../state/heap-worker';
 import { DumpText } from '../common/dump-text';
 import { useViewStore } from '../state/store';
 
-/** The progress bar while a file loads, or the error when it could not be read. */
+/**
+ * The progress bar while a file loads, and the error when one could not be read — kept above the
+ * dump that was open before it, which is opened again.
+ */
 export function LoadStatus() {
   const load = useViewStore((state) => state.load);
+  const failure = useViewStore((state) => state.loadFailure);
+  return (
+    <>
+      {failure && (
+        <section className="load-error" role="alert" data-testid="load-error">
+          <strong>
+            Could not read <DumpText text={failure.fileName} />
+          </strong>
+          {/* Plain text: the message may quote bytes or names from the file. */}
+          <p className="error-message">
+            <DumpText text={failure.message} />
+          </p>
+          {failure.reopened !== null && (
+            <p className="muted" data-testid="load-error-kept">
+              <DumpText text={failure.reopened} /> is still open below.
+            </p>
+          )}
+          <button
+            type="button"
+            className="link-button"
+            data-testid="load-error-dismiss"
+            onClick={() => useViewStore.setState({ loadFailure: null })}
+          >
+            Dismiss
+          </button>
+        </section>
+      )}
+      <LoadState load={load} />
+    </>
+  );
+}
 
+function LoadState({ load }: { load: ReturnType<typeof useViewStore.getState>['load'] }) {
   if (load.status === 'loading') {
     const progress = load.progress;
     const fraction = progress?.fraction ?? 0;
+    // The percent is of bytes read, so it agrees with the byte count and the speed beside it; the
+    // bar also counts the work after the last byte (decoding, indexing).
+    const readShare = progress && progress.totalBytes > 0 ? progress.bytesRead / progress.totalBytes : 0;
     const speed = progress ? megabytesPerSecond(progress.bytesRead, progress.elapsedMs) : null;
     return (
       <section className="load-status" data-testid="load-progress" aria-live="polite">
@@ -29,25 +67,11 @@ export function LoadStatus() {
         <div className="load-line hint">
           <span data-testid="load-stage">{progress?.stage ?? 'starting'}</span>
           <span className="number">
-            {Math.round(fraction * 100)}%
-            {progress && ` · ${formatInteger(progress.bytesRead)} of ${formatInteger(progress.totalBytes)} bytes`}
+            {progress &&
+              `${Math.floor(readShare * 100)}% read · ${formatInteger(progress.bytesRead)} of ${formatInteger(progress.totalBytes)} bytes`}
             {speed !== null && ` · ${speed.toFixed(1)} MB/s`}
           </span>
         </div>
-      </section>
-    );
-  }
-
-  if (load.status === 'failed') {
-    return (
-      <section className="load-error" role="alert" data-testid="load-error">
-        <strong>
-          Could not read <DumpText text={load.fileName} />
-        </strong>
-        {/* Plain text: the message may quote bytes or names from the file. */}
-        <p className="error-message">
-          <DumpText text={load.message} />
-        </p>
       </section>
     );
   }

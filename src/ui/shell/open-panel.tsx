@@ -98,6 +98,9 @@ export function OpenPanel() {
                         {sample.name}
                       </button>
                       <span className="sample-meta">{formatBytesShort(sample.bytes)}</span>
+                      <div className="sample-description" data-testid="sample-description">
+                        {sample.description}
+                      </div>
                     </li>
                   ))}
                 </ul>

@@ -1,6 +1,7 @@
 /**
- * The "Open a sample" list: the dev/preview server (vite.config.ts) lists the files of
- * sample-dumps/ and of the public fixtures (test-data/) at `samples/index.json` and serves each at `samples/<id>`.
+ * The "Open a sample" list: the dev/preview server (vite.config.ts) lists the openable files that
+ * sample-dumps/catalog.json names (the project's own and the public ones in test-data/), in its order
+ * with its descriptions, at `samples/index.json`, and serves each at `samples/<id>`.
  * Same origin only: nothing is fetched from anywhere else.
  */
 
@@ -8,8 +9,10 @@ export interface SampleEntry {
   /** Path below `samples/`, e.g. `fixtures/gcdump/x.gcdump`. */
   readonly id: string;
   readonly name: string;
-  /** Where it comes from: "sample-dumps" or "public fixtures (test-data/)". */
+  /** The catalogue's group ("The incident", "Leaks of other shapes", …). */
   readonly group: string;
+  /** One line: what it is and what to expect. */
+  readonly description: string;
   readonly bytes: number;
 }
 
@@ -28,6 +31,7 @@ export async function fetchSampleList(): Promise<SampleEntry[]> {
       typeof (entry as SampleEntry).id === 'string' &&
       typeof (entry as SampleEntry).name === 'string' &&
       typeof (entry as SampleEntry).group === 'string' &&
+      typeof (entry as SampleEntry).description === 'string' &&
       typeof (entry as SampleEntry).bytes === 'number',
   );
 }

@@ -58,10 +58,11 @@ export async function openDump(
   fileName: string,
   companion?: { readonly file: Blob; readonly name: string },
   firstName = fileName,
+  restoring = false,
 ): Promise<void> {
   const load = ++latestLoad;
   const store = useViewStore.getState();
-  store.startLoad(fileName, file.size + (companion?.file.size ?? 0));
+  store.startLoad(fileName, file.size + (companion?.file.size ?? 0), restoring);
   const onProgress = Comlink.proxy((report: LoadProgressReport) => {
     if (load === latestLoad) useViewStore.getState().reportProgress(report);
   });
@@ -75,10 +76,21 @@ export async function openDump(
       // With a companion the header names both files.
       useViewStore.getState().finishLoad(companion ? { ...outcome.summary, fileName } : outcome.summary);
       lastOpened = { file, fileName, companion, firstName };
+      if (restoring) {
+        const failure = useViewStore.getState().loadFailure;
+        if (failure) useViewStore.setState({ loadFailure: { ...failure, reopened: fileName } });
+      }
       void analyzeLoadedHeap(load);
       void fingerprintLoadedHeap(load, file);
-    } else if (outcome.status === 'failed') useViewStore.getState().failLoad(fileName, outcome.message);
-    else useViewStore.getState().resetLoad();
+    } else if (outcome.status === 'failed') {
+      useViewStore.getState().failLoad(fileName, outcome.message);
+      // The worker holds one heap at a time (two incident-size heaps do not fit a tab), so the dump
+      // that was open is read again from its file: the failure stays on screen above it.
+      const previous = lastOpened;
+      if (previous && !restoring && previous.file !== file) {
+        void openDump(previous.file, previous.fileName, previous.companion, previous.firstName, true);
+      }
+    } else useViewStore.getState().resetLoad();
   } catch (error) {
     // Only a broken worker gets here (importer errors come back as 'failed').
     if (load === latestLoad) {

@@ -91,6 +91,17 @@ export interface ViewStore {
   readonly link: LinkTarget | null;
   /** Why the link could not be restored (a different file was opened), or null. */
   readonly linkProblem: string | null;
+  /**
+   * The last file that could not be read, kept on screen while the dump that was open before it is
+   * opened again (`reopened`: its name, once it is back), until the user opens another file.
+   */
+  /** What the opened link asked for that could not be given (bad parts, an object not in this dump …). */
+  readonly linkNotes: readonly string[];
+  readonly loadFailure: {
+    readonly fileName: string;
+    readonly message: string;
+    readonly reopened: string | null;
+  } | null;
   setView(view: ViewName): void;
   /** Opens the Instances view of a type. */
   openInstances(typeName: string): void;
@@ -105,7 +116,8 @@ export interface ViewStore {
   reportAnalysis(status: AnalysisStatus): void;
   updateHistogram(change: Partial<HistogramViewState>): void;
   updateInstances(change: Partial<InstancesUrlState>): void;
-  startLoad(fileName: string, fileBytes: number): void;
+  /** `restoring`: the dump that was open before a failed load is being opened again (keeps the failure shown). */
+  startLoad(fileName: string, fileBytes: number, restoring?: boolean): void;
   reportProgress(progress: LoadProgressReport): void;
   finishLoad(summary: HeapSummary): void;
   failLoad(fileName: string, message: string): void;
@@ -125,6 +137,8 @@ export const useViewStore = create<ViewStore>()((set) => ({
   firstHistogramPage: null,
   link: null,
   linkProblem: null,
+  loadFailure: null,
+  linkNotes: [],
   setView: (view) => set({ view }),
   openInstances: (typeName) => set((state) => ({ view: 'instances', selection: { ...state.selection, typeName } })),
   openObject: (node) => set((state) => ({ view: 'object', selection: { ...state.selection, node } })),
@@ -134,8 +148,12 @@ export const useViewStore = create<ViewStore>()((set) => ({
   reportAnalysis: (analysis) => set({ analysis }),
   updateHistogram: (change) => set((state) => ({ histogram: { ...state.histogram, ...change } })),
   updateInstances: (change) => set((state) => ({ instances: { ...state.instances, ...change } })),
-  startLoad: (fileName, fileBytes) =>
-    set({ load: { status: 'loading', fileName, fileBytes, progress: null }, summary: null }),
+  startLoad: (fileName, fileBytes, restoring = false) =>
+    set((state) => ({
+      load: { status: 'loading', fileName, fileBytes, progress: null },
+      summary: null,
+      loadFailure: restoring ? state.loadFailure : null,
+    })),
   reportProgress: (progress) =>
     set((state) => (state.load.status === 'loading' ? { load: { ...state.load, progress } } : {})),
   finishLoad: (summary) =>
@@ -147,6 +165,17 @@ export const useViewStore = create<ViewStore>()((set) => ({
       selection: EMPTY_SELECTION,
       fingerprint: null,
     })),
-  failLoad: (fileName, message) => set({ load: { status: 'failed', fileName, message }, summary: null }),
+  failLoad: (fileName, message) =>
+    set({
+      load: { status: 'failed', fileName, message },
+      summary: null,
+      loadFailure: { fileName, message, reopened: null },
+    }),
   resetLoad: () => set({ load: { status: 'idle' }, summary: null }),
 }));
+
+/** Adds one line to what the page says about the opened link (once). */
+export function addLinkNote(note: string): void {
+  const notes = useViewStore.getState().linkNotes;
+  if (!notes.includes(note)) useViewStore.setState({ linkNotes: [...notes, note] });
+}

@@ -8,7 +8,7 @@
 import { encodeUrlState, parseUrlState, URL_FORMAT_VERSION, type UrlState } from '../../permalink/url-state';
 import { sameDump } from '../../permalink/fingerprint';
 import { heapWorker, openCachedDump } from './heap-worker';
-import { EMPTY_SELECTION, useViewStore, type ViewStore } from './store';
+import { addLinkNote, EMPTY_SELECTION, useViewStore, type ViewStore } from './store';
 
 /** How links name the selected object (its address or path signature), as last resolved (store holds NodeIndex only). */
 let selectedAddress: { node: number; address: string } | null = null;
@@ -79,6 +79,10 @@ export async function restoreSelection(): Promise<void> {
   if (link.objectAddress) {
     node = await heapWorker.nodeAtObjectKey(link.objectAddress);
     if (node !== null) selectedAddress = { node, address: link.objectAddress };
+    else
+      addLinkNote(
+        `The link names the object ${link.objectAddress.slice(0, 80)}, which is not in this dump; the ${link.findingId ? 'finding' : 'view'} opened without it.`,
+      );
   }
   useViewStore.setState({
     selection: {
@@ -108,14 +112,35 @@ function checkOpenedDump(state: ViewStore): void {
   void restoreSelection();
 }
 
+/** A link's finding that this dump's analysis did not find is named, and all findings are shown instead. */
+async function checkFinding(findingId: string): Promise<void> {
+  const findings = await heapWorker.findings();
+  if (findings.some((finding) => finding.id === findingId)) return;
+  if (useViewStore.getState().selection.findingId !== findingId) return;
+  addLinkNote(
+    `The link names the finding "${findingId.slice(0, 80)}", which this dump's analysis did not find; all ${findings.length} findings are shown instead.`,
+  );
+  useViewStore.setState((state) => ({ selection: { ...state.selection, findingId: null } }));
+}
+
 export function bindUrlToStore(): () => void {
-  const fromLocation = () => applyLink(parseUrlState(window.location.hash).state);
+  const fromLocation = () => {
+    const parsed = parseUrlState(window.location.hash);
+    useViewStore.setState({ linkNotes: parsed.problems });
+    applyLink(parsed.state);
+  };
   fromLocation();
   // A link to a dump this browser has cached opens it at once.
   const dump = useViewStore.getState().link?.dump;
   if (dump && !useViewStore.getState().summary) void openCachedDump(dump.sha256);
   const unsubscribe = useViewStore.subscribe((state, previous) => {
     if (state.fingerprint !== previous.fingerprint) checkOpenedDump(state);
+    if (
+      state.analysis.state === 'ready' &&
+      state.selection.findingId !== null &&
+      (state.analysis !== previous.analysis || state.selection.findingId !== previous.selection.findingId)
+    )
+      void checkFinding(state.selection.findingId);
     const changedView = state.view !== previous.view || state.selection !== previous.selection;
     if (
       !changedView &&
