@@ -108,3 +108,32 @@ test('the samples picker offers only files heapscope opens, the incident first, 
   await samples.first().click();
   await waitForLoaded(page, 'seed-incident-logistics-netcore31.txt');
 });
+
+test('every view has "Copy link" and "Copy as Markdown"; the link reopens the view', async ({ page, context }) => {
+  await openAnalysed(page, LEAKY);
+  await page.getByTestId('tab-types').click();
+  await page.getByPlaceholder('Filter by type name').fill('CallbackNode');
+  await expect(page.getByTestId('type-row')).toHaveCount(1);
+  await page.getByTestId('copy-view-markdown').click();
+  const markdown = await page.getByTestId('copy-view-markdown-output').inputValue();
+  expect(markdown).toContain('**heapscope** · types of `runaway-cts.gcdump`');
+  expect(markdown).toContain('Types matching  `CallbackNode`');
+  expect(markdown).toContain('| CallbackNode | 17,847 | 1,427,760 | 595,716,334 |');
+  await page.getByTestId('copy-link').click();
+  const link = await page.getByTestId('copy-link-output').inputValue();
+  expect(link).toBe(page.url());
+  expect(link).toContain('filter=CallbackNode');
+
+  await page.getByTestId('tab-findings').click();
+  await page.getByTestId('copy-view-markdown').click();
+  await expect(page.getByTestId('copy-view-markdown-output')).toHaveValue(
+    /### 17,818 change.*- Count: 17,818/s,
+  );
+
+  // The copied link, opened in another tab of this browser (the dump is cached), shows the same rows.
+  const other = await context.newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('loaded-file')).toHaveText('runaway-cts.gcdump', { timeout: 30_000 });
+  await expect(other.getByTestId('type-row')).toHaveCount(1);
+  await expect(other.getByTestId('type-row')).toContainText('CallbackNode');
+});

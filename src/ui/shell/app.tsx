@@ -17,6 +17,7 @@ import { bindUrlToStore } from '../state/url';
 import { DumpText } from '../common/dump-text';
 import { visibleText } from '../../session/visible-text';
 import { LinkNotes } from './link-notes';
+import { ViewActions } from './view-actions';
 import { VIEWS } from '../../permalink/url-state';
 
 /** Each view's tab, in the order of the one list of views; the selection views appear once something is selected. */
@@ -83,7 +84,10 @@ export function App() {
               </button>
             ))}
           </nav>
-          <AnalysisStatusLine />
+          <div className="view-bar">
+            <AnalysisStatusLine />
+            <ViewActions />
+          </div>
           <section className="view" role="tabpanel">
             {!CurrentView ? (
               <SummaryView summary={summary} />
