@@ -117,7 +117,7 @@ test('every view has "Copy link" and "Copy as Markdown"; the link reopens the vi
   await page.getByTestId('copy-view-markdown').click();
   const markdown = await page.getByTestId('copy-view-markdown-output').inputValue();
   expect(markdown).toContain('**heapscope** · types of `runaway-cts.gcdump`');
-  expect(markdown).toContain('Types matching  `CallbackNode`');
+  expect(markdown).toContain('Types matching `CallbackNode`');
   expect(markdown).toContain('| CallbackNode | 17,847 | 1,427,760 | 595,716,334 |');
   await page.getByTestId('copy-link').click();
   const link = await page.getByTestId('copy-link-output').inputValue();

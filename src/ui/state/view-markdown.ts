@@ -41,7 +41,7 @@ async function viewBody(state: ViewStore, selection: ViewStore['selection']): Pr
       const query = state.view === 'types' ? state.histogram : { ...state.histogram, filter: '', regex: false };
       const page = await heapWorker.histogramPage({ ...query, offset: 0, limit: MARKDOWN_ROWS });
       const filter = query.filter
-        ? ` matching ${query.regex ? 'the regular expression' : ''} \`${cell(query.filter)}\``
+        ? ` matching ${query.regex ? 'the regular expression ' : ''}\`${cell(query.filter)}\``
         : '';
       return [
         `Types${filter}, by ${query.sortKey}${query.descending ? ' (descending)' : ''}: the first ${page.rows.length} of ${number(page.totalRows)}.`,
