@@ -6,7 +6,7 @@ import { byteSourceFromBytes } from '../formats/byte-source';
 import { loadHeap } from '../formats/load';
 import { HeapBuilder } from '../heap/heap-builder';
 import { NodeFlag, type NodeIndex } from '../heap/types';
-import { DOTNET_GCDUMP_NODE_CAP, heapSummary } from './heap-summary';
+import { DOTNET_GCDUMP_NODE_CAP, heapSummary, mayHaveReachedNodeCap } from './heap-summary';
 
 const MAUI = resolve(__dirname, '../../test-data/gcdump/gcdump-analyze-test1-maui-winui-coreclr9.gcdump');
 
@@ -87,6 +87,15 @@ describe('heapSummary', () => {
     expect(summary.sampled).toBe(true);
     expect(summary.objectCount).toBe(4);
     expect(summary.histogramBytes).toBe(96);
+  });
+
+  it('warns of the cap only where it can have applied: a gcdump at or just past 10,000,000 nodes', () => {
+    expect(mayHaveReachedNodeCap('gcdump', 9_999_999)).toBe(false);
+    expect(mayHaveReachedNodeCap('gcdump', 10_000_000)).toBe(true);
+    expect(mayHaveReachedNodeCap('gcdump', 10_000_250)).toBe(true);
+    // The generated incident (18,591,667 nodes) cannot have been cut at 10,000,000.
+    expect(mayHaveReachedNodeCap('gcdump', 18_591_667)).toBe(false);
+    expect(mayHaveReachedNodeCap('sos', 10_000_000)).toBe(false);
   });
 
   it('flags a gcdump at dotnet-gcdump’s 10,000,000-node cap as truncated', () => {

@@ -6,7 +6,7 @@
 import { byteCategories } from '../analysis/byte-categories';
 import type { HistogramRow } from '../analysis/histogram';
 import { addressToNumber, formatAddress, splitBigAddress } from '../heap/address';
-import { NO_NODE, NodeFlag, type GcSegment, type HeapModel } from '../heap/types';
+import { NO_NODE, NodeFlag, type GcSegment, type HeapModel, type InputFormat } from '../heap/types';
 import type { HeapSummary, SegmentRow } from './answers';
 
 /** Root categories listed by name in the summary (a dump has a handful; a bound keeps the answer small). */
@@ -14,6 +14,16 @@ const MAX_LISTED_ROOT_CATEGORIES = 20;
 
 /** dotnet-gcdump stops adding nodes at this count and says nothing in the file (gcdump spec §5.3). */
 export const DOTNET_GCDUMP_NODE_CAP = 10_000_000;
+
+/**
+ * Whether dotnet-gcdump's cap can have cut this heap (gcdump spec §5.3): it stops adding objects at
+ * 10,000,000 nodes, so its files end at the cap, plus the few pseudo-nodes and never-defined nodes
+ * added around it (1% allowed). A gcdump far beyond the cap was written by a producer without it
+ * (PerfView, a generator, a newer tool): it gets no truncation warning.
+ */
+export function mayHaveReachedNodeCap(format: InputFormat, nodeCount: number): boolean {
+  return format === 'gcdump' && nodeCount >= DOTNET_GCDUMP_NODE_CAP && nodeCount < DOTNET_GCDUMP_NODE_CAP * 1.01;
+}
 
 export interface SummaryInput {
   readonly heap: HeapModel;
@@ -66,7 +76,7 @@ export function heapSummary({ heap, histogram, fileName, fileBytes, loadMs }: Su
     machineName: producer.machineName,
     timeCollected: producer.timeCollected,
     sampled: heap.capabilities.sampled,
-    reachedNodeCap: heap.format === 'gcdump' && nodes.count >= DOTNET_GCDUMP_NODE_CAP,
+    reachedNodeCap: mayHaveReachedNodeCap(heap.format, nodes.count),
     capabilities: { ...heap.capabilities },
     segments: segmentRows(heap),
     gcHeapLayout: heap.gcHeapLayout,

@@ -28,8 +28,9 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
       {summary.reachedNodeCap && (
         <p className="warning" role="alert" data-testid="node-cap-warning">
           This dump has {formatInteger(summary.nodeCount)} nodes
-          {summary.nodeCount === 10_000_000 ? ', exactly' : ', at least'} the 10,000,000 at which dotnet-gcdump silently
-          stops. The heap was truncated: objects beyond the cap are missing, and every count here is a lower bound.
+          {summary.nodeCount === 10_000_000 ? ', exactly' : ', just past'} the 10,000,000 at which dotnet-gcdump
+          silently stops. The heap was probably truncated: objects beyond the cap would be missing, and every count here
+          a lower bound.
         </p>
       )}
       {summary.sampled && (
