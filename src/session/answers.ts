@@ -241,6 +241,11 @@ export interface ObjectDetails extends ObjectRef {
   readonly module: string | null;
   /** Field values as the input printed them (a transcript's dumpobj), or null: a gcdump has none. */
   readonly fields: readonly ObjectFieldValue[] | null;
+  /**
+   * When the object is on a finding's story but keeps little by itself: why, in one line (the entries
+   * are also reached from elsewhere; freeing them frees the finding's bytes). Null otherwise.
+   */
+  readonly ownershipNote: string | null;
 }
 
 export interface ReferencePage {

@@ -35,6 +35,26 @@ describe('HeapSession on the LeakyService sample', () => {
     expect(last.rows.map((r) => r.node)).toEqual([run.run.lastNode]);
   });
 
+  it("the inspector says why the finding's CancellationTokenSource retains so little, and a member too", async () => {
+    const s = await session('sample-dumps/leaky-service/runaway-cts.gcdump');
+    const finding = s.findings().find((f) => f.kind === 'runaway-cancellation-registrations')!;
+    const path = s.rootPaths(finding.pathTarget.node).paths[0];
+    const plain = path.steps.filter((step) => !('run' in step)) as { node: number; type: string }[];
+    const cts = plain.find((step) => step.type === 'System.Threading.CancellationTokenSource')!;
+    const details = s.object(cts.node)!;
+    expect(details.retained).toBeLessThan(1000);
+    expect(details.ownershipNote).toMatch(
+      /^Retains \d+ bytes by itself, while the finding "17,818 change-token callbacks never disposed .*" frees 595\.7 MB: the 17,818 × CallbackNode it leads to are also reached through other references/,
+    );
+    const run = path.steps.find((step) => 'run' in step)!;
+    if (!('run' in run)) throw new Error('no run');
+    expect(s.object(run.run.firstNode)!.ownershipNote).toMatch(
+      /^One of the 17,818 × CallbackNode of the finding .*: each keeps little alone .*; together they keep 595\.7 MB alive\.$/,
+    );
+    // An object off the story has no note.
+    expect(s.object(finding.pathTarget.node)!.ownershipNote).toBeNull();
+  });
+
   it('instances: the 32,792-byte buffers, largest retained first, with statistics and size bins', async () => {
     const s = await session('sample-dumps/leaky-service/runaway-cts.gcdump');
     const query = {

@@ -6,6 +6,7 @@ import { analyzeHeap, type AnalysisStage } from '../analysis/analyze-heap';
 import type { AnalysisContext } from '../analysis/analysis-context';
 import { UNREACHABLE } from '../analysis/bfs';
 import { computeFindings, type Finding } from '../analysis/findings';
+import { formatBytes } from '../analysis/findings/finding-support';
 import type { HistogramRow } from '../analysis/histogram';
 import { pathSignature, resolvePathSignature } from '../analysis/path-signature';
 import { summarizeRootPath, type RootPathSummary } from '../analysis/path-summary';
@@ -197,7 +198,41 @@ export class HeapSession {
       dominator: dominator !== NO_NODE ? this.objectRef(dominator) : null,
       module: heap.types.modules[heap.nodes.type[node]],
       fields: heap.objectFields.get(node) ?? null,
+      ownershipNote: this.ownershipNote(node),
     };
+  }
+
+  /**
+   * Why an object on a finding's story keeps little by itself. An object above the accumulation
+   * point that retains less than the finding frees does not dominate the entries: some other
+   * reference reaches them too (the definition of dominance), so only freeing the entries frees the
+   * bytes. A member of the finding keeps little alone; the members together keep the finding's bytes.
+   */
+  private ownershipNote(node: number): string | null {
+    const retained = this.context?.retained;
+    if (!retained) return null;
+    for (const finding of this.findingList) {
+      const freed = finding.retainedBytes;
+      if (freed === null || !(retained[node] < freed / 2)) continue;
+      const chain = finding.rootPath?.chain;
+      const point = chain ? chain.indexOf(finding.accumulationPoint.node) : -1;
+      const at = chain ? chain.indexOf(node) : -1;
+      const entries = `${finding.count.toLocaleString('en-US')} × ${finding.entryType}`;
+      if (node === finding.accumulationPoint.node || (at >= 0 && point >= 0 && at < point)) {
+        return (
+          `Retains ${formatBytes(retained[node])} by itself, while the finding "${finding.title}" frees ` +
+          `${formatBytes(freed)}: the ${entries} it leads to are also reached through other references, so no ` +
+          `single object above them keeps them alone. Freeing the ${entries} frees ${formatBytes(freed)}.`
+        );
+      }
+      if (at > point && point >= 0 && this.heap.types.names[this.heap.nodes.type[node]] === finding.entryType) {
+        return (
+          `One of the ${entries} of the finding "${finding.title}": each keeps little alone ` +
+          `(${formatBytes(retained[node])} here); together they keep ${formatBytes(freed)} alive.`
+        );
+      }
+    }
+    return null;
   }
 
   /** References out of (`out`) or into (`in`) a node, one page. */

@@ -31,7 +31,15 @@ export function ObjectView() {
         <dt>Size</dt>
         <dd>{formatInteger(details.size)} B</dd>
         <dt>Retained</dt>
-        <dd>{bytesOrUnknown(details.retained)}</dd>
+        <dd>
+          {bytesOrUnknown(details.retained)}
+          {details.ownershipNote && (
+            <span className="ownership-note" data-testid="ownership-note">
+              {' — '}
+              <DumpText text={details.ownershipNote} />
+            </span>
+          )}
+        </dd>
         <dt>Distance from the roots</dt>
         <dd>
           {details.distance === null
