@@ -122,3 +122,80 @@ test('a right-to-left override in a type name is written out, not applied: Types
   // Nowhere on the page is the override applied.
   expect(await page.evaluate(() => document.body.innerText.includes('\u202E'))).toBe(false);
 });
+
+test("the finding's story: ConfigurationManager → reload token → its CancellationTokenSource → one run → … → Byte[], the run opened in the graph, the evidence card the same", async ({
+  page,
+  browser,
+}) => {
+  await openAnalysed(page, LEAKY, 'runaway-cts.gcdump');
+  await page.getByTestId('tab-findings').click();
+  const cts = page.locator('[data-testid="finding"][data-kind="runaway-cancellation-registrations"]');
+  await cts.getByTestId('show-root-path').click();
+  await expect(page.getByTestId('roots-graph')).toBeVisible();
+  // The story's path is the first; its nodes left to right, plumbing folded into one gap.
+  const storyTitles = async () =>
+    page.evaluate(() => {
+      const nodes = [...document.querySelectorAll<SVGGElement>('g.graph-node')];
+      const first = nodes.filter((n) => /translate\([\d.]+,24\)/.test(n.getAttribute('transform') ?? ''));
+      return first
+        .sort(
+          (a, b) =>
+            Number(/translate\(([\d.]+)/.exec(a.getAttribute('transform')!)![1]) -
+            Number(/translate\(([\d.]+)/.exec(b.getAttribute('transform')!)![1]),
+        )
+        .map((n) => n.querySelector('title')?.textContent ?? '');
+    });
+  const titles = await storyTitles();
+  const index = (pattern: RegExp) => titles.findIndex((title) => pattern.test(title));
+  const manager = index(/^Microsoft\.Extensions\.Configuration\.ConfigurationManager at /);
+  expect(manager).toBeGreaterThan(0);
+  expect(titles[manager + 1]).toMatch(/^Microsoft\.Extensions\.Configuration\.ConfigurationReloadToken at /);
+  expect(titles[manager + 2]).toMatch(/^System\.Threading\.CancellationTokenSource at /);
+  expect(titles[manager + 3]).toMatch(/^Registrations at /);
+  expect(titles[manager + 4]).toMatch(/^17,812 consecutive CallbackNode objects/);
+  // After the run the paths merge (one request's closure, its context, its buffer): the target.
+  await expect(page.getByTestId('graph-node-target')).toHaveAttribute(
+    'aria-label',
+    /^System\.Byte\[\] \(Bytes > 10K\) at /,
+  );
+  await expect(page.getByTestId('roots-text')).toContainText(
+    /-> 17,812 × CallbackNode \(0x[0-9a-f]+ … 0x[0-9a-f]+\)\n\s+-> +0x[0-9a-f]+ System\.Action<System\.Object>/,
+  );
+  // The roots and the run are in view at a readable size when the graph opens.
+  const frame = (await page.getByTestId('roots-graph').boundingBox())!;
+  const run = page.getByTestId('run-node').first();
+  const runBox = (await run.boundingBox())!;
+  expect(runBox.x + runBox.width).toBeLessThanOrEqual(frame.x + frame.width);
+  const root = (await page.getByTestId('graph-node-root').first().boundingBox())!;
+  expect(root.x).toBeGreaterThanOrEqual(frame.x);
+  expect(runBox.width).toBeGreaterThan(140);
+
+  // The run opens in the graph: its first and last members as nodes, the middle between them.
+  await run.click();
+  const x = async (label: RegExp) => {
+    const node = page.locator('g.graph-node').filter({ has: page.locator('title', { hasText: label }) });
+    await expect(node).toHaveCount(1);
+    return (await node.boundingBox())!.x;
+  };
+  const firstX = await x(/^The first of the 17,812 CallbackNode objects, at 0x/);
+  const middleX = await x(/^17,812 consecutive CallbackNode objects.*Click to fold the run again\.$/);
+  const lastX = await x(/^The last of the 17,812 CallbackNode objects, at 0x/);
+  expect(firstX).toBeLessThan(middleX);
+  expect(middleX).toBeLessThan(lastX);
+  await expect(page.getByTestId('run-node').first()).toContainText('… 17,810 more');
+  await expect(page.getByTestId('run-members')).toBeVisible();
+
+  // The evidence card carries the same path.
+  await page.getByTestId('tab-findings').click();
+  await cts.getByTestId('copy-evidence-link').click();
+  const link = await cts.getByTestId('copy-evidence-link-output').inputValue();
+  const other = await browser.newContext();
+  const reader = await other.newPage();
+  await reader.goto(link);
+  const evidence = reader.getByTestId('evidence-path');
+  await expect(evidence).toContainText(
+    /ConfigurationManager\n\s+-> 0x[0-9a-f]+ Microsoft\.Extensions\.Configuration\.ConfigurationReloadToken\n\s+-> 0x[0-9a-f]+ System\.Threading\.CancellationTokenSource\n\s+-> 0x[0-9a-f]+ Registrations\n\s+-> 17,812 × CallbackNode/,
+  );
+  await expect(evidence).toContainText(/System\.Byte\[\] \(Bytes > 10K\)$/);
+  await other.close();
+});

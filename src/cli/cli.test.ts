@@ -171,6 +171,7 @@ describe('heapscope findings', () => {
     // root → … → ConfigurationReloadToken → its CancellationTokenSource → the list as one run → one request's buffer.
     const types = cts.rootPath.steps.map((s) => ('run' in s ? `${s.run.count} × ${s.run.type}` : s.type));
     const at = types.indexOf('Microsoft.Extensions.Configuration.ConfigurationReloadToken');
+    expect(types[at - 1]).toBe('Microsoft.Extensions.Configuration.ConfigurationManager');
     expect(types.slice(at, at + 4)).toEqual([
       'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
       'System.Threading.CancellationTokenSource',

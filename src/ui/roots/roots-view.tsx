@@ -11,19 +11,20 @@ import { ObjectLink } from '../common/object-link';
 import { visibleOutput, visibleText } from '../../session/visible-text';
 import { formatInteger } from '../common/format';
 
-const COLUMN_WIDTH = 250;
+const COLUMN_WIDTH = 214;
 const ROW_HEIGHT = 90;
-const NODE_WIDTH = 210;
-const RUN_WIDTH = 236;
+const NODE_WIDTH = 184;
+const RUN_WIDTH = 208;
 const NODE_HEIGHT = 46;
 const MARGIN = 24;
 /** Characters of a type name that fit in a node; the tooltip and the text list have it whole. */
-const MAX_TITLE_CHARS = 30;
+const MAX_TITLE_CHARS = 24;
 /** Members shown at each end of an expanded run, and per page of its middle. */
 const RUN_ENDS = 5;
 const RUN_PAGE = 50;
 /** Smallest initial zoom at which node text stays readable; Fit goes smaller. */
 const READABLE_SCALE = 0.7;
+const EMPTY_KEYS: ReadonlySet<string> = new Set();
 
 function shorten(text: string, max = MAX_TITLE_CHARS): string {
   return text.length > max ? `…${text.slice(text.length - max + 1)}` : text;
@@ -39,15 +40,30 @@ export function RootsView() {
   );
   const expandedRun = useViewStore((state) => state.selection.expandedRun);
   const expandRun = useViewStore((state) => state.expandRun);
-  const graph = useMemo(() => (answer ? layoutRootsGraph(answer.paths) : null), [answer]);
+  // Gaps the user unfolded, for this answer only.
+  const [openGaps, setOpenGaps] = useState<{ readonly answer: unknown; readonly keys: ReadonlySet<string> }>({
+    answer: null,
+    keys: new Set(),
+  });
+  const gaps = openGaps.answer === answer ? openGaps.keys : EMPTY_KEYS;
+  /** The expanded run's key, from the link's address of its first member. */
+  const expanded = useMemo(() => {
+    for (const path of answer?.paths ?? [])
+      for (const step of path.steps)
+        if ('run' in step && step.run.first === expandedRun) return `run:${step.run.firstNode}:${step.run.lastNode}`;
+    return null;
+  }, [answer, expandedRun]);
+  const graph = useMemo(
+    () => (answer ? layoutRootsGraph(answer.paths, { expandedRun: expanded, openGaps: gaps }) : null),
+    [answer, expanded, gaps],
+  );
   if (node === null)
     return <p className="empty-view">No object selected: open one from Findings, Instances or the inspector.</p>;
   if (analysis.state !== 'ready')
     return <p className="empty-view">Root paths appear when the analysis has finished.</p>;
   if (error) return <p className="error-text">{error}</p>;
   if (!answer || !graph) return <p className="empty-view">Finding root paths…</p>;
-  const expandedNode = graph?.nodes.find((n) => n.run !== null && n.run.firstAddress === expandedRun);
-  const expanded = expandedNode?.key ?? null;
+  const expandedNode = expanded ? graph.nodes.find((n) => n.key === expanded) : undefined;
   return (
     <div className="roots-view" data-testid="roots-view">
       <h2>
@@ -70,6 +86,7 @@ export function RootsView() {
               const run = graph.nodes.find((n) => n.key === key)?.run;
               expandRun(key === expanded || !run ? null : run.firstAddress);
             }}
+            onOpenGap={(key) => setOpenGaps({ answer, keys: new Set([...gaps, key]) })}
             expanded={expanded}
           />
           {expandedNode?.run && <RunMembers key={expandedNode.key} run={expandedNode.run} />}
@@ -83,27 +100,49 @@ export function RootsView() {
 function RootsGraphSvg({
   graph,
   onToggleRun,
+  onOpenGap,
   expanded,
 }: {
   graph: RootsGraph;
   onToggleRun: (key: string) => void;
+  onOpenGap: (key: string) => void;
   expanded: string | null;
 }) {
   const svgRef = useRef<SVGSVGElement>(null);
   const zoomRef = useRef<d3.ZoomBehavior<SVGSVGElement, unknown> | null>(null);
+  const shownFor = useRef<string | null>(null);
   const openObject = useViewStore((state) => state.openObject);
   const width = graph.columns * COLUMN_WIDTH + 2 * MARGIN;
   const height = graph.rows * ROW_HEIGHT + 2 * MARGIN;
   const viewHeight = Math.min(height * 0.9, 420);
   const position = (n: GraphNode) => ({ x: MARGIN + n.column * COLUMN_WIDTH, y: MARGIN + n.row * ROW_HEIGHT });
 
-  /** Whole graph in view (may be small for long paths). */
+  /** As much of the graph as fits from the roots, never below a readable size (drag or scroll for the rest). */
   const fit = () => {
     const svg = svgRef.current;
     if (!svg || !zoomRef.current) return;
     const bounds = svg.getBoundingClientRect();
-    const scale = Math.min(1, bounds.width / width, viewHeight / height);
+    const scale = Math.max(READABLE_SCALE, Math.min(1, bounds.width / width, viewHeight / height));
     d3.select(svg).call(zoomRef.current.transform, d3.zoomIdentity.scale(scale));
+  };
+
+  /**
+   * The first view: the roots and the first run (the story's list) at a readable size when they fit
+   * together; otherwise the target's end with the run kept in view.
+   */
+  const showStory = () => {
+    const svg = svgRef.current;
+    if (!svg || !zoomRef.current) return;
+    const bounds = svg.getBoundingClientRect();
+    const scale = Math.max(READABLE_SCALE, Math.min(1, bounds.width / width, viewHeight / height));
+    const firstRun = graph.nodes.reduce<GraphNode | null>(
+      (best, n) => (n.kind === 'run' && (best === null || n.column < best.column) ? n : best),
+      null,
+    );
+    const rightEdge = firstRun ? position(firstRun).x + RUN_WIDTH + MARGIN : width;
+    if (rightEdge * scale <= bounds.width) {
+      d3.select(svg).call(zoomRef.current.transform, d3.zoomIdentity.scale(scale));
+    } else showTargetEnd();
   };
 
   /**
@@ -160,7 +199,7 @@ function RootsGraphSvg({
         return g;
       });
     nodes
-      .attr('class', (n) => `graph-node graph-node-${n.kind}${n.key === expanded ? ' graph-node-expanded' : ''}`)
+      .attr('class', (n) => `graph-node graph-node-${n.kind}${n.expandedMiddle ? ' graph-node-expanded' : ''}`)
       .attr('data-key', (n) => n.key)
       .attr('data-testid', (n) => (n.kind === 'run' ? 'run-node' : `graph-node-${n.kind}`))
       .attr('aria-label', (n) => visibleText(n.tooltip))
@@ -184,6 +223,7 @@ function RootsGraphSvg({
     nodes.select('title').text((n) => visibleText(n.tooltip));
     const activate = (n: GraphNode) => {
       if (n.kind === 'run') onToggleRun(n.key);
+      else if (n.kind === 'gap') onOpenGap(n.key);
       else if (n.node !== null) openObject(n.node);
     };
     nodes.on('click', (_, n) => activate(n));
@@ -208,7 +248,12 @@ function RootsGraphSvg({
       );
     zoomRef.current = zoom;
     svg.call(zoom);
-    showTargetEnd();
+    // The first view of this answer shows the story; unfolding a gap or a run keeps the user's view.
+    const story = graph.pathKeys.map((keys) => `${keys[0]}>${keys[keys.length - 1]}`).join('|');
+    if (shownFor.current !== story) {
+      shownFor.current = story;
+      showStory();
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [graph, expanded]);
 
