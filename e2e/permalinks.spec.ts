@@ -27,6 +27,10 @@ test("a finding's link: evidence card without the dump, live view once the file 
   await reader.goto(link);
   await expect(reader.getByTestId('link-banner')).toBeVisible();
   await expect(reader.getByTestId('link-dump-name')).toHaveText('runaway-cts.gcdump');
+  // The banner says what it looked for: this browser has never seen the dump.
+  await expect(reader.getByTestId('link-cache')).toHaveText(
+    'This browser has not cached this dump: drop the file to open it.',
+  );
   await expect(reader.getByTestId('evidence-card')).toContainText(
     '17,818 change-token callbacks never disposed (RegisterChangeCallback / ChangeToken.OnChange)',
   );

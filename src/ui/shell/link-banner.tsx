@@ -11,10 +11,18 @@ import { KeptAliveTable } from '../common/kept-alive-table';
  * What a permalink needs when its dump is not open: which file (name, size, fingerprint), the
  * evidence card it carries (read-only), and why a dropped file was refused.
  */
+const CACHE_WORDS: Record<'looking' | 'slow' | 'opening' | 'absent', string> = {
+  looking: "Looking for this dump in this browser's cache…",
+  slow: "Still waiting for this browser's cache (another tab may still be storing this dump). The evidence below is what the link carries; drop the file to open it now.",
+  opening: "Found in this browser's cache: opening it…",
+  absent: 'This browser has not cached this dump: drop the file to open it.',
+};
+
 export function LinkBanner() {
   const link = useViewStore((state) => state.link);
   const linkProblem = useViewStore((state) => state.linkProblem);
   const fingerprint = useViewStore((state) => state.fingerprint);
+  const linkCache = useViewStore((state) => state.linkCache);
   if (!link?.dump || (fingerprint && fingerprint.sha256 === link.dump.sha256)) return null;
   const decoded = link.evidence ? decodeEvidence(link.evidence) : null;
   return (
@@ -27,6 +35,11 @@ export function LinkBanner() {
         ({formatInteger(link.dump.size)} bytes, SHA-256 <code>{link.dump.sha256.slice(0, 16)}…</code>). The dump is
         never uploaded: drop that file here to restore the live view.
       </p>
+      {linkCache && (
+        <p className="muted" data-testid="link-cache" aria-live="polite">
+          {CACHE_WORDS[linkCache]}
+        </p>
+      )}
       {linkProblem && (
         <p className="error-text" role="alert" data-testid="link-problem">
           {linkProblem}{' '}

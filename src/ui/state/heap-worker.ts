@@ -130,11 +130,25 @@ async function fingerprintLoadedHeap(load: number, file: Blob): Promise<void> {
 
 /** Opens the cached dump a permalink names, if this browser has it. */
 export async function openCachedDump(sha256: string): Promise<boolean> {
+  // A link never shows nothing: the banner says what it waits for (LinkBanner, linkCache).
+  useViewStore.setState({ linkCache: 'looking' });
+  const slow = setTimeout(() => {
+    if (useViewStore.getState().linkCache === 'looking') useViewStore.setState({ linkCache: 'slow' });
+  }, CACHE_LOOKUP_PATIENCE_MS);
   const file = await dumpCache.get(sha256).catch(() => null);
-  if (!file) return false;
+  clearTimeout(slow);
+  if (!file) {
+    useViewStore.setState({ linkCache: 'absent' });
+    return false;
+  }
+  useViewStore.setState({ linkCache: 'opening' });
   await openDump(file, file.name);
+  useViewStore.setState({ linkCache: null });
   return true;
 }
+
+/** After this long without an answer from the cache, the banner says the lookup is slow. */
+const CACHE_LOOKUP_PATIENCE_MS = 3000;
 
 export function forgetCachedDumps(): Promise<void> {
   return dumpCache.forgetAll();

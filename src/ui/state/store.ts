@@ -95,6 +95,11 @@ export interface ViewStore {
    * The last file that could not be read, kept on screen while the dump that was open before it is
    * opened again (`reopened`: its name, once it is back), until the user opens another file.
    */
+  /**
+   * Where a link's dump stands in this browser's cache: being looked up, found and opening, absent,
+   * or the lookup still unanswered after a few seconds ('slow': another tab may still be storing it).
+   */
+  readonly linkCache: 'looking' | 'slow' | 'opening' | 'absent' | null;
   /** What the opened link asked for that could not be given (bad parts, an object not in this dump …). */
   readonly linkNotes: readonly string[];
   readonly loadFailure: {
@@ -139,6 +144,7 @@ export const useViewStore = create<ViewStore>()((set) => ({
   linkProblem: null,
   loadFailure: null,
   linkNotes: [],
+  linkCache: null,
   setView: (view) => set({ view }),
   openInstances: (typeName) => set((state) => ({ view: 'instances', selection: { ...state.selection, typeName } })),
   openObject: (node) => set((state) => ({ view: 'object', selection: { ...state.selection, node } })),
