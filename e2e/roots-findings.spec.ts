@@ -184,6 +184,15 @@ test("the finding's story: ConfigurationManager → reload token → its Cancell
   expect(middleX).toBeLessThan(lastX);
   await expect(page.getByTestId('run-node').first()).toContainText('… 17,810 more');
   await expect(page.getByTestId('run-members')).toBeVisible();
+  // Jump to a member by number, or find one by address, without paging 50 at a time.
+  await page.getByTestId('run-search').fill('#8906');
+  const jumped = page.getByTestId('run-search-result').getByTestId('run-member');
+  await expect(jumped.first()).toHaveAttribute('value', '8906');
+  const address = (await jumped.first().locator('.object-address').textContent())!.trim();
+  await page.getByTestId('run-search').fill(address);
+  await expect(jumped).toHaveCount(1);
+  await expect(jumped.first()).toHaveAttribute('value', '8906');
+  await page.getByTestId('run-search').fill('');
 
   // The evidence card carries the same path.
   await page.getByTestId('tab-findings').click();

@@ -265,6 +265,16 @@ export interface RunMembersPage {
   readonly total: number;
   readonly offset: number;
   readonly rows: readonly ObjectRef[];
+  /** Each row's place in the run (1-based), when a search picked them out; else offset + 1 onwards. */
+  readonly positions?: readonly number[];
+}
+
+/**
+ * A search within a collapsed run: `#N` (or a bare number) jumps to member N; `0x…` or any hex with a
+ * letter keeps the members whose address contains it.
+ */
+export interface RunMemberSearch {
+  readonly text: string;
 }
 
 export type InstanceSortKey = 'size' | 'retained' | 'address' | 'distance';

@@ -35,6 +35,36 @@ describe('HeapSession on the LeakyService sample', () => {
     expect(last.rows.map((r) => r.node)).toEqual([run.run.lastNode]);
   });
 
+  it('a run is searched by member number and by address fragment', async () => {
+    const s = await session('sample-dumps/leaky-service/runaway-cts.gcdump');
+    const finding = s.findings().find((f) => f.kind === 'runaway-cancellation-registrations')!;
+    const answer = s.rootPaths(finding.pathTarget.node);
+    const pathIndex = answer.paths.findIndex((p) => p.steps.some((step) => 'run' in step));
+    const step = answer.paths[pathIndex].steps.find((st) => 'run' in st)!;
+    if (!('run' in step)) throw new Error('no run');
+    const { firstNode, lastNode, count } = step.run;
+    const all = { rows: [] as { node: number; address: string }[] };
+    for (let offset = 0; offset < count; offset += 1000)
+      all.rows.push(...s.runMembers(pathIndex, firstNode, lastNode, offset, 1000).rows);
+    expect(all.rows).toHaveLength(count);
+    // #N jumps to member N (1-based); a bare number too; past the end, the last.
+    const jump = s.runMembers(pathIndex, firstNode, lastNode, 0, 3, { text: '#8906' });
+    expect(jump.offset).toBe(8905);
+    expect(jump.rows.map((r) => r.node)).toEqual(all.rows.slice(8905, 8908).map((r) => r.node));
+    expect(s.runMembers(pathIndex, firstNode, lastNode, 0, 1, { text: '99999999' }).rows[0].node).toBe(lastNode);
+    // An address, whole or in part: the members that contain it, with their places in the run.
+    const member = all.rows[12_345];
+    const exact = s.runMembers(pathIndex, firstNode, lastNode, 0, 10, { text: member.address });
+    expect(exact.rows.map((r) => r.node)).toEqual([member.node]);
+    expect(exact.positions).toEqual([12_346]);
+    const part = member.address.slice(-5);
+    const partial = s.runMembers(pathIndex, firstNode, lastNode, 0, 1000, { text: `0x${part}` });
+    const expected = all.rows.flatMap((r, i) => (r.address.includes(part) ? [i + 1] : []));
+    expect(partial.total).toBe(expected.length);
+    expect(partial.positions).toEqual(expected.slice(0, 1000));
+    expect(s.runMembers(pathIndex, firstNode, lastNode, 0, 10, { text: 'not hex!' }).total).toBe(0);
+  });
+
   it("the inspector says why the finding's CancellationTokenSource retains so little, and a member too", async () => {
     const s = await session('sample-dumps/leaky-service/runaway-cts.gcdump');
     const finding = s.findings().find((f) => f.kind === 'runaway-cancellation-registrations')!;

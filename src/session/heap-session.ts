@@ -28,6 +28,7 @@ import {
   type ReferencePage,
   type RootPathsAnswer,
   type RunMembersPage,
+  type RunMemberSearch,
   type SizeBin,
 } from './answers';
 
@@ -273,14 +274,44 @@ export class HeapSession {
    * Members of a collapsed run of the last `rootPaths` answer: the objects of path `pathIndex` from
    * `firstNode` to `lastNode`, one page (the graph shows the first and last few, the middle paged).
    */
-  runMembers(pathIndex: number, firstNode: number, lastNode: number, offset: number, limit: number): RunMembersPage {
+  runMembers(
+    pathIndex: number,
+    firstNode: number,
+    lastNode: number,
+    offset: number,
+    limit: number,
+    search: RunMemberSearch | null = null,
+  ): RunMembersPage {
     const path = this.lastPaths[pathIndex];
     if (!path) return { total: 0, offset: 0, rows: [] };
     const objects = path.objects;
     const start = objects.indexOf(firstNode);
     const end = objects.indexOf(lastNode, Math.max(0, start));
     if (start < 0 || end < start) return { total: 0, offset: 0, rows: [] };
-    return this.page(objects.subarray(start, end + 1), offset, limit);
+    const members = objects.subarray(start, end + 1);
+    const text = search?.text.trim().toLowerCase() ?? '';
+    if (text === '') return this.page(members, offset, limit);
+    // `#N` or a bare decimal number: member N and the page from it (an address is asked with `0x`).
+    const number = /^#?(\d{1,9})$/.exec(text);
+    if (number) {
+      const at = Math.min(Math.max(0, Number(number[1]) - 1), Math.max(0, members.length - 1));
+      return this.page(members, at, limit);
+    }
+    // An address fragment: the members whose address contains it, with their places in the run.
+    const fragment = text.replace(/^0x/, '');
+    if (!/^[0-9a-f]{1,16}$/.test(fragment)) return { total: 0, offset: 0, rows: [], positions: [] };
+    const places: number[] = [];
+    for (let i = 0; i < members.length; i++) {
+      const address = this.objectRef(members[i]).address;
+      if (address.slice(2).includes(fragment)) places.push(i);
+    }
+    const picked = places.slice(offset, offset + Math.min(limit, MAX_PAGE_ROWS));
+    return {
+      total: places.length,
+      offset,
+      rows: picked.map((i) => this.objectRef(members[i])),
+      positions: picked.map((i) => i + 1),
+    };
   }
 
   /** The objects of one histogram row, filtered like `dumpheap -mt -min -max`, one sorted page. */

@@ -19,6 +19,7 @@ import type {
   RootPathsAnswer,
   RootPathSummary,
   RunMembersPage,
+  RunMemberSearch,
 } from '../session/answers';
 import type { DumpFingerprint } from '../permalink/url-state';
 
@@ -62,7 +63,14 @@ export interface HeapWorkerApi {
   references(node: number, direction: 'out' | 'in', offset: number, limit: number): ReferencePage;
   rootPaths(node: number): RootPathsAnswer;
   /** Members of a collapsed run in the last `rootPaths` answer (path index, run's first and last node). */
-  runMembers(pathIndex: number, firstNode: number, lastNode: number, offset: number, limit: number): RunMembersPage;
+  runMembers(
+    pathIndex: number,
+    firstNode: number,
+    lastNode: number,
+    offset: number,
+    limit: number,
+    search?: RunMemberSearch | null,
+  ): RunMembersPage;
   instances(query: InstanceQuery): InstancePage;
   /** Children of a node in the dominator tree (null: the top), biggest retained first. */
   dominatorChildren(node: number | null, offset: number, limit: number): DominatorPage;

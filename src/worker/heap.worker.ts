@@ -12,6 +12,7 @@ import type {
   InstanceQuery,
   LoadOutcome,
   ProgressCallback,
+  RunMemberSearch,
 } from '../session/answers';
 import {
   analyzeOpened,
@@ -185,9 +186,16 @@ const api: HeapWorkerApi = {
     return loaded.session.rootPaths(node);
   },
 
-  runMembers(pathIndex: number, firstNode: number, lastNode: number, offset: number, limit: number) {
+  runMembers(
+    pathIndex: number,
+    firstNode: number,
+    lastNode: number,
+    offset: number,
+    limit: number,
+    search?: RunMemberSearch | null,
+  ) {
     return loaded
-      ? loaded.session.runMembers(pathIndex, firstNode, lastNode, offset, limit)
+      ? loaded.session.runMembers(pathIndex, firstNode, lastNode, offset, limit, search ?? null)
       : { total: 0, offset: 0, rows: [] };
   },
 

@@ -299,6 +299,15 @@ function RunMembers({ run }: { run: NonNullable<GraphNode['run']> }) {
     () => (middleOffset === null ? Promise.resolve(null) : ask(middleOffset, RUN_PAGE)),
     `run-middle:${run.firstNode}:${middleOffset}`,
   ).answer;
+  const [searchText, setSearchText] = useState('');
+  const search = searchText.trim();
+  const found = useWorkerAnswer(
+    () =>
+      search === ''
+        ? Promise.resolve(null)
+        : heapWorker.runMembers(run.pathIndex, run.firstNode, run.lastNode, 0, RUN_PAGE, { text: search }),
+    `run-search:${run.firstNode}:${search}`,
+  ).answer;
   const hidden = Math.max(0, run.span - 2 * RUN_ENDS);
   const nextMiddle = middleOffset === null ? RUN_ENDS : middleOffset + RUN_PAGE;
   return (
@@ -308,19 +317,73 @@ function RunMembers({ run }: { run: NonNullable<GraphNode['run']> }) {
           ? `${formatInteger(run.count)} members shown; the transcript elides the rest (…)`
           : `${formatInteger(run.count)} members of the run`}
       </h3>
+      <label className="run-search">
+        Go to member #N, or find an address{' '}
+        <input
+          type="search"
+          value={searchText}
+          placeholder="#8906 or 0x7f35…"
+          data-testid="run-search"
+          onChange={(event) => setSearchText(event.target.value)}
+        />
+      </label>
+      {search !== '' ? (
+        <div data-testid="run-search-result">
+          {found && found.rows.length === 0 && <p className="muted">No member matches “{search}”.</p>}
+          {found && found.positions && found.total > found.rows.length && (
+            <p className="muted">
+              The first {found.rows.length} of {formatInteger(found.total)} members whose address contains it:
+            </p>
+          )}
+          <MemberList page={found} />
+        </div>
+      ) : (
+        <RunPages
+          head={head}
+          tail={tail}
+          middle={middle}
+          hidden={hidden}
+          run={run}
+          nextMiddle={nextMiddle}
+          onMore={setMiddleOffset}
+        />
+      )}
+    </section>
+  );
+}
+
+function RunPages({
+  head,
+  tail,
+  middle,
+  hidden,
+  run,
+  nextMiddle,
+  onMore,
+}: {
+  head: RunMembersPage | null;
+  tail: RunMembersPage | null;
+  middle: RunMembersPage | null;
+  hidden: number;
+  run: NonNullable<GraphNode['run']>;
+  nextMiddle: number;
+  onMore: (offset: number) => void;
+}) {
+  return (
+    <>
       <MemberList page={head} />
       {hidden > 0 && (
         <div className="run-middle">
           {middle && <MemberList page={middle} />}
           {nextMiddle < run.span - RUN_ENDS && (
-            <button type="button" data-testid="run-more" onClick={() => setMiddleOffset(nextMiddle)}>
+            <button type="button" data-testid="run-more" onClick={() => onMore(nextMiddle)}>
               … {formatInteger(Math.max(0, run.span - RUN_ENDS - nextMiddle))} more in the middle — show {RUN_PAGE}
             </button>
           )}
         </div>
       )}
       {run.span > RUN_ENDS && <MemberList page={tail} />}
-    </section>
+    </>
   );
 }
 
@@ -328,8 +391,8 @@ function MemberList({ page }: { page: RunMembersPage | null }) {
   if (!page) return null;
   return (
     <ol className="member-list" start={page.offset + 1}>
-      {page.rows.map((row) => (
-        <li key={row.node} data-testid="run-member">
+      {page.rows.map((row, index) => (
+        <li key={row.node} data-testid="run-member" value={page.positions?.[index] ?? page.offset + index + 1}>
           <ObjectLink object={row} />
         </li>
       ))}
