@@ -126,9 +126,7 @@ test('every view has "Copy link" and "Copy as Markdown"; the link reopens the vi
 
   await page.getByTestId('tab-findings').click();
   await page.getByTestId('copy-view-markdown').click();
-  await expect(page.getByTestId('copy-view-markdown-output')).toHaveValue(
-    /### 17,818 change.*- Count: 17,818/s,
-  );
+  await expect(page.getByTestId('copy-view-markdown-output')).toHaveValue(/### 17,818 change.*- Count: 17,818/s);
 
   // The copied link, opened in another tab of this browser (the dump is cached), shows the same rows.
   const other = await context.newPage();
@@ -136,4 +134,20 @@ test('every view has "Copy link" and "Copy as Markdown"; the link reopens the vi
   await expect(other.getByTestId('loaded-file')).toHaveText('runaway-cts.gcdump', { timeout: 30_000 });
   await expect(other.getByTestId('type-row')).toHaveCount(1);
   await expect(other.getByTestId('type-row')).toContainText('CallbackNode');
+});
+
+test('unreachable objects are counted apart, and root pseudo-nodes stay out of the Types table until asked for', async ({
+  page,
+}) => {
+  const wpf = join(projectRoot, 'test-data/gcdump/perfview-test2-wpf-netfx45-x86-2014.gcdump');
+  await openAnalysed(page, wpf);
+  await expect(page.getByTestId('summary-unreachable')).toContainText(/^[\d,]+ objects, .*no root reaches them/);
+  await page.getByTestId('tab-types').click();
+  await expect(page.getByTestId('types-unreachable')).toContainText(/are unreachable: garbage awaiting collection/);
+  // No "[static var …]" or "[.NET Roots]" rows by default; the toggle brings them back, and the link keeps it.
+  await page.getByTestId('type-filter').fill('[.NET Roots]');
+  await expect(page.getByTestId('types-empty')).toBeVisible();
+  await page.getByTestId('show-pseudo').check();
+  await expect(page.getByTestId('type-row')).toHaveCount(1);
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('pseudo=1');
 });

@@ -15,11 +15,13 @@ import {
 
 const truth = truthFor(MAUI_FIXTURE);
 
+/** The Types view of the MAUI fixture with every row TraceEvent lists: the root pseudo-nodes' rows shown too. */
 async function openMauiTypes(page: Page): Promise<void> {
   await page.goto('./');
   await dropFile(page, MAUI_FIXTURE);
   await waitForLoaded(page, basename(MAUI_FIXTURE));
   await openTypes(page);
+  await page.getByTestId('show-pseudo').check();
 }
 
 function sortedTruth(compare: (a: TruthType, b: TruthType) => number): TruthType[] {
@@ -86,13 +88,15 @@ test('every column sorts, both ways, with aria-sort on the header', async ({ pag
   await page.getByTestId('sort-bytes').click();
   await expect(header('bytes')).toHaveAttribute('aria-sort', 'descending');
   // The header changes at once; the rows when the worker's page arrives (poll, as above).
-  await expect.poll(async () => (await visibleTypeRows(page, 1))[0]).toEqual({
-    name: 'System.String',
-    count: '6,913',
-    bytes: '518,562',
-    averageSize: '75',
-    percent: '15.53%',
-  });
+  await expect
+    .poll(async () => (await visibleTypeRows(page, 1))[0])
+    .toEqual({
+      name: 'System.String',
+      count: '6,913',
+      bytes: '518,562',
+      averageSize: '75',
+      percent: '15.53%',
+    });
 
   // The sort is in the URL, so a permalink restores it.
   await page.getByTestId('sort-count').click();
@@ -136,6 +140,8 @@ test('merge and split entries that share a name', async ({ page }) => {
   await openMauiTypes(page);
   expect(truth, 'TraceEvent truth file for the maui fixture').not.toBeNull();
   const merged = truth!.types.length;
+  // TraceEvent's rows and totals include the root pseudo-nodes' types: shown on request.
+  await page.getByTestId('show-pseudo').check();
   await expect(page.getByTestId('types-status')).toContainText(
     `${withSeparators(merged)} of ${withSeparators(merged)} types`,
   );

@@ -20,7 +20,6 @@ import { mulberry32 as seededRandom } from '../test-support/prng';
 const GRAPH_COUNT = 400;
 const TYPE_NAMES = ['A', 'B', 'C'];
 
-
 function randomHeap(random: () => number): HeapModel {
   const builder = new HeapBuilder('gcdump');
   const types = TYPE_NAMES.map((name) => builder.internType(name));

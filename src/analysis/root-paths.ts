@@ -191,7 +191,11 @@ export class RootPathFinder {
     const upLength = tree.distance[rootSideNode];
     const chain = new Uint32Array(upLength + downLength + 1);
     for (let i = upLength, node = rootSideNode; i >= 0; i--, node = tree.parent[node]) chain[i] = node;
-    for (let i = upLength + 1, node = towardTarget[rootSideNode] - 1; i < chain.length; i++, node = towardTarget[node] - 1) {
+    for (
+      let i = upLength + 1, node = towardTarget[rootSideNode] - 1;
+      i < chain.length;
+      i++, node = towardTarget[node] - 1
+    ) {
       chain[i] = node;
     }
     return rootPathFromChain(this.heap, chain);

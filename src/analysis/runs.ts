@@ -79,11 +79,7 @@ export function collapseRuns(
         if (runEnd < path.length && identityAt(runEnd) === identity) {
           runEnd++;
           count++;
-        } else if (
-          runEnd + 1 < path.length &&
-          identityAt(runEnd) === elision &&
-          identityAt(runEnd + 1) === identity
-        ) {
+        } else if (runEnd + 1 < path.length && identityAt(runEnd) === elision && identityAt(runEnd + 1) === identity) {
           runEnd += 2;
           count++;
           elided = true;

@@ -8,8 +8,10 @@ const FAST_SERIALIZATION_MAGIC = '!FastSerialization.1';
  * anything heapscope does not read, so the caller can say what the file is not.
  */
 export function detectFormat(head: Uint8Array): InputFormat | null {
-  if (head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) return 'elf-core';
-  if (head.length >= 4 && head[0] === 0x4d && head[1] === 0x44 && head[2] === 0x4d && head[3] === 0x50) return 'minidump';
+  if (head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46)
+    return 'elf-core';
+  if (head.length >= 4 && head[0] === 0x4d && head[1] === 0x44 && head[2] === 0x4d && head[3] === 0x50)
+    return 'minidump';
   if (head.length >= 24 && head[0] === 20 && head[1] === 0 && head[2] === 0 && head[3] === 0) {
     let magic = '';
     for (let i = 4; i < 24; i++) magic += String.fromCharCode(head[i]);

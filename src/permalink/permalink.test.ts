@@ -38,7 +38,7 @@ describe('URL state: versions and upgraders', () => {
     };
     const hash = encodeUrlState(state);
     expect(hash).toMatch(/imin=0x8018&imax=32%2C792&ilive=live&isplit=1&isort=address&idir=desc/);
-    expect(parseUrlState(hash)).toEqual({ state: { ...state, version: 2 }, problems: [] });
+    expect(parseUrlState(hash)).toEqual({ state: { ...state, version: URL_FORMAT_VERSION }, problems: [] });
   });
 
   it('a version-1 link (before the Instances keys) opens the same view with the default filters', () => {
@@ -75,6 +75,13 @@ describe('URL state: versions and upgraders', () => {
     expect(state.instances).toEqual(DEFAULT_INSTANCES_STATE);
   });
 
+  it('a version-2 link (before `pseudo`) opens the Types view without the pseudo-node rows', () => {
+    const { state, problems } = parseUrlState('#v=2&view=types&split=1');
+    expect(problems).toEqual([]);
+    expect(state).toMatchObject({ version: 2, view: 'types', mergeByName: false, pseudo: false });
+    expect(parseUrlState('#v=3&view=types&pseudo=1').state.pseudo).toBe(true);
+  });
+
   it('hostile Instances values are dropped with a message', () => {
     const { state, problems } = parseUrlState('#v=2&view=instances&imin=%3Cscript%3E&ilive=sometimes&isort=evil');
     expect(state.instances).toEqual(DEFAULT_INSTANCES_STATE);
@@ -93,13 +100,15 @@ describe('URL state', () => {
       filter: 'System.Byte[]',
       regex: true,
       mergeByName: false,
+      pseudo: true,
       typeName: 'System.Byte[] (Bytes > 10K)',
       objectAddress: '0x7f351e9493b8',
       findingId: 'runaway-cancellation-registrations@0x7f3504022358',
       expandedRun: '0x7f3534c674a8',
     };
     const hash = encodeUrlState(state);
-    expect(hash.startsWith('#v=2&')).toBe(true);
+    expect(hash.startsWith(`#v=${URL_FORMAT_VERSION}&`)).toBe(true);
+    expect(hash).toContain('&pseudo=1');
     expect(parseUrlState(hash)).toEqual({ state, problems: [] });
   });
 

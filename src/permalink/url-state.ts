@@ -6,7 +6,8 @@
  *
  * Version 0 is what the first app wrote (no `v`, only view/sort/dir/filter/regex/split); version 1
  * added the dump, the selection and the evidence card; version 2 the Instances view's filters and
- * sort (`imin`, `imax`, `ilive`, `isplit`, `isort`, `idir`). Older links are brought up to the current
+ * sort (`imin`, `imax`, `ilive`, `isplit`, `isort`, `idir`); version 3 `pseudo=1` (the Types view
+ * shows the root pseudo-nodes' rows, hidden by default). Older links are brought up to the current
  * version by the UPGRADERS, one step per version, then parsed as current links. The dump itself is never in the URL: `dump`/`size`/`name` say which file the link needs.
  * Everything here is untrusted input: values are validated and length-capped, unknown keys are
  * ignored, and nothing is ever turned into HTML or code.
@@ -14,7 +15,7 @@
 
 import { PATH_SIGNATURE } from '../analysis/path-signature';
 
-export const URL_FORMAT_VERSION = 2;
+export const URL_FORMAT_VERSION = 3;
 
 export const VIEWS = ['summary', 'types', 'findings', 'dominators', 'instances', 'object', 'roots'] as const;
 export type UrlView = (typeof VIEWS)[number];
@@ -65,6 +66,8 @@ export interface UrlState {
   readonly filter: string;
   readonly regex: boolean;
   readonly mergeByName: boolean;
+  /** The Types view shows the rows of root pseudo-nodes (format 3). */
+  readonly pseudo: boolean;
   /** The type of the Instances view. */
   readonly typeName: string | null;
   /**
@@ -90,6 +93,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   filter: '',
   regex: false,
   mergeByName: true,
+  pseudo: false,
   typeName: null,
   objectAddress: null,
   findingId: null,
@@ -167,6 +171,8 @@ export const UPGRADERS: readonly ((params: URLSearchParams) => void)[] = [
   () => {},
   // 1 → 2: the Instances view's keys are new; a version-1 link opens it with the defaults.
   () => {},
+  // 2 → 3: `pseudo` is new; a version-2 link opens the Types view without the pseudo-node rows.
+  () => {},
 ];
 
 /** Parses a location hash (with or without `#`). Never throws: bad parts are dropped and reported. */
@@ -214,6 +220,7 @@ export function parseUrlState(hash: string): ParsedUrlState {
       filter: text(get('filter'), MAX_TEXT, 'filter', problems) ?? '',
       regex: get('regex') === '1',
       mergeByName: get('split') !== '1',
+      pseudo: get('pseudo') === '1',
       typeName: text(get('type'), MAX_TEXT, 'type name', problems),
       objectAddress: matching(get('object'), OBJECT_KEY, 'object', problems, MAX_OBJECT_KEY),
       findingId: matching(get('finding'), FINDING_ID, 'finding', problems),
@@ -255,6 +262,7 @@ export function encodeUrlState(state: UrlState): string {
   if (state.filter !== '') params.set('filter', state.filter);
   if (state.regex) params.set('regex', '1');
   if (!state.mergeByName) params.set('split', '1');
+  if (state.pseudo) params.set('pseudo', '1');
   if (state.typeName !== null) params.set('type', state.typeName);
   if (state.objectAddress !== null) params.set('object', state.objectAddress);
   if (state.findingId !== null) params.set('finding', state.findingId);

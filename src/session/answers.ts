@@ -137,6 +137,11 @@ export interface HistogramQuery {
   readonly regex: boolean;
   /** Fold type-table entries that share a name into one row (as `dumpheap -stat` does). */
   readonly mergeByName: boolean;
+  /**
+   * Rows of root pseudo-nodes (`[.NET Roots]`, `[static vars]`, `[static var T.f]` …: the graph's
+   * way of naming roots, 0 bytes each). Shown unless false; the Types view hides them by default.
+   */
+  readonly includePseudo?: boolean;
   readonly offset: number;
   readonly limit: number;
 }
@@ -171,6 +176,8 @@ export interface HistogramPage {
   readonly totals: { readonly matching: HistogramTotals; readonly all: HistogramTotals };
   /** Why the filter could not be applied (an invalid regular expression), or null. */
   readonly filterError: string | null;
+  /** Rows of root pseudo-nodes in the histogram (hidden when the query leaves them out). */
+  readonly pseudoRows: number;
 }
 
 /** The Types view's first query, answered with the load (LoadOutcome.firstHistogramPage). */
@@ -180,6 +187,7 @@ export const FIRST_HISTOGRAM_QUERY: HistogramQuery = {
   filter: '',
   regex: false,
   mergeByName: true,
+  includePseudo: false,
   offset: 0,
   limit: 100,
 };
@@ -190,7 +198,13 @@ export const MAX_HISTOGRAM_PAGE_ROWS = 1000;
 export type AnalysisStatus =
   | { readonly state: 'idle' }
   | { readonly state: 'running'; readonly stage: string; readonly fraction: number }
-  | { readonly state: 'ready'; readonly seconds: number; readonly hasDominators: boolean }
+  | {
+      readonly state: 'ready';
+      readonly seconds: number;
+      readonly hasDominators: boolean;
+      /** Objects no root reaches (garbage awaiting collection) and their bytes; null without roots. */
+      readonly unreachable: { readonly count: number; readonly bytes: number } | null;
+    }
   | { readonly state: 'failed'; readonly message: string };
 
 export interface ObjectRef {

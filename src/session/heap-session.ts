@@ -68,6 +68,27 @@ export class HeapSession {
   }
 
   /**
+   * Objects no root reaches — garbage the next GC frees — and their bytes: defined, non-pseudo nodes
+   * the breadth-first search from the root never met. Null before the analysis or without a root.
+   * Retained sizes are of reachable objects only (the dominator tree grows from the root).
+   */
+  unreachable(): { count: number; bytes: number } | null {
+    const context = this.context;
+    if (!context || this.heap.rootIndex === NO_NODE) return null;
+    const { flags, size } = this.heap.nodes;
+    const { distance } = context.bfs;
+    let count = 0;
+    let bytes = 0;
+    for (let node = 0; node < this.heap.nodes.count; node++) {
+      if (distance[node] !== UNREACHABLE) continue;
+      if ((flags[node] & (NodeFlag.Defined | NodeFlag.Pseudo)) !== NodeFlag.Defined) continue;
+      count++;
+      bytes += size[node];
+    }
+    return { count, bytes };
+  }
+
+  /**
    * Runs the analyses (analyze-heap.ts), then the dominator tree and the findings. `yieldBetween`
    * lets the worker answer queued requests (histogram pages) between stages.
    */

@@ -176,3 +176,30 @@ describe('user regular expressions cannot hang the worker', () => {
     );
   });
 });
+
+describe('root pseudo-node rows', () => {
+  it('are left out when the query says so, counted in pseudoRows, and kept by default', () => {
+    const builder = new HeapBuilder('gcdump');
+    const roots = builder.addType('[.NET Roots]');
+    const statics = builder.addType('[static var Contoso.Cache.s_items]');
+    const closure = builder.addType('[]c__DisplayClass0_0');
+    const order = builder.addType('Contoso.Order');
+    const root = builder.addNode(roots, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+    const label = builder.addNode(statics, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+    // A type name that starts with "[" is not a pseudo-node: only the flag says so.
+    builder.addNode(closure, 24, 0x1000, 0, NodeFlag.Defined);
+    builder.addNode(order, 64, 0x1100, 0, NodeFlag.Defined);
+    builder.addEdge(root, label);
+    builder.setRoot(root);
+    const index = new HistogramIndex(builder.build());
+    const all = index.page(query());
+    expect(all.rows.map((r) => r.name).sort()).toEqual(
+      ['Contoso.Order', '[.NET Roots]', '[]c__DisplayClass0_0', '[static var Contoso.Cache.s_items]'].sort(),
+    );
+    expect(all.pseudoRows).toBe(2);
+    const objectsOnly = index.page(query({ includePseudo: false }));
+    expect(objectsOnly.rows.map((r) => r.name)).toEqual(['Contoso.Order', '[]c__DisplayClass0_0']);
+    expect(objectsOnly.totals.matching).toEqual({ rows: 2, count: 2, bytes: 88 });
+    expect(objectsOnly.pseudoRows).toBe(2);
+  });
+});

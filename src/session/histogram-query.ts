@@ -6,7 +6,7 @@
  */
 import { RE2JS } from 're2js';
 import { typeHistogram, type HistogramRow } from '../analysis/histogram';
-import type { HeapModel } from '../heap/types';
+import { NodeFlag, type HeapModel } from '../heap/types';
 import {
   MAX_HISTOGRAM_PAGE_ROWS,
   type HistogramPage,
@@ -20,6 +20,8 @@ const MAX_FILTER_LENGTH = 1000;
 
 interface HistogramTable {
   readonly rows: readonly HistogramRow[];
+  /** 1 for a row whose objects are all root pseudo-nodes. */
+  readonly pseudo: Uint8Array;
   readonly all: HistogramTotals;
   /** MAT-style retained bytes per row, once the analysis has finished (see attachRetained). */
   retained: Float64Array | null;
@@ -106,6 +108,7 @@ function rowComparator(
 export class HistogramIndex {
   private readonly tables = new Map<boolean, HistogramTable>();
   private sorted: SortedView | null = null;
+  private pseudoTypeCache: Uint8Array | null = null;
   private retainedOf: ((rows: readonly HistogramRow[]) => Float64Array | null) | null = null;
 
   constructor(private readonly heap: HeapModel) {}
@@ -115,11 +118,28 @@ export class HistogramIndex {
     let table = this.tables.get(mergeByName);
     if (!table) {
       const rows = typeHistogram(this.heap, mergeByName);
-      table = { rows, all: totalsOf(rows), retained: null };
+      const pseudoType = this.pseudoTypes();
+      const pseudo = Uint8Array.from(rows, (row) => (row.typeIndices.every((t) => pseudoType[t]) ? 1 : 0));
+      table = { rows, pseudo, all: totalsOf(rows), retained: null };
       this.tables.set(mergeByName, table);
     }
     if (table.retained === null && this.retainedOf) table.retained = this.retainedOf(table.rows);
     return table;
+  }
+
+  /** Types all of whose nodes are root pseudo-nodes: one pass over the nodes, once. */
+  private pseudoTypes(): Uint8Array {
+    if (this.pseudoTypeCache) return this.pseudoTypeCache;
+    const { nodes, types } = this.heap;
+    const all = new Uint32Array(types.count);
+    const pseudo = new Uint32Array(types.count);
+    for (let node = 0; node < nodes.count; node++) {
+      const type = nodes.type[node];
+      all[type]++;
+      if (nodes.flags[node] & NodeFlag.Pseudo) pseudo[type]++;
+    }
+    this.pseudoTypeCache = Uint8Array.from(all, (count, type) => (count > 0 && pseudo[type] === count ? 1 : 0));
+    return this.pseudoTypeCache;
   }
 
   /**
@@ -159,11 +179,20 @@ export class HistogramIndex {
       rows,
       totals: { matching: view.matching, all: table.all },
       filterError: view.filterError,
+      pseudoRows: table.pseudo.reduce((sum, p) => sum + p, 0),
     };
   }
 
   private sortedView(table: HistogramTable, query: HistogramQuery): SortedView {
-    const key = JSON.stringify([query.mergeByName, query.filter, query.regex, query.sortKey, query.descending]);
+    const withPseudo = query.includePseudo !== false;
+    const key = JSON.stringify([
+      query.mergeByName,
+      query.filter,
+      query.regex,
+      query.sortKey,
+      query.descending,
+      withPseudo,
+    ]);
     if (this.sorted?.key === key) return this.sorted;
     const predicate = rowPredicate(query.filter, query.regex);
     let order: Uint32Array;
@@ -173,7 +202,8 @@ export class HistogramIndex {
       filterError = predicate;
     } else {
       const matching: number[] = [];
-      for (let i = 0; i < table.rows.length; i++) if (predicate(table.rows[i].name)) matching.push(i);
+      for (let i = 0; i < table.rows.length; i++)
+        if ((withPseudo || !table.pseudo[i]) && predicate(table.rows[i].name)) matching.push(i);
       matching.sort(rowComparator(table.rows, query.sortKey, query.descending, table.retained));
       order = Uint32Array.from(matching);
     }

@@ -133,7 +133,14 @@ const api: HeapWorkerApi = {
   histogramPage(query: HistogramQuery): HistogramPage {
     if (!loaded) {
       const empty = { rows: 0, count: 0, bytes: 0 };
-      return { totalRows: 0, offset: 0, rows: [], totals: { matching: empty, all: empty }, filterError: null };
+      return {
+        totalRows: 0,
+        offset: 0,
+        rows: [],
+        totals: { matching: empty, all: empty },
+        filterError: null,
+        pseudoRows: 0,
+      };
     }
     return loaded.histogram.page(query);
   },
@@ -235,6 +242,7 @@ async function runAnalysis(current: LoadedHeap, onProgress: (status: AnalysisSta
       state: 'ready',
       seconds: (performance.now() - startedAt) / 1000,
       hasDominators: current.session.hasDominators,
+      unreachable: current.session.unreachable(),
     });
   } catch (error) {
     report({ state: 'failed', message: errorText(error) });

@@ -34,7 +34,8 @@ export interface FindingThresholds {
 }
 
 export function computeFindings(context: AnalysisContext, thresholds: FindingThresholds = {}): Finding[] {
-  if (context.dominators && context.retained) return leakSuspectFindings(context, thresholds.dominatorChildren, thresholds.rootPathFinder);
+  if (context.dominators && context.retained)
+    return leakSuspectFindings(context, thresholds.dominatorChildren, thresholds.rootPathFinder);
   const { findings: cancellation, claimed } = cancellationRegistrationFindings(
     context,
     thresholds.registrations ?? DEFAULT_REGISTRATION_THRESHOLD,

@@ -50,37 +50,50 @@ describe('ELF core: the committed sparse core against readelf/gdb of the full co
 // Full cores of LeakyService reduced to their headers and notes: one taken by dotnet-dump collect
 // (tools/capture-real-samples.sh), one written by the runtime's createdump on an unhandled exception
 // (tools/capture-crash-core.sh). The readelf/gdb files were made from the full cores.
-describe.each(['leaky-service-full', 'leaky-service-crash'])('ELF core: the LeakyService core %s (createdump, .NET), reduced to its headers and notes', (name) => {
-  const core = `sample-dumps/cores/${name}.core`;
-  it('has readelf\'s PT_LOAD list and gdb\'s stack pointers, and Stack rows computed from them', async () => {
-    const { core: elf, heap } = await importFile(core);
-    const loads = readFileSync(`sample-dumps/cores/${name}.readelf.txt`, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim().startsWith('LOAD'))
-      .map((line) => line.trim().split(/\s+/))
-      .map((f) => ({ start: BigInt(f[2]), size: BigInt(f[5]) }));
-    expect(elf.loads.map((l) => `${l.vaddr} ${l.memSize}`)).toEqual(loads.map((l) => `${l.start} ${l.size}`));
-    const sps = [...readFileSync(`sample-dumps/cores/${name}.gdb.txt`, 'utf8').matchAll(/\$\d+ = (0x[0-9a-f]+)/g)].map((m) => BigInt(m[1]));
-    expect(elf.threads.map((t) => t.stackPointer).sort()).toEqual(sps.sort());
-    const stackLoads = loads.filter((l) => sps.some((sp) => sp >= l.start && sp < l.start + l.size));
-    const stackBytes = stackLoads.reduce((sum, l) => sum + Number(l.size), 0);
-    expect(heap.memorySummary.find((r) => r.kind === 'Stack')).toEqual({ kind: 'Stack', count: stackLoads.length, bytes: stackBytes });
-    expect(heap.producer.processName).toBe('dotnet');
-    // Image = PT_LOAD bytes covered by an NT_FILE mapping, as gdb's `info proc mappings` lists them.
-    const files = [...readFileSync(`sample-dumps/cores/${name}.gdb-mappings.txt`, 'utf8').matchAll(/^\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s/gm)].map((m) => [BigInt(m[1]), BigInt(m[2])] as const);
-    expect(elf.files.length).toBe(files.length);
-    let imageBytes = 0n;
-    for (const l of loads) {
-      if (stackLoads.includes(l)) continue;
-      for (const [from, to] of files) {
-        const a = from > l.start ? from : l.start;
-        const b = to < l.start + l.size ? to : l.start + l.size;
-        if (b > a) imageBytes += b - a;
+describe.each(['leaky-service-full', 'leaky-service-crash'])(
+  'ELF core: the LeakyService core %s (createdump, .NET), reduced to its headers and notes',
+  (name) => {
+    const core = `sample-dumps/cores/${name}.core`;
+    it("has readelf's PT_LOAD list and gdb's stack pointers, and Stack rows computed from them", async () => {
+      const { core: elf, heap } = await importFile(core);
+      const loads = readFileSync(`sample-dumps/cores/${name}.readelf.txt`, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim().startsWith('LOAD'))
+        .map((line) => line.trim().split(/\s+/))
+        .map((f) => ({ start: BigInt(f[2]), size: BigInt(f[5]) }));
+      expect(elf.loads.map((l) => `${l.vaddr} ${l.memSize}`)).toEqual(loads.map((l) => `${l.start} ${l.size}`));
+      const sps = [
+        ...readFileSync(`sample-dumps/cores/${name}.gdb.txt`, 'utf8').matchAll(/\$\d+ = (0x[0-9a-f]+)/g),
+      ].map((m) => BigInt(m[1]));
+      expect(elf.threads.map((t) => t.stackPointer).sort()).toEqual(sps.sort());
+      const stackLoads = loads.filter((l) => sps.some((sp) => sp >= l.start && sp < l.start + l.size));
+      const stackBytes = stackLoads.reduce((sum, l) => sum + Number(l.size), 0);
+      expect(heap.memorySummary.find((r) => r.kind === 'Stack')).toEqual({
+        kind: 'Stack',
+        count: stackLoads.length,
+        bytes: stackBytes,
+      });
+      expect(heap.producer.processName).toBe('dotnet');
+      // Image = PT_LOAD bytes covered by an NT_FILE mapping, as gdb's `info proc mappings` lists them.
+      const files = [
+        ...readFileSync(`sample-dumps/cores/${name}.gdb-mappings.txt`, 'utf8').matchAll(
+          /^\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s/gm,
+        ),
+      ].map((m) => [BigInt(m[1]), BigInt(m[2])] as const);
+      expect(elf.files.length).toBe(files.length);
+      let imageBytes = 0n;
+      for (const l of loads) {
+        if (stackLoads.includes(l)) continue;
+        for (const [from, to] of files) {
+          const a = from > l.start ? from : l.start;
+          const b = to < l.start + l.size ? to : l.start + l.size;
+          if (b > a) imageBytes += b - a;
+        }
       }
-    }
-    expect(heap.memorySummary.find((r) => r.kind === 'Image')?.bytes).toBe(Number(imageBytes));
-  });
-});
+      expect(heap.memorySummary.find((r) => r.kind === 'Image')?.bytes).toBe(Number(imageBytes));
+    });
+  },
+);
 
 describe('ELF core: truncated, corrupt and hostile files give a FormatError', () => {
   it('cuts and byte flips of the headers and notes either parse or throw FormatError, fast', async () => {
@@ -112,13 +125,17 @@ describe('ELF core: truncated, corrupt and hostile files give a FormatError', ()
 });
 
 const FULL_CORE = process.env.HEAPSCOPE_FULL_CORE ?? 'sample-dumps/leaky-service/runaway-cts.dmp';
-console.log(existsSync(FULL_CORE) ? `full-core test runs on ${FULL_CORE}` : `full-core test not run: ${FULL_CORE} absent`);
+console.log(
+  existsSync(FULL_CORE) ? `full-core test runs on ${FULL_CORE}` : `full-core test not run: ${FULL_CORE} absent`,
+);
 describe.runIf(existsSync(FULL_CORE))('ELF core: a real full core opens reading under 1% of its bytes', () => {
   it('reads headers and notes only', async () => {
     const { openFileByteSource } = await import('../../cli/node-byte-source');
     const source = await openFileByteSource(FULL_CORE);
     const { core } = await importElfCore(source);
-    console.log(`read ${core.bytesRead} of ${source.size} bytes (${((100 * core.bytesRead) / source.size).toFixed(4)}%)`);
+    console.log(
+      `read ${core.bytesRead} of ${source.size} bytes (${((100 * core.bytesRead) / source.size).toFixed(4)}%)`,
+    );
     await source.close();
     expect(core.bytesRead).toBeLessThan(source.size / 100);
   });

@@ -49,7 +49,11 @@ export async function readMinidump(source: ByteSource): Promise<Minidump> {
   let bytesRead = 0;
   const read = async (offset: number, length: number, what: string): Promise<DataView> => {
     if (offset < 0 || length < 0 || offset + length > source.size)
-      throw new FormatError(FORMAT, `${what} needs ${length} bytes at offset 0x${offset.toString(16)} but the file has ${source.size} bytes`, offset);
+      throw new FormatError(
+        FORMAT,
+        `${what} needs ${length} bytes at offset 0x${offset.toString(16)} but the file has ${source.size} bytes`,
+        offset,
+      );
     const bytes = await source.read(offset, length);
     bytesRead += bytes.length;
     return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -58,34 +62,63 @@ export async function readMinidump(source: ByteSource): Promise<Minidump> {
   if (header.getUint32(0, true) !== MDMP) throw new FormatError(FORMAT, 'no MDMP signature', 0);
   const streamCount = header.getUint32(8, true);
   const directoryRva = header.getUint32(12, true);
-  if (streamCount > MAX_STREAMS) throw new FormatError(FORMAT, `${streamCount} streams exceed the limit of ${MAX_STREAMS}`, 8);
+  if (streamCount > MAX_STREAMS)
+    throw new FormatError(FORMAT, `${streamCount} streams exceed the limit of ${MAX_STREAMS}`, 8);
   const directory = await read(directoryRva, streamCount * 12, 'stream directory');
   const streams = new Map<number, { size: number; rva: number }>();
   for (let i = 0; i < streamCount; i++)
-    streams.set(directory.getUint32(i * 12, true), { size: directory.getUint32(i * 12 + 4, true), rva: directory.getUint32(i * 12 + 8, true) });
+    streams.set(directory.getUint32(i * 12, true), {
+      size: directory.getUint32(i * 12 + 4, true),
+      rva: directory.getUint32(i * 12 + 8, true),
+    });
   const stream = async (type: number, what: string) => {
     const entry = streams.get(type);
     return entry ? { view: await read(entry.rva, entry.size, what), rva: entry.rva } : null;
   };
-  const counted = (view: DataView, count: number | bigint, at: number, entrySize: number, what: string, rva: number): number => {
+  const counted = (
+    view: DataView,
+    count: number | bigint,
+    at: number,
+    entrySize: number,
+    what: string,
+    rva: number,
+  ): number => {
     if (BigInt(count) * BigInt(entrySize) > BigInt(view.byteLength - at))
-      throw new FormatError(FORMAT, `${what} claims ${count} entries of ${entrySize} bytes but its stream has ${view.byteLength - at} bytes left (offset 0x${rva.toString(16)})`, rva);
+      throw new FormatError(
+        FORMAT,
+        `${what} claims ${count} entries of ${entrySize} bytes but its stream has ${view.byteLength - at} bytes left (offset 0x${rva.toString(16)})`,
+        rva,
+      );
     return Number(count);
   };
 
   const system = await stream(7, 'SystemInfoStream');
   const archCode = system && system.view.byteLength >= 2 ? system.view.getUint16(0, true) : -1;
-  const architecture = archCode === 9 ? 'x64' : archCode === 12 ? 'arm64' : archCode === 0 ? 'x86' : archCode === 5 ? 'arm' : 'unknown';
+  const architecture =
+    archCode === 9 ? 'x64' : archCode === 12 ? 'arm64' : archCode === 0 ? 'x86' : archCode === 5 ? 'arm' : 'unknown';
   const pointerSize = architecture === 'x86' || architecture === 'arm' ? 4 : 8;
 
   const memoryInfo: MinidumpMemoryInfo[] = [];
   const info = await stream(16, 'MemoryInfoListStream');
   if (info) {
-    if (info.view.byteLength < 16) throw new FormatError(FORMAT, 'MemoryInfoListStream shorter than its header', info.rva);
+    if (info.view.byteLength < 16)
+      throw new FormatError(FORMAT, 'MemoryInfoListStream shorter than its header', info.rva);
     const headerSize = info.view.getUint32(0, true);
     const entrySize = info.view.getUint32(4, true);
-    if (entrySize < 48 || headerSize < 16) throw new FormatError(FORMAT, `MemoryInfoList entry size ${entrySize} / header size ${headerSize} too small`, info.rva);
-    const count = counted(info.view, info.view.getBigUint64(8, true), headerSize, entrySize, 'MemoryInfoListStream', info.rva);
+    if (entrySize < 48 || headerSize < 16)
+      throw new FormatError(
+        FORMAT,
+        `MemoryInfoList entry size ${entrySize} / header size ${headerSize} too small`,
+        info.rva,
+      );
+    const count = counted(
+      info.view,
+      info.view.getBigUint64(8, true),
+      headerSize,
+      entrySize,
+      'MemoryInfoListStream',
+      info.rva,
+    );
     for (let i = 0; i < count; i++) {
       const at = headerSize + i * entrySize;
       memoryInfo.push({
@@ -102,8 +135,16 @@ export async function readMinidump(source: ByteSource): Promise<Minidump> {
   const threads: MinidumpThread[] = [];
   const threadList = await stream(3, 'ThreadListStream');
   if (threadList) {
-    if (threadList.view.byteLength < 4) throw new FormatError(FORMAT, 'ThreadListStream shorter than its count', threadList.rva);
-    const count = counted(threadList.view, threadList.view.getUint32(0, true), 4, 48, 'ThreadListStream', threadList.rva);
+    if (threadList.view.byteLength < 4)
+      throw new FormatError(FORMAT, 'ThreadListStream shorter than its count', threadList.rva);
+    const count = counted(
+      threadList.view,
+      threadList.view.getUint32(0, true),
+      4,
+      48,
+      'ThreadListStream',
+      threadList.rva,
+    );
     const spOffset = architecture === 'x64' ? 0x98 : architecture === 'arm64' ? 0x100 : -1;
     for (let i = 0; i < count; i++) {
       const at = 4 + i * 48;
@@ -111,16 +152,31 @@ export async function readMinidump(source: ByteSource): Promise<Minidump> {
       const contextSize = v.getUint32(at + 40, true);
       const contextRva = v.getUint32(at + 44, true);
       let stackPointer: bigint | null = null;
-      if (spOffset >= 0 && contextSize >= spOffset + 8) stackPointer = (await read(contextRva + spOffset, 8, 'thread CONTEXT')).getBigUint64(0, true);
-      threads.push({ tid: v.getUint32(at, true), teb: v.getBigUint64(at + 16, true), stackStart: v.getBigUint64(at + 24, true), stackSize: v.getUint32(at + 32, true), stackPointer });
+      if (spOffset >= 0 && contextSize >= spOffset + 8)
+        stackPointer = (await read(contextRva + spOffset, 8, 'thread CONTEXT')).getBigUint64(0, true);
+      threads.push({
+        tid: v.getUint32(at, true),
+        teb: v.getBigUint64(at + 16, true),
+        stackStart: v.getBigUint64(at + 24, true),
+        stackSize: v.getUint32(at + 32, true),
+        stackPointer,
+      });
     }
   }
 
   const modules: MinidumpModule[] = [];
   const moduleList = await stream(4, 'ModuleListStream');
   if (moduleList) {
-    if (moduleList.view.byteLength < 4) throw new FormatError(FORMAT, 'ModuleListStream shorter than its count', moduleList.rva);
-    const count = counted(moduleList.view, moduleList.view.getUint32(0, true), 4, 108, 'ModuleListStream', moduleList.rva);
+    if (moduleList.view.byteLength < 4)
+      throw new FormatError(FORMAT, 'ModuleListStream shorter than its count', moduleList.rva);
+    const count = counted(
+      moduleList.view,
+      moduleList.view.getUint32(0, true),
+      4,
+      108,
+      'ModuleListStream',
+      moduleList.rva,
+    );
     for (let i = 0; i < count; i++) {
       const at = 4 + i * 108;
       const nameRva = moduleList.view.getUint32(at + 20, true);
@@ -129,7 +185,9 @@ export async function readMinidump(source: ByteSource): Promise<Minidump> {
       modules.push({
         base: moduleList.view.getBigUint64(at, true),
         size: moduleList.view.getUint32(at + 8, true),
-        name: new TextDecoder('utf-16le').decode(new Uint8Array(nameBytes.buffer, nameBytes.byteOffset, nameBytes.byteLength)),
+        name: new TextDecoder('utf-16le').decode(
+          new Uint8Array(nameBytes.buffer, nameBytes.byteOffset, nameBytes.byteLength),
+        ),
       });
     }
   }
@@ -137,7 +195,8 @@ export async function readMinidump(source: ByteSource): Promise<Minidump> {
   const memory64: { start: bigint; size: bigint; fileOffset: bigint }[] = [];
   const list64 = await stream(9, 'Memory64ListStream');
   if (list64) {
-    if (list64.view.byteLength < 16) throw new FormatError(FORMAT, 'Memory64ListStream shorter than its header', list64.rva);
+    if (list64.view.byteLength < 16)
+      throw new FormatError(FORMAT, 'Memory64ListStream shorter than its header', list64.rva);
     const count = counted(list64.view, list64.view.getBigUint64(0, true), 16, 16, 'Memory64ListStream', list64.rva);
     let fileOffset = list64.view.getBigUint64(8, true);
     for (let i = 0; i < count; i++) {
@@ -166,10 +225,21 @@ export function minidumpMemoryMap(dump: Minidump): MemoryRegion[] {
     const state = m.state === MEM_COMMIT ? 'commit' : 'reserve';
     if (state === 'reserve') continue; // maddress drops MEM_RESERVE unless -reserve
     const type: RegionType = m.type === MEM_IMAGE ? 'image' : m.type === MEM_MAPPED ? 'mapped' : 'private';
-    const module = type === 'image' ? dump.modules.find((mod) => m.base >= mod.base && m.base < mod.base + BigInt(mod.size)) : undefined;
+    const module =
+      type === 'image'
+        ? dump.modules.find((mod) => m.base >= mod.base && m.base < mod.base + BigInt(mod.size))
+        : undefined;
     const usage = stackAllocations.has(m.allocationBase) ? 'Stack' : null;
     const backingFile = module?.name ?? null;
-    regions.push({ start: m.base, size: m.size, protection: m.protect, state, type, backingFile, kind: regionKindName(usage, state, type, backingFile, m.protect) });
+    regions.push({
+      start: m.base,
+      size: m.size,
+      protection: m.protect,
+      state,
+      type,
+      backingFile,
+      kind: regionKindName(usage, state, type, backingFile, m.protect),
+    });
   }
   return regions;
 }

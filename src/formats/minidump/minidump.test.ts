@@ -3,7 +3,12 @@ import { byteSourceFromBytes, FormatError } from '../byte-source';
 import { minidumpMemoryMap, readMinidump, summarizeMemoryMap } from './minidump-reader';
 import { writeTestMinidump } from './minidump-writer.test-helper';
 
-const COMMIT = 0x1000, RESERVE = 0x2000, FREE = 0x10000, IMAGE = 0x1000000, MAPPED = 0x40000, PRIVATE = 0x20000;
+const COMMIT = 0x1000,
+  RESERVE = 0x2000,
+  FREE = 0x10000,
+  IMAGE = 0x1000000,
+  MAPPED = 0x40000,
+  PRIVATE = 0x20000;
 const dump = writeTestMinidump({
   regions: [
     { base: 0x10000n, allocationBase: 0x10000n, size: 0x1000n, state: COMMIT, protect: 0x104, type: PRIVATE }, // guard page of the stack

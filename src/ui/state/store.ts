@@ -50,6 +50,8 @@ export interface HistogramViewState {
   readonly filter: string;
   readonly regex: boolean;
   readonly mergeByName: boolean;
+  /** Show the rows of root pseudo-nodes (`[static vars]`, `[static var T.f]` …); hidden by default. */
+  readonly pseudo: boolean;
 }
 
 export const DEFAULT_HISTOGRAM_VIEW: HistogramViewState = {
@@ -58,6 +60,7 @@ export const DEFAULT_HISTOGRAM_VIEW: HistogramViewState = {
   filter: '',
   regex: false,
   mergeByName: true,
+  pseudo: false,
 };
 
 export type LoadState =

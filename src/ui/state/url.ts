@@ -25,6 +25,7 @@ function urlStateOf(state: ViewStore): UrlState {
     filter: state.histogram.filter,
     regex: state.histogram.regex,
     mergeByName: state.histogram.mergeByName,
+    pseudo: state.histogram.pseudo,
     typeName: state.selection.typeName,
     objectAddress: address ?? state.link?.objectAddress ?? null,
     findingId: state.selection.findingId ?? state.link?.findingId ?? null,
@@ -51,6 +52,7 @@ function applyLink(state: UrlState): void {
       filter: state.filter,
       regex: state.regex,
       mergeByName: state.mergeByName,
+      pseudo: state.pseudo,
     },
     instances: state.instances,
     link: {

@@ -6,6 +6,7 @@ import { GcHeapLayoutView } from './gc-heap-layout';
 import { TableHead } from '../common/table-head';
 import { DumpText } from '../common/dump-text';
 import { formatBytesLong, formatBytesShort, formatInteger } from '../common/format';
+import { useViewStore } from '../state/store';
 
 function Fact({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
   return (
@@ -23,6 +24,8 @@ const GENERATION_LABELS = ['Gen 0', 'Gen 1', 'Gen 2', 'LOH', 'POH'] as const;
 export function SummaryView({ summary }: { summary: HeapSummary }) {
   const producer = summary.creationTool ?? summary.producerDescription;
   const fullDump = summary.format === 'elf-core' || summary.format === 'minidump';
+  const analysis = useViewStore((state) => state.analysis);
+  const unreachable = analysis.state === 'ready' ? analysis.unreachable : null;
   return (
     <div className="summary">
       {summary.reachedNodeCap && (
@@ -70,6 +73,13 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
             />
             <Fact label="Root references" value={formatInteger(summary.rootReferenceCount)} testId="summary-roots" />
             <Fact label="Pseudo-nodes" value={formatInteger(summary.pseudoNodeCount)} />
+            {unreachable && (
+              <Fact
+                label="Unreachable"
+                value={`${formatInteger(unreachable.count)} objects, ${formatBytesLong(unreachable.bytes)}: no root reaches them (garbage the next GC frees); retained sizes count reachable objects only`}
+                testId="summary-unreachable"
+              />
+            )}
             <Fact label="Never-defined nodes" value={formatInteger(summary.undefinedNodeCount)} />
           </dl>
         )}

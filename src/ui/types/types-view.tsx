@@ -43,6 +43,8 @@ interface FetchedPages {
   readonly totalRows: number | null;
   readonly totals: { matching: HistogramTotals; all: HistogramTotals } | null;
   readonly filterError: string | null;
+  /** Rows of root pseudo-nodes in the histogram (shown or not). */
+  readonly pseudoRows: number;
 }
 
 const COLUMNS: ColumnDef<HistogramPageRow>[] = [
@@ -123,7 +125,8 @@ function sameQuery(view: HistogramViewState, query: HistogramQuery): boolean {
     view.descending === query.descending &&
     view.filter === query.filter &&
     view.regex === query.regex &&
-    view.mergeByName === query.mergeByName
+    view.mergeByName === query.mergeByName &&
+    view.pseudo === (query.includePseudo !== false)
   );
 }
 
@@ -136,6 +139,7 @@ function queryKey(heapVersion: number, view: HistogramViewState, analysed: boole
     view.filter,
     view.regex,
     view.mergeByName,
+    view.pseudo,
   ]);
 }
 
@@ -146,6 +150,7 @@ export function TypesView() {
   const updateHistogram = useViewStore((state) => state.updateHistogram);
   const openInstances = useViewStore((state) => state.openInstances);
   const analysed = useViewStore((state) => state.analysis.state === 'ready');
+  const unreachable = useViewStore((state) => (state.analysis.state === 'ready' ? state.analysis.unreachable : null));
   const key = queryKey(heapVersion, view, analysed);
   const loadedFirstPage = useViewStore((state) => state.firstHistogramPage);
   const summary = useViewStore((state) => state.summary);
@@ -160,6 +165,7 @@ export function TypesView() {
       totalRows: seeded ? loadedFirstPage.totalRows : null,
       totals: seeded ? loadedFirstPage.totals : null,
       filterError: null,
+      pseudoRows: seeded ? loadedFirstPage.pseudoRows : 0,
     };
   });
   const pending = useRef(new Set<string>());
@@ -200,14 +206,22 @@ export function TypesView() {
       const pendingKey = `${key}#${page}`;
       pending.current.add(pendingKey);
       void heapWorker
-        .histogramPage({ ...view, offset: page * PAGE_ROWS, limit: PAGE_ROWS })
+        .histogramPage({ ...view, includePseudo: view.pseudo, offset: page * PAGE_ROWS, limit: PAGE_ROWS })
         .then((answer: HistogramPage) => {
           if (latestKey.current !== key) return;
           setFetched((previous) => {
             const base: FetchedPages =
               previous.key === key
                 ? previous
-                : { key, heapVersion, pages: new Map(), totalRows: null, totals: null, filterError: null };
+                : {
+                    key,
+                    heapVersion,
+                    pages: new Map(),
+                    totalRows: null,
+                    totals: null,
+                    filterError: null,
+                    pseudoRows: 0,
+                  };
             const pages = new Map(base.pages);
             pages.set(page, answer.rows);
             return {
@@ -217,6 +231,7 @@ export function TypesView() {
               totalRows: answer.totalRows,
               totals: answer.totals,
               filterError: answer.filterError,
+              pseudoRows: answer.pseudoRows,
             };
           });
         })
@@ -292,12 +307,33 @@ export function TypesView() {
           />
           Merge entries with the same name
         </label>
+        <label
+          className="toggle"
+          title="Root pseudo-nodes name the roots in the graph ([static vars], [static var T.f], [local vars] …): 0 bytes, not objects of the program"
+        >
+          <input
+            type="checkbox"
+            data-testid="show-pseudo"
+            checked={view.pseudo}
+            onChange={(event) => updateHistogram({ pseudo: event.currentTarget.checked })}
+          />
+          Root pseudo-nodes
+          {shown && shown.pseudoRows > 0
+            ? ` (${formatInteger(shown.pseudoRows)} row${shown.pseudoRows === 1 ? '' : 's'})`
+            : ''}
+        </label>
         <span className="toolbar-status number" data-testid="types-status">
           {shown?.totals &&
-            `${formatInteger(shown.totals.matching.rows)} of ${formatInteger(shown.totals.all.rows)} types · ` +
+            `${formatInteger(shown.totals.matching.rows)} of ${formatInteger(shown.totals.all.rows - (view.pseudo ? 0 : shown.pseudoRows))} types · ` +
               `${formatInteger(shown.totals.matching.count)} objects · ${formatInteger(shown.totals.matching.bytes)} bytes`}
         </span>
         {shown?.totals && summary && <CutTableNote summary={summary} all={shown.totals.all} />}
+        {unreachable && unreachable.count > 0 && (
+          <span className="hint" data-testid="types-unreachable">
+            {formatInteger(unreachable.count)} of these objects ({formatInteger(unreachable.bytes)} bytes) are
+            unreachable: garbage awaiting collection, counted here, not in retained sizes.
+          </span>
+        )}
       </div>
       {current?.filterError && (
         <p className="filter-error" role="alert" data-testid="filter-error">
