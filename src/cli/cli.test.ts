@@ -301,10 +301,46 @@ describe('heapscope on SOS transcripts', () => {
     );
   });
 
-  it('a transcript without a whole-heap table says what it has', () => {
-    const result = heapscope('stat', fixturePath('sos', '21-msdocs-loh-eeheap-net20-old-address.txt'));
+  it('a transcript with only filtered stat tables is answered from one, marked with its filter', () => {
+    // 21: `!dumpheap -stat 023e1000 033db630`, the large object heap's range only (3 rows, 133 objects).
+    const range = json<{ filter: string; objects: number; table: { line: number; command: string } }>(
+      'stat',
+      fixturePath('sos', '21-msdocs-loh-eeheap-net20-old-address.txt'),
+      '--json',
+    );
+    expect(range).toMatchObject({ filter: '023e1000 033db630', objects: 133, table: { line: 20 } });
+    // 03: two `dumpheap -stat -type …` tables and two -mt listings: the last -stat table, the others listed.
+    const result = heapscope('stat', fixturePath('sos', '03-gosse-invalidprogramexception-dotnet-dump-linux.txt'));
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      '(not the whole heap: the transcript has no whole-heap table; this is `dumpheap -stat -type PostgresDatabaseInfo` at line 46, filter -type PostgresDatabaseInfo)',
+    );
+    expect(result.stdout).toContain('  also at line 3: `dumpheap -stat -type InvalidProgramException`, 3 objects');
+    // The MT as printed, leading zeros kept.
+    const typed = json<{ types: { name: string; mt: string }[] }>(
+      'stat',
+      fixturePath('sos', '03-gosse-invalidprogramexception-dotnet-dump-linux.txt'),
+      '--json',
+    );
+    expect(typed.types.find((t) => t.name === 'Npgsql.PostgresDatabaseInfo')?.mt).toBe('00007fcf16256b10');
+  });
+
+  it("a footer with objects but no bytes: bytes are the rows' sum, flagged as a lower bound", () => {
+    const stat = json<{ objects: number; bytes: number; bytesLowerBound: boolean; objectsLowerBound: boolean }>(
+      'stat',
+      fixturePath('sos', '05-luchigster-organization-objsize-x64.txt'),
+      '--json',
+    );
+    expect(stat).toMatchObject({ objects: 2_030_264, bytesLowerBound: true, objectsLowerBound: false });
+    expect(heapscope('stat', fixturePath('sos', '05-luchigster-organization-objsize-x64.txt')).stdout).toContain(
+      'Total 2,030,264 objects, at least 0 bytes',
+    );
+  });
+
+  it('a transcript with no stat table at all says what it has', () => {
+    const result = heapscope('stat', fixturePath('sos', '19-organicprogrammer-address-summary-finalizequeue.txt'));
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/no whole-heap dumpheap -stat table \(it has: .*eeheap/);
+    expect(result.stderr).toMatch(/has no dumpheap -stat table \(it has: address-summary, finalizequeue\)/);
   });
 });
 

@@ -139,7 +139,11 @@ async function main(argv: string[]): Promise<number> {
       if (transcript) {
         const table = transcriptStatTable(transcript);
         if (!table.stat) throw new UsageError(`${file} ${table.missing}`);
-        const result = statOfTranscript(table.stat, { sort, top, filter: values.filter, regex: values.regex });
+        const result = statOfTranscript(
+          table.stat,
+          { sort, top, filter: values.filter, regex: values.regex },
+          { line: table.line, command: table.command, filter: table.filter, others: table.others },
+        );
         print(result, () => renderStat(result));
         return 0;
       }

@@ -5,7 +5,7 @@
 import type { RootPathSummary } from '../analysis/path-summary';
 import { formatBytes } from '../analysis/findings/finding-support';
 import type { FindingSummary, RootPathsAnswer } from './answers';
-import type { StatResult } from './stat';
+import type { StatResult, TranscriptStatResult } from './stat';
 import type { DumpheapResult } from './dumpheap';
 import type { MaddressResult } from './maddress';
 import type { TranscriptRootPath } from './transcript';
@@ -163,11 +163,28 @@ export function renderStat(result: StatResult): string {
       `${number(row.count).padStart(countWidth)} ${number(row.bytes).padStart(bytesWidth)}${retainedColumn(number(row.retained ?? 0))} ${row.name}`,
     );
   }
+  const transcript = 'table' in result ? (result as TranscriptStatResult) : null;
+  const atLeast = (lowerBound: boolean | undefined) => (lowerBound ? 'at least ' : '');
   lines.push(
-    `Total ${number(result.objects)} objects, ${number(result.bytes)} bytes${result.sampled ? ' (estimated: the dump was sampled)' : ''}`,
+    `Total ${atLeast(transcript?.objectsLowerBound)}${number(result.objects)} objects, ${atLeast(transcript?.bytesLowerBound)}${number(result.bytes)} bytes${result.sampled ? ' (estimated: the dump was sampled)' : ''}`,
   );
+  if (transcript?.bytesLowerBound || transcript?.objectsLowerBound)
+    lines.push('("at least": the transcript prints no such total; these are the sums of the rows it shows)');
   if ('elided' in result && result.elided)
     lines.push('(rows were cut in the transcript: the rows shown add up to less than the total)');
+  if (transcript?.table) {
+    const { line, command } = transcript.table;
+    const filter = transcript.filter;
+    lines.push(
+      filter === null
+        ? `(the whole heap: \`${command}\` at line ${line})`
+        : `(not the whole heap: the transcript has no whole-heap table; this is \`${command}\` at line ${line}, filter ${filter})`,
+    );
+    for (const other of transcript.otherTables)
+      lines.push(
+        `  also at line ${other.line}: \`${other.command}\`${other.wholeHeap ? ' (whole heap)' : ''}${other.objects !== null ? `, ${number(other.objects)} objects` : ''}`,
+      );
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -75,6 +75,32 @@ export function statOf(opened: OpenedHeap, options: StatOptions): StatResult {
  * `heapscope stat FILE.txt`: the transcript's whole-heap `dumpheap -stat` as printed (its own
  * footer totals, which stay right when the author cut rows: `elided`).
  */
+/** Which of the transcript's stat tables a `stat` answer comes from, and its other tables. */
+export interface TranscriptTableSource {
+  readonly line: number;
+  readonly command: string;
+  readonly filter: string | null;
+  readonly others: readonly {
+    line: number;
+    command: string;
+    wholeHeap: boolean;
+    objects: number | null;
+    bytes: number | null;
+  }[];
+}
+
+export interface TranscriptStatResult extends StatResult {
+  readonly elided: boolean;
+  /** The filter the answered table was printed for (`-type X`, `-mt M`, `-min N`, a range); null: the whole heap. */
+  readonly filter: string | null;
+  /** The table answered: its line and command as echoed. */
+  readonly table: { readonly line: number; readonly command: string } | null;
+  /** The objects or bytes are the rows' sums because the footer gives none: the heap holds at least that. */
+  readonly objectsLowerBound: boolean;
+  readonly bytesLowerBound: boolean;
+  readonly otherTables: TranscriptTableSource['others'];
+}
+
 export function statOfTranscript(
   stat: {
     rows: readonly { mt: string | null; count: number; bytes: number; name: string }[];
@@ -83,7 +109,8 @@ export function statOfTranscript(
     elided: boolean;
   },
   options: StatOptions,
-): StatResult & { elided: boolean } {
+  source: TranscriptTableSource | null = null,
+): TranscriptStatResult {
   const mtOf = new Map<HistogramRow, string | null>();
   const rows: HistogramRow[] = filtered([...stat.rows], options).map((row) => {
     const histogramRow = { name: row.name, count: row.count, bytes: row.bytes, typeIndices: [] };
@@ -101,6 +128,11 @@ export function statOfTranscript(
     bytes: (options.filter ? null : stat.totalBytes) ?? rows.reduce((sum, row) => sum + row.bytes, 0),
     sampled: false,
     elided: stat.elided,
+    filter: source?.filter ?? null,
+    table: source ? { line: source.line, command: source.command } : null,
+    objectsLowerBound: !options.filter && stat.totalObjects === null,
+    bytesLowerBound: !options.filter && stat.totalBytes === null,
+    otherTables: source?.others ?? [],
     types: sorted.map((row) => ({ name: row.name, count: row.count, bytes: row.bytes, mt: mtOf.get(row) ?? null })),
   };
 }

@@ -5,7 +5,16 @@
  */
 import type { ByteSource } from '../formats/byte-source';
 import { detectFormat } from '../formats/detect';
-import { gcrootChains, parseSosTranscript, wholeHeapStat, type GcRootChainData } from '../formats/sos';
+import {
+  gcrootChains,
+  isWholeHeapStat,
+  parseSosTranscript,
+  statBlocks,
+  statCommandText,
+  statOfBlock,
+  wholeHeapStatBlock,
+  type GcRootChainData,
+} from '../formats/sos';
 import { DEFAULT_MIN_RUN_LENGTH } from '../analysis/runs';
 import type { SosTranscript } from '../formats/sos';
 
@@ -15,12 +24,50 @@ export async function openTranscript(source: ByteSource): Promise<SosTranscript 
   return detectFormat(head) === 'sos' ? await parseSosTranscript(source) : null;
 }
 
-/** The transcript's whole-heap `dumpheap -stat`, or what it has instead (to say so). */
+/** Another stat table of the transcript than the one answered: where it is and what it covers. */
+export interface OtherStatTable {
+  readonly line: number;
+  readonly command: string;
+  readonly wholeHeap: boolean;
+  readonly objects: number | null;
+  readonly bytes: number | null;
+}
+
+/**
+ * The stat table `heapscope stat` answers from: the whole-heap `dumpheap -stat` (the last complete
+ * one), else the last table printed for a filter (`-type X`, `-mt M`, `-min/-max`, a range), marked
+ * with it; the transcript's other stat tables listed beside it. `missing` only when the transcript
+ * has no stat table at all, saying what it has.
+ */
 export function transcriptStatTable(transcript: SosTranscript) {
-  const stat = wholeHeapStat(transcript);
-  if (stat) return { stat };
-  const kinds = [...new Set(transcript.blocks.map((block) => block.kind))].join(', ') || 'no recognisable output';
-  return { missing: `has no whole-heap dumpheap -stat table (it has: ${kinds})` };
+  const tables = statBlocks(transcript).filter((block) => block.rows.length > 0 || block.totalObjects !== null);
+  if (tables.length === 0) {
+    const kinds = [...new Set(transcript.blocks.map((block) => block.kind))].join(', ') || 'no recognisable output';
+    return { missing: `has no dumpheap -stat table (it has: ${kinds})` };
+  }
+  const whole = wholeHeapStatBlock(transcript);
+  // Without a whole-heap table: the last table `dumpheap -stat` printed for a filter, else the
+  // Statistics closing a filtered listing, else whatever table there is.
+  const withRows = tables.filter((block) => block.rows.length > 0);
+  const chosen =
+    whole ?? withRows.filter((block) => block.origin === 'stat').at(-1) ?? withRows.at(-1) ?? tables.at(-1)!;
+  const others: OtherStatTable[] = tables
+    .filter((block) => block !== chosen)
+    .map((block) => ({
+      line: block.line,
+      command: statCommandText(block),
+      wholeHeap: isWholeHeapStat(block),
+      objects: block.totalObjects,
+      bytes: block.totalBytes,
+    }));
+  return {
+    stat: statOfBlock(chosen),
+    line: chosen.line,
+    command: statCommandText(chosen),
+    /** The filter the table was printed for (`-type InvalidProgramException`), or null for the whole heap. */
+    filter: whole ? null : chosen.filter.length > 0 ? chosen.filter.join(' ') : 'not shown',
+    others,
+  };
 }
 
 export type TranscriptStep =

@@ -204,9 +204,9 @@ describe('published transcripts: facts read by hand', () => {
     expect(stat.totalObjects).toBe(9_712_896);
     expect(stat.totalBytes).toBe(1_032_127_612);
     expect(stat.rows).toHaveLength(31);
-    expect(stat.rows.at(-1)).toEqual({ mt: '79b94638', count: 5_286_303, bytes: 697_441_440, name: 'System.String' });
+    expect(stat.rows.at(-1)).toEqual({ mt: '0x79b94638', count: 5_286_303, bytes: 697_441_440, name: 'System.String' });
     expect(stat.rows.find((row) => row.name === 'Free')).toEqual({
-      mt: '11cec0',
+      mt: '0x0011cec0',
       count: 305,
       bytes: 6_240_720,
       name: 'Free',
@@ -293,7 +293,7 @@ describe('published transcripts: facts read by hand', () => {
     expect(stat.totalBytes).toBeNull();
     expect(stat.elided).toBe(true);
     expect(stat.rows.at(-1)).toEqual({
-      mt: '505e61c',
+      mt: '0505e61c',
       count: 20_606_519,
       bytes: 494_556_456,
       name: 'Okanshi.MonitorMessage+Time',
@@ -373,7 +373,12 @@ describe('published transcripts: facts read by hand', () => {
     const stat = blocksOf(transcript, 'dumpheap-stat')[0];
     expect(stat.preliminaryTotal).toBe(36_955);
     expect(stat.totalObjects).toBe(110_069);
-    expect(rowNamed(stat, 'ASP.default_aspx')).toMatchObject({ mt: '548cbd4', count: 519, bytes: 197_220 });
+    expect(rowNamed(stat, 'ASP.default_aspx')).toMatchObject({
+      mt: '548cbd4',
+      mtText: '0548cbd4',
+      count: 519,
+      bytes: 197_220,
+    });
     expect(rowNamed(stat, 'System.Collections.Hashtable+bucket[]')).toMatchObject({ count: 1_545, bytes: 297_960 });
     const listing = blocksOf(transcript, 'dumpheap-listing')[0];
     expect(listing.statedTotal).toBe(519);
@@ -498,7 +503,7 @@ describe('published transcripts: facts read by hand', () => {
     expect(stat.line).toBe(14);
     expect(stat.totalObjects).toBe(356_948);
     expect(stat.rows.find((row) => row.name === 'Free')).toEqual({
-      mt: '28d2fd88890',
+      mt: '0000028d2fd88890',
       count: 25_244,
       bytes: 18_863_634,
       name: 'Free',

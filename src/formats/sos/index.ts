@@ -13,7 +13,12 @@ export type { SosTranscript, SosBlock, SosBlockKind } from './transcript-types';
 export {
   blocksOfKind,
   gcrootChains,
+  isWholeHeapStat,
+  statBlocks,
+  statCommandText,
+  statOfBlock,
   wholeHeapStat,
+  wholeHeapStatBlock,
   type GcRootChainData,
   type WholeHeapStat,
 } from './transcript-queries';

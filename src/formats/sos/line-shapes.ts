@@ -179,6 +179,8 @@ export function isListingHeader(tokens: readonly string[]): boolean {
 
 export interface StatRowShape {
   readonly mt: string;
+  /** The MethodTable exactly as printed (`00007fcf162568f0`, `0x79c489a0`). */
+  readonly mtText: string;
   readonly count: number;
   readonly bytes: number;
   /** May be '' when the class name wrapped onto the next line (spec §5). */
@@ -200,7 +202,7 @@ export function parseStatRow(view: LineView): StatRowShape | null {
   if (note >= 0) name = name.slice(0, note).trim();
   const mt = normalizeHex(t[0]);
   if (mt === null) return null;
-  return { mt, count, bytes, name };
+  return { mt, mtText: t[0], count, bytes, name };
 }
 
 export interface ListingRowShape {

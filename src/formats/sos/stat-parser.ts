@@ -118,7 +118,14 @@ export class StatTableReader {
     }
     const row = parseStatRow(view);
     if (row) {
-      const stored: StatRow = { mt: row.mt, count: row.count, bytes: row.bytes, name: row.name, line: view.number };
+      const stored: StatRow = {
+        mt: row.mt,
+        mtText: row.mtText,
+        count: row.count,
+        bytes: row.bytes,
+        name: row.name,
+        line: view.number,
+      };
       table.rows.push(stored);
       this.openRow = row.name === '' || hasUnbalancedBrackets(row.name) ? (stored as { name: string }) : null;
       this.state = 'rows';

@@ -19,7 +19,7 @@ export function blocksOfKind<K extends SosBlockKind>(transcript: SosTranscript, 
 }
 
 export interface WholeHeapStat {
-  /** Rows as printed (ascending by size in SOS), MT normalised. */
+  /** Rows as printed (ascending by size in SOS), the MT as printed. */
   readonly rows: { mt: string; count: number; bytes: number; name: string }[];
   /**
    * The footer's `Total N objects`; when the footer is missing and no rows were cut, the sum of the
@@ -34,9 +34,21 @@ export interface WholeHeapStat {
   readonly line: number;
 }
 
-/** A stat block printed for the whole heap: no `-type`/`-mt`/`-min`/`-max`/range filter. */
+/**
+ * A stat block printed for the whole heap: no `-type`/`-mt`/`-min`/`-max`/range filter. The
+ * Statistics that close a listing belong to the listing's command: without that command echoed, its
+ * filter is unknown (`dumpheap -mt …` prints such a block), so it is never taken for the whole heap.
+ */
 export function isWholeHeapStat(block: StatBlock): boolean {
-  return block.filter.length === 0;
+  return block.filter.length === 0 && !(block.origin === 'listing' && block.command === null);
+}
+
+/** How a stat block was asked for, in SOS's words: `dumpheap -stat -type X`, or what is known of it. */
+export function statCommandText(block: StatBlock): string {
+  if (block.command) return [block.command.name, ...block.command.args].join(' ');
+  return block.origin === 'listing'
+    ? 'the Statistics of a listing whose command is not shown'
+    : 'dumpheap -stat (command not shown)';
 }
 
 /**
@@ -57,7 +69,16 @@ export function wholeHeapStatBlock(transcript: SosTranscript): StatBlock | null 
 
 export function wholeHeapStat(transcript: SosTranscript): WholeHeapStat | null {
   const block = wholeHeapStatBlock(transcript);
-  if (!block) return null;
+  return block ? statOfBlock(block) : null;
+}
+
+/** Every stat table of the transcript, in order: what `heapscope stat` can answer from. */
+export function statBlocks(transcript: SosTranscript): StatBlock[] {
+  return blocksOfKind(transcript, 'dumpheap-stat');
+}
+
+/** One stat table's rows and totals (the footer's, else the rows' sums when none were cut). */
+export function statOfBlock(block: StatBlock): WholeHeapStat {
   let rowObjects = 0;
   let rowBytes = 0;
   for (const row of block.rows) {
@@ -66,7 +87,8 @@ export function wholeHeapStat(transcript: SosTranscript): WholeHeapStat | null {
   }
   const complete = !block.elided;
   return {
-    rows: block.rows.map((row) => ({ mt: row.mt, count: row.count, bytes: row.bytes, name: row.name })),
+    // The MT as printed: a user greps the transcript for it (`00007fcf…`, not `7fcf…`).
+    rows: block.rows.map((row) => ({ mt: row.mtText, count: row.count, bytes: row.bytes, name: row.name })),
     totalObjects: block.totalObjects ?? (complete ? rowObjects : null),
     totalBytes:
       block.totalBytes ??

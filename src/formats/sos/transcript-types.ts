@@ -57,6 +57,8 @@ interface BlockBase {
 export interface StatRow {
   /** Normalised MethodTable hex. */
   readonly mt: string;
+  /** The MethodTable as printed (leading zeros, `0x`, as the transcript has them). */
+  readonly mtText: string;
   readonly count: number;
   readonly bytes: number;
   /** Class name as printed (`Free` for free space), wrapped parts rejoined, author notes cut. */

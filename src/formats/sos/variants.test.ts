@@ -480,3 +480,40 @@ describe('loadHeap', () => {
 function typedArraysAsLists(_key: string, value: unknown): unknown {
   return ArrayBuffer.isView(value) ? Array.from(value as Uint32Array) : value;
 }
+
+describe('which stat table is the whole heap (issue: a listing’s Statistics taken for the heap)', () => {
+  it('the Statistics closing a listing with no command echoed is never the whole heap', async () => {
+    // Reduced from the shape reported: two whole-heap tables, then a `dumpheap -mt` listing pasted
+    // without its command line, whose Statistics (59 objects) came last.
+    const text = [
+      '0:000> !dumpheap -stat',
+      'Statistics:',
+      '              MT    Count    TotalSize Class Name',
+      '00007ff9d3c28308      100         4800 Contoso.Order',
+      '00007ff9d3c28400      900        90000 System.String',
+      'Total 1000 objects',
+      '0:000> !dumpheap -stat',
+      'Statistics:',
+      '              MT    Count    TotalSize Class Name',
+      '00007ff9d3c28308      150         7200 Contoso.Order',
+      '00007ff9d3c28400      950        95000 System.String',
+      'Total 1100 objects',
+      '         Address               MT     Size',
+      '000001d0a1b2c3d0 00007ff9d3c28308       48',
+      '000001d0a1b2c400 00007ff9d3c28308       48',
+      '',
+      'Statistics:',
+      '              MT    Count    TotalSize Class Name',
+      '00007ff9d3c28308       59         2832 Contoso.Order',
+      'Total 59 objects',
+    ].join('\n');
+    const transcript = await parseSosTranscript(byteSourceFromBytes(new TextEncoder().encode(text), 'mixed.txt'));
+    const stats = blocksOfKind(transcript, 'dumpheap-stat');
+    expect(stats.map((block) => [block.origin, block.totalObjects])).toEqual([
+      ['stat', 1000],
+      ['stat', 1100],
+      ['listing', 59],
+    ]);
+    expect(wholeHeapStat(transcript)).toMatchObject({ totalObjects: 1100, line: 8 });
+  });
+});
