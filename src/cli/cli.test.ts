@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fixturePath, PROJECT_ROOT } from '../test-support/fixtures';
 import { HeapBuilder } from '../heap/heap-builder';
@@ -367,5 +367,58 @@ describe('text from the dump in the CLI', () => {
     expect(json.stdout).not.toContain('\u202E');
     const rows = (JSON.parse(json.stdout) as { types: { name: string }[] }).types;
     expect(rows.map((row) => row.name)).toContain(name);
+  });
+});
+
+describe('heapscope show', () => {
+  const transcripts = [
+    ...readdirSync(join(PROJECT_ROOT, 'test-data/sos')).map((name) => join(PROJECT_ROOT, 'test-data/sos', name)),
+    join(PROJECT_ROOT, 'sample-dumps/leaky-service/runaway-cts.sos.txt'),
+  ];
+
+  it.each(transcripts.map((path) => [path.split('/').pop()!, path]))(
+    '%s: every block, in order, in text and JSON alike',
+    (_, path) => {
+      const text = heapscope('show', path);
+      expect(text.status).toBe(0);
+      const shown = json<{ blocks: { kind: string; line: number }[]; commands: unknown[] }>('show', path, '--json');
+      // The text lists one line per block: "  L<start>-<end> <kind>".
+      const listed = [...text.stdout.matchAll(/^ {2}L(\d+)-\d+ (\S+)/gm)].map((m) => [Number(m[1]), m[2]]);
+      expect(shown.blocks.map((block) => [block.line, block.kind])).toEqual(listed);
+      expect(shown.blocks.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('facts read by hand are reachable from --json: finalizequeue, objsize, dumpobj fields, listings', () => {
+    type Blocks = { blocks: Record<string, unknown>[] };
+    const finalize = json<Blocks>(
+      'show',
+      fixturePath('sos', '19-organicprogrammer-address-summary-finalizequeue.txt'),
+      '--json',
+    );
+    expect(finalize.blocks.find((b) => b.kind === 'finalizequeue')).toMatchObject({
+      generations: [
+        { generation: 0, objects: 66 },
+        { generation: 1, objects: 4 },
+        { generation: 2, objects: 4372 },
+      ],
+      readyForFinalization: 0,
+    });
+    const objsize = json<Blocks>('show', fixturePath('sos', '05-luchigster-organization-objsize-x64.txt'), '--json');
+    expect(objsize.blocks.filter((b) => b.kind === 'objsize')[0]).toMatchObject({
+      results: [{ bytes: 824, type: 'CMP.Model.Organization' }],
+    });
+    const incident = json<Blocks>('show', fixturePath('sos', 'seed-incident-logistics-netcore31.txt'), '--json');
+    const listing = incident.blocks.find((b) => b.kind === 'dumpheap-listing') as { rows: { size: number }[] };
+    expect(listing.rows.length).toBeGreaterThan(0);
+    expect(listing.rows.every((row) => row.size === 0x8018)).toBe(true);
+    const dumpobj = incident.blocks.find((b) => b.kind === 'dumpobj') as { fields: { name: string }[] };
+    expect(dumpobj.fields.length).toBeGreaterThan(0);
+  });
+
+  it('a .gcdump is not a transcript: exit 2, saying what to use', () => {
+    const result = heapscope('show', fixturePath('gcdump', 'perfview-test1-jsheap-ie-2015.gcdump'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('heapscope show reads SOS transcripts');
   });
 });

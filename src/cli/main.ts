@@ -18,7 +18,7 @@ import {
 import { dumpheap } from '../session/dumpheap';
 import { maddressOf } from '../session/maddress';
 import { StatFilterError, statOf, statOfTranscript, type StatSortKey } from '../session/stat';
-import { transcriptRootPaths, transcriptStatTable } from '../session/transcript';
+import { renderTranscriptShow, transcriptJson, transcriptRootPaths, transcriptStatTable } from '../session/transcript';
 import { inertJson, visibleOutput } from '../session/visible-text';
 import {
   loadTranscript,
@@ -70,6 +70,9 @@ Commands:
                      --fail-on KIND|PATTERN|any  exit status 1 when such a finding exists (for CI);
                                                KIND: ${FINDING_KINDS.join(', ')};
                                                PATTERN: ${FINDING_PATTERNS.join(', ')}
+  show FILE.txt    every block an SOS transcript holds, in order, as heapscope read it (stat tables,
+                   listings, dumpobj fields, dumparray, objsize, gcroot, eeheap, address summaries,
+                   finalizequeue), then the heap model it makes
   dumpheap FILE    the objects of a type, like SOS dumpheap -type
                      --type NAME               substring of the type name
                      --min N --max N           size bounds in bytes (decimal or 0x hex)
@@ -109,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, file] = positionals;
-  const known = ['stat', 'roots', 'findings', 'dumpheap', 'maddress'];
+  const known = ['stat', 'roots', 'findings', 'dumpheap', 'maddress', 'show'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   if (!file) throw new UsageError(`heapscope ${command}: which file? (heapscope ${command} FILE)`);
   // Text from the dump is shown, never obeyed: direction and control characters written out.
@@ -117,6 +120,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? inertJson(JSON.stringify(json, null, 2)) + '\n' : visibleOutput(text()));
 
   switch (command) {
+    case 'show': {
+      const transcript = await loadTranscript(file);
+      if (!transcript)
+        throw new UsageError(
+          `heapscope show reads SOS transcripts; ${file} is not one (for a .gcdump: heapscope stat)`,
+        );
+      print(transcriptJson(transcript), () => renderTranscriptShow(transcript));
+      return 0;
+    }
     case 'maddress': {
       const gcFrom = values['gc-from'];
       const companion = gcFrom === undefined ? null : await openFileByteSource(gcFrom);

@@ -5,8 +5,11 @@
  */
 import type { ByteSource } from '../formats/byte-source';
 import { detectFormat } from '../formats/detect';
+import { formatAddress } from '../heap/address';
 import {
   gcrootChains,
+  heapFromTranscript,
+  renderTranscriptReport,
   isWholeHeapStat,
   parseSosTranscript,
   statBlocks,
@@ -118,3 +121,65 @@ export function transcriptRootPaths(transcript: SosTranscript, minRunLength = DE
 }
 
 export type TranscriptRootPath = ReturnType<typeof transcriptRootPaths>[number];
+
+/**
+ * `heapscope show FILE.txt`: every block the importer recognized, in order, with what it read from
+ * it — the golden report's text (formats/sos/transcript-report.ts), the heap model's shape at the end.
+ */
+export function renderTranscriptShow(transcript: SosTranscript): string {
+  return renderTranscriptReport(transcript, heapFromTranscript(transcript));
+}
+
+/**
+ * The same as JSON: the commands echoed, then each block as plain data (stat tables with their rows
+ * and footers, listings row by row, dumpobj with its fields, dumparray elements, objsize, gcroot
+ * chains, eeheap, address and memory summaries, finalizequeue), then the importer's messages.
+ * Text stays as printed; columns of numbers become arrays.
+ */
+export function transcriptJson(transcript: SosTranscript) {
+  return {
+    name: transcript.name,
+    lineCount: transcript.lineCount,
+    dialect: transcript.dialect,
+    commands: transcript.commands.map((command) => ({
+      line: command.line,
+      command: [command.name, ...command.args].join(' '),
+    })),
+    blocks: transcript.blocks.map((block) => plainBlock(block)),
+    messages: transcript.messages,
+  };
+}
+
+function plainBlock(block: SosTranscript['blocks'][number]): unknown {
+  const { command, ...rest } = block as typeof block & { command?: { name: string; args: string[] } | null };
+  const plain = toPlain(rest) as Record<string, unknown>;
+  if (command !== undefined) plain.command = command ? [command.name, ...command.args].join(' ') : null;
+  if (block.kind === 'dumpheap-listing') {
+    const { rows, mts } = block;
+    plain.rows = Array.from({ length: rows.count }, (_, i) => ({
+      address: formatAddress(rows.addressLo[i], rows.addressHi[i]),
+      mt: mts[rows.mtIndex[i]],
+      size: rows.size[i],
+    }));
+  }
+  if (block.kind === 'dumpobj' || block.kind === 'dumparray') {
+    const { elements } = block;
+    plain.elements = Array.from({ length: elements.count }, (_, i) => ({
+      index: elements.index[i],
+      address:
+        elements.addressLo[i] === 0 && elements.addressHi[i] === 0
+          ? null
+          : formatAddress(elements.addressLo[i], elements.addressHi[i]),
+    }));
+  }
+  return plain;
+}
+
+/** Plain JSON data: typed arrays as arrays, maps as objects; depth-bounded (blocks are shallow). */
+function toPlain(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>);
+  if (Array.isArray(value)) return value.map((item) => toPlain(item, depth + 1));
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v, depth + 1)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v, depth + 1)]));
+}
