@@ -422,3 +422,32 @@ describe('heapscope show', () => {
     expect(result.stderr).toContain('heapscope show reads SOS transcripts');
   });
 });
+
+describe('gcroot details from transcripts', () => {
+  it("keeps each stack root's thread, in text and JSON", () => {
+    const file = join(PROJECT_ROOT, 'sample-dumps/leaky-service/runaway-cts.sos.txt');
+    expect(heapscope('roots', file).stdout).toMatch(/^r13 {2}— stack on thread 5806 \(transcript line 1877\)$/m);
+    const paths = json<{ paths: { root: { name: string; thread?: string } }[] }>('roots', file, '--json').paths;
+    expect(paths.find((p) => p.root.name === 'r13')?.root.thread).toBe('5806');
+  });
+
+  it('a chain pasted without its root says so, and invents no elision', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heapscope-fragment-'));
+    const file = join(dir, 'fragment.txt');
+    writeFileSync(
+      file,
+      [
+        '0:000> !gcroot 00007f55a5b219b0',
+        '          ->  00007F56140EA038 Microsoft.Extensions.DependencyInjection.ServiceLookup.DynamicServiceProviderEngine',
+        '          ->  00007F55A5B219B0 System.Byte[]',
+        '',
+      ].join('\n'),
+    );
+    const text = heapscope('roots', file).stdout;
+    expect(text).toMatch(/^\[root not shown in the transcript\] \(chain at transcript line 2\)\n {4}-> +7f56140ea038 /);
+    expect(text).not.toContain('elided');
+    const paths = json<{ paths: { root: { shown: boolean }; steps: object[] }[] }>('roots', file, '--json').paths;
+    expect(paths[0].root.shown).toBe(false);
+    expect(paths[0].steps).toHaveLength(2);
+  });
+});

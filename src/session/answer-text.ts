@@ -247,13 +247,15 @@ export function renderTranscriptRootPaths(paths: readonly TranscriptRootPath[]):
   if (paths.length === 0) return 'The transcript has no gcroot chains.\n';
   const blocks = paths.map((path) =>
     [
-      `${path.root.name}  — ${path.root.kind} (transcript line ${path.line})`,
+      path.root.shown
+        ? `${path.root.name}  — ${path.root.kind}${path.root.thread !== undefined ? ` on thread ${path.root.thread}` : ''} (transcript line ${path.line})`
+        : `[root not shown in the transcript] (chain at transcript line ${path.line})`,
       ...path.steps.map((step) =>
         'elided' in step
           ? '    -> … (links elided in the transcript)'
           : 'run' in step
             ? `    -> ${runCountText({ count: step.run.count, elided: step.run.elided === true })} × ${step.run.type} (${step.run.first} … ${step.run.last})${step.run.elided ? ' (the transcript elides some)' : ''}`
-            : `    -> ${step.address.padStart(18)} ${step.type}`,
+            : `    -> ${step.address.padStart(18)} ${step.type}${step.interior ? ' (interior)' : ''}${step.dependent ? ' (dependent handle)' : ''}`,
       ),
     ].join('\n'),
   );

@@ -74,7 +74,7 @@ export function transcriptStatTable(transcript: SosTranscript) {
 }
 
 export type TranscriptStep =
-  | { type: string; address: string }
+  | { type: string; address: string; interior?: true; dependent?: true }
   | { elided: true }
   | { run: { type: string; count: number; first: string; last: string; elided?: true } };
 
@@ -87,7 +87,10 @@ export type TranscriptStep =
 export function transcriptRootPaths(transcript: SosTranscript, minRunLength = DEFAULT_MIN_RUN_LENGTH) {
   return gcrootChains(transcript).map((chain: GcRootChainData) => {
     const steps: TranscriptStep[] = [];
-    if (chain.elidedBefore) steps.push({ elided: true });
+    const shown = chain.root.name.trim() !== '';
+    // Links cut between a printed root and the first step are an elision; a chain pasted without
+    // its root line has no root to elide from (its root is said to be not shown instead).
+    if (chain.elidedBefore && shown) steps.push({ elided: true });
     let i = 0;
     while (i < chain.steps.length) {
       if (chain.steps[i].elidedBefore && i > 0) steps.push({ elided: true });
@@ -111,12 +114,28 @@ export function transcriptRootPaths(transcript: SosTranscript, minRunLength = DE
       } else {
         for (let k = i; k < end; k++) {
           if (k > i && chain.steps[k].elidedBefore) steps.push({ elided: true });
-          steps.push({ type: chain.steps[k].type, address: chain.steps[k].address });
+          const step = chain.steps[k];
+          steps.push({
+            type: step.type,
+            address: step.address,
+            ...(step.interior ? { interior: true as const } : {}),
+            ...(step.dependent ? { dependent: true as const } : {}),
+          });
         }
       }
       i = end;
     }
-    return { root: { kind: chain.root.kind, name: chain.root.name }, steps, line: chain.line };
+    // A chain pasted without its root line: say so rather than print an empty root.
+    return {
+      root: {
+        kind: chain.root.kind,
+        name: shown ? chain.root.name : 'root not shown in the transcript',
+        shown,
+        ...(chain.root.thread !== undefined ? { thread: chain.root.thread } : {}),
+      },
+      steps,
+      line: chain.line,
+    };
   });
 }
 
