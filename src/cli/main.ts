@@ -2,11 +2,13 @@
  * heapscope CLI: the same importers and analyses as the browser app, in Node, without a DOM.
  * Exit status: 0 success, 1 a `--fail-on` finding exists, 2 bad usage or unreadable input.
  */
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FindingKind, LeakPattern } from '../session/answers';
 import { FormatError } from '../session/open-heap';
 import {
   findingsJson,
+  renderDiff,
   renderDumpheap,
   renderFindings,
   renderMaddress,
@@ -15,6 +17,7 @@ import {
   renderTranscriptRootPaths,
   rootsJson,
 } from '../session/answer-text';
+import { diffHeaps, diffSideOf, growthPasses, parseGrowthThreshold } from '../session/diff';
 import { dumpheap } from '../session/dumpheap';
 import { maddressOf } from '../session/maddress';
 import { StatFilterError, statOf, statOfTranscript, type StatSortKey } from '../session/stat';
@@ -73,6 +76,12 @@ Commands:
   show FILE.txt    every block an SOS transcript holds, in order, as heapscope read it (stat tables,
                    listings, dumpobj fields, dumparray, objsize, gcroot, eeheap, address summaries,
                    finalizequeue), then the heap model it makes
+  diff BASE CURRENT  what grew between two dumps of one process: the types (count, bytes, retained
+                   before, after, Δ), where the growth accumulates (paths of type names from the
+                   roots, runs collapsed) and which findings are new or grew
+                     --top N                   rows of each list (default 20)
+                     --fail-on-growth SIZE|P%  exit status 1 when the reachable heap grew by SIZE
+                                               (10MB, 512KB, bytes) or by P percent (for CI)
   dumpheap FILE    the objects of a type, like SOS dumpheap -type
                      --type NAME               substring of the type name
                      --min N --max N           size bounds in bytes (decimal or 0x hex)
@@ -97,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       address: { type: 'string' },
       'gc-from': { type: 'string' },
       'fail-on': { type: 'string' },
+      'fail-on-growth': { type: 'string' },
       type: { type: 'string' },
       filter: { type: 'string' },
       regex: { type: 'boolean', default: false },
@@ -112,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, file] = positionals;
-  const known = ['stat', 'roots', 'findings', 'dumpheap', 'maddress', 'show'];
+  const known = ['stat', 'roots', 'findings', 'dumpheap', 'maddress', 'show', 'diff'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   if (!file) throw new UsageError(`heapscope ${command}: which file? (heapscope ${command} FILE)`);
   // Text from the dump is shown, never obeyed: direction and control characters written out.
@@ -120,6 +130,24 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? inertJson(JSON.stringify(json, null, 2)) + '\n' : visibleOutput(text()));
 
   switch (command) {
+    case 'diff': {
+      const current = positionals[2];
+      if (!current) throw new UsageError('heapscope diff: which two dumps? (heapscope diff BASE CURRENT)');
+      const threshold = values['fail-on-growth'] === undefined ? null : parseGrowthThreshold(values['fail-on-growth']);
+      if (values['fail-on-growth'] !== undefined && !threshold)
+        throw new UsageError(
+          `--fail-on-growth takes a size (10MB, 512KB, bytes) or a percentage (5%), not "${values['fail-on-growth']}"`,
+        );
+      const top = values.top === undefined ? 20 : Number(values.top);
+      if (!(Number.isInteger(top) && top > 0))
+        throw new UsageError(`--top takes a positive whole number, not "${values.top}"`);
+      // The baseline is reduced to its aggregates before the current dump is read: one graph at a time.
+      const before = diffSideOf(basename(file), await openAnalyzed(file));
+      const after = diffSideOf(basename(current), await openAnalyzed(current));
+      const diff = diffHeaps(before, after, { top });
+      print(diff, () => renderDiff(diff));
+      return threshold && growthPasses(diff, threshold) ? 1 : 0;
+    }
     case 'show': {
       const transcript = await loadTranscript(file);
       if (!transcript)

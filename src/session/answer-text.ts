@@ -9,6 +9,7 @@ import type { StatResult, TranscriptStatResult } from './stat';
 import type { DumpheapResult } from './dumpheap';
 import type { MaddressResult } from './maddress';
 import type { TranscriptRootPath } from './transcript';
+import type { HeapDiff } from './diff';
 
 /** The JSON the CLI prints (`heapscope roots --json`): no node indices, only what a dump says. */
 export function rootPathJson(summary: RootPathSummary) {
@@ -260,4 +261,44 @@ export function renderTranscriptRootPaths(paths: readonly TranscriptRootPath[]):
     ].join('\n'),
   );
   return blocks.join('\n\n') + `\n\n${paths.length} chain${paths.length === 1 ? '' : 's'}.\n`;
+}
+
+/** `heapscope diff` as text: the heap's growth, where it accumulates, findings, then the types diff. */
+export function renderDiff(diff: HeapDiff): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const signed = (value: number) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${n(Math.abs(value))}`;
+  const signedBytes = (value: number) => `${value >= 0 ? '+' : '−'}${formatBytes(Math.abs(value))}`;
+  const before = diff.before.reachableBytes ?? diff.before.bytes;
+  const after = diff.after.reachableBytes ?? diff.after.bytes;
+  const lines = [
+    `${diff.before.name} (${n(diff.before.objects)} objects, ${formatBytes(diff.before.bytes)}) → ${diff.after.name} (${n(diff.after.objects)} objects, ${formatBytes(diff.after.bytes)})`,
+    `${diff.after.reachableBytes !== null ? 'reachable heap' : 'heap'}: ${signedBytes(after - before)}${before > 0 ? ` (${signed(Math.round(((after - before) / before) * 1000) / 10)}%)` : ''}`,
+    '',
+    diff.growth.length === 0
+      ? 'No growth: no path of the heap gained objects.'
+      : 'Where it grew (paths of type names from the roots, runs collapsed):',
+  ];
+  for (const entry of diff.growth) {
+    lines.push(
+      `  ${signed(entry.countDelta)} ${entry.type} (${n(entry.countBefore)} → ${n(entry.countAfter)})${entry.accumulationPoint ? ` in ${entry.accumulationPoint}` : ''}, ${signedBytes(entry.retainedDelta)} held${entry.owner ? `, under ${entry.owner}` : ''}`,
+      `      ${entry.path.join(' → ')}`,
+    );
+  }
+  if (diff.findings.length > 0) {
+    lines.push('', 'Findings:');
+    for (const f of diff.findings)
+      lines.push(
+        `  ${f.status.padEnd(6)} ${f.title}${f.countBefore !== null && f.countAfter !== null ? ` (${n(f.countBefore)} → ${n(f.countAfter)})` : ''}`,
+      );
+  }
+  lines.push(
+    '',
+    'Types, by bytes grown:',
+    `${'Δcount'.padStart(12)} ${'Δbytes'.padStart(14)} ${'Δretained'.padStart(14)}  Type`,
+  );
+  for (const row of diff.types)
+    lines.push(
+      `${signed(row.countDelta).padStart(12)} ${signed(row.bytesDelta).padStart(14)} ${(row.retainedDelta === null ? '?' : signed(row.retainedDelta)).padStart(14)}  ${row.name}${row.status === 'both' ? '' : ` (${row.status})`}`,
+    );
+  return lines.join('\n') + '\n';
 }

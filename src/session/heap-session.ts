@@ -7,6 +7,7 @@ import type { AnalysisContext } from '../analysis/analysis-context';
 import { UNREACHABLE } from '../analysis/bfs';
 import { computeFindings, type Finding } from '../analysis/findings';
 import { formatBytes } from '../analysis/findings/finding-support';
+import { dominatorPathTree, type DominatorPathTree } from '../analysis/dominator-path-tree';
 import type { HistogramRow } from '../analysis/histogram';
 import { pathSignature, resolvePathSignature } from '../analysis/path-signature';
 import { summarizeRootPath, type RootPathSummary } from '../analysis/path-summary';
@@ -406,6 +407,12 @@ export class HeapSession {
         percent: ((row.retained ?? 0) / total) * 100,
       })),
     };
+  }
+
+  /** The dominator tree folded into type-name paths (dominator-path-tree.ts), for diffs; null without dominators. */
+  dominatorPathTree(): DominatorPathTree | null {
+    const dominators = this.context?.dominators;
+    return dominators ? dominatorPathTree(this.heap, dominators) : null;
   }
 
   /** MAT-style retained bytes for each row of a histogram (see retained-by-name.ts), or null. */
