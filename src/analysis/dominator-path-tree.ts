@@ -9,11 +9,15 @@
  */
 import { NO_NODE, type HeapModel } from '../heap/types';
 import type { Dominators } from './dominators';
+import { NumericMap } from './numeric-map';
 
 export interface DominatorPathTree {
   /** Per path node: its parent (-1 for the root's), its type name, and what lands on it. */
   readonly parent: Int32Array;
-  readonly name: readonly string[];
+  /** Per path node: its type name, as an index into `names`. */
+  readonly nameId: Int32Array;
+  /** The distinct type names. */
+  readonly names: readonly string[];
   /** Objects on this path (pseudo-nodes count too: they are the roots' names). */
   readonly count: Float64Array;
   /** Their shallow bytes. */
@@ -46,7 +50,7 @@ export function dominatorPathTree(heap: HeapModel, dominators: Dominators): Domi
   const pathOf = new Int32Array(heap.nodes.count).fill(-1);
   const parent: number[] = [];
   const nameId: number[] = [];
-  const child = new Map<number, number>();
+  const child = new NumericMap(1 << 16);
   const count: number[] = [];
   const bytes: number[] = [];
   const nameCount = names.length;
@@ -54,7 +58,7 @@ export function dominatorPathTree(heap: HeapModel, dominators: Dominators): Domi
     // One key per (parent path, type): parent * names + id stays exact below 2^53.
     const key = (up + 1) * nameCount + id;
     let path = child.get(key);
-    if (path === undefined) {
+    if (path < 0) {
       if (parent.length >= MAX_PATH_NODES) return up < 0 ? 0 : up;
       path = parent.length;
       parent.push(up);
@@ -82,7 +86,8 @@ export function dominatorPathTree(heap: HeapModel, dominators: Dominators): Domi
   for (let p = n - 1; p >= 0; p--) if (parent[p] >= 0) subtreeBytes[parent[p]] += subtreeBytes[p];
   return {
     parent: Int32Array.from(parent),
-    name: nameId.map((id) => names[id]),
+    nameId: Int32Array.from(nameId),
+    names,
     count: Float64Array.from(count),
     bytes: Float64Array.from(bytes),
     subtreeBytes,
@@ -92,6 +97,6 @@ export function dominatorPathTree(heap: HeapModel, dominators: Dominators): Domi
 /** The type names from the root to a path node. */
 export function pathNames(tree: DominatorPathTree, node: number): string[] {
   const names: string[] = [];
-  for (let p = node; p >= 0; p = tree.parent[p]) names.push(tree.name[p]);
+  for (let p = node; p >= 0; p = tree.parent[p]) names.push(tree.names[tree.nameId[p]]);
   return names.reverse();
 }

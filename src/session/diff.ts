@@ -7,6 +7,7 @@
  * before the current dump is analysed: two incident-size dumps never sit in memory together.
  */
 import { pathNames, type DominatorPathTree } from '../analysis/dominator-path-tree';
+import { NumericMap } from '../analysis/numeric-map';
 import type { FindingSummary } from './answers';
 import type { OpenedHeap } from './open-heap';
 
@@ -184,15 +185,21 @@ function growthPaths(
   if (!after) return [];
   const minCount = options.minCountDelta ?? DEFAULT_MIN_COUNT_DELTA;
   const minBytes = options.minRetainedDelta ?? DEFAULT_MIN_RETAINED_DELTA;
-  // The baseline's path nodes by (parent, name); the current tree matched top-down.
-  const beforeChild = new Map<string, number>();
-  if (before)
-    for (let p = 0; p < before.parent.length; p++) beforeChild.set(`${before.parent[p]}\u0000${before.name[p]}`, p);
+  // The baseline's path nodes by (parent, type name), keyed by numbers; the current tree matched top-down.
   const match = new Int32Array(after.parent.length).fill(-1);
-  for (let p = 0; p < after.parent.length; p++) {
-    const up = after.parent[p];
-    if (up >= 0 && match[up] < 0) continue;
-    match[p] = beforeChild.get(`${up < 0 ? -1 : match[up]}\u0000${after.name[p]}`) ?? -1;
+  if (before) {
+    const beforeNames = before.names.length;
+    const beforeChild = new NumericMap(before.parent.length);
+    for (let p = 0; p < before.parent.length; p++)
+      beforeChild.set((before.parent[p] + 1) * beforeNames + before.nameId[p], p);
+    const beforeIdOf = new Map(before.names.map((name, id) => [name, id]));
+    const translated = Int32Array.from(after.names, (name) => beforeIdOf.get(name) ?? -1);
+    for (let p = 0; p < after.parent.length; p++) {
+      const up = after.parent[p];
+      const id = translated[after.nameId[p]];
+      if ((up >= 0 && match[up] < 0) || id < 0) continue;
+      match[p] = beforeChild.get((up < 0 ? 0 : match[up] + 1) * beforeNames + id);
+    }
   }
   const countBefore = (p: number) => (match[p] >= 0 && before ? before.count[match[p]] : 0);
   const heldBefore = (p: number) => (match[p] >= 0 && before ? before.subtreeBytes[match[p]] : 0);
@@ -206,8 +213,8 @@ function growthPaths(
     const path = pathNames(after, p);
     entries.push({
       path,
-      type: after.name[p],
-      accumulationPoint: up >= 0 ? after.name[up] : null,
+      type: after.names[after.nameId[p]],
+      accumulationPoint: up >= 0 ? after.names[after.nameId[up]] : null,
       owner:
         path
           .slice(0, 4)

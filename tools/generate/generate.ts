@@ -1,5 +1,5 @@
 /**
- * npm run generate -- [--objects N] [--seed S] [--out FILE]
+ * npm run generate -- [--objects N] [--seed S] [--chain N] [--out FILE]
  * Writes a .gcdump with the incident's shape (see incident-heap.ts), streamed to disk.
  * `--objects 18591667` reproduces the incident's scale; the default is small.
  */
@@ -15,6 +15,7 @@ const { values } = parseArgs({
   options: {
     objects: { type: 'string', default: String(DEFAULT_OBJECTS) },
     seed: { type: 'string', default: '1' },
+    chain: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -26,9 +27,13 @@ const out = resolve(values.out ?? `sample-dumps/generated/incident-${objects}.gc
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+const chainLength = values.chain === undefined ? undefined : Number(values.chain);
+if (chainLength !== undefined && !(Number.isInteger(chainLength) && chainLength > 0))
+  throw new Error(`--chain takes a positive whole number, not ${values.chain}`);
 const { heap, facts } = buildIncidentHeap({
   objects,
   seed,
+  chainLength,
   onProgress: (message) => process.stderr.write(`[${elapsed()}] ${message}\n`),
 });
 process.stderr.write(`[${elapsed()}] writing ${out}\n`);

@@ -42,6 +42,11 @@ export interface IncidentOptions {
   readonly objects: number;
   readonly seed?: number;
   readonly onProgress?: (message: string) => void;
+  /**
+   * Registrations on the runaway token instead of the incident's 17,812 (the same dump with a longer
+   * or shorter leak, for `heapscope diff` benchmarks); the object total stays `objects`.
+   */
+  readonly chainLength?: number;
 }
 
 export interface IncidentFacts {
@@ -234,7 +239,11 @@ export function buildIncidentHeap(options: IncidentOptions): { heap: HeapModel; 
 
   // ── Requests: the runaway registrations and the buffers they keep alive ──
   const chainLength =
-    total >= FULL_CHAIN_FROM_OBJECTS ? INCIDENT.chainLength : Math.max(MIN_CHAIN, scaled(INCIDENT.chainLength));
+    options.chainLength !== undefined
+      ? Math.max(MIN_CHAIN, Math.floor(options.chainLength))
+      : total >= FULL_CHAIN_FROM_OBJECTS
+        ? INCIDENT.chainLength
+        : Math.max(MIN_CHAIN, scaled(INCIDENT.chainLength));
   const requestBuffers = Math.max(chainLength + 10, scaled(INCIDENT.requestBuffers));
   const traceContexts = Math.max(requestBuffers + 10, scaled(INCIDENT.traceContext.count));
   const scopesPerContext = Math.max(2, Math.round(INCIDENT.traceScope.count / INCIDENT.traceContext.count));
