@@ -75,6 +75,18 @@ describe('URL state: versions and upgraders', () => {
     expect(state.instances).toEqual(DEFAULT_INSTANCES_STATE);
   });
 
+  it('a diff link carries its baseline dump (format 4); a version-3 link compares nothing', () => {
+    const base = { sha256: 'b'.repeat(64), size: 1_677_537, name: 'before.gcdump' };
+    const state: UrlState = { ...DEFAULT_URL_STATE, dump: DUMP, view: 'diff', baseDump: base };
+    const hash = encodeUrlState(state);
+    expect(hash).toContain(`&base=${'b'.repeat(64)}&bsize=1677537&bname=before.gcdump`);
+    expect(parseUrlState(hash)).toEqual({ state, problems: [] });
+    expect(parseUrlState('#v=3&view=types').state.baseDump).toBeNull();
+    const bad = parseUrlState(`#v=4&view=diff&base=${'b'.repeat(64)}&bsize=lots`);
+    expect(bad.state.baseDump).toBeNull();
+    expect(bad.problems).toEqual(['The link names a baseline dump without a valid size; it was ignored.']);
+  });
+
   it('a version-2 link (before `pseudo`) opens the Types view without the pseudo-node rows', () => {
     const { state, problems } = parseUrlState('#v=2&view=types&split=1');
     expect(problems).toEqual([]);

@@ -7,7 +7,8 @@
  * Version 0 is what the first app wrote (no `v`, only view/sort/dir/filter/regex/split); version 1
  * added the dump, the selection and the evidence card; version 2 the Instances view's filters and
  * sort (`imin`, `imax`, `ilive`, `isplit`, `isort`, `idir`); version 3 `pseudo=1` (the Types view
- * shows the root pseudo-nodes' rows, hidden by default). Older links are brought up to the current
+ * shows the root pseudo-nodes' rows, hidden by default); version 4 the baseline of a diff (`base`,
+ * `bsize`, `bname`: the dump the open one is compared with). Older links are brought up to the current
  * version by the UPGRADERS, one step per version, then parsed as current links. The dump itself is never in the URL: `dump`/`size`/`name` say which file the link needs.
  * Everything here is untrusted input: values are validated and length-capped, unknown keys are
  * ignored, and nothing is ever turned into HTML or code.
@@ -15,9 +16,9 @@
 
 import { PATH_SIGNATURE } from '../analysis/path-signature';
 
-export const URL_FORMAT_VERSION = 3;
+export const URL_FORMAT_VERSION = 4;
 
-export const VIEWS = ['summary', 'types', 'findings', 'dominators', 'instances', 'object', 'roots'] as const;
+export const VIEWS = ['summary', 'types', 'findings', 'dominators', 'instances', 'object', 'roots', 'diff'] as const;
 export type UrlView = (typeof VIEWS)[number];
 
 export const SORT_KEYS = ['name', 'count', 'bytes', 'averageSize', 'percent', 'retained'] as const;
@@ -68,6 +69,8 @@ export interface UrlState {
   readonly mergeByName: boolean;
   /** The Types view shows the rows of root pseudo-nodes (format 3). */
   readonly pseudo: boolean;
+  /** The dump the open one is compared with (format 4), or null. */
+  readonly baseDump: DumpFingerprint | null;
   /** The type of the Instances view. */
   readonly typeName: string | null;
   /**
@@ -94,6 +97,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   regex: false,
   mergeByName: true,
   pseudo: false,
+  baseDump: null,
   typeName: null,
   objectAddress: null,
   findingId: null,
@@ -173,6 +177,8 @@ export const UPGRADERS: readonly ((params: URLSearchParams) => void)[] = [
   () => {},
   // 2 → 3: `pseudo` is new; a version-2 link opens the Types view without the pseudo-node rows.
   () => {},
+  // 3 → 4: `base`, `bsize`, `bname` are new; a version-3 link compares nothing.
+  () => {},
 ];
 
 /** Parses a location hash (with or without `#`). Never throws: bad parts are dropped and reported. */
@@ -204,6 +210,14 @@ export function parseUrlState(hash: string): ParsedUrlState {
     if (Number.isSafeInteger(size) && size >= 0) dump = { sha256, size, name };
     else problems.push('The link names a dump without a valid size; it was ignored.');
   }
+  let baseDump: DumpFingerprint | null = null;
+  const baseSha = matching(get('base'), SHA256, 'baseline dump fingerprint', problems);
+  if (baseSha) {
+    const size = Number(get('bsize'));
+    const name = text(get('bname'), MAX_FILE_NAME, 'baseline file name', problems) ?? 'the baseline';
+    if (Number.isSafeInteger(size) && size >= 0) baseDump = { sha256: baseSha, size, name };
+    else problems.push('The link names a baseline dump without a valid size; it was ignored.');
+  }
   const evidence = get('evidence');
   let evidenceValue: string | null = null;
   if (evidence !== null) {
@@ -221,6 +235,7 @@ export function parseUrlState(hash: string): ParsedUrlState {
       regex: get('regex') === '1',
       mergeByName: get('split') !== '1',
       pseudo: get('pseudo') === '1',
+      baseDump,
       typeName: text(get('type'), MAX_TEXT, 'type name', problems),
       objectAddress: matching(get('object'), OBJECT_KEY, 'object', problems, MAX_OBJECT_KEY),
       findingId: matching(get('finding'), FINDING_ID, 'finding', problems),
@@ -249,6 +264,7 @@ export function encodeUrlState(state: UrlState): string {
     state.typeName !== null ||
     state.objectAddress !== null ||
     state.findingId !== null ||
+    state.baseDump !== null ||
     state.evidence !== null;
   if (hasMore) params.set('v', String(URL_FORMAT_VERSION));
   if (state.dump) {
@@ -263,6 +279,11 @@ export function encodeUrlState(state: UrlState): string {
   if (state.regex) params.set('regex', '1');
   if (!state.mergeByName) params.set('split', '1');
   if (state.pseudo) params.set('pseudo', '1');
+  if (state.baseDump) {
+    params.set('base', state.baseDump.sha256);
+    params.set('bsize', String(state.baseDump.size));
+    params.set('bname', state.baseDump.name);
+  }
   if (state.typeName !== null) params.set('type', state.typeName);
   if (state.objectAddress !== null) params.set('object', state.objectAddress);
   if (state.findingId !== null) params.set('finding', state.findingId);

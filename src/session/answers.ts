@@ -334,3 +334,6 @@ export interface DominatorPage {
 
 /** Most rows any page returns: a page is what a view shows. */
 export const MAX_PAGE_ROWS = 1000;
+
+/** The diff of two dumps of one process (session/diff.ts): its shapes, for the worker API and the page. */
+export type { FindingDiff, GrowthEntry, HeapDiff, TypeDiffRow } from './diff';

@@ -20,6 +20,7 @@ import type {
   RootPathSummary,
   RunMembersPage,
   RunMemberSearch,
+  HeapDiff,
 } from '../session/answers';
 import type { DumpFingerprint } from '../permalink/url-state';
 
@@ -74,4 +75,14 @@ export interface HeapWorkerApi {
   instances(query: InstanceQuery): InstancePage;
   /** Children of a node in the dominator tree (null: the top), biggest retained first. */
   dominatorChildren(node: number | null, offset: number, limit: number): DominatorPage;
+
+  // ── Comparing two dumps (session/diff.ts) ──
+  /**
+   * Keeps the loaded, analysed heap's aggregates as the baseline of a diff (its graph is dropped
+   * with the next load); resolves when they are taken. Null when nothing analysed is loaded.
+   */
+  setBaseline(): Promise<{ readonly name: string; readonly fingerprint: DumpFingerprint | null } | null>;
+  clearBaseline(): void;
+  /** The baseline against the loaded heap, `top` rows per list; null without both. */
+  diff(top: number): HeapDiff | null;
 }

@@ -23,6 +23,7 @@ import {
   type OpenedHeap,
 } from '../session/open-heap';
 import { fingerprintOf } from '../permalink/fingerprint';
+import { diffHeaps, diffSideOf, type DiffSide } from '../session/diff';
 import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
 
@@ -48,6 +49,10 @@ class LoadCancelled extends Error {
 }
 
 let loaded: LoadedHeap | null = null;
+/** A diff's baseline: the aggregates of a heap loaded before (no graph), kept across loads. */
+let baseline: DiffSide | null = null;
+/** The loaded heap's own side of a diff, computed once per heap. */
+const sides = new WeakMap<LoadedHeap, DiffSide>();
 let currentLoad: AbortController | null = null;
 
 /** Plain text for any error an importer (or the runtime) throws; FormatError messages name the offset. */
@@ -213,6 +218,27 @@ const api: HeapWorkerApi = {
 
   dominatorChildren(node: number | null, offset: number, limit: number) {
     return loaded ? loaded.session.dominatorChildren(node, offset, limit) : { total: 0, offset: 0, rows: [] };
+  },
+
+  async setBaseline() {
+    const current = loaded;
+    if (!current) return null;
+    const status = await (current.analysis ?? Promise.resolve(current.status));
+    if (status.state !== 'ready' || loaded !== current) return null;
+    const fingerprint = current.fingerprint ? await current.fingerprint : null;
+    baseline = diffSideOf(current.name, current);
+    return { name: current.name, fingerprint };
+  },
+
+  clearBaseline() {
+    baseline = null;
+  },
+
+  diff(top: number) {
+    if (!baseline || !loaded?.session.analyzed) return null;
+    let side = sides.get(loaded);
+    if (!side) sides.set(loaded, (side = diffSideOf(loaded.name, loaded)));
+    return diffHeaps(baseline, side, { top });
   },
 };
 

@@ -18,10 +18,11 @@ import { DumpText } from '../common/dump-text';
 import { visibleText } from '../../session/visible-text';
 import { LinkNotes } from './link-notes';
 import { ViewActions } from './view-actions';
+import { DiffView } from '../diff/diff-view';
 import { VIEWS } from '../../permalink/url-state';
 
 /** Each view's tab, in the order of the one list of views; the selection views appear once something is selected. */
-const TAB_OF: Record<ViewName, { label: string; shown?: (selection: Selection) => boolean }> = {
+const TAB_OF: Record<ViewName, { label: string; shown?: (selection: Selection, comparing: boolean) => boolean }> = {
   summary: { label: 'Summary' },
   types: { label: 'Types' },
   findings: { label: 'Findings' },
@@ -29,6 +30,7 @@ const TAB_OF: Record<ViewName, { label: string; shown?: (selection: Selection) =
   instances: { label: 'Instances', shown: (selection) => selection.typeName !== null },
   object: { label: 'Object', shown: (selection) => selection.node !== null },
   roots: { label: 'Roots', shown: (selection) => selection.node !== null },
+  diff: { label: 'Diff', shown: (_, comparing) => comparing },
 };
 const TABS = VIEWS.map((view) => ({ view, ...TAB_OF[view] }));
 
@@ -39,6 +41,7 @@ const VIEW_COMPONENTS: Record<Exclude<ViewName, 'summary'>, () => React.JSX.Elem
   instances: InstancesView,
   object: ObjectView,
   roots: RootsView,
+  diff: DiffView,
 };
 
 export function App() {
@@ -48,6 +51,7 @@ export function App() {
   const summary = useViewStore((state) => state.summary);
   const loadStatus = useViewStore((state) => state.load.status);
   const selection = useViewStore((state) => state.selection);
+  const comparing = useViewStore((state) => state.baseline !== null);
   const CurrentView = view === 'summary' ? null : VIEW_COMPONENTS[view];
 
   return (
@@ -70,7 +74,7 @@ export function App() {
       {summary && loadStatus === 'loaded' && (
         <main className="app-main">
           <nav className="tabs" role="tablist" aria-label="Views">
-            {TABS.filter((tab) => !tab.shown || tab.shown(selection) || tab.view === view).map((tab) => (
+            {TABS.filter((tab) => !tab.shown || tab.shown(selection, comparing) || tab.view === view).map((tab) => (
               <button
                 key={tab.view}
                 role="tab"

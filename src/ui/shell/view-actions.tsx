@@ -1,10 +1,36 @@
+import { useRef } from 'react';
 import { CopyBox } from './link-banner';
 import { viewMarkdown } from '../state/view-markdown';
+import { compareWith } from '../state/heap-worker';
+import { useViewStore } from '../state/store';
 
-/** Beside every view: its link (the view, its table state and selection) and the view as Markdown. */
+/**
+ * Beside every view: its link (the view, its table state and selection), the view as Markdown, and
+ * "Compare with…" another dump of the same process (the open one becomes the baseline).
+ */
 export function ViewActions() {
+  const input = useRef<HTMLInputElement>(null);
+  const ready = useViewStore((state) => state.analysis.state === 'ready');
   return (
     <div className="view-actions" data-testid="view-actions">
+      {ready && (
+        <>
+          <button type="button" data-testid="compare-with" onClick={() => input.current?.click()}>
+            Compare with…
+          </button>
+          <input
+            ref={input}
+            type="file"
+            hidden
+            data-testid="compare-input"
+            onChange={(event) => {
+              const file = event.currentTarget.files?.[0];
+              event.currentTarget.value = '';
+              if (file) void compareWith(file, file.name);
+            }}
+          />
+        </>
+      )}
       <CopyBox label="Copy link" testId="copy-link" make={async () => window.location.href} />
       <CopyBox label="Copy as Markdown" testId="copy-view-markdown" make={() => viewMarkdown()} />
     </div>

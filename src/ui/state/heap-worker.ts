@@ -59,9 +59,15 @@ export async function openDump(
   companion?: { readonly file: Blob; readonly name: string },
   firstName = fileName,
   restoring = false,
+  comparing = false,
 ): Promise<void> {
   const load = ++latestLoad;
   const store = useViewStore.getState();
+  // A dump opened on its own ends a comparison; "Compare with…" keeps the baseline it just took.
+  if (!comparing && !restoring && store.baseline) {
+    void heapWorker.clearBaseline();
+    useViewStore.setState({ baseline: null });
+  }
   store.startLoad(fileName, file.size + (companion?.file.size ?? 0), restoring);
   const onProgress = Comlink.proxy((report: LoadProgressReport) => {
     if (load === latestLoad) useViewStore.getState().reportProgress(report);
@@ -126,6 +132,40 @@ async function fingerprintLoadedHeap(load: number, file: Blob): Promise<void> {
   } catch {
     // No fingerprint: links to this dump cannot name it; everything else works.
   }
+}
+
+/**
+ * "Compare with…": the open, analysed dump becomes the baseline (the worker keeps its aggregates and
+ * drops its graph with the next load), then `file` is opened and the Diff view shows what grew.
+ */
+export async function compareWith(file: Blob, fileName: string): Promise<boolean> {
+  const baseline = await heapWorker.setBaseline();
+  if (!baseline) return false;
+  useViewStore.setState({ baseline });
+  await openDump(file, fileName, undefined, fileName, false, true);
+  useViewStore.getState().setView('diff');
+  return true;
+}
+
+/**
+ * A Diff link: its baseline and its dump, both from this browser's cache: the baseline is opened and
+ * analysed, kept as aggregates, then the dump is opened and compared with it.
+ */
+export async function openCachedComparison(baseSha: string, sha256: string): Promise<boolean> {
+  useViewStore.setState({ linkCache: 'looking' });
+  const [base, current] = await Promise.all([
+    dumpCache.get(baseSha).catch(() => null),
+    dumpCache.get(sha256).catch(() => null),
+  ]);
+  if (!base || !current) {
+    useViewStore.setState({ linkCache: 'absent' });
+    return false;
+  }
+  useViewStore.setState({ linkCache: 'opening' });
+  await openDump(base, base.name);
+  const compared = await compareWith(current, current.name);
+  useViewStore.setState({ linkCache: null });
+  return compared;
 }
 
 /** Opens the cached dump a permalink names, if this browser has it. */

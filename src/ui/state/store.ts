@@ -16,6 +16,8 @@ import {
 /** What a permalink asks for: the dump it was made on and the selection to restore there. */
 export interface LinkTarget {
   readonly dump: DumpFingerprint | null;
+  /** The dump the linked one is compared with (the Diff view), or null. */
+  readonly baseDump: DumpFingerprint | null;
   readonly typeName: string | null;
   readonly objectAddress: string | null;
   readonly findingId: string | null;
@@ -94,6 +96,8 @@ export interface ViewStore {
   readonly link: LinkTarget | null;
   /** Why the link could not be restored (a different file was opened), or null. */
   readonly linkProblem: string | null;
+  /** The baseline of the Diff view: a dump opened before and reduced to its aggregates in the worker. */
+  readonly baseline: { readonly name: string; readonly fingerprint: DumpFingerprint | null } | null;
   /**
    * The last file that could not be read, kept on screen while the dump that was open before it is
    * opened again (`reopened`: its name, once it is back), until the user opens another file.
@@ -148,6 +152,7 @@ export const useViewStore = create<ViewStore>()((set) => ({
   loadFailure: null,
   linkNotes: [],
   linkCache: null,
+  baseline: null,
   setView: (view) => set({ view }),
   openInstances: (typeName) => set((state) => ({ view: 'instances', selection: { ...state.selection, typeName } })),
   openObject: (node) => set((state) => ({ view: 'object', selection: { ...state.selection, node } })),

@@ -7,7 +7,7 @@
  */
 import { encodeUrlState, parseUrlState, URL_FORMAT_VERSION, type UrlState } from '../../permalink/url-state';
 import { sameDump } from '../../permalink/fingerprint';
-import { heapWorker, openCachedDump } from './heap-worker';
+import { heapWorker, openCachedComparison, openCachedDump } from './heap-worker';
 import { addLinkNote, EMPTY_SELECTION, useViewStore, type ViewStore } from './store';
 
 /** How links name the selected object (its address or path signature), as last resolved (store holds NodeIndex only). */
@@ -26,6 +26,7 @@ function urlStateOf(state: ViewStore): UrlState {
     regex: state.histogram.regex,
     mergeByName: state.histogram.mergeByName,
     pseudo: state.histogram.pseudo,
+    baseDump: state.baseline?.fingerprint ?? state.link?.baseDump ?? null,
     typeName: state.selection.typeName,
     objectAddress: address ?? state.link?.objectAddress ?? null,
     findingId: state.selection.findingId ?? state.link?.findingId ?? null,
@@ -57,6 +58,7 @@ function applyLink(state: UrlState): void {
     instances: state.instances,
     link: {
       dump: state.dump,
+      baseDump: state.baseDump,
       typeName: state.typeName,
       objectAddress: state.objectAddress,
       findingId: state.findingId,
@@ -103,6 +105,8 @@ export async function restoreSelection(): Promise<void> {
 function checkOpenedDump(state: ViewStore): void {
   const { link, fingerprint } = state;
   if (!fingerprint) return;
+  // A Diff link opens its baseline first: that is not a different file.
+  if (link?.baseDump && sameDump(link.baseDump, fingerprint)) return;
   if (link?.dump && !sameDump(link.dump, fingerprint)) {
     const problem =
       `This link is for ${link.dump.name} (${link.dump.size.toLocaleString('en-US')} bytes, SHA-256 ${link.dump.sha256.slice(0, 12)}…), ` +
@@ -133,8 +137,9 @@ export function bindUrlToStore(): () => void {
   };
   fromLocation();
   // A link to a dump this browser has cached opens it at once.
-  const dump = useViewStore.getState().link?.dump;
-  if (dump && !useViewStore.getState().summary) void openCachedDump(dump.sha256);
+  const { dump, baseDump } = useViewStore.getState().link ?? { dump: null, baseDump: null };
+  if (dump && baseDump && !useViewStore.getState().summary) void openCachedComparison(baseDump.sha256, dump.sha256);
+  else if (dump && !useViewStore.getState().summary) void openCachedDump(dump.sha256);
   const unsubscribe = useViewStore.subscribe((state, previous) => {
     if (state.fingerprint !== previous.fingerprint) checkOpenedDump(state);
     if (

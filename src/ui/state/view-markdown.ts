@@ -103,6 +103,32 @@ async function viewBody(state: ViewStore, selection: ViewStore['selection']): Pr
       const cards = await Promise.all(chosen.map(async (finding) => evidenceMarkdown(await findingEvidence(finding))));
       return cards.join('\n\n');
     }
+    case 'diff': {
+      const diff = await heapWorker.diff(MARKDOWN_ROWS);
+      if (!diff) return '';
+      return [
+        `Compared \`${cell(diff.before.name)}\` → \`${cell(diff.after.name)}\`.`,
+        table(
+          ['Grew', 'Type', 'In', 'Held', 'Under'],
+          diff.growth.map((entry) => [
+            `${entry.countBefore.toLocaleString('en-US')} → ${entry.countAfter.toLocaleString('en-US')}`,
+            cell(entry.type),
+            cell(entry.accumulationPoint ?? ''),
+            number(entry.retainedDelta),
+            cell(entry.owner ?? ''),
+          ]),
+        ),
+        table(
+          ['Type', 'Δ count', 'Δ bytes', 'Δ retained'],
+          diff.types.map((row) => [
+            cell(row.name),
+            number(row.countDelta),
+            number(row.bytesDelta),
+            number(row.retainedDelta),
+          ]),
+        ),
+      ].join('\n\n');
+    }
     case 'dominators': {
       const page = await heapWorker.dominatorChildren(null, 0, MARKDOWN_ROWS);
       return [

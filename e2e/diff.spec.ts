@@ -1,0 +1,50 @@
+/** Comparing two dumps of one process in the page: the real pair of sample-dumps/diff/. */
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+import { openAnalysed, projectRoot, waitForLoaded } from './helpers';
+
+const BEFORE = join(projectRoot, 'sample-dumps/diff/before.gcdump');
+const AFTER = join(projectRoot, 'sample-dumps/diff/after.gcdump');
+
+test('Compare with…: the types diff by Δbytes, where it grew, the link reopens both dumps from the cache', async ({
+  page,
+  context,
+}) => {
+  await openAnalysed(page, BEFORE);
+  await page.getByTestId('compare-input').setInputFiles(AFTER);
+  await waitForLoaded(page, 'after.gcdump');
+  await expect(page.getByTestId('tab-diff')).toHaveAttribute('aria-selected', 'true');
+  const view = page.getByTestId('diff-view');
+  await expect(view).toBeVisible({ timeout: 30_000 });
+  await expect(view.locator('h2')).toHaveText('before.gcdump → after.gcdump');
+  // Types by bytes grown: the 12,812 new 32 KB buffers first.
+  const firstType = page.getByTestId('diff-type-row').first();
+  await expect(firstType).toContainText('System.Byte[] (Bytes > 10K)');
+  await expect(firstType).toContainText('+12,812');
+  await expect(firstType).toContainText('+420,131,104');
+  // Where it grew: the registrations, on the reload token's CancellationTokenSource.
+  const growth = page.getByTestId('growth-entry').first();
+  await expect(growth).toContainText('+12,812 CallbackNode (5,026 → 17,838) in Registrations');
+  const steps = await growth.locator('.growth-step').allTextContents();
+  expect(steps.slice(-4)).toEqual([
+    'Microsoft.Extensions.Configuration.ConfigurationReloadToken',
+    'System.Threading.CancellationTokenSource',
+    'Registrations',
+    'CallbackNode',
+  ]);
+  await expect(page.locator('[data-testid="diff-finding"][data-status="grown"]')).toContainText('(5,006 → 17,818)');
+  // Sorting by Δcount puts the most numerous new objects first.
+  await page.getByTestId('diff-sort-countDelta').click();
+  await expect(page.getByTestId('diff-type-row').first()).toContainText('System.String');
+
+  await page.getByTestId('copy-link').click();
+  const link = await page.getByTestId('copy-link-output').inputValue();
+  expect(link).toContain('view=diff');
+  expect(link).toMatch(/[#&]base=[0-9a-f]{64}&bsize=\d+&bname=before.gcdump/);
+
+  // Another tab of this browser opens both dumps from its cache and shows the same comparison.
+  const other = await context.newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('loaded-file')).toHaveText('after.gcdump', { timeout: 60_000 });
+  await expect(other.getByTestId('growth-entry').first()).toContainText('+12,812 CallbackNode', { timeout: 60_000 });
+});
