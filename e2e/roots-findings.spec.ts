@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { dropBytes, openAnalysed, projectRoot, waitForLoaded } from './helpers';
 import { HeapBuilder } from '../src/heap/heap-builder';
@@ -63,27 +63,28 @@ test('the control sample has no CancellationToken finding', async ({ page }) => 
   await expect(page.locator('[data-kind="runaway-cancellation-registrations"]')).toHaveCount(0);
 });
 
-test('a hostile type name is shown as text in the inspector and the graph', async ({ page }) => {
-  const hostile = '<img src=x onerror="window.__pwned=1">';
+/** Opens a dump of one object of a type named `typeName`, held by a static root, and waits for its analysis. */
+async function openOneTypeDump(page: Page, typeName: string, fileName: string): Promise<void> {
   const b = new HeapBuilder('gcdump');
   b.addType('UNDEFINED');
   const rootType = b.addType('[.NET Roots]');
   const statics = b.addType('[static vars]');
-  const evil = b.addType(hostile, 'Evil.dll');
+  const type = b.addType(typeName, 'Evil.dll');
   const root = b.addNode(rootType, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
   const category = b.addNode(statics, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
-  const object = b.addNode(evil, 24, 0x1000, 0x7f00, NodeFlag.Defined);
+  const object = b.addNode(type, 24, 0x1000, 0x7f00, NodeFlag.Defined);
   b.addEdge(root, category);
   b.addEdge(category, object as NodeIndex);
   b.setRoot(root);
   await page.goto('/');
-  await dropBytes(page, writeGcdump({ heap: b.build() }), 'hostile.gcdump');
-  await waitForLoaded(page, 'hostile.gcdump');
+  await dropBytes(page, writeGcdump({ heap: b.build() }), fileName);
+  await waitForLoaded(page, fileName);
   await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready');
-  await page.evaluate((node) => {
-    // Open the object the way a click would (through the store in the page is not exposed; use the UI):
-    void node;
-  }, object);
+}
+
+test('a hostile type name is shown as text in the inspector and the graph', async ({ page }) => {
+  const hostile = '<img src=x onerror="window.__pwned=1">';
+  await openOneTypeDump(page, hostile, 'hostile.gcdump');
   await page.getByTestId('tab-types').click();
   await expect(page.getByText(hostile, { exact: true }).first()).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
@@ -94,21 +95,7 @@ test('a right-to-left override in a type name is written out, not applied: Types
   page,
 }) => {
   const name = 'Invoice\u202Egnp.exe';
-  const b = new HeapBuilder('gcdump');
-  b.addType('UNDEFINED');
-  const rootType = b.addType('[.NET Roots]');
-  const statics = b.addType('[static vars]');
-  const evil = b.addType(name, 'Evil.dll');
-  const root = b.addNode(rootType, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
-  const category = b.addNode(statics, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
-  const object = b.addNode(evil, 24, 0x1000, 0x7f00, NodeFlag.Defined);
-  b.addEdge(root, category);
-  b.addEdge(category, object as NodeIndex);
-  b.setRoot(root);
-  await page.goto('/');
-  await dropBytes(page, writeGcdump({ heap: b.build() }), 'bidi.gcdump');
-  await waitForLoaded(page, 'bidi.gcdump');
-  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready');
+  await openOneTypeDump(page, name, 'bidi.gcdump');
   await page.getByTestId('tab-types').click();
   const row = page.getByTestId('type-row').filter({ hasText: 'Invoice' });
   await expect(row).toContainText('Invoice<U+202E>gnp.exe');
