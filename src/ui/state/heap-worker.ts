@@ -90,6 +90,11 @@ export async function openDump(
       void fingerprintLoadedHeap(load, file);
     } else if (outcome.status === 'failed') {
       useViewStore.getState().failLoad(fileName, outcome.message);
+      // A comparison whose second dump cannot be read is no comparison.
+      if (comparing) {
+        void heapWorker.clearBaseline();
+        useViewStore.setState({ baseline: null });
+      }
       // The worker holds one heap at a time (two incident-size heaps do not fit a tab), so the dump
       // that was open is read again from its file: the failure stays on screen above it.
       const previous = lastOpened;
@@ -143,6 +148,7 @@ export async function compareWith(file: Blob, fileName: string): Promise<boolean
   if (!baseline) return false;
   useViewStore.setState({ baseline });
   await openDump(file, fileName, undefined, fileName, false, true);
+  if (useViewStore.getState().baseline === null) return false;
   useViewStore.getState().setView('diff');
   return true;
 }
