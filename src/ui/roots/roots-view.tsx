@@ -22,7 +22,7 @@ const MAX_TITLE_CHARS = 24;
 /** Members shown at each end of an expanded run, and per page of its middle. */
 const RUN_ENDS = 5;
 const RUN_PAGE = 50;
-/** Smallest initial zoom at which node text stays readable; Fit goes smaller. */
+/** Smallest zoom at which node text stays readable: the first view and Fit never go below it (the wheel may). */
 const READABLE_SCALE = 0.7;
 const EMPTY_KEYS: ReadonlySet<string> = new Set();
 
