@@ -71,6 +71,26 @@ describe('diff of two dumps of one process', () => {
     expect(growthPasses(diff, parseGrowthThreshold('0.1%')!)).toBe(false);
   });
 
+  it('two transcripts compare types and findings, and say why there are no growth paths; a mixed pair says it is one', async () => {
+    const open = async (path: string) => {
+      const opened = await openHeap(byteSourceFromBytes(new Uint8Array(readFileSync(join(PROJECT_ROOT, path))), path));
+      await opened.session.analyze();
+      return diffSideOf(path.split('/').pop()!, opened);
+    };
+    const linked = await open('sample-dumps/leaks/linked-token.sos.txt');
+    const runaway = await open('sample-dumps/leaky-service/runaway-cts.sos.txt');
+    const transcripts = diffHeaps(linked, runaway);
+    expect(transcripts.growth).toEqual([]);
+    expect(transcripts.growthNote).toBe(
+      'they need a complete reference graph, which an SOS transcript does not have: types and findings only',
+    );
+    expect(transcripts.types.length).toBeGreaterThan(0);
+    expect(transcripts.findings.map((f) => f.status).sort()).toEqual(['gone', 'new']);
+    const mixed = diffHeaps(runaway, await side('after.gcdump'));
+    expect(mixed.growth).toEqual([]);
+    expect(mixed.growthNote).toMatch(/^a mixed pair \(an SOS transcript and a \.gcdump\) compares types only/);
+  });
+
   it('thresholds: sizes and percentages', () => {
     expect(parseGrowthThreshold('10MB')).toEqual({ bytes: 10_000_000 });
     expect(parseGrowthThreshold('512kb')).toEqual({ bytes: 512_000 });

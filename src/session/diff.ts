@@ -9,11 +9,14 @@
 import { pathNames, type DominatorPathTree } from '../analysis/dominator-path-tree';
 import { NumericMap } from '../analysis/numeric-map';
 import type { FindingSummary } from './answers';
+import { heapGrowth } from './answer-text';
 import type { OpenedHeap } from './open-heap';
 
 /** What a dump contributes to a diff: per type name, the path tree, the findings. No graph. */
 export interface DiffSide {
   readonly name: string;
+  /** The input's format (gcdump, sos …): growth paths compare like with like. */
+  readonly format: string;
   readonly objects: number;
   readonly bytes: number;
   /** Bytes the root reaches (its retained size), or null without dominators. */
@@ -36,6 +39,7 @@ export function diffSideOf(name: string, opened: OpenedHeap): DiffSide {
   const findings = opened.session.analyzed ? opened.session.findings() : [];
   return {
     name,
+    format: opened.summary.format,
     objects: opened.summary.objectCount,
     bytes: opened.summary.totalBytes,
     reachableBytes: paths
@@ -114,6 +118,8 @@ export interface HeapDiff {
   readonly types: readonly TypeDiffRow[];
   readonly growth: readonly GrowthEntry[];
   readonly findings: readonly FindingDiff[];
+  /** Why there are no growth paths (a transcript has no complete graph; a mixed pair), or null. */
+  readonly growthNote: string | null;
 }
 
 export interface DiffOptions {
@@ -140,9 +146,30 @@ export function diffHeaps(before: DiffSide, after: DiffSide, options: DiffOption
     before: side(before),
     after: side(after),
     types: typesDiff(before, after, top),
-    growth: growthPaths(before.paths, after.paths, options).map((entry) => withFindingStory(entry, after)),
+    growth:
+      growthNoteOf(before, after) === null
+        ? growthPaths(before.paths, after.paths, options).map((entry) => withFindingStory(entry, after))
+        : [],
     findings: findingsDiff(before.findings, after.findings),
+    growthNote: growthNoteOf(before, after),
   };
+}
+
+const FORMAT_WORDS: Record<string, string> = {
+  gcdump: 'a .gcdump',
+  sos: 'an SOS transcript',
+  'elf-core': 'a core',
+  minidump: 'a minidump',
+};
+
+/** Growth paths need two dumps of one format, each with a complete reference graph. */
+function growthNoteOf(before: DiffSide, after: DiffSide): string | null {
+  const words = (format: string) => FORMAT_WORDS[format] ?? format;
+  if (before.format !== after.format)
+    return `a mixed pair (${words(before.format)} and ${words(after.format)}) compares types only, and type names can differ between formats`;
+  if (!before.paths || !after.paths)
+    return `they need a complete reference graph, which ${words(before.paths ? after.format : before.format)} does not have: types and findings only`;
+  return null;
 }
 
 function typesDiff(before: DiffSide, after: DiffSide, top: number | null): TypeDiffRow[] {
@@ -296,8 +323,7 @@ export function parseGrowthThreshold(text: string): { bytes: number } | { percen
 
 /** The heap's growth (reachable bytes, else all bytes) passes the threshold. */
 export function growthPasses(diff: HeapDiff, threshold: { bytes: number } | { percent: number }): boolean {
-  const before = diff.before.reachableBytes ?? diff.before.bytes;
-  const after = diff.after.reachableBytes ?? diff.after.bytes;
+  const { before, after } = heapGrowth(diff);
   const grown = after - before;
   return 'bytes' in threshold ? grown >= threshold.bytes : before > 0 && (grown / before) * 100 >= threshold.percent;
 }

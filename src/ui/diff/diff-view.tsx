@@ -5,6 +5,7 @@ import { useViewStore } from '../state/store';
 import { useWorkerAnswer } from '../state/use-worker-answer';
 import { DumpText } from '../common/dump-text';
 import { formatBytesShort, formatInteger } from '../common/format';
+import { heapGrowth } from '../../session/answer-text';
 
 /** Rows the worker sends per list: the view shows what a person reads, not every type. */
 const DIFF_ROWS = 500;
@@ -40,22 +41,25 @@ export function DiffView() {
 }
 
 function DiffBody({ diff }: { diff: HeapDiff }) {
-  const before = diff.before.reachableBytes ?? diff.before.bytes;
-  const after = diff.after.reachableBytes ?? diff.after.bytes;
+  const { before, after, reachable } = heapGrowth(diff);
   return (
     <div className="diff-view" data-testid="diff-view">
       <h2>
         <DumpText text={diff.before.name} /> → <DumpText text={diff.after.name} />
       </h2>
       <p data-testid="diff-growth-total">
-        Reachable heap {signedBytes(after - before)}
+        {reachable ? 'Reachable heap' : 'Heap'} {signedBytes(after - before)}
         {before > 0
           ? ` (${(after - before) / before >= 0 ? '+' : ''}${(((after - before) / before) * 100).toFixed(1)}%)`
           : ''}
         : {formatInteger(diff.before.objects)} → {formatInteger(diff.after.objects)} objects.
       </p>
       <h3>Where it grew</h3>
-      {diff.growth.length === 0 ? (
+      {diff.growthNote !== null ? (
+        <p className="muted" data-testid="diff-no-growth">
+          No growth paths: {diff.growthNote}.
+        </p>
+      ) : diff.growth.length === 0 ? (
         <p className="muted" data-testid="diff-no-growth">
           No growth: no path of the heap gained objects.
         </p>
