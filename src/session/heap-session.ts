@@ -302,7 +302,7 @@ export class HeapSession {
     lastNode: number,
     offset: number,
     limit: number,
-    search: RunMemberSearch | null = null,
+    search: RunMemberSearch | null | undefined = null,
   ): RunMembersPage {
     const path = this.lastPaths[pathIndex];
     if (!path) return { total: 0, offset: 0, rows: [] };
@@ -322,10 +322,12 @@ export class HeapSession {
     // An address fragment: the members whose address contains it, with their places in the run.
     const fragment = text.replace(/^0x/, '');
     if (!/^[0-9a-f]{1,16}$/.test(fragment)) return { total: 0, offset: 0, rows: [], positions: [] };
+    // One string per member, no answer object: a run can hold millions.
+    const { addressLo, addressHi } = this.heap.nodes;
     const places: number[] = [];
     for (let i = 0; i < members.length; i++) {
-      const address = this.objectRef(members[i]).address;
-      if (address.slice(2).includes(fragment)) places.push(i);
+      const member = members[i];
+      if (formatAddress(addressLo[member], addressHi[member]).includes(fragment, 2)) places.push(i);
     }
     const picked = places.slice(offset, offset + Math.min(limit, MAX_PAGE_ROWS));
     return {
