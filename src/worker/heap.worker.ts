@@ -12,7 +12,6 @@ import type {
   InstanceQuery,
   LoadOutcome,
   ProgressCallback,
-  RunMemberSearch,
 } from '../session/answers';
 import {
   analyzeOpened,
@@ -198,17 +197,8 @@ const api: HeapWorkerApi = {
     return loaded.session.rootPaths(node);
   },
 
-  runMembers(
-    pathIndex: number,
-    firstNode: number,
-    lastNode: number,
-    offset: number,
-    limit: number,
-    search?: RunMemberSearch | null,
-  ) {
-    return loaded
-      ? loaded.session.runMembers(pathIndex, firstNode, lastNode, offset, limit, search ?? null)
-      : { total: 0, offset: 0, rows: [] };
+  runMembers(...query: Parameters<HeapWorkerApi['runMembers']>) {
+    return loaded ? loaded.session.runMembers(...query) : { total: 0, offset: 0, rows: [] };
   },
 
   instances(query: InstanceQuery) {
