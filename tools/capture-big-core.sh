@@ -36,9 +36,7 @@ free_disk_bytes=$(($(df -Pk "$(dirname "$out")" | awk 'NR == 2 { print $4 }') * 
 ((free_disk_bytes > needed_bytes * 2)) ||
   die "the core will be larger than $((needed_bytes / 1000000)) MB; only $((free_disk_bytes / 1000000)) MB free beside $out"
 
-log "restoring the local tools pinned in .config/dotnet-tools.json"
-dotnet tool restore >/dev/null
-dotnet_dump() { dotnet tool run dotnet-dump "$@"; }
+restore_tools
 
 build_service
 start_service --leak on

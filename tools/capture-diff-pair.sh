@@ -15,9 +15,7 @@ out="$root/sample-dumps/diff"
 
 require_tools dotnet node
 cd "$root"
-log "restoring the local tools pinned in .config/dotnet-tools.json"
-dotnet tool restore >/dev/null
-gcdump() { dotnet tool run dotnet-gcdump "$@"; }
+restore_tools
 build_service
 mkdir -p "$out"
 

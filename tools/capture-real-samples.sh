@@ -25,10 +25,7 @@ out="$root/sample-dumps/leaky-service"
 require_tools dotnet node
 cd "$root"
 
-log "restoring the local tools pinned in .config/dotnet-tools.json"
-dotnet tool restore >/dev/null
-gcdump() { dotnet tool run dotnet-gcdump "$@"; }
-dotnet_dump() { dotnet tool run dotnet-dump "$@"; }
+restore_tools
 
 build_service
 

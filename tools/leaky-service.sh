@@ -3,7 +3,8 @@
 # starting the service on 127.0.0.1 with a port the OS picks, its /stats, and a cleanup trap that
 # stops the service and removes the scratch folder on every exit, failures included.
 #
-# Before sourcing, set LOG_TAG (the word in each log line). Afterwards: root, service_project,
+# Before sourcing, set LOG_TAG (the word in each log line). Afterwards: restore_tools, gcdump and
+# dotnet_dump (the pinned diagnostics tools), root, service_project,
 # service_bin, load_client, work, service_pid, service_url, runtime_version, stats.
 
 readonly START_TIMEOUT_SECONDS=60
@@ -47,6 +48,15 @@ require_tools() {
   local tool
   for tool in "$@"; do command -v "$tool" >/dev/null || die "$tool is not on PATH"; done
 }
+
+# restore_tools: the dotnet-gcdump and dotnet-dump pinned in .config/dotnet-tools.json, then
+# gcdump / dotnet_dump to run them.
+restore_tools() {
+  log "restoring the local tools pinned in .config/dotnet-tools.json"
+  (cd "$root" && dotnet tool restore >/dev/null)
+}
+gcdump() { dotnet tool run dotnet-gcdump "$@"; }
+dotnet_dump() { dotnet tool run dotnet-dump "$@"; }
 
 build_service() {
   log "building LeakyService (Release)"
