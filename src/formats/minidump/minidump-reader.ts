@@ -92,6 +92,14 @@ export async function readMinidump(source: ByteSource): Promise<Minidump> {
     return Number(count);
   };
 
+  /** A stream that starts with a 32-bit entry count (thread list, module list), its count checked. */
+  const countedList = async (type: number, what: string, entrySize: number) => {
+    const list = await stream(type, what);
+    if (!list) return null;
+    if (list.view.byteLength < 4) throw new FormatError(FORMAT, `${what} shorter than its count`, list.rva);
+    return { ...list, count: counted(list.view, list.view.getUint32(0, true), 4, entrySize, what, list.rva) };
+  };
+
   const system = await stream(7, 'SystemInfoStream');
   const archCode = system && system.view.byteLength >= 2 ? system.view.getUint16(0, true) : -1;
   const architecture =
@@ -133,18 +141,9 @@ export async function readMinidump(source: ByteSource): Promise<Minidump> {
   }
 
   const threads: MinidumpThread[] = [];
-  const threadList = await stream(3, 'ThreadListStream');
+  const threadList = await countedList(3, 'ThreadListStream', 48);
   if (threadList) {
-    if (threadList.view.byteLength < 4)
-      throw new FormatError(FORMAT, 'ThreadListStream shorter than its count', threadList.rva);
-    const count = counted(
-      threadList.view,
-      threadList.view.getUint32(0, true),
-      4,
-      48,
-      'ThreadListStream',
-      threadList.rva,
-    );
+    const { count } = threadList;
     const spOffset = architecture === 'x64' ? 0x98 : architecture === 'arm64' ? 0x100 : -1;
     for (let i = 0; i < count; i++) {
       const at = 4 + i * 48;
@@ -165,18 +164,9 @@ export async function readMinidump(source: ByteSource): Promise<Minidump> {
   }
 
   const modules: MinidumpModule[] = [];
-  const moduleList = await stream(4, 'ModuleListStream');
+  const moduleList = await countedList(4, 'ModuleListStream', 108);
   if (moduleList) {
-    if (moduleList.view.byteLength < 4)
-      throw new FormatError(FORMAT, 'ModuleListStream shorter than its count', moduleList.rva);
-    const count = counted(
-      moduleList.view,
-      moduleList.view.getUint32(0, true),
-      4,
-      108,
-      'ModuleListStream',
-      moduleList.rva,
-    );
+    const { count } = moduleList;
     for (let i = 0; i < count; i++) {
       const at = 4 + i * 108;
       const nameRva = moduleList.view.getUint32(at + 20, true);
