@@ -72,6 +72,8 @@ export class FormatError extends Error {
     readonly format: string,
     message: string,
     readonly offset: number | null = null,
+    /** The input ended before what it announced: more bytes were needed than remain. */
+    readonly ranOut = false,
   ) {
     super(
       `${format}: ${message}${offset !== null && !/\b(offset|line)\b/i.test(message) ? ` (at offset 0x${offset.toString(16)})` : ''}`,

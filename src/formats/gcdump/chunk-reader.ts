@@ -42,14 +42,19 @@ export class ChunkReader {
     return this.source.size - this.position;
   }
 
-  error(message: string, offset = this.position): FormatError {
-    return new FormatError('gcdump', `${message} (offset 0x${offset.toString(16)})`, offset);
+  /** A refusal at `offset`; `ranOut`: the file holds fewer bytes than it announced there. */
+  error(message: string, offset = this.position, ranOut = false): FormatError {
+    return new FormatError('gcdump', `${message} (offset 0x${offset.toString(16)})`, offset, ranOut);
   }
 
   /** Makes sure `count` bytes from the current position are buffered; `what` names them in errors. */
   async ensure(count: number, what: string): Promise<void> {
     if (count > this.remaining) {
-      throw this.error(`truncated file: ${what} needs ${count} bytes but only ${this.remaining} remain`);
+      throw this.error(
+        `truncated file: ${what} needs ${count} bytes but only ${this.remaining} remain`,
+        undefined,
+        true,
+      );
     }
     const windowEnd = this.windowStart + this.window.length;
     if (this.position >= this.windowStart && this.position + count <= windowEnd) return;
@@ -111,7 +116,11 @@ export class ChunkReader {
 
   async skip(count: number, what: string): Promise<void> {
     if (count > this.remaining) {
-      throw this.error(`truncated file: ${what} needs ${count} bytes but only ${this.remaining} remain`);
+      throw this.error(
+        `truncated file: ${what} needs ${count} bytes but only ${this.remaining} remain`,
+        undefined,
+        true,
+      );
     }
     this.position += count;
   }
@@ -123,7 +132,7 @@ export class ChunkReader {
     const units = this.i32();
     if (units < 0) return null;
     if (units > this.remaining) {
-      throw this.error(`${what} claims ${units} characters but only ${this.remaining} bytes remain`, start);
+      throw this.error(`${what} claims ${units} characters but only ${this.remaining} bytes remain`, start, true);
     }
     // Each code unit takes 1–3 bytes; buffer the most it can take (bounded by the file).
     await this.ensure(Math.min(units * 3, this.remaining), what);
@@ -170,7 +179,11 @@ export class ChunkReader {
   async readInto(target: Uint8Array, what: string, onSlice?: (copied: number) => void): Promise<void> {
     const byteCount = target.length;
     if (byteCount > this.remaining) {
-      throw this.error(`truncated file: ${what} needs ${byteCount} bytes but only ${this.remaining} remain`);
+      throw this.error(
+        `truncated file: ${what} needs ${byteCount} bytes but only ${this.remaining} remain`,
+        undefined,
+        true,
+      );
     }
     let copied = 0;
     while (copied < byteCount) {
@@ -230,7 +243,7 @@ export class ChunkReader {
     this.signal?.throwIfAborted();
     const length = target.length;
     if (at + length > this.size) {
-      throw this.error(`truncated file: ${what} needs ${length} bytes but only ${this.size - at} remain`, at);
+      throw this.error(`truncated file: ${what} needs ${length} bytes but only ${this.size - at} remain`, at, true);
     }
     const windowEnd = this.windowStart + this.window.length;
     if (at >= this.windowStart && at + length <= windowEnd) {

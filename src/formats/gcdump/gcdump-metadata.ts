@@ -56,6 +56,7 @@ export class GcdumpMetadataReader extends FastSerializationReader {
       throw r.error(
         `CountMultipliersByType claims ${multiplierCount} entries but only ${r.remaining} bytes remain`,
         multiplierAt,
+        multiplierCount >= 0,
       );
     }
     if (multiplierCount !== 0 && multiplierCount !== typeCount) {
@@ -137,7 +138,7 @@ export class GcdumpMetadataReader extends FastSerializationReader {
       const countAt = r.position;
       const count = r.i32();
       if (count < 0 || count > r.remaining)
-        throw r.error(`the segment count ${count} does not fit in the file`, countAt);
+        throw r.error(`the segment count ${count} does not fit in the file`, countAt, count >= 0);
       segments = [];
       for (let i = 0; i < count; i++) segments.push(await this.readSegment(i));
     }
@@ -179,7 +180,7 @@ export class GcdumpMetadataReader extends FastSerializationReader {
     const countAt = r.position;
     const count = r.i32();
     if (count < 0 || count > r.remaining)
-      throw r.error(`DotNetHeapInfo claims ${count} segments, more than the file holds`, countAt);
+      throw r.error(`DotNetHeapInfo claims ${count} segments, more than the file holds`, countAt, count >= 0);
     const segments: StoredSegment[] = [];
     for (let i = 0; i < count; i++) segments.push(await this.readSegment(i));
     await this.endObject('DotNetHeapInfo');
@@ -228,7 +229,11 @@ export class GcdumpMetadataReader extends FastSerializationReader {
         counts.some((c) => c < 0) ||
         rcwCount * 40 + ccwCount * 32 + interfaceCount * 33 + moduleCount * 20 > r.remaining
       ) {
-        throw r.error(`InteropInfo counts ${counts.join('/')} do not fit in the ${r.remaining} remaining bytes`);
+        throw r.error(
+          `InteropInfo counts ${counts.join('/')} do not fit in the ${r.remaining} remaining bytes`,
+          r.position,
+          counts.every((c) => c >= 0),
+        );
       }
       for (let i = 0; i < rcwCount; i++) {
         await r.ensure(40, 'an RCW record');

@@ -69,12 +69,13 @@ class GcdumpParser extends GcdumpMetadataReader {
       return await this.parseObjects(trailer);
     } catch (error) {
       // A complete .gcdump ends with its trailer; one without it that runs out of bytes was cut short.
-      if (error instanceof FormatError && !trailer.intact && /remain|end-of-stream/.test(error.message)) {
+      if (error instanceof FormatError && error.ranOut && !trailer.intact) {
         throw new FormatError(
           'gcdump',
           `the file is truncated: it ends at byte ${this.r.size.toLocaleString('en-US')} without the trailer a ` +
             `complete .gcdump ends with, and reading stopped there: ${error.message.replace(/^gcdump: /, '')}`,
           error.offset,
+          true,
         );
       }
       throw error;
@@ -174,6 +175,7 @@ class GcdumpParser extends GcdumpMetadataReader {
       throw r.error(
         `the graph claims ${typeCount} types but only ${r.remaining} bytes remain (each takes at least ${MIN_TYPE_ENTRY_BYTES})`,
         typeCountAt,
+        typeCount >= 1,
       );
     }
     const types: StoredType[] = [];
@@ -194,6 +196,7 @@ class GcdumpParser extends GcdumpMetadataReader {
       throw r.error(
         `the graph claims ${nodeCount} nodes but only ${r.remaining} bytes remain (each takes at least 12)`,
         nodeCountAt,
+        nodeCount >= 0,
       );
     }
     checkMemoryBudget(nodeCount, this.options.memoryBudgetBytes);
@@ -208,7 +211,7 @@ class GcdumpParser extends GcdumpMetadataReader {
     const blobAt = r.position;
     const blobLength = r.i32();
     if (blobLength < 0 || blobLength > r.remaining) {
-      throw r.error(`the node blob claims ${blobLength} bytes but only ${r.remaining} remain`, blobAt);
+      throw r.error(`the node blob claims ${blobLength} bytes but only ${r.remaining} remain`, blobAt, blobLength >= 0);
     }
     const blob = new Uint8Array(blobLength);
     const blobFileOffset = r.position;
@@ -261,7 +264,11 @@ class GcdumpParser extends GcdumpMetadataReader {
     const addressCountAt = r.position;
     const addressCount = r.i32();
     if (addressCount < 0 || addressCount * 8 > r.remaining) {
-      throw r.error(`the graph claims ${addressCount} addresses but only ${r.remaining} bytes remain`, addressCountAt);
+      throw r.error(
+        `the graph claims ${addressCount} addresses but only ${r.remaining} bytes remain`,
+        addressCountAt,
+        addressCount >= 0,
+      );
     }
     await this.readAddresses(Math.min(addressCount, nodeCount), decoder);
     if (addressCount > nodeCount) await r.skip((addressCount - nodeCount) * 8, 'surplus addresses');
