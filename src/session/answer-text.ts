@@ -263,23 +263,12 @@ export function renderTranscriptRootPaths(paths: readonly TranscriptRootPath[]):
   return blocks.join('\n\n') + `\n\n${paths.length} chain${paths.length === 1 ? '' : 's'}.\n`;
 }
 
-/**
- * The heap's size before and after: the bytes the roots reach where both dumps have a complete
- * graph, else all bytes (a transcript's, or a mixed pair), so like is compared with like.
- */
-export function heapGrowth(diff: HeapDiff): { before: number; after: number; reachable: boolean } {
-  const reachable = diff.before.reachableBytes !== null && diff.after.reachableBytes !== null;
-  return reachable
-    ? { before: diff.before.reachableBytes!, after: diff.after.reachableBytes!, reachable }
-    : { before: diff.before.bytes, after: diff.after.bytes, reachable };
-}
-
 /** `heapscope diff` as text: the heap's growth, where it accumulates, findings, then the types diff. */
 export function renderDiff(diff: HeapDiff): string {
   const n = (value: number) => value.toLocaleString('en-US');
   const signed = (value: number) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${n(Math.abs(value))}`;
   const signedBytes = (value: number) => `${value >= 0 ? '+' : '−'}${formatBytes(Math.abs(value))}`;
-  const { before, after, reachable } = heapGrowth(diff);
+  const { before, after, reachable } = diff.heap;
   const lines = [
     `${diff.before.name} (${n(diff.before.objects)} objects, ${formatBytes(diff.before.bytes)}) → ${diff.after.name} (${n(diff.after.objects)} objects, ${formatBytes(diff.after.bytes)})`,
     `${reachable ? 'reachable heap' : 'heap'}: ${signedBytes(after - before)}${before > 0 ? ` (${signed(Math.round(((after - before) / before) * 1000) / 10)}%)` : ''}`,

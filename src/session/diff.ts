@@ -9,7 +9,6 @@
 import { pathNames, type DominatorPathTree } from '../analysis/dominator-path-tree';
 import { NumericMap } from '../analysis/numeric-map';
 import type { FindingSummary } from './answers';
-import { heapGrowth } from './answer-text';
 import type { OpenedHeap } from './open-heap';
 
 /** What a dump contributes to a diff: per type name, the path tree, the findings. No graph. */
@@ -120,6 +119,11 @@ export interface HeapDiff {
   readonly findings: readonly FindingDiff[];
   /** Why there are no growth paths (a transcript has no complete graph; a mixed pair), or null. */
   readonly growthNote: string | null;
+  /**
+   * The heap's size before and after: the bytes the roots reach where both dumps have a complete
+   * graph (`reachable`), else all bytes (a transcript's, or a mixed pair), so like is compared with like.
+   */
+  readonly heap: { readonly before: number; readonly after: number; readonly reachable: boolean };
 }
 
 export interface DiffOptions {
@@ -142,16 +146,21 @@ export function diffHeaps(before: DiffSide, after: DiffSide, options: DiffOption
     bytes: s.bytes,
     reachableBytes: s.reachableBytes,
   });
+  const growthNote = growthNoteOf(before, after);
+  const reachable = before.reachableBytes !== null && after.reachableBytes !== null;
   return {
     before: side(before),
     after: side(after),
     types: typesDiff(before, after, top),
     growth:
-      growthNoteOf(before, after) === null
+      growthNote === null
         ? growthPaths(before.paths, after.paths, options).map((entry) => withFindingStory(entry, after))
         : [],
     findings: findingsDiff(before.findings, after.findings),
-    growthNote: growthNoteOf(before, after),
+    growthNote,
+    heap: reachable
+      ? { before: before.reachableBytes!, after: after.reachableBytes!, reachable }
+      : { before: before.bytes, after: after.bytes, reachable },
   };
 }
 
@@ -323,7 +332,7 @@ export function parseGrowthThreshold(text: string): { bytes: number } | { percen
 
 /** The heap's growth (reachable bytes, else all bytes) passes the threshold. */
 export function growthPasses(diff: HeapDiff, threshold: { bytes: number } | { percent: number }): boolean {
-  const { before, after } = heapGrowth(diff);
+  const { before, after } = diff.heap;
   const grown = after - before;
   return 'bytes' in threshold ? grown >= threshold.bytes : before > 0 && (grown / before) * 100 >= threshold.percent;
 }

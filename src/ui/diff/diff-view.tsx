@@ -5,7 +5,6 @@ import { useViewStore } from '../state/store';
 import { useWorkerAnswer } from '../state/use-worker-answer';
 import { DumpText } from '../common/dump-text';
 import { formatBytesShort, formatInteger } from '../common/format';
-import { heapGrowth } from '../../session/answer-text';
 
 /** Rows the worker sends per list: the view shows what a person reads, not every type. */
 const DIFF_ROWS = 500;
@@ -41,7 +40,7 @@ export function DiffView() {
 }
 
 function DiffBody({ diff }: { diff: HeapDiff }) {
-  const { before, after, reachable } = heapGrowth(diff);
+  const { before, after, reachable } = diff.heap;
   return (
     <div className="diff-view" data-testid="diff-view">
       <h2>
