@@ -6,13 +6,14 @@
  * ("Trojan Source", CVE-2021-42574), on the page or in a terminal.
  */
 
-// Control characters are what these patterns are about.
-/* eslint-disable no-control-regex */
-/** Every character made visible in one piece of dump text (a name, a field value, a label). */
-const HIDDEN_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** The bidirectional controls and DEL with the C1 controls: raw in every output, JSON's included. */
+const BIDI_AND_C1 = '\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+/** Every character made visible in one piece of dump text (a name, a field value, a label): C0 too. */
+const HIDDEN_IN_NAME = new RegExp(`[\\u0000-\\u001f${BIDI_AND_C1}]`, 'g');
 /** The same, but keeping tabs and line ends: for a whole text answer that is laid out in lines. */
-const HIDDEN_IN_OUTPUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-/* eslint-enable no-control-regex */
+const HIDDEN_IN_OUTPUT = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f${BIDI_AND_C1}]`, 'g');
+/** What JSON.stringify leaves raw (it escapes C0 controls itself, and lays out with line ends). */
+const RAW_IN_JSON = new RegExp(`[${BIDI_AND_C1}]`, 'g');
 
 const marker = (character: string) => `<U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
 
@@ -25,9 +26,6 @@ export function visibleText(text: string): string {
 export function visibleOutput(text: string): string {
   return text.replace(HIDDEN_IN_OUTPUT, marker);
 }
-
-/** What JSON.stringify leaves raw of those (it escapes C0 controls itself, and lays out with line ends). */
-const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * JSON.stringify's output with those characters escaped (`\u202e`): it parses to the very same strings,
