@@ -118,6 +118,12 @@ const COLUMN_WIDTHS: Record<string, string> = {
   retained: '11rem',
 };
 
+/** The worker's query for the view's state (the view's `pseudo` is the query's `includePseudo`). */
+function histogramQueryOf(view: HistogramViewState): Omit<HistogramQuery, 'offset' | 'limit'> {
+  const { pseudo, ...rest } = view;
+  return { ...rest, includePseudo: pseudo };
+}
+
 /** The query a set of pages answers; pages are asked again once retained sizes exist. */
 function sameQuery(view: HistogramViewState, query: HistogramQuery): boolean {
   return (
@@ -206,7 +212,7 @@ export function TypesView() {
       const pendingKey = `${key}#${page}`;
       pending.current.add(pendingKey);
       void heapWorker
-        .histogramPage({ ...view, includePseudo: view.pseudo, offset: page * PAGE_ROWS, limit: PAGE_ROWS })
+        .histogramPage({ ...histogramQueryOf(view), offset: page * PAGE_ROWS, limit: PAGE_ROWS })
         .then((answer: HistogramPage) => {
           if (latestKey.current !== key) return;
           setFetched((previous) => {
