@@ -59,6 +59,36 @@ test("a finding's link: evidence card without the dump, live view once the file 
   await other.close();
 });
 
+test("a cached dump's link reopens from its heap image, and two tabs holding it are told so", async ({ page, context }) => {
+  const link = await copyFindingLink(page);
+  // Once the analyses are ready the page keeps them with the cached dump, and says so.
+  const status = page.getByTestId('analysis-status');
+  await expect(status).toHaveAttribute('data-image', 'stored', { timeout: 30_000 });
+  await expect(status).toContainText('analyses kept with the cached dump');
+  await expect(status).toHaveAttribute('data-from-image', 'false');
+
+  const again = await context.newPage();
+  await again.goto(link);
+  const reopened = again.getByTestId('analysis-status');
+  await expect(reopened).toHaveAttribute('data-from-image', 'true', { timeout: 30_000 });
+  await expect(reopened).toHaveAttribute('data-image', 'used');
+  await expect(reopened).toContainText("read from the heap image kept with this dump in this browser's cache");
+  // The same finding, with the same numbers, as the load that computed it.
+  const selected = again.locator('.finding-selected');
+  await expect(selected).toHaveAttribute('data-kind', 'runaway-cancellation-registrations');
+  await expect(selected).toHaveAttribute('data-count', '17818');
+  await again.getByTestId('tab-types').click();
+  await expect(again.getByTestId('type-row').first()).toBeVisible();
+
+  // Each tab holds its own copy of the heap: both say so, and the first stops saying it when the
+  // second opens another dump.
+  await expect(again.getByTestId('other-tabs')).toContainText('also open in another tab');
+  await expect(page.getByTestId('other-tabs')).toContainText('also open in another tab');
+  await dropFile(again, CONTROL);
+  await expect(again.getByTestId('loaded-file')).toHaveText('control.gcdump', { timeout: 30_000 });
+  await expect(page.getByTestId('other-tabs')).toHaveCount(0);
+});
+
 test('back and forward move between views; an object link survives a reload of the same dump', async ({ page }) => {
   await openAnalysed(page, LEAKY);
   await expect.poll(() => page.evaluate(() => location.hash)).toContain('dump=');

@@ -28,6 +28,8 @@ class MemoryDirectory implements CacheDirectory {
             this.files.set(name, new Blob(parts));
             return Promise.resolve();
           },
+          // Like OPFS: an aborted stream leaves the file as it was.
+          abort: () => Promise.resolve(),
         });
       },
     };
@@ -91,6 +93,83 @@ describe('dump cache (OPFS), least recently used first out', () => {
     vi.setSystemTime(2_000);
     await cache.put({ sha256: sha('a'), name: 'renamed.gcdump', size: 60 }, blob(60));
     expect(await cache.list()).toEqual([{ sha256: sha('a'), name: 'renamed.gcdump', size: 60, lastUsed: 2_000 }]);
+  });
+
+  it('the same bytes stored again are not written again, and keep their image', async () => {
+    await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 30 }, blob(30));
+    await cache.putImage(sha('a'), 20, (w) => w.write(new Uint8Array(20)));
+    const written = dir.files.get(sha('a'));
+    vi.setSystemTime(2_000);
+    await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 30 }, blob(30));
+    expect(dir.files.get(sha('a'))).toBe(written);
+    expect((await cache.getImage(sha('a')))?.size).toBe(20);
+  });
+
+  describe('heap images beside their dumps', () => {
+    it('stores an image only for a cached dump, and lists it once it is written whole', async () => {
+      expect(await cache.putImage(sha('a'), 10, (w) => w.write(new Uint8Array(10)))).toBe(false);
+      await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 30 }, blob(30));
+      expect(await cache.getImage(sha('a'))).toBeNull();
+      let listedWhileWriting: File | null | undefined;
+      expect(
+        await cache.putImage(sha('a'), 25, async (w) => {
+          await w.write(new Uint8Array(25));
+          listedWhileWriting = await cache.getImage(sha('a'));
+        }),
+      ).toBe(true);
+      expect(listedWhileWriting).toBeNull();
+      expect((await cache.getImage(sha('a')))?.size).toBe(25);
+      expect((await cache.list())[0].imageSize).toBe(25);
+    });
+
+    it('a write that fails lists no image', async () => {
+      await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 30 }, blob(30));
+      await expect(
+        cache.putImage(sha('a'), 25, () => Promise.reject(new Error('tab closed'))),
+      ).rejects.toThrow('tab closed');
+      expect(await cache.getImage(sha('a'))).toBeNull();
+    });
+
+    it('an image whose file is not the size the index lists is not offered', async () => {
+      await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 30 }, blob(30));
+      await cache.putImage(sha('a'), 25, (w) => w.write(new Uint8Array(25)));
+      dir.files.set(`${sha('a')}.image`, new Blob([new Uint8Array(24)]));
+      expect(await cache.getImage(sha('a'))).toBeNull();
+    });
+
+    it('refuses an image that does not fit the limit beside its dump', async () => {
+      await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 60 }, blob(60));
+      expect(await cache.putImage(sha('a'), 41, (w) => w.write(new Uint8Array(41)))).toBe(false);
+      expect(dir.files.has(`${sha('a')}.image`)).toBe(false);
+    });
+
+    it('counts images in the limit: the least recently used dump goes with its image', async () => {
+      await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 30 }, blob(30));
+      await cache.putImage(sha('a'), 30, (w) => w.write(new Uint8Array(30)));
+      vi.setSystemTime(2_000);
+      await cache.put({ sha256: sha('b'), name: 'b.gcdump', size: 30 }, blob(30));
+      vi.setSystemTime(3_000);
+      // a (60 with its image) + b (30) fit in 100; b's image of 30 does not fit beside both.
+      expect(await cache.putImage(sha('b'), 30, (w) => w.write(new Uint8Array(30)))).toBe(true);
+      expect(dir.dumps()).toEqual([sha('b')]);
+      expect(dir.files.has(`${sha('a')}.image`)).toBe(false);
+      expect((await cache.getImage(sha('b')))?.size).toBe(30);
+    });
+
+    it('storing a different dump under a name removes the old image', async () => {
+      await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 30 }, blob(30));
+      await cache.putImage(sha('a'), 20, (w) => w.write(new Uint8Array(20)));
+      await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 31 }, blob(31));
+      expect(await cache.getImage(sha('a'))).toBeNull();
+      expect(dir.files.has(`${sha('a')}.image`)).toBe(false);
+    });
+
+    it('forget all removes the images too', async () => {
+      await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 30 }, blob(30));
+      await cache.putImage(sha('a'), 20, (w) => w.write(new Uint8Array(20)));
+      await cache.forgetAll();
+      expect([...dir.files.keys()].filter((name) => name !== 'heapscope-dumps.json')).toEqual([]);
+    });
   });
 
   it('forget all removes every dump and the index', async () => {

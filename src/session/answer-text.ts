@@ -10,6 +10,12 @@ import type { DumpheapResult } from './dumpheap';
 import type { MaddressResult } from './maddress';
 import type { TranscriptRootPath } from './transcript';
 import type { HeapDiff } from './diff';
+import { ANALYSED_BYTES_PER_NODE } from '../heap/memory-budget';
+
+/** Memory one tab (or the CLI) needs for a heap of this many nodes once analysed (heap/memory-budget.ts). */
+export function analysedHeapBytes(nodeCount: number): number {
+  return nodeCount * ANALYSED_BYTES_PER_NODE;
+}
 
 /** The JSON the CLI prints (`heapscope roots --json`): no node indices, only what a dump says. */
 export function rootPathJson(summary: RootPathSummary) {

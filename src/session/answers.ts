@@ -121,6 +121,11 @@ export type LoadOutcome =
        * the Types view can show it at once, before the analyses that follow keep the worker busy.
        */
       readonly firstHistogramPage: HistogramPage;
+      /**
+       * A heap image was offered with the dump: 'used', or why it was not (the dump was then read
+       * itself). Null when none was offered.
+       */
+      readonly image: 'used' | { readonly refused: string } | null;
     }
   /** The input is malformed or unsupported; `message` names the offset and what was expected. */
   | { readonly status: 'failed'; readonly message: string }
@@ -204,6 +209,8 @@ export type AnalysisStatus =
       readonly hasDominators: boolean;
       /** Objects no root reaches (garbage awaiting collection) and their bytes; null without roots. */
       readonly unreachable: { readonly count: number; readonly bytes: number } | null;
+      /** The analyses came from the heap image kept with the cached dump (only the findings ran). */
+      readonly fromImage: boolean;
     }
   | { readonly state: 'failed'; readonly message: string };
 

@@ -97,12 +97,15 @@ export class HeapSession {
     onProgress: AnalyzeProgress = () => {},
     signal?: AbortSignal,
     yieldBetween: () => Promise<void> = async () => {},
+    /** What an earlier analysis of the same heap computed (a heap image): only the findings run. */
+    computed?: { readonly context: AnalysisContext; readonly tree: DominatorTree | null },
   ): Promise<void> {
-    const context = analyzeHeap(this.heap, { onProgress, signal });
+    if (computed && computed.context.heap !== this.heap) throw new Error('the analyses are of another heap');
+    const context = computed?.context ?? analyzeHeap(this.heap, { onProgress, signal });
     await yieldBetween();
     if (context.dominators && context.retained) {
       onProgress('dominator tree', 0.97);
-      this.tree = dominatorTree(context.dominators, context.retained);
+      this.tree = computed?.tree ?? dominatorTree(context.dominators, context.retained);
       this.rootRetained = this.heap.rootIndex !== NO_NODE ? context.retained[this.heap.rootIndex] : 0;
       await yieldBetween();
     }
@@ -114,6 +117,11 @@ export class HeapSession {
       rootPathFinder: () => (this.finder ??= new RootPathFinder(this.heap, context.bfs, context.retainers)),
     });
     this.context = context;
+  }
+
+  /** What the analyses computed, for a heap image (permalink/heap-image.ts); null before them. */
+  computed(): { readonly context: AnalysisContext; readonly tree: DominatorTree | null } | null {
+    return this.context ? { context: this.context, tree: this.tree } : null;
   }
 
   private requireContext(): AnalysisContext {

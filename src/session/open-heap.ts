@@ -7,9 +7,12 @@ import type { ByteSource, LoadOptions } from '../formats/byte-source';
 import { loadDumpWithCompanion, loadHeap } from '../formats/load';
 import type { HeapModel } from '../heap/types';
 import { FIRST_HISTOGRAM_QUERY, type HeapSummary, type HistogramPage } from './answers';
-import { HeapSession } from './heap-session';
+import { HeapSession, type AnalyzeProgress } from './heap-session';
 import { heapSummary } from './heap-summary';
 import { HistogramIndex } from './histogram-query';
+import { readHeapImage, type HeapImage, type ImageDump, type ImageSource } from '../permalink/heap-image';
+import type { AnalysisContext } from '../analysis/analysis-context';
+import type { DominatorTree } from '../analysis/retained';
 
 // What the callers above the session (the worker, the CLI) need of the input side, so they import
 // nothing below the session: the byte sources they open, the error a malformed input raises, the
@@ -22,6 +25,8 @@ export interface OpenedHeap {
   readonly histogram: HistogramIndex;
   readonly summary: HeapSummary;
   readonly session: HeapSession;
+  /** What an earlier analysis computed, when the heap came from its image: `analyzeOpened` reuses it. */
+  readonly computed?: { readonly context: AnalysisContext; readonly tree: DominatorTree | null };
 }
 
 export interface OpenOptions extends LoadOptions {
@@ -38,24 +43,48 @@ export async function openHeap(source: ByteSource, options: OpenOptions = {}): P
     : await loadHeap(source, options);
   options.signal?.throwIfAborted();
   options.onIndexing?.();
+  return opened(heap, source, startedAt);
+}
+
+function opened(heap: HeapModel, file: { name: string; size: number }, startedAt: number, image?: HeapImage): OpenedHeap {
   const histogram = new HistogramIndex(heap);
   const summary = heapSummary({
     heap,
     histogram: histogram.table(true).rows,
-    fileName: source.name,
-    fileBytes: source.size,
+    fileName: file.name,
+    fileBytes: file.size,
     loadMs: performance.now() - startedAt,
   });
   const session = new HeapSession(heap);
-  return { heap, histogram, summary, session };
+  return { heap, histogram, summary, session, computed: image && { context: image.context, tree: image.tree } };
+}
+
+/**
+ * Opens a dump from its heap image (permalink/heap-image.ts) instead of its bytes: the model and the
+ * analyses as an earlier load computed them, so `analyzeOpened` runs only the findings. Throws the
+ * image's ImageError when it is damaged or of another dump; the caller then opens the dump itself.
+ */
+export async function openHeapImage(
+  image: ImageSource,
+  dump: ImageDump,
+  onProgress?: (bytesRead: number, totalBytes: number) => void,
+): Promise<OpenedHeap> {
+  const startedAt = performance.now();
+  const read = await readHeapImage(image, dump, onProgress);
+  return opened(read.heap, dump, startedAt, read);
 }
 
 /**
  * Runs the analyses of an opened heap (reverse edges, BFS, dominators, retained sizes, findings) and
  * gives the histogram its retained column: what the page does after its first histogram page.
  */
-export async function analyzeOpened(opened: OpenedHeap, ...args: Parameters<HeapSession['analyze']>): Promise<void> {
-  await opened.session.analyze(...args);
+export async function analyzeOpened(
+  opened: OpenedHeap,
+  onProgress?: AnalyzeProgress,
+  signal?: AbortSignal,
+  yieldBetween?: () => Promise<void>,
+): Promise<void> {
+  await opened.session.analyze(onProgress, signal, yieldBetween, opened.computed);
   opened.histogram.attachRetained((rows) => opened.session.retainedByRow(rows));
 }
 

@@ -35,6 +35,12 @@ export interface HeapWorkerApi {
     name: string,
     onProgress: ProgressCallback,
     companion?: { readonly file: Blob; readonly name: string },
+    /**
+     * The file comes from the dump cache under this fingerprint (it is not hashed again), with the
+     * heap image stored beside it, if any: the model and analyses are read from the image, and the
+     * dump itself only when the image is refused (`LoadOutcome.image` says which).
+     */
+    cached?: { readonly fingerprint: DumpFingerprint; readonly image: Blob | null },
   ): Promise<LoadOutcome>;
   /** Cancels the load in progress, if any (its `load` resolves as 'cancelled'). */
   cancel(): void;
@@ -51,6 +57,13 @@ export interface HeapWorkerApi {
    */
   analyze(onProgress: (status: AnalysisStatus) => void): Promise<AnalysisStatus>;
   analysisStatus(): AnalysisStatus;
+  /**
+   * Once the analyses are ready and the dump is in the cache: writes its heap image beside it (the
+   * model and the analyses, so a link reopens without parsing or analysing). Resolves with the
+   * image's bytes and the seconds it took, or null when none was stored (opened from its image, with
+   * a companion, or refused by the cache).
+   */
+  storeImage(): Promise<{ readonly bytes: number; readonly seconds: number } | null>;
   /** SHA-256, size and name of the loaded file, hashed by slices (once per load). */
   fingerprint(): Promise<DumpFingerprint | null>;
   findings(): FindingSummary[];

@@ -11,6 +11,7 @@ import type {
   HistogramQuery,
   InstanceQuery,
   LoadOutcome,
+  LoadProgressReport,
   ProgressCallback,
 } from '../session/answers';
 import {
@@ -19,9 +20,12 @@ import {
   byteSourceFromBlob,
   firstHistogramPage,
   openHeap,
+  openHeapImage,
   type OpenedHeap,
 } from '../session/open-heap';
 import { fingerprintOf } from '../permalink/fingerprint';
+import { DumpCache } from '../permalink/dump-cache';
+import { heapImageParts, writeImageParts } from '../permalink/heap-image';
 import { diffHeaps, diffSideOf, type DiffSide } from '../session/diff';
 import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
@@ -38,6 +42,12 @@ interface LoadedHeap extends OpenedHeap {
   readonly file: Blob;
   readonly name: string;
   fingerprint: Promise<DumpFingerprint> | null;
+  /** Opened from its heap image: the analyses are the image's, and there is nothing to store. */
+  readonly fromImage: boolean;
+  /** Opened with a companion file: the cache keys the first file alone, so no image is kept. */
+  readonly withCompanion: boolean;
+  /** The image being stored, so a second call waits for the same one. */
+  storing: Promise<{ readonly bytes: number; readonly seconds: number } | null> | null;
 }
 
 class LoadCancelled extends Error {
@@ -71,6 +81,7 @@ const api: HeapWorkerApi = {
     name: string,
     onProgress: ProgressCallback,
     companion?: { readonly file: Blob; readonly name: string },
+    cached?: { readonly fingerprint: DumpFingerprint; readonly image: Blob | null },
   ): Promise<LoadOutcome> {
     currentLoad?.abort();
     const controller = new AbortController();
@@ -80,21 +91,43 @@ const api: HeapWorkerApi = {
     loaded = null;
     const startedAt = performance.now();
     let lastReport = -Infinity;
+    let image: 'used' | { refused: string } | null = null;
+    const reportProgress = (progress: Omit<LoadProgressReport, 'elapsedMs'>) => {
+      // Importers report progress between slices: the earliest point to stop a cancelled load,
+      // even for an importer that does not look at the signal itself.
+      if (controller.signal.aborted) throw new LoadCancelled();
+      const now = performance.now();
+      if (now - lastReport < PROGRESS_INTERVAL_MS && progress.fraction < 1) return;
+      lastReport = now;
+      void onProgress({ ...progress, elapsedMs: now - startedAt });
+    };
     try {
-      const opened = await openHeap(byteSourceFromBlob(file, name), {
+      let opened: OpenedHeap | null = null;
+      if (cached?.image && !companion) {
+        // The heap image kept with the cached dump: the model and the analyses, read instead of
+        // computed. A damaged or foreign image is set aside and the dump itself is read.
+        const imageBytes = cached.image.size;
+        try {
+          opened = await openHeapImage(byteSourceFromBlob(cached.image, name), cached.fingerprint, (bytesRead) =>
+            reportProgress({
+              stage: "reading the analysed heap from this browser's cache",
+              bytesRead,
+              totalBytes: imageBytes,
+              fraction: bytesRead / imageBytes,
+            }),
+          );
+          image = 'used';
+        } catch (error) {
+          if (error instanceof LoadCancelled || controller.signal.aborted) throw error;
+          image = { refused: errorText(error) };
+        }
+      }
+      opened ??= await openHeap(byteSourceFromBlob(file, name), {
         signal: controller.signal,
         memoryBudgetBytes: BROWSER_MEMORY_BUDGET_BYTES,
         // A full dump with a transcript or gcdump of the same process beside it names its GC heap.
         companion: companion ? byteSourceFromBlob(companion.file, companion.name) : undefined,
-        onProgress: (progress) => {
-          // Importers report progress between slices: the earliest point to stop a cancelled load,
-          // even for an importer that does not look at the signal itself.
-          if (controller.signal.aborted) throw new LoadCancelled();
-          const now = performance.now();
-          if (now - lastReport < PROGRESS_INTERVAL_MS && progress.fraction < 1) return;
-          lastReport = now;
-          void onProgress({ ...progress, elapsedMs: now - startedAt });
-        },
+        onProgress: reportProgress,
         onIndexing: () =>
           void onProgress({
             stage: 'indexing types',
@@ -112,9 +145,13 @@ const api: HeapWorkerApi = {
         stopAnalysis: new AbortController(),
         file,
         name,
-        fingerprint: null,
+        // A dump from the cache is named by its key: it was hashed when it was stored.
+        fingerprint: cached ? Promise.resolve(cached.fingerprint) : null,
+        fromImage: image === 'used',
+        withCompanion: companion !== undefined,
+        storing: null,
       };
-      return { status: 'loaded', summary: opened.summary, firstHistogramPage: firstHistogramPage(opened) };
+      return { status: 'loaded', summary: opened.summary, firstHistogramPage: firstHistogramPage(opened), image };
     } catch (error) {
       if (controller.signal.aborted) return { status: 'cancelled' };
       return { status: 'failed', message: errorText(error) };
@@ -210,6 +247,13 @@ const api: HeapWorkerApi = {
     return loaded ? loaded.session.dominatorChildren(node, offset, limit) : { total: 0, offset: 0, rows: [] };
   },
 
+  storeImage() {
+    const current = loaded;
+    if (!current) return Promise.resolve(null);
+    current.storing ??= storeImage(current);
+    return current.storing;
+  },
+
   async setBaseline() {
     const current = loaded;
     if (!current) return null;
@@ -231,6 +275,37 @@ const api: HeapWorkerApi = {
     return diffHeaps(baseline, side, { top });
   },
 };
+
+/** Stops writing an image when its heap is no longer the one loaded (its columns would be kept alive). */
+class ImageSuperseded extends Error {}
+
+/**
+ * Writes the loaded heap's image beside its cached dump, once the analyses are ready (see api.ts).
+ * Null when there is nothing to store: opened from its image, with a companion, not analysed, or
+ * the cache refused it (no OPFS, not cached, over the limit).
+ */
+async function storeImage(current: LoadedHeap): Promise<{ bytes: number; seconds: number } | null> {
+  if (current.fromImage || current.withCompanion) return null;
+  const status = await (current.analysis ?? Promise.resolve(current.status));
+  const computed = current.session.computed();
+  if (status.state !== 'ready' || !computed || !current.fingerprint || loaded !== current) return null;
+  const fingerprint = await current.fingerprint;
+  const startedAt = performance.now();
+  const image = heapImageParts(fingerprint, computed.context, computed.tree);
+  try {
+    const stored = await new DumpCache().putImage(fingerprint.sha256, image.totalBytes, (writable) =>
+      // The heap's columns are ArrayBuffers (never shared), which is what the stream takes.
+      writeImageParts(image, { write: (bytes) => writable.write(bytes as Uint8Array<ArrayBuffer>) }, async () => {
+        await yieldToQueue();
+        if (loaded !== current) throw new ImageSuperseded();
+      }),
+    );
+    return stored ? { bytes: image.totalBytes, seconds: (performance.now() - startedAt) / 1000 } : null;
+  } catch (error) {
+    if (error instanceof ImageSuperseded) return null;
+    throw error;
+  }
+}
 
 /** Lets queued requests (histogram pages, status) run between analysis stages. */
 const yieldToQueue = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -259,6 +334,7 @@ async function runAnalysis(current: LoadedHeap, onProgress: (status: AnalysisSta
       seconds: (performance.now() - startedAt) / 1000,
       hasDominators: current.session.hasDominators,
       unreachable: current.session.unreachable(),
+      fromImage: current.fromImage,
     });
   } catch (error) {
     report({ state: 'failed', message: errorText(error) });

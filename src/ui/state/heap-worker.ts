@@ -9,6 +9,8 @@ import type { LoadProgressReport } from '../../session/answers';
 import type { AnalysisStatus } from '../../session/answers';
 import { useViewStore } from './store';
 import { DumpCache } from '../../permalink/dump-cache';
+import type { DumpFingerprint } from '../../permalink/url-state';
+import { announceHolding, releaseHolding } from './other-tabs';
 
 const worker = new Worker(new URL('../../worker/heap.worker.ts', import.meta.url), {
   type: 'module',
@@ -36,12 +38,10 @@ let latestLoad = 0;
 export async function openFiles(files: readonly File[]): Promise<void> {
   if (files.length === 1) return openDump(files[0], files[0].name);
   if (files.length === 2) {
-    return openDump(
-      files[0],
-      `${files[0].name} + ${files[1].name}`,
-      { file: files[1], name: files[1].name },
-      files[0].name,
-    );
+    return openDump(files[0], `${files[0].name} + ${files[1].name}`, {
+      companion: { file: files[1], name: files[1].name },
+      firstName: files[0].name,
+    });
   }
   if (files.length > 2) {
     useViewStore
@@ -53,14 +53,22 @@ export async function openFiles(files: readonly File[]): Promise<void> {
   }
 }
 
-export async function openDump(
-  file: Blob,
-  fileName: string,
-  companion?: { readonly file: Blob; readonly name: string },
-  firstName = fileName,
-  restoring = false,
-  comparing = false,
-): Promise<void> {
+/** How a file is opened, besides the file itself. */
+export interface OpenHow {
+  /** A transcript or gcdump of the same process as a core or minidump. */
+  readonly companion?: { readonly file: Blob; readonly name: string };
+  /** The first file's own name, when `fileName` names both. */
+  readonly firstName?: string;
+  /** The dump that was open before a failed load is opened again (the failure stays shown). */
+  readonly restoring?: boolean;
+  /** The second dump of "Compare with…" (the baseline is kept). */
+  readonly comparing?: boolean;
+  /** The file is from the dump cache: its fingerprint, and the heap image stored beside it. */
+  readonly cached?: { readonly fingerprint: DumpFingerprint; readonly image: Blob | null };
+}
+
+export async function openDump(file: Blob, fileName: string, how: OpenHow = {}): Promise<void> {
+  const { companion, firstName = fileName, restoring = false, comparing = false, cached } = how;
   const load = ++latestLoad;
   const store = useViewStore.getState();
   // A dump opened on its own ends a comparison; "Compare with…" keeps the baseline it just took.
@@ -68,26 +76,27 @@ export async function openDump(
     void heapWorker.clearBaseline();
     useViewStore.setState({ baseline: null });
   }
+  releaseHolding();
   store.startLoad(fileName, file.size + (companion?.file.size ?? 0), restoring);
   const onProgress = Comlink.proxy((report: LoadProgressReport) => {
     if (load === latestLoad) useViewStore.getState().reportProgress(report);
   });
   try {
-    const outcome = companion
-      ? await heapWorker.load(file, firstName, onProgress, companion)
-      : await heapWorker.load(file, fileName, onProgress);
+    const outcome = await heapWorker.load(file, firstName, onProgress, companion, cached);
     if (load !== latestLoad) return;
     if (outcome.status === 'loaded') {
       useViewStore.setState({ firstHistogramPage: outcome.firstHistogramPage });
       // With a companion the header names both files.
       useViewStore.getState().finishLoad(companion ? { ...outcome.summary, fileName } : outcome.summary);
-      lastOpened = { file, fileName, companion, firstName };
+      if (outcome.image === 'used') useViewStore.setState({ heapImage: { state: 'used', bytes: cached?.image?.size ?? 0 } });
+      else if (outcome.image) useViewStore.setState({ heapImage: { state: 'refused', reason: outcome.image.refused } });
+      lastOpened = { file, fileName, how: { companion, firstName } };
       if (restoring) {
         const failure = useViewStore.getState().loadFailure;
         if (failure) useViewStore.setState({ loadFailure: { ...failure, reopened: fileName } });
       }
       void analyzeLoadedHeap(load);
-      void fingerprintLoadedHeap(load, file);
+      void fingerprintLoadedHeap(load, file, outcome.image === 'used');
     } else if (outcome.status === 'failed') {
       useViewStore.getState().failLoad(fileName, outcome.message);
       // A comparison whose second dump cannot be read is no comparison.
@@ -99,7 +108,7 @@ export async function openDump(
       // that was open is read again from its file: the failure stays on screen above it.
       const previous = lastOpened;
       if (previous && !restoring && previous.file !== file) {
-        void openDump(previous.file, previous.fileName, previous.companion, previous.firstName, true);
+        void openDump(previous.file, previous.fileName, { ...previous.how, restoring: true });
       }
     } else useViewStore.getState().resetLoad();
   } catch (error) {
@@ -111,32 +120,37 @@ export async function openDump(
 }
 
 /** The last file opened, so a refused permalink can reopen it without the link. */
-let lastOpened: {
-  file: Blob;
-  fileName: string;
-  companion: { readonly file: Blob; readonly name: string } | undefined;
-  firstName: string;
-} | null = null;
+let lastOpened: { file: Blob; fileName: string; how: OpenHow } | null = null;
 
 export function reopenLastDump(): void {
-  if (lastOpened) void openDump(lastOpened.file, lastOpened.fileName, lastOpened.companion, lastOpened.firstName);
+  if (lastOpened) void openDump(lastOpened.file, lastOpened.fileName, lastOpened.how);
 }
 
 const dumpCache = new DumpCache();
 
 /**
  * The dump's SHA-256 (hashed in the worker by slices) names it in permalinks; the file is kept in
- * the origin-private cache under it so links open at once on this machine.
+ * the origin-private cache under it so links open at once on this machine, and once the analyses
+ * are ready its heap image beside it, so they reopen without parsing or analysing.
  */
-async function fingerprintLoadedHeap(load: number, file: Blob): Promise<void> {
+async function fingerprintLoadedHeap(load: number, file: Blob, fromImage: boolean): Promise<void> {
+  let fingerprint: DumpFingerprint | null;
   try {
-    const fingerprint = await heapWorker.fingerprint();
-    if (load !== latestLoad || !fingerprint) return;
-    useViewStore.setState({ fingerprint });
-    await dumpCache.put(fingerprint, file).catch(() => false);
+    fingerprint = await heapWorker.fingerprint();
   } catch {
     // No fingerprint: links to this dump cannot name it; everything else works.
+    return;
   }
+  if (load !== latestLoad || !fingerprint) return;
+  useViewStore.setState({ fingerprint });
+  announceHolding(fingerprint.sha256);
+  if (fromImage) return;
+  if (!(await dumpCache.put(fingerprint, file).catch(() => false))) return;
+  if (load !== latestLoad) return;
+  useViewStore.setState({ heapImage: { state: 'storing' } });
+  const stored = await heapWorker.storeImage().catch(() => null);
+  if (load !== latestLoad) return;
+  useViewStore.setState({ heapImage: stored ? { state: 'stored', ...stored } : null });
 }
 
 /**
@@ -147,7 +161,7 @@ export async function compareWith(file: Blob, fileName: string): Promise<boolean
   const baseline = await heapWorker.setBaseline();
   if (!baseline) return false;
   useViewStore.setState({ baseline });
-  await openDump(file, fileName, undefined, fileName, false, true);
+  await openDump(file, fileName, { comparing: true });
   if (useViewStore.getState().baseline === null) return false;
   useViewStore.getState().setView('diff');
   return true;
@@ -174,21 +188,24 @@ export async function openCachedComparison(baseSha: string, sha256: string): Pro
   return compared;
 }
 
-/** Opens the cached dump a permalink names, if this browser has it. */
+/** Opens the cached dump a permalink names, if this browser has it, from its heap image if it has one. */
 export async function openCachedDump(sha256: string): Promise<boolean> {
   // A link never shows nothing: the banner says what it waits for (LinkBanner, linkCache).
   useViewStore.setState({ linkCache: 'looking' });
   const slow = setTimeout(() => {
     if (useViewStore.getState().linkCache === 'looking') useViewStore.setState({ linkCache: 'slow' });
   }, CACHE_LOOKUP_PATIENCE_MS);
-  const file = await dumpCache.get(sha256).catch(() => null);
+  const [file, image] = await Promise.all([
+    dumpCache.get(sha256).catch(() => null),
+    dumpCache.getImage(sha256).catch(() => null),
+  ]);
   clearTimeout(slow);
   if (!file) {
     useViewStore.setState({ linkCache: 'absent' });
     return false;
   }
   useViewStore.setState({ linkCache: 'opening' });
-  await openDump(file, file.name);
+  await openDump(file, file.name, { cached: { fingerprint: { sha256, size: file.size, name: file.name }, image } });
   useViewStore.setState({ linkCache: null });
   return true;
 }

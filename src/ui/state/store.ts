@@ -107,6 +107,19 @@ export interface ViewStore {
    * or the lookup still unanswered after a few seconds ('slow': another tab may still be storing it).
    */
   readonly linkCache: 'looking' | 'slow' | 'opening' | 'absent' | null;
+  /**
+   * The heap image beside the cached dump (the model and the analyses, so a link reopens without
+   * parsing or analysing): being written, written, read instead of the dump, or set aside (why).
+   * Null: none (not cached yet, no OPFS, a companion load).
+   */
+  readonly heapImage:
+    | { readonly state: 'storing' }
+    | { readonly state: 'stored'; readonly bytes: number; readonly seconds: number }
+    | { readonly state: 'used'; readonly bytes: number }
+    | { readonly state: 'refused'; readonly reason: string }
+    | null;
+  /** Other tabs of this browser holding the same dump, each with its own copy in memory. */
+  readonly otherTabsHolding: number;
   /** What the opened link asked for that could not be given (bad parts, an object not in this dump …). */
   readonly linkNotes: readonly string[];
   readonly loadFailure: {
@@ -152,6 +165,8 @@ export const useViewStore = create<ViewStore>()((set) => ({
   loadFailure: null,
   linkNotes: [],
   linkCache: null,
+  heapImage: null,
+  otherTabsHolding: 0,
   baseline: null,
   setView: (view) => set({ view }),
   openInstances: (typeName) => set((state) => ({ view: 'instances', selection: { ...state.selection, typeName } })),
@@ -178,6 +193,8 @@ export const useViewStore = create<ViewStore>()((set) => ({
       analysis: { state: 'idle' },
       selection: EMPTY_SELECTION,
       fingerprint: null,
+      heapImage: null,
+      otherTabsHolding: 0,
     })),
   failLoad: (fileName, message) =>
     set({

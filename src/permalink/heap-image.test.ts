@@ -1,0 +1,145 @@
+/**
+ * A heap image reopens a dump as its first load left it: on the real samples every column of the
+ * model and of the analyses, the findings with their paths, the histogram, the dominator tree and
+ * the summary are identical to the load that wrote it. A damaged, truncated or foreign image is
+ * refused with an ImageError, never half-read.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { PROJECT_ROOT, fixturePath } from '../test-support/fixtures';
+import { mulberry32 } from '../test-support/prng';
+import { analyzeOpened, byteSourceFromBlob, openHeap, openHeapImage, type OpenedHeap } from '../session/open-heap';
+import { heapImageParts, ImageError, readHeapImage, type ImageDump } from './heap-image';
+
+const SAMPLES = [
+  join(PROJECT_ROOT, 'sample-dumps/leaky-service/runaway-cts.gcdump'),
+  join(PROJECT_ROOT, 'sample-dumps/leaks/audit-trail.gcdump'),
+  join(PROJECT_ROOT, 'sample-dumps/leaks/linked-token.sos.txt'),
+  fixturePath('gcdump', 'perfview-test2-wpf-netfx45-x86-2014.gcdump'),
+  fixturePath('gcdump', 'heapview-sample-monovm-ios-2023-08-17.gcdump'),
+];
+
+async function openAnalysed(path: string): Promise<OpenedHeap> {
+  const opened = await openHeap(byteSourceFromBlob(new Blob([readFileSync(path)]), basename(path)));
+  await analyzeOpened(opened);
+  return opened;
+}
+
+function imageBytes(opened: OpenedHeap, dump: ImageDump): Uint8Array {
+  const computed = opened.session.computed();
+  if (!computed) throw new Error('not analysed');
+  const { totalBytes, parts } = heapImageParts(dump, computed.context, computed.tree);
+  const bytes = new Uint8Array(totalBytes);
+  for (const part of parts) bytes.set(part.bytes, part.offset);
+  return bytes;
+}
+
+const source = (bytes: Uint8Array) => ({
+  size: bytes.length,
+  read: (offset: number, length: number) => Promise.resolve(bytes.slice(offset, offset + length)),
+});
+
+/** Every typed-array column of an object, by path, as plain arrays for comparison. */
+function columns(value: unknown, path = '', out = new Map<string, number[]>()): Map<string, number[]> {
+  if (ArrayBuffer.isView(value)) out.set(path, Array.from(value as unknown as ArrayLike<number>));
+  else if (value && typeof value === 'object' && !(value instanceof Map)) {
+    for (const [key, v] of Object.entries(value)) if (key !== 'heap' && key !== 'order') columns(v, `${path}.${key}`, out);
+  }
+  return out;
+}
+
+describe('heap image', () => {
+  for (const path of SAMPLES) {
+    it(`reopens ${basename(path)} with the same model, analyses and answers`, async () => {
+      const first = await openAnalysed(path);
+      const dump = { sha256: 'a'.repeat(64), size: readFileSync(path).length, name: basename(path) };
+      const bytes = imageBytes(first, dump);
+      const again = await openHeapImage(source(bytes), dump);
+      expect(again.computed).toBeTruthy();
+      await analyzeOpened(again);
+
+      const before = first.session.computed()!;
+      const after = again.session.computed()!;
+      expect(columns(after.context.heap)).toEqual(columns(before.context.heap));
+      expect(columns(after)).toEqual(columns(before));
+      const { nodes: _n, edges: _e, types: _t, ...restBefore } = before.context.heap;
+      const { nodes: _n2, edges: _e2, types: _t2, ...restAfter } = after.context.heap;
+      expect(restAfter).toEqual(restBefore);
+      expect(after.context.heap.types.names).toEqual(before.context.heap.types.names);
+      expect(after.context.heap.types.modules).toEqual(before.context.heap.types.modules);
+
+      expect(again.session.findings()).toEqual(first.session.findings());
+      for (const finding of first.session.findings()) {
+        expect(again.session.findingPath(finding.id)).toEqual(first.session.findingPath(finding.id));
+      }
+      const query = {
+        sortKey: 'retained' as const,
+        descending: true,
+        filter: '',
+        regex: false,
+        mergeByName: true,
+        offset: 0,
+        limit: 50,
+      };
+      expect(again.histogram.page(query)).toEqual(first.histogram.page(query));
+      expect(again.session.dominatorChildren(null, 0, 50)).toEqual(first.session.dominatorChildren(null, 0, 50));
+      expect(again.session.unreachable()).toEqual(first.session.unreachable());
+      const { loadMs: _a, ...summaryBefore } = first.summary;
+      const { loadMs: _b, ...summaryAfter } = again.summary;
+      expect(summaryAfter).toEqual(summaryBefore);
+    });
+  }
+
+  describe('refuses what is not an image of this dump', async () => {
+    const first = await openAnalysed(SAMPLES[0]);
+    const dump = { sha256: 'b'.repeat(64), size: 99, name: 'runaway-cts.gcdump' };
+    const good = imageBytes(first, dump);
+    const refused = (bytes: Uint8Array, expected: ImageDump = dump) =>
+      readHeapImage(source(bytes), expected).then(
+        () => 'read',
+        (error: unknown) => (error instanceof ImageError ? error.message : `not an ImageError: ${String(error)}`),
+      );
+
+    it('of another dump', async () => {
+      expect(await refused(good, { ...dump, sha256: 'c'.repeat(64) })).toMatch(/another dump/);
+      expect(await refused(good, { ...dump, size: 100 })).toMatch(/another dump/);
+    });
+
+    it('without its magic or of another version', async () => {
+      const noMagic = good.slice();
+      noMagic[0] = 0x58;
+      expect(await refused(noMagic)).toMatch(/no image magic/);
+      const version = good.slice();
+      version[8] = 99;
+      expect(await refused(version)).toMatch(/version 99/);
+    });
+
+    it('cut short anywhere', async () => {
+      for (const length of [0, 10, 16, 200, Math.floor(good.length / 2), good.length - 1]) {
+        expect(await refused(good.subarray(0, length))).toMatch(/^heap image: /);
+      }
+    });
+
+    it('with an edge target outside the nodes', async () => {
+      const computed = first.session.computed()!;
+      const { parts } = heapImageParts(dump, computed.context, computed.tree);
+      const targetPart = parts.find((p) => p.bytes.buffer === computed.context.heap.edges.target.buffer)!;
+      const bad = good.slice();
+      new DataView(bad.buffer).setUint32(targetPart.offset, 0xfffffff0, true);
+      expect(await refused(bad)).toMatch(/edge target is outside/);
+    });
+
+    it('with random damage: an ImageError or a model of the right shape, never another error', async () => {
+      const random = mulberry32(20261204);
+      for (let trial = 0; trial < 40; trial++) {
+        const bad = good.slice();
+        // Damage the header and meta more often than the columns: that is where the shape lives.
+        const span = trial % 2 === 0 ? Math.min(good.length, 4096) : good.length;
+        for (let k = 0; k < 8; k++) bad[Math.floor(random() * span)] ^= 1 + Math.floor(random() * 255);
+        const outcome = await refused(bad);
+        expect(outcome === 'read' || outcome.startsWith('heap image: ')).toBe(true);
+      }
+    });
+  });
+});

@@ -1,0 +1,411 @@
+/**
+ * A heap image: an analysed heap written out whole — the heap model's columns and what the analyses
+ * computed (retainers, BFS, dominators, retained sizes, the dominator tree) — so that the dump cache
+ * can reopen a link without parsing the dump or running the analyses again (Eclipse MAT keeps its
+ * index files beside a dump for the same reason). It belongs to one dump, named by its SHA-256.
+ *
+ * Layout (little-endian):
+ *   0   8 bytes  magic `HSIMAGE\0`
+ *   8   u32      HEAP_IMAGE_VERSION
+ *   12  u32      byte length M of the meta JSON
+ *   16  M bytes  meta JSON (ImageMeta): the dump it belongs to, the model's small fields, the counts,
+ *                and the section table (name, element kind, element count, offset)
+ *   …   sections, each starting at a multiple of 8, in the order of the table
+ *
+ * Reading checks what a damaged or foreign image could break: magic, version, the dump's fingerprint,
+ * every section inside the file with the size its count implies, the CSR rows ending where their
+ * column does, and every node-, edge- and type-valued column below its bound. Any failure is an
+ * `ImageError`; the caller then reads the dump itself.
+ */
+import type { AnalysisContext } from '../analysis/analysis-context';
+import type { DominatorTree } from '../analysis/retained';
+import { NO_NODE, type HeapModel } from '../heap/types';
+
+export const HEAP_IMAGE_VERSION = 1;
+const MAGIC = 'HSIMAGE\0';
+const HEADER_BYTES = 16;
+/** A meta JSON larger than this is not ours (type tables of real dumps are a few MB at most). */
+const MAX_META_BYTES = 256 << 20;
+
+type ElementKind = 'u8' | 'u32' | 'f32' | 'f64';
+const WIDTH: Record<ElementKind, number> = { u8: 1, u32: 4, f32: 4, f64: 8 };
+type Column = Uint8Array | Uint32Array | Float32Array | Float64Array;
+
+interface SectionEntry {
+  readonly name: string;
+  readonly kind: ElementKind;
+  readonly length: number;
+  readonly offset: number;
+}
+
+/** The dump an image belongs to. */
+export interface ImageDump {
+  readonly sha256: string;
+  readonly size: number;
+  readonly name: string;
+}
+
+interface ImageMeta {
+  readonly dump: ImageDump;
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  readonly typeCount: number;
+  /** HeapModel without its columns (types' names and modules included; bigints tagged). */
+  readonly model: Record<string, unknown>;
+  readonly bfsReachableCount: number;
+  readonly dominatorsReachableCount: number | null;
+  readonly sections: readonly SectionEntry[];
+}
+
+/** What an image gives back: the model, its analyses, and the dominator tree. */
+export interface HeapImage {
+  readonly heap: HeapModel;
+  readonly context: AnalysisContext;
+  readonly tree: DominatorTree | null;
+}
+
+export class ImageError extends Error {
+  constructor(message: string) {
+    super(`heap image: ${message}`);
+    this.name = 'ImageError';
+  }
+}
+
+/** One part of an image as it is written: bytes at an offset of the file. */
+export interface ImagePart {
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+}
+
+export interface ImageParts {
+  readonly totalBytes: number;
+  /** The header first, then the sections in file order; gaps between them are zero padding. */
+  readonly parts: readonly ImagePart[];
+}
+
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+function bytesOf(column: Column): Uint8Array {
+  return new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
+}
+
+const kindOf = (column: Column): ElementKind =>
+  column instanceof Uint8Array
+    ? 'u8'
+    : column instanceof Uint32Array
+      ? 'u32'
+      : column instanceof Float32Array
+        ? 'f32'
+        : 'f64';
+
+/** JSON with bigints (GC segment bounds) kept exact. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+}
+
+function fromJson(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string'
+      ? BigInt((v as { $bigint: string }).$bigint)
+      : v,
+  );
+}
+
+/**
+ * The parts of an analysed heap's image, to be written at their offsets. The columns are views of
+ * the heap's own arrays: nothing is copied here.
+ */
+export function heapImageParts(
+  dump: ImageDump,
+  context: AnalysisContext,
+  tree: DominatorTree | null,
+): ImageParts {
+  const { heap } = context;
+  const columns: [string, Column][] = [
+    ['nodes.type', heap.nodes.type],
+    ['nodes.size', heap.nodes.size],
+    ['nodes.addressLo', heap.nodes.addressLo],
+    ['nodes.addressHi', heap.nodes.addressHi],
+    ['nodes.flags', heap.nodes.flags],
+    ['edges.start', heap.edges.start],
+    ['edges.target', heap.edges.target],
+    ['types.objectCount', heap.types.objectCount],
+    ['types.bytes', heap.types.bytes],
+    ['retainers.start', context.retainers.retainerStart],
+    ['retainers.source', context.retainers.retainerSource],
+    ['bfs.parent', context.bfs.parent],
+    ['bfs.distance', context.bfs.distance],
+  ];
+  if (heap.types.countMultiplier) columns.push(['types.countMultiplier', heap.types.countMultiplier]);
+  if (context.dominators) {
+    columns.push(
+      ['dominators.idom', context.dominators.idom],
+      ['dominators.reachable', context.dominators.reachable],
+      ['dominators.preorder', context.dominators.preorder],
+    );
+  }
+  if (context.retained) columns.push(['retained', context.retained]);
+  if (tree) {
+    columns.push(['tree.childStart', tree.childStart], ['tree.children', tree.children], ['tree.topLevel', tree.topLevel]);
+  }
+  const { nodes, edges, types, objectFields, ...rest } = heap;
+  const model = {
+    ...rest,
+    types: { names: types.names, modules: types.modules },
+    objectFields: [...objectFields.entries()],
+  };
+  // The section offsets depend on the meta's length, which holds them: lay the sections out after
+  // a meta written with placeholder offsets of the same width, then write it again with the real ones.
+  const entries = columns.map(([name, column]) => ({ name, kind: kindOf(column), length: column.length, offset: 0 }));
+  const metaOf = (sections: SectionEntry[]): ImageMeta => ({
+    dump: { sha256: dump.sha256, size: dump.size, name: dump.name },
+    nodeCount: nodes.count,
+    edgeCount: edges.count,
+    typeCount: types.count,
+    model,
+    bfsReachableCount: context.bfs.reachableCount,
+    dominatorsReachableCount: context.dominators?.reachableCount ?? null,
+    sections,
+  });
+  const encoder = new TextEncoder();
+  // Offsets are at most 2^53; padding the placeholder to 16 digits keeps the meta's length fixed.
+  const placeholderLength = encoder.encode(
+    toJson(metaOf(entries.map((e) => ({ ...e, offset: 1e15 })))),
+  ).length;
+  let offset = align8(HEADER_BYTES + placeholderLength);
+  let end = offset;
+  const sections = entries.map((e) => {
+    const placed = { ...e, offset };
+    end = offset + e.length * WIDTH[e.kind];
+    offset = align8(end);
+    return placed;
+  });
+  const metaBytes = encoder.encode(toJson(metaOf(sections)));
+  const header = new Uint8Array(HEADER_BYTES + metaBytes.length);
+  header.set(encoder.encode(MAGIC), 0);
+  const view = new DataView(header.buffer);
+  view.setUint32(8, HEAP_IMAGE_VERSION, true);
+  view.setUint32(12, metaBytes.length, true);
+  header.set(metaBytes, HEADER_BYTES);
+  if (header.length > sections[0].offset) throw new Error('heap image: the meta outgrew its placeholder');
+  return {
+    // The file ends with its last section: a cut of even one byte is seen.
+    totalBytes: end,
+    parts: [
+      { offset: 0, bytes: header },
+      ...sections.map((s, i) => ({ offset: s.offset, bytes: bytesOf(columns[i][1]) })),
+    ],
+  };
+}
+
+/** Bytes handed to the sink per write: big columns go in slices, so no write copies a whole one. */
+const WRITE_SLICE_BYTES = 16 << 20;
+
+/**
+ * Writes an image's parts in file order to a sequential sink (an OPFS writable stream, a file),
+ * zeros between them. `between` runs after each slice: a caller may yield, or throw to stop.
+ */
+export async function writeImageParts(
+  image: ImageParts,
+  sink: { write(bytes: Uint8Array): Promise<unknown> },
+  between: () => Promise<void> | void = () => {},
+): Promise<void> {
+  let position = 0;
+  for (const part of image.parts) {
+    if (part.offset > position) await sink.write(new Uint8Array(part.offset - position));
+    for (let at = 0; at < part.bytes.length; at += WRITE_SLICE_BYTES) {
+      await sink.write(part.bytes.subarray(at, Math.min(part.bytes.length, at + WRITE_SLICE_BYTES)));
+      await between();
+    }
+    position = part.offset + part.bytes.length;
+  }
+}
+
+/** Where an image is read from: its size and slices of it (a File from the cache, bytes in a test). */
+export interface ImageSource {
+  readonly size: number;
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+function column(bytes: Uint8Array, kind: ElementKind, length: number): Column {
+  const width = WIDTH[kind];
+  // A slice read from a Blob starts its own buffer; anything else unaligned is copied once.
+  const aligned = bytes.byteOffset % width === 0 ? bytes : bytes.slice();
+  switch (kind) {
+    case 'u8':
+      return aligned;
+    case 'u32':
+      return new Uint32Array(aligned.buffer, aligned.byteOffset, length);
+    case 'f32':
+      return new Float32Array(aligned.buffer, aligned.byteOffset, length);
+    case 'f64':
+      return new Float64Array(aligned.buffer, aligned.byteOffset, length);
+  }
+}
+
+/** True when every value is below `bound` (or is NO_NODE, where `allowNone`). */
+function allBelow(values: Uint32Array, bound: number, allowNone = false): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v >= bound && !(allowNone && v === NO_NODE)) return false;
+  }
+  return true;
+}
+
+/** A CSR row-start column: starts at 0, never decreases, ends at `end`. */
+function isRowStart(start: Uint32Array, end: number): boolean {
+  if (start.length === 0 || start[0] !== 0 || start[start.length - 1] !== end) return false;
+  for (let i = 1; i < start.length; i++) if (start[i] < start[i - 1]) return false;
+  return true;
+}
+
+/**
+ * Reads an image written by `heapImageParts` for the dump `expected`. Throws ImageError when it is
+ * not one, belongs to another dump, or fails the checks listed at the top of this file.
+ */
+export async function readHeapImage(
+  source: ImageSource,
+  expected: ImageDump,
+  onProgress: (bytesRead: number, totalBytes: number) => void = () => {},
+): Promise<HeapImage> {
+  if (source.size < HEADER_BYTES) throw new ImageError(`${source.size} bytes is too short for an image`);
+  const head = await source.read(0, HEADER_BYTES);
+  if (new TextDecoder().decode(head.subarray(0, 8)) !== MAGIC) throw new ImageError('no image magic at offset 0');
+  const headView = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const version = headView.getUint32(8, true);
+  if (version !== HEAP_IMAGE_VERSION) throw new ImageError(`version ${version}, this build reads ${HEAP_IMAGE_VERSION}`);
+  const metaLength = headView.getUint32(12, true);
+  if (metaLength > MAX_META_BYTES || HEADER_BYTES + metaLength > source.size) {
+    throw new ImageError(`meta of ${metaLength} bytes does not fit the ${source.size}-byte file`);
+  }
+  let meta: ImageMeta;
+  try {
+    meta = fromJson(new TextDecoder().decode(await source.read(HEADER_BYTES, metaLength))) as ImageMeta;
+  } catch {
+    throw new ImageError('the meta at offset 16 is not JSON');
+  }
+  if (meta?.dump?.sha256 !== expected.sha256 || meta.dump.size !== expected.size) {
+    throw new ImageError(`it belongs to another dump (${String(meta?.dump?.sha256).slice(0, 12)}…)`);
+  }
+  const { nodeCount, edgeCount, typeCount } = meta;
+  for (const [what, n] of [
+    ['node count', nodeCount],
+    ['edge count', edgeCount],
+    ['type count', typeCount],
+  ] as const) {
+    if (!Number.isSafeInteger(n) || n < 0) throw new ImageError(`bad ${what} ${String(n)}`);
+  }
+  const table = new Map<string, SectionEntry>();
+  for (const s of Array.isArray(meta.sections) ? meta.sections : []) {
+    const width = WIDTH[s?.kind as ElementKind] as number | undefined;
+    if (
+      !width ||
+      !Number.isSafeInteger(s.length) ||
+      !Number.isSafeInteger(s.offset) ||
+      s.length < 0 ||
+      s.offset % 8 !== 0 ||
+      s.offset < HEADER_BYTES + metaLength ||
+      s.offset + s.length * width > source.size
+    ) {
+      throw new ImageError(`section ${String(s?.name)} does not lie inside the file`);
+    }
+    table.set(s.name, s);
+  }
+  const read = async <C extends Column>(name: string, kind: ElementKind, length: number | null): Promise<C> => {
+    const s = table.get(name);
+    if (!s || s.kind !== kind || (length !== null && s.length !== length)) {
+      throw new ImageError(`section ${name} is missing or not ${length ?? 'any'} × ${kind}`);
+    }
+    const bytes = await source.read(s.offset, s.length * WIDTH[kind]);
+    if (bytes.length !== s.length * WIDTH[kind]) throw new ImageError(`section ${name} ends early`);
+    onProgress(s.offset + bytes.length, source.size);
+    return column(bytes, kind, s.length) as C;
+  };
+  const optional = (name: string) => table.has(name);
+
+  const type = await read<Uint32Array>('nodes.type', 'u32', nodeCount);
+  const size = await read<Uint32Array>('nodes.size', 'u32', nodeCount);
+  const addressLo = await read<Uint32Array>('nodes.addressLo', 'u32', nodeCount);
+  const addressHi = await read<Uint32Array>('nodes.addressHi', 'u32', nodeCount);
+  const flags = await read<Uint8Array>('nodes.flags', 'u8', nodeCount);
+  const edgeStart = await read<Uint32Array>('edges.start', 'u32', nodeCount + 1);
+  const edgeTarget = await read<Uint32Array>('edges.target', 'u32', edgeCount);
+  const objectCount = await read<Float64Array>('types.objectCount', 'f64', typeCount);
+  const typeBytes = await read<Float64Array>('types.bytes', 'f64', typeCount);
+  const countMultiplier = optional('types.countMultiplier')
+    ? await read<Float32Array>('types.countMultiplier', 'f32', typeCount)
+    : null;
+  const retainerStart = await read<Uint32Array>('retainers.start', 'u32', nodeCount + 1);
+  const retainerSource = await read<Uint32Array>('retainers.source', 'u32', null);
+  const parent = await read<Uint32Array>('bfs.parent', 'u32', nodeCount);
+  const distance = await read<Uint32Array>('bfs.distance', 'u32', nodeCount);
+  const hasDominators = optional('dominators.idom');
+  const idom = hasDominators ? await read<Uint32Array>('dominators.idom', 'u32', nodeCount) : null;
+  const reachable = hasDominators ? await read<Uint8Array>('dominators.reachable', 'u8', nodeCount) : null;
+  const preorder = hasDominators ? await read<Uint32Array>('dominators.preorder', 'u32', null) : null;
+  const retained = optional('retained') ? await read<Float64Array>('retained', 'f64', nodeCount) : null;
+  const hasTree = optional('tree.childStart');
+  const childStart = hasTree ? await read<Uint32Array>('tree.childStart', 'u32', nodeCount + 1) : null;
+  const children = hasTree ? await read<Uint32Array>('tree.children', 'u32', null) : null;
+  const topLevel = hasTree ? await read<Uint32Array>('tree.topLevel', 'u32', null) : null;
+
+  const check = (ok: boolean, what: string) => {
+    if (!ok) throw new ImageError(what);
+  };
+  check(allBelow(type, Math.max(typeCount, 1)), 'a node type is outside the type table');
+  check(isRowStart(edgeStart, edgeCount), 'the edge rows do not end at the edge count');
+  check(allBelow(edgeTarget, nodeCount), 'an edge target is outside the nodes');
+  check(isRowStart(retainerStart, retainerSource.length), 'the retainer rows do not end at their column');
+  check(allBelow(retainerSource, nodeCount), 'a retainer is outside the nodes');
+  check(allBelow(parent, nodeCount, true), 'a BFS parent is outside the nodes');
+  if (idom && preorder) {
+    check(allBelow(idom, nodeCount, true), 'an immediate dominator is outside the nodes');
+    check(preorder.length <= nodeCount && allBelow(preorder, nodeCount), 'the dominator preorder is outside the nodes');
+  }
+  if (childStart && children && topLevel) {
+    check(isRowStart(childStart, children.length), 'the dominator tree rows do not end at their column');
+    check(allBelow(children, nodeCount) && allBelow(topLevel, nodeCount), 'a dominator-tree child is outside the nodes');
+  }
+  if (retained && !idom) throw new ImageError('retained sizes without dominators');
+
+  const model = meta.model as Record<string, unknown> & {
+    types: { names: string[]; modules: (string | null)[] };
+    objectFields: [number, unknown][];
+  };
+  if (
+    !Array.isArray(model?.types?.names) ||
+    model.types.names.length !== typeCount ||
+    !Array.isArray(model.types.modules) ||
+    !Array.isArray(model.objectFields)
+  ) {
+    throw new ImageError('the type table does not match the type count');
+  }
+  const heap = {
+    ...model,
+    nodes: { count: nodeCount, type, size, addressLo, addressHi, flags },
+    edges: { count: edgeCount, start: edgeStart, target: edgeTarget },
+    types: {
+      count: typeCount,
+      names: model.types.names,
+      modules: model.types.modules,
+      objectCount,
+      bytes: typeBytes,
+      countMultiplier,
+    },
+    objectFields: new Map(model.objectFields),
+  } as unknown as HeapModel;
+  if (!(heap.rootIndex === NO_NODE || (Number.isInteger(heap.rootIndex) && heap.rootIndex < nodeCount))) {
+    throw new ImageError(`root ${String(heap.rootIndex)} is outside the nodes`);
+  }
+  const context: AnalysisContext = {
+    heap,
+    retainers: { retainerStart, retainerSource },
+    bfs: { parent, distance, reachableCount: meta.bfsReachableCount, order: new Uint32Array(0) },
+    dominators:
+      idom && reachable && preorder
+        ? { idom, reachable, preorder, reachableCount: meta.dominatorsReachableCount ?? 0 }
+        : null,
+    retained,
+  };
+  return { heap, context, tree: childStart && children && topLevel ? { childStart, children, topLevel } : null };
+}
