@@ -59,7 +59,10 @@ test("a finding's link: evidence card without the dump, live view once the file 
   await other.close();
 });
 
-test("a cached dump's link reopens from its heap image, and two tabs holding it are told so", async ({ page, context }) => {
+test("a cached dump's link reopens from its heap image, and two tabs holding it are told so", async ({
+  page,
+  context,
+}) => {
   const link = await copyFindingLink(page);
   // Once the analyses are ready the page keeps them with the cached dump, and says so.
   const status = page.getByTestId('analysis-status');

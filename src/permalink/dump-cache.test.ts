@@ -124,9 +124,9 @@ describe('dump cache (OPFS), least recently used first out', () => {
 
     it('a write that fails lists no image', async () => {
       await cache.put({ sha256: sha('a'), name: 'a.gcdump', size: 30 }, blob(30));
-      await expect(
-        cache.putImage(sha('a'), 25, () => Promise.reject(new Error('tab closed'))),
-      ).rejects.toThrow('tab closed');
+      await expect(cache.putImage(sha('a'), 25, () => Promise.reject(new Error('tab closed')))).rejects.toThrow(
+        'tab closed',
+      );
       expect(await cache.getImage(sha('a'))).toBeNull();
     });
 

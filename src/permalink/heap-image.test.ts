@@ -44,7 +44,8 @@ const source = (bytes: Uint8Array) => ({
 function columns(value: unknown, path = '', out = new Map<string, number[]>()): Map<string, number[]> {
   if (ArrayBuffer.isView(value)) out.set(path, Array.from(value as unknown as ArrayLike<number>));
   else if (value && typeof value === 'object' && !(value instanceof Map)) {
-    for (const [key, v] of Object.entries(value)) if (key !== 'heap' && key !== 'order') columns(v, `${path}.${key}`, out);
+    for (const [key, v] of Object.entries(value))
+      if (key !== 'heap' && key !== 'order') columns(v, `${path}.${key}`, out);
   }
   return out;
 }

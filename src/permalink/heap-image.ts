@@ -115,11 +115,7 @@ function fromJson(text: string): unknown {
  * The parts of an analysed heap's image, to be written at their offsets. The columns are views of
  * the heap's own arrays: nothing is copied here.
  */
-export function heapImageParts(
-  dump: ImageDump,
-  context: AnalysisContext,
-  tree: DominatorTree | null,
-): ImageParts {
+export function heapImageParts(dump: ImageDump, context: AnalysisContext, tree: DominatorTree | null): ImageParts {
   const { heap } = context;
   const columns: [string, Column][] = [
     ['nodes.type', heap.nodes.type],
@@ -146,7 +142,11 @@ export function heapImageParts(
   }
   if (context.retained) columns.push(['retained', context.retained]);
   if (tree) {
-    columns.push(['tree.childStart', tree.childStart], ['tree.children', tree.children], ['tree.topLevel', tree.topLevel]);
+    columns.push(
+      ['tree.childStart', tree.childStart],
+      ['tree.children', tree.children],
+      ['tree.topLevel', tree.topLevel],
+    );
   }
   const { nodes, edges, types, objectFields, ...rest } = heap;
   const model = {
@@ -169,9 +169,7 @@ export function heapImageParts(
   });
   const encoder = new TextEncoder();
   // Offsets are at most 2^53; padding the placeholder to 16 digits keeps the meta's length fixed.
-  const placeholderLength = encoder.encode(
-    toJson(metaOf(entries.map((e) => ({ ...e, offset: 1e15 })))),
-  ).length;
+  const placeholderLength = encoder.encode(toJson(metaOf(entries.map((e) => ({ ...e, offset: 1e15 }))))).length;
   let offset = align8(HEADER_BYTES + placeholderLength);
   let end = offset;
   const sections = entries.map((e) => {
@@ -273,7 +271,8 @@ export async function readHeapImage(
   if (new TextDecoder().decode(head.subarray(0, 8)) !== MAGIC) throw new ImageError('no image magic at offset 0');
   const headView = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const version = headView.getUint32(8, true);
-  if (version !== HEAP_IMAGE_VERSION) throw new ImageError(`version ${version}, this build reads ${HEAP_IMAGE_VERSION}`);
+  if (version !== HEAP_IMAGE_VERSION)
+    throw new ImageError(`version ${version}, this build reads ${HEAP_IMAGE_VERSION}`);
   const metaLength = headView.getUint32(12, true);
   if (metaLength > MAX_META_BYTES || HEADER_BYTES + metaLength > source.size) {
     throw new ImageError(`meta of ${metaLength} bytes does not fit the ${source.size}-byte file`);
@@ -364,7 +363,10 @@ export async function readHeapImage(
   }
   if (childStart && children && topLevel) {
     check(isRowStart(childStart, children.length), 'the dominator tree rows do not end at their column');
-    check(allBelow(children, nodeCount) && allBelow(topLevel, nodeCount), 'a dominator-tree child is outside the nodes');
+    check(
+      allBelow(children, nodeCount) && allBelow(topLevel, nodeCount),
+      'a dominator-tree child is outside the nodes',
+    );
   }
   if (retained && !idom) throw new ImageError('retained sizes without dominators');
 

@@ -46,7 +46,12 @@ export async function openHeap(source: ByteSource, options: OpenOptions = {}): P
   return opened(heap, source, startedAt);
 }
 
-function opened(heap: HeapModel, file: { name: string; size: number }, startedAt: number, image?: HeapImage): OpenedHeap {
+function opened(
+  heap: HeapModel,
+  file: { name: string; size: number },
+  startedAt: number,
+  image?: HeapImage,
+): OpenedHeap {
   const histogram = new HistogramIndex(heap);
   const summary = heapSummary({
     heap,

@@ -16,8 +16,8 @@ export function AnalysisStatusLine() {
     otherTabs > 0 ? (
       <div className="analysis-status" data-testid="other-tabs" role="status">
         This dump is also open in {otherTabs === 1 ? 'another tab' : `${formatInteger(otherTabs)} other tabs`} of this
-        browser: each tab keeps its own copy of the heap in memory (about {formatBytesShort(analysedHeapBytes(nodeCount))}{' '}
-        here). Close the tabs you no longer need to give it back.
+        browser: each tab keeps its own copy of the heap in memory (about{' '}
+        {formatBytesShort(analysedHeapBytes(nodeCount))} here). Close the tabs you no longer need to give it back.
       </div>
     ) : null;
   switch (analysis.state) {

@@ -88,7 +88,8 @@ export async function openDump(file: Blob, fileName: string, how: OpenHow = {}):
       useViewStore.setState({ firstHistogramPage: outcome.firstHistogramPage });
       // With a companion the header names both files.
       useViewStore.getState().finishLoad(companion ? { ...outcome.summary, fileName } : outcome.summary);
-      if (outcome.image === 'used') useViewStore.setState({ heapImage: { state: 'used', bytes: cached?.image?.size ?? 0 } });
+      if (outcome.image === 'used')
+        useViewStore.setState({ heapImage: { state: 'used', bytes: cached?.image?.size ?? 0 } });
       else if (outcome.image) useViewStore.setState({ heapImage: { state: 'refused', reason: outcome.image.refused } });
       lastOpened = { file, fileName, how: { companion, firstName } };
       if (restoring) {
