@@ -26,30 +26,38 @@ function generatorVersion(): string {
   return hash.digest('hex').slice(0, 12);
 }
 
-const cappedDump = existsSync(generator)
-  ? join(cacheDir, `incident-${CAPPED_NODES}-${generatorVersion()}.gcdump`)
-  : join(cacheDir, 'missing.gcdump');
+/** The generated dump of `objects` objects, in the cache directory under the generator's version. */
+function generatedPath(objects: number): string {
+  return existsSync(generator)
+    ? join(cacheDir, `incident-${objects}-${generatorVersion()}.gcdump`)
+    : join(cacheDir, 'missing.gcdump');
+}
+
+const cappedDump = generatedPath(CAPPED_NODES);
+/** The incident's shape at 5,000,000 objects: big enough that storing and reading its analyses take time. */
+const fiveMillionDump = generatedPath(5_000_000);
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(() => {
   expect(existsSync(generator), 'tools/generate/generate.ts makes the large dumps').toBe(true);
-  if (existsSync(cappedDump) && statSync(cappedDump).size > 0) return;
   mkdirSync(cacheDir, { recursive: true });
+  const wanted = [cappedDump, fiveMillionDump];
   // Files made by an older generator are of no further use.
-  for (const name of readdirSync(cacheDir)) if (name.startsWith('incident-')) rmSync(join(cacheDir, name));
-  execFileSync(
-    process.execPath,
-    [
-      join(projectRoot, 'node_modules/tsx/dist/cli.mjs'),
-      generator,
-      '--objects',
-      String(CAPPED_NODES),
-      '--out',
-      cappedDump,
-    ],
-    { cwd: projectRoot, stdio: 'ignore', timeout: 120_000 },
-  );
+  for (const name of readdirSync(cacheDir)) {
+    if (name.startsWith('incident-') && !wanted.includes(join(cacheDir, name))) rmSync(join(cacheDir, name));
+  }
+  for (const [path, objects] of [
+    [cappedDump, CAPPED_NODES],
+    [fiveMillionDump, 5_000_000],
+  ] as const) {
+    if (existsSync(path) && statSync(path).size > 0) continue;
+    execFileSync(
+      process.execPath,
+      [join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), generator, '--objects', String(objects), '--out', path],
+      { cwd: projectRoot, stdio: 'ignore', timeout: 120_000 },
+    );
+  }
 });
 
 /** Records every text the progress panel shows, from the page itself (a load can be quick). */
@@ -102,4 +110,65 @@ test('a load can be cancelled, and a new file replaces a load in progress', asyn
   await page.waitForTimeout(4_000);
   await expect(page.getByTestId('loaded-file')).toHaveText(basename(MAUI_FIXTURE));
   await expect(page.getByTestId('load-error')).toHaveCount(0);
+});
+
+test('a 5,000,000-object dump: a link opened while the first tab is still caching it never shows nothing; once the analyses are kept, a link reopens from them', async ({
+  page,
+  context,
+}) => {
+  test.slow();
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles(fiveMillionDump);
+  await waitForLoaded(page, basename(fiveMillionDump));
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  // The race: the link taken as soon as it names its dump, opened at once in another tab, while the
+  // first is still writing the dump and its analyses into this browser's cache.
+  await expect.poll(() => page.evaluate(() => location.hash), { timeout: 60_000 }).toContain('dump=');
+  await page.getByTestId('tab-findings').click();
+  const finding = page.locator('[data-testid="finding"][data-kind="runaway-cancellation-registrations"]');
+  await finding.getByTestId('copy-evidence-link').click();
+  const link = await finding.getByTestId('copy-evidence-link-output').inputValue();
+  expect(link).toContain('dump=');
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-image', 'storing');
+
+  const early = await context.newPage();
+  await early.goto(link);
+  // At every moment: the link banner saying what it waits for (with the evidence card), the
+  // loading panel, or the live view — never an empty start page.
+  for (let i = 0; i < 20; i++) {
+    const shown = await early.evaluate(() => ({
+      banner: document.querySelector('[data-testid="link-banner"]')?.textContent ?? '',
+      loading: document.querySelector('[data-testid="load-progress"]') !== null,
+      live: document.querySelector('[data-testid="loaded-file"]') !== null,
+    }));
+    expect(shown.banner !== '' || shown.loading || shown.live, `moment ${i}: ${JSON.stringify(shown)}`).toBe(true);
+    if (shown.banner) {
+      expect(shown.banner).toMatch(/cache|drop/i);
+      await expect(early.getByTestId('evidence-card')).toContainText('17,812');
+    }
+    await early.waitForTimeout(250);
+  }
+  // It ends on the finding itself (read from the cached dump) or on the card with the cache's answer.
+  await expect(early.locator('.finding-selected, [data-testid="link-cache"]').first()).toBeVisible({
+    timeout: 120_000,
+  });
+  await early.close();
+
+  // Once the first tab has kept the analyses with the cached dump, a link reopens from them.
+  const status = page.getByTestId('analysis-status');
+  await expect(status).toHaveAttribute('data-image', 'stored', { timeout: 120_000 });
+  const reader = await context.newPage();
+  await reader.goto(link);
+  const reopened = reader.getByTestId('analysis-status');
+  await expect(reopened).toHaveAttribute('data-from-image', 'true', { timeout: 60_000 });
+  const selected = reader.locator('.finding-selected');
+  await expect(selected).toHaveAttribute('data-kind', 'runaway-cancellation-registrations');
+  await expect(selected).toHaveAttribute('data-count', '17812');
+  await expect(reader.getByTestId('other-tabs')).toContainText('also open in another tab');
+  // The same heap as the first tab's: its Summary's node count.
+  await page.getByTestId('tab-summary').click();
+  const nodes = await page.getByTestId('summary-nodes').textContent();
+  expect(nodes).toMatch(/^5,0\d\d,\d{3}$/);
+  await reader.getByTestId('tab-summary').click();
+  await expect(reader.getByTestId('summary-nodes')).toHaveText(nodes!);
 });

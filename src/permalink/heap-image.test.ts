@@ -29,7 +29,7 @@ async function openAnalysed(path: string): Promise<OpenedHeap> {
 function imageBytes(opened: OpenedHeap, dump: ImageDump): Uint8Array {
   const computed = opened.session.computed();
   if (!computed) throw new Error('not analysed');
-  const { totalBytes, parts } = heapImageParts(dump, computed.context, computed.tree);
+  const { totalBytes, parts } = heapImageParts(dump, computed);
   const bytes = new Uint8Array(totalBytes);
   for (const part of parts) bytes.set(part.bytes, part.offset);
   return bytes;
@@ -124,11 +124,25 @@ describe('heap image', () => {
 
     it('with an edge target outside the nodes', async () => {
       const computed = first.session.computed()!;
-      const { parts } = heapImageParts(dump, computed.context, computed.tree);
+      const { parts } = heapImageParts(dump, computed);
       const targetPart = parts.find((p) => p.bytes.buffer === computed.context.heap.edges.target.buffer)!;
       const bad = good.slice();
       new DataView(bad.buffer).setUint32(targetPart.offset, 0xfffffff0, true);
       expect(await refused(bad)).toMatch(/edge target is outside/);
+    });
+
+    it('with a finding that names a node outside the heap', async () => {
+      const computed = first.session.computed()!;
+      const outside = computed.context.heap.nodes.count + 5;
+      for (const finding of [
+        { ...computed.findings[0], pathTarget: outside },
+        { ...computed.findings[0], rootPath: { ...computed.findings[0].rootPath!, chain: Uint32Array.of(0, outside) } },
+      ]) {
+        const { totalBytes, parts } = heapImageParts(dump, { ...computed, findings: [finding] });
+        const bytes = new Uint8Array(totalBytes);
+        for (const part of parts) bytes.set(part.bytes, part.offset);
+        expect(await refused(bytes)).toMatch(/finding names a node outside the heap/);
+      }
     });
 
     it('with random damage: an ImageError or a model of the right shape, never another error', async () => {

@@ -1,6 +1,6 @@
 /**
  * A heap image: an analysed heap written out whole — the heap model's columns and what the analyses
- * computed (retainers, BFS, dominators, retained sizes, the dominator tree) — so that the dump cache
+ * computed (retainers, BFS, dominators, retained sizes, the dominator tree, the findings) — so that the dump cache
  * can reopen a link without parsing the dump or running the analyses again (Eclipse MAT keeps its
  * index files beside a dump for the same reason). It belongs to one dump, named by its SHA-256.
  *
@@ -9,16 +9,17 @@
  *   8   u32      HEAP_IMAGE_VERSION
  *   12  u32      byte length M of the meta JSON
  *   16  M bytes  meta JSON (ImageMeta): the dump it belongs to, the model's small fields, the counts,
- *                and the section table (name, element kind, element count, offset)
+ *                the findings, and the section table (name, element kind, element count, offset)
  *   …   sections, each starting at a multiple of 8, in the order of the table
  *
  * Reading checks what a damaged or foreign image could break: magic, version, the dump's fingerprint,
  * every section inside the file with the size its count implies, the CSR rows ending where their
- * column does, and every node-, edge- and type-valued column below its bound. Any failure is an
+ * column does, every node-, edge- and type-valued column below its bound, and every node a finding
+ * names inside the heap. Any failure is an
  * `ImageError`; the caller then reads the dump itself.
  */
-import type { AnalysisContext } from '../analysis/analysis-context';
-import type { DominatorTree } from '../analysis/retained';
+import type { AnalysisContext, ComputedAnalyses } from '../analysis/analysis-context';
+import type { Finding } from '../analysis/findings';
 import { NO_NODE, type HeapModel } from '../heap/types';
 
 export const HEAP_IMAGE_VERSION = 1;
@@ -54,14 +55,15 @@ interface ImageMeta {
   readonly model: Record<string, unknown>;
   readonly bfsReachableCount: number;
   readonly dominatorsReachableCount: number | null;
+  /** The findings as computed (their root paths' typed arrays tagged). */
+  readonly findings: readonly unknown[];
   readonly sections: readonly SectionEntry[];
 }
 
-/** What an image gives back: the model, its analyses, and the dominator tree. */
+/** What an image gives back: the model and everything its analyses computed. */
 export interface HeapImage {
   readonly heap: HeapModel;
-  readonly context: AnalysisContext;
-  readonly tree: DominatorTree | null;
+  readonly computed: ComputedAnalyses;
 }
 
 export class ImageError extends Error {
@@ -98,16 +100,45 @@ const kindOf = (column: Column): ElementKind =>
         ? 'f32'
         : 'f64';
 
-/** JSON with bigints (GC segment bounds) kept exact. */
+/** JSON with bigints (GC segment bounds) kept exact and node lists (root paths) kept as Uint32Arrays. */
 function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'bigint' ? { $bigint: v.toString() } : v instanceof Uint32Array ? { $u32: Array.from(v) } : v,
+  );
 }
 
 function fromJson(text: string): unknown {
-  return JSON.parse(text, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string'
-      ? BigInt((v as { $bigint: string }).$bigint)
-      : v,
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object') return v;
+    const tagged = v as { $bigint?: unknown; $u32?: unknown };
+    if (typeof tagged.$bigint === 'string') return BigInt(tagged.$bigint);
+    if (Array.isArray(tagged.$u32)) {
+      if (!tagged.$u32.every((n) => Number.isInteger(n) && n >= 0 && n <= NO_NODE)) {
+        throw new ImageError('a node list in the meta holds something else than node numbers');
+      }
+      return Uint32Array.from(tagged.$u32 as number[]);
+    }
+    return v;
+  });
+}
+
+const isNode = (value: unknown, nodeCount: number) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < nodeCount;
+
+/** Every node a finding names lies inside the heap (the fields Finding declares as NodeIndex). */
+function findingNodesInside(finding: Finding, nodeCount: number): boolean {
+  const path = finding.rootPath;
+  return (
+    isNode(finding.anchor?.node, nodeCount) &&
+    isNode(finding.accumulationPoint?.node, nodeCount) &&
+    (finding.owner === null || isNode(finding.owner?.node, nodeCount)) &&
+    isNode(finding.pathTarget, nodeCount) &&
+    (path === null ||
+      (isNode(path?.rootNode, nodeCount) &&
+        path.chain instanceof Uint32Array &&
+        path.objects instanceof Uint32Array &&
+        allBelow(path.chain, nodeCount) &&
+        allBelow(path.objects, nodeCount)))
   );
 }
 
@@ -115,7 +146,8 @@ function fromJson(text: string): unknown {
  * The parts of an analysed heap's image, to be written at their offsets. The columns are views of
  * the heap's own arrays: nothing is copied here.
  */
-export function heapImageParts(dump: ImageDump, context: AnalysisContext, tree: DominatorTree | null): ImageParts {
+export function heapImageParts(dump: ImageDump, computed: ComputedAnalyses): ImageParts {
+  const { context, tree, findings } = computed;
   const { heap } = context;
   const columns: [string, Column][] = [
     ['nodes.type', heap.nodes.type],
@@ -165,6 +197,7 @@ export function heapImageParts(dump: ImageDump, context: AnalysisContext, tree: 
     model,
     bfsReachableCount: context.bfs.reachableCount,
     dominatorsReachableCount: context.dominators?.reachableCount ?? null,
+    findings,
     sections,
   });
   const encoder = new TextEncoder();
@@ -280,8 +313,8 @@ export async function readHeapImage(
   let meta: ImageMeta;
   try {
     meta = fromJson(new TextDecoder().decode(await source.read(HEADER_BYTES, metaLength))) as ImageMeta;
-  } catch {
-    throw new ImageError('the meta at offset 16 is not JSON');
+  } catch (error) {
+    throw error instanceof ImageError ? error : new ImageError('the meta at offset 16 is not JSON');
   }
   if (meta?.dump?.sha256 !== expected.sha256 || meta.dump.size !== expected.size) {
     throw new ImageError(`it belongs to another dump (${String(meta?.dump?.sha256).slice(0, 12)}…)`);
@@ -310,14 +343,26 @@ export async function readHeapImage(
     }
     table.set(s.name, s);
   }
+  // Every section's read starts at once (each lies inside the file: checked above), so the
+  // browser's storage can read them concurrently; they are awaited in order below.
+  let bytesRead = HEADER_BYTES + metaLength;
+  const reads = new Map<string, Promise<Uint8Array>>();
+  for (const s of table.values()) {
+    const reading = source.read(s.offset, s.length * WIDTH[s.kind]).then((bytes) => {
+      bytesRead += bytes.length;
+      onProgress(bytesRead, source.size);
+      return bytes;
+    });
+    reading.catch(() => undefined); // awaited (and its failure thrown) below, or not needed
+    reads.set(s.name, reading);
+  }
   const read = async <C extends Column>(name: string, kind: ElementKind, length: number | null): Promise<C> => {
     const s = table.get(name);
     if (!s || s.kind !== kind || (length !== null && s.length !== length)) {
       throw new ImageError(`section ${name} is missing or not ${length ?? 'any'} × ${kind}`);
     }
-    const bytes = await source.read(s.offset, s.length * WIDTH[kind]);
+    const bytes = await reads.get(name)!;
     if (bytes.length !== s.length * WIDTH[kind]) throw new ImageError(`section ${name} ends early`);
-    onProgress(s.offset + bytes.length, source.size);
     return column(bytes, kind, s.length) as C;
   };
   const optional = (name: string) => table.has(name);
@@ -409,5 +454,10 @@ export async function readHeapImage(
         : null,
     retained,
   };
-  return { heap, context, tree: childStart && children && topLevel ? { childStart, children, topLevel } : null };
+  const findings = Array.isArray(meta.findings) ? (meta.findings as Finding[]) : null;
+  if (!findings || !findings.every((f) => f !== null && typeof f === 'object' && findingNodesInside(f, nodeCount))) {
+    throw new ImageError('a finding names a node outside the heap');
+  }
+  const tree = childStart && children && topLevel ? { childStart, children, topLevel } : null;
+  return { heap, computed: { context, tree, findings } };
 }

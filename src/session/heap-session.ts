@@ -3,7 +3,7 @@
  * Pure (no comlink, no DOM): the worker owns one, and the benchmark and tests drive the same code.
  */
 import { analyzeHeap, type AnalysisStage } from '../analysis/analyze-heap';
-import type { AnalysisContext } from '../analysis/analysis-context';
+import type { AnalysisContext, ComputedAnalyses } from '../analysis/analysis-context';
 import { UNREACHABLE } from '../analysis/bfs';
 import { computeFindings, type Finding } from '../analysis/findings';
 import { formatBytes } from '../analysis/findings/finding-support';
@@ -97,8 +97,8 @@ export class HeapSession {
     onProgress: AnalyzeProgress = () => {},
     signal?: AbortSignal,
     yieldBetween: () => Promise<void> = async () => {},
-    /** What an earlier analysis of the same heap computed (a heap image): only the findings run. */
-    computed?: { readonly context: AnalysisContext; readonly tree: DominatorTree | null },
+    /** What an earlier analysis of the same heap computed (a heap image): nothing runs again. */
+    computed?: ComputedAnalyses,
   ): Promise<void> {
     if (computed && computed.context.heap !== this.heap) throw new Error('the analyses are of another heap');
     const context = computed?.context ?? analyzeHeap(this.heap, { onProgress, signal });
@@ -111,17 +111,19 @@ export class HeapSession {
     }
     signal?.throwIfAborted();
     onProgress('findings', 0.99);
-    this.findingList = computeFindings(context, {
-      dominatorChildren: this.tree ?? undefined,
-      // One finder for the findings' paths and the page's root-path questions after them.
-      rootPathFinder: () => (this.finder ??= new RootPathFinder(this.heap, context.bfs, context.retainers)),
-    });
+    this.findingList = computed
+      ? [...computed.findings]
+      : computeFindings(context, {
+          dominatorChildren: this.tree ?? undefined,
+          // One finder for the findings' paths and the page's root-path questions after them.
+          rootPathFinder: () => (this.finder ??= new RootPathFinder(this.heap, context.bfs, context.retainers)),
+        });
     this.context = context;
   }
 
   /** What the analyses computed, for a heap image (permalink/heap-image.ts); null before them. */
-  computed(): { readonly context: AnalysisContext; readonly tree: DominatorTree | null } | null {
-    return this.context ? { context: this.context, tree: this.tree } : null;
+  computed(): ComputedAnalyses | null {
+    return this.context ? { context: this.context, tree: this.tree, findings: this.findingList } : null;
   }
 
   private requireContext(): AnalysisContext {

@@ -11,8 +11,7 @@ import { HeapSession, type AnalyzeProgress } from './heap-session';
 import { heapSummary } from './heap-summary';
 import { HistogramIndex } from './histogram-query';
 import { readHeapImage, type HeapImage, type ImageDump, type ImageSource } from '../permalink/heap-image';
-import type { AnalysisContext } from '../analysis/analysis-context';
-import type { DominatorTree } from '../analysis/retained';
+import type { ComputedAnalyses } from '../analysis/analysis-context';
 
 // What the callers above the session (the worker, the CLI) need of the input side, so they import
 // nothing below the session: the byte sources they open, the error a malformed input raises, the
@@ -26,7 +25,7 @@ export interface OpenedHeap {
   readonly summary: HeapSummary;
   readonly session: HeapSession;
   /** What an earlier analysis computed, when the heap came from its image: `analyzeOpened` reuses it. */
-  readonly computed?: { readonly context: AnalysisContext; readonly tree: DominatorTree | null };
+  readonly computed?: ComputedAnalyses;
 }
 
 export interface OpenOptions extends LoadOptions {
@@ -61,12 +60,12 @@ function opened(
     loadMs: performance.now() - startedAt,
   });
   const session = new HeapSession(heap);
-  return { heap, histogram, summary, session, computed: image && { context: image.context, tree: image.tree } };
+  return { heap, histogram, summary, session, computed: image?.computed };
 }
 
 /**
  * Opens a dump from its heap image (permalink/heap-image.ts) instead of its bytes: the model and the
- * analyses as an earlier load computed them, so `analyzeOpened` runs only the findings. Throws the
+ * analyses as an earlier load computed them, so `analyzeOpened` computes nothing again. Throws the
  * image's ImageError when it is damaged or of another dump; the caller then opens the dump itself.
  */
 export async function openHeapImage(

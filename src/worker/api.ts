@@ -60,10 +60,11 @@ export interface HeapWorkerApi {
   /**
    * Once the analyses are ready and the dump is in the cache: writes its heap image beside it (the
    * model and the analyses, so a link reopens without parsing or analysing). Resolves with the
-   * image's bytes and the seconds it took, or null when none was stored (opened from its image, with
-   * a companion, or refused by the cache).
+   * image's bytes and the seconds it took, or why it was not stored (the cache refused it, the
+   * browser's storage failed); null when there is nothing to store (opened from its image, with a
+   * companion, not analysed, another dump opened meanwhile).
    */
-  storeImage(): Promise<{ readonly bytes: number; readonly seconds: number } | null>;
+  storeImage(): Promise<{ readonly bytes: number; readonly seconds: number } | { readonly notStored: string } | null>;
   /** SHA-256, size and name of the loaded file, hashed by slices (once per load). */
   fingerprint(): Promise<DumpFingerprint | null>;
   findings(): FindingSummary[];

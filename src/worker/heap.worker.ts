@@ -24,7 +24,7 @@ import {
   type OpenedHeap,
 } from '../session/open-heap';
 import { fingerprintOf } from '../permalink/fingerprint';
-import { DumpCache } from '../permalink/dump-cache';
+import { DUMP_CACHE_LIMIT_BYTES, DumpCache } from '../permalink/dump-cache';
 import { heapImageParts, writeImageParts } from '../permalink/heap-image';
 import { diffHeaps, diffSideOf, type DiffSide } from '../session/diff';
 import type { DumpFingerprint } from '../permalink/url-state';
@@ -47,7 +47,7 @@ interface LoadedHeap extends OpenedHeap {
   /** Opened with a companion file: the cache keys the first file alone, so no image is kept. */
   readonly withCompanion: boolean;
   /** The image being stored, so a second call waits for the same one. */
-  storing: Promise<{ readonly bytes: number; readonly seconds: number } | null> | null;
+  storing: ReturnType<HeapWorkerApi['storeImage']> | null;
 }
 
 class LoadCancelled extends Error {
@@ -107,8 +107,11 @@ const api: HeapWorkerApi = {
         // The heap image kept with the cached dump: the model and the analyses, read instead of
         // computed. A damaged or foreign image is set aside and the dump itself is read.
         const imageBytes = cached.image.size;
+        // Read through a synchronous access handle where OPFS gives one (no copies), else as a Blob.
+        const direct = await new DumpCache().openImageForReading(cached.fingerprint.sha256);
         try {
-          opened = await openHeapImage(byteSourceFromBlob(cached.image, name), cached.fingerprint, (bytesRead) =>
+          const source = direct && direct.size === imageBytes ? direct : byteSourceFromBlob(cached.image, name);
+          opened = await openHeapImage(source, cached.fingerprint, (bytesRead) =>
             reportProgress({
               stage: "reading the analysed heap from this browser's cache",
               bytesRead,
@@ -120,6 +123,8 @@ const api: HeapWorkerApi = {
         } catch (error) {
           if (error instanceof LoadCancelled || controller.signal.aborted) throw error;
           image = { refused: errorText(error) };
+        } finally {
+          direct?.close();
         }
       }
       opened ??= await openHeap(byteSourceFromBlob(file, name), {
@@ -284,14 +289,16 @@ class ImageSuperseded extends Error {}
  * Null when there is nothing to store: opened from its image, with a companion, not analysed, or
  * the cache refused it (no OPFS, not cached, over the limit).
  */
-async function storeImage(current: LoadedHeap): Promise<{ bytes: number; seconds: number } | null> {
+async function storeImage(
+  current: LoadedHeap,
+): Promise<{ bytes: number; seconds: number } | { notStored: string } | null> {
   if (current.fromImage || current.withCompanion) return null;
   const status = await (current.analysis ?? Promise.resolve(current.status));
   const computed = current.session.computed();
   if (status.state !== 'ready' || !computed || !current.fingerprint || loaded !== current) return null;
   const fingerprint = await current.fingerprint;
   const startedAt = performance.now();
-  const image = heapImageParts(fingerprint, computed.context, computed.tree);
+  const image = heapImageParts(fingerprint, computed);
   try {
     const stored = await new DumpCache().putImage(fingerprint.sha256, image.totalBytes, (writable) =>
       // The heap's columns are ArrayBuffers (never shared), which is what the stream takes.
@@ -300,10 +307,14 @@ async function storeImage(current: LoadedHeap): Promise<{ bytes: number; seconds
         if (loaded !== current) throw new ImageSuperseded();
       }),
     );
-    return stored ? { bytes: image.totalBytes, seconds: (performance.now() - startedAt) / 1000 } : null;
+    return stored
+      ? { bytes: image.totalBytes, seconds: (performance.now() - startedAt) / 1000 }
+      : {
+          notStored: `the cache keeps at most ${(DUMP_CACHE_LIMIT_BYTES / 1024 ** 3).toFixed(0)} GB, and this dump with its image (${(image.totalBytes / 1e6).toFixed(0)} MB) does not fit, or the dump is no longer cached`,
+        };
   } catch (error) {
     if (error instanceof ImageSuperseded) return null;
-    throw error;
+    return { notStored: `the browser's storage refused it: ${errorText(error)}` };
   }
 }
 

@@ -7,14 +7,17 @@
  * paths, findings) ready, the CancellationToken finding's registration count, the longest
  * main-thread task during the load (from the pick to the analyses being ready; the page's start-up
  * before the pick and the Findings tab opened after are reported apart; BENCH_TASKS=1 lists every
- * long task), and the renderer processes' resident memory afterwards.
+ * long task), the renderer processes' resident memory afterwards; then the heap image the page keeps
+ * with the cached dump (its size, the seconds to write it) and the cached reopen: the finding's link
+ * opened in a fresh tab, the first closed, until the finding is on screen.
  * Prints a table and merges the figures into bench/results.json. Figures only, no assertions.
  * --out-dir builds into and serves another directory than dist/ (for a tree others test from).
  */
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -85,7 +88,14 @@ async function main() {
           { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
         );
       }
-      const context = await browser.newContext();
+      // A real profile (in a fresh directory), not an off-the-record context: the dump cache and
+      // its heap images live in the origin-private file system, whose quota an off-the-record
+      // context keeps far below a real profile's.
+      const profile = mkdtempSync(join(tmpdir(), 'heapscope-bench-profile-'));
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM_PATH,
+        args: CHROMIUM_ARGS,
+      });
       const page = await context.newPage();
       await page.addInitScript(() => {
         const tasks: { start: number; duration: number }[] = [];
@@ -128,6 +138,63 @@ async function main() {
           `long tasks (ms after the pick): ${during.map((t) => `${Math.round(t.start - pickedAt)}+${Math.round(t.duration)}`).join(' ')}`,
         );
       const resident = rendererResidentBytes();
+
+      // The cached reopen: once the page has kept the analyses with the cached dump (its heap
+      // image), the finding's link opened in a fresh tab of the same browser, the first one closed.
+      const status = page.getByTestId('analysis-status');
+      // A link names its dump once the dump is hashed (its fingerprint).
+      await page.waitForFunction(() => location.hash.includes('dump='), null, { timeout: 300_000 });
+      await finding.first().getByTestId('copy-evidence-link').click();
+      const link = await finding.first().getByTestId('copy-evidence-link-output').inputValue();
+      // The page stores the dump, then its image ('storing'), and says which it kept.
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="analysis-status"]')?.getAttribute('data-image') !== 'storing',
+        null,
+        { timeout: 300_000 },
+      );
+      const imageStored = (await status.getAttribute('data-image')) === 'stored';
+      if (!imageStored) console.log(`no heap image kept: ${await status.textContent()}`);
+      const imageSecondsText = /written in ([\d.]+) s/.exec((await status.textContent()) ?? '')?.[1];
+      const imageMB = imageStored
+        ? await page.evaluate(async () => {
+            const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('heapscope-dumps');
+            let bytes = 0;
+            for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemFileHandle]>) {
+              if (name.endsWith('.image')) bytes += (await handle.getFile()).size;
+            }
+            return Math.round(bytes / 1e6);
+          })
+        : null;
+      if (process.env.BENCH_TASKS) console.log(`link: ${link}`);
+      await page.close();
+      const reader = await context.newPage();
+      reader.on('pageerror', (error) => console.error(`reopened page error: ${error.message}`));
+      reader.on('console', (message) => {
+        if (message.type() === 'error') console.error(`reopened page console: ${message.text()}`);
+      });
+      const reopenStarted = Date.now();
+      await reader.goto(link);
+      await reader
+        .locator('.finding-selected')
+        .waitFor({ timeout: Number(process.env.BENCH_REOPEN_TIMEOUT ?? 300_000) })
+        .catch(async (error: unknown) => {
+          const banner = await reader
+            .getByTestId('link-banner')
+            .innerText({ timeout: 1000 })
+            .catch(() => '(no link banner)');
+          console.error(`the reopened link did not show its finding: ${banner.slice(0, 1500)}`);
+          throw error;
+        });
+      const reopenSeconds = (Date.now() - reopenStarted) / 1000;
+      const reopenedStatus = reader.getByTestId('analysis-status');
+      await reopenedStatus.and(reader.locator('[data-state="ready"]')).waitFor({ timeout: 300_000 });
+      const fromImage = (await reopenedStatus.getAttribute('data-from-image')) === 'true';
+      // Its parts: the image (or dump) read, as the Summary states it, and the analysis (the findings alone from an image).
+      const reopenAnalysisSeconds = Number(/ready in ([\d.]+) s/.exec((await reopenedStatus.textContent()) ?? '')?.[1]);
+      await reader.getByTestId('tab-summary').click();
+      const readMs = Number(
+        /Read in\s*([\d,]+) ms/.exec(await reader.locator('main').innerText())?.[1]?.replaceAll(',', '') ?? NaN,
+      );
       rows.push({
         objects: size,
         loadedSeconds,
@@ -139,8 +206,15 @@ async function main() {
         longestFindingsTaskMs: Math.round(findingsLongest),
         rendererResidentMB: Math.round(resident / 1e6),
         bytesPerObject: Math.round((resident - residentBefore) / size),
+        imageMB,
+        imageStoreSeconds: imageSecondsText ? Number(imageSecondsText) : null,
+        cachedReopenSeconds: reopenSeconds,
+        reopenReadSeconds: readMs / 1000,
+        reopenAnalysisSeconds,
+        reopenedFromImage: fromImage ? 'yes' : 'no',
       });
       await context.close();
+      rmSync(profile, { recursive: true, force: true });
     }
     if (values['too-large']) {
       // Beyond one tab: the page must refuse early, say which limit and how much memory, and point to the CLI.
@@ -186,6 +260,12 @@ async function main() {
     'findings tab task ms',
     'renderer MB',
     'B/object',
+    'image MB',
+    'image write s',
+    'cached link reopen s',
+    'of which read s',
+    'of which findings s',
+    'from image',
   ];
   const cells = rows.map((r) => [
     Number(r.objects).toLocaleString('en-US'),
@@ -198,6 +278,12 @@ async function main() {
     String(r.longestFindingsTaskMs),
     String(r.rendererResidentMB),
     String(r.bytesPerObject),
+    String(r.imageMB ?? '–'),
+    r.imageStoreSeconds === null ? '–' : Number(r.imageStoreSeconds).toFixed(1),
+    Number(r.cachedReopenSeconds).toFixed(2),
+    Number(r.reopenReadSeconds).toFixed(2),
+    Number(r.reopenAnalysisSeconds).toFixed(2),
+    String(r.reopenedFromImage),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   console.log(header.map((h, i) => h.padStart(widths[i])).join('  '));

@@ -50,6 +50,9 @@ export function AnalysisStatusLine() {
             {heapImage?.state === 'stored'
               ? ` · analyses kept with the cached dump (${formatBytesShort(heapImage.bytes)}, written in ${heapImage.seconds.toFixed(1)} s): links to it reopen without parsing or analysing`
               : ''}
+            {heapImage?.state === 'not-stored'
+              ? ` · the analyses were not kept with the cached dump (${heapImage.reason}): a link to it reads and analyses it again`
+              : ''}
             {heapImage?.state === 'refused'
               ? ` · the heap image kept with this dump was set aside (${heapImage.reason}); the dump itself was read`
               : ''}

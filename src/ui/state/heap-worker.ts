@@ -143,15 +143,26 @@ async function fingerprintLoadedHeap(load: number, file: Blob, fromImage: boolea
     return;
   }
   if (load !== latestLoad || !fingerprint) return;
-  useViewStore.setState({ fingerprint });
+  // The dump goes into the cache, then its image beside it: 'storing' covers both.
+  useViewStore.setState(fromImage ? { fingerprint } : { fingerprint, heapImage: { state: 'storing' } });
   announceHolding(fingerprint.sha256);
   if (fromImage) return;
-  if (!(await dumpCache.put(fingerprint, file).catch(() => false))) return;
+  if (!(await dumpCache.put(fingerprint, file).catch(() => false))) {
+    if (load === latestLoad) useViewStore.setState({ heapImage: null });
+    return;
+  }
   if (load !== latestLoad) return;
-  useViewStore.setState({ heapImage: { state: 'storing' } });
-  const stored = await heapWorker.storeImage().catch(() => null);
+  const stored = await heapWorker
+    .storeImage()
+    .catch((error: unknown) => ({ notStored: error instanceof Error ? error.message : String(error) }));
   if (load !== latestLoad) return;
-  useViewStore.setState({ heapImage: stored ? { state: 'stored', ...stored } : null });
+  useViewStore.setState({
+    heapImage: !stored
+      ? null
+      : 'notStored' in stored
+        ? { state: 'not-stored', reason: stored.notStored }
+        : { state: 'stored', ...stored },
+  });
 }
 
 /**

@@ -109,7 +109,8 @@ export interface ViewStore {
   readonly linkCache: 'looking' | 'slow' | 'opening' | 'absent' | null;
   /**
    * The heap image beside the cached dump (the model and the analyses, so a link reopens without
-   * parsing or analysing): being written, written, read instead of the dump, or set aside (why).
+   * parsing or analysing): being written, written, not written (why), read instead of the dump, or
+   * set aside (why).
    * Null: none (not cached yet, no OPFS, a companion load).
    */
   readonly heapImage:
@@ -117,6 +118,7 @@ export interface ViewStore {
     | { readonly state: 'stored'; readonly bytes: number; readonly seconds: number }
     | { readonly state: 'used'; readonly bytes: number }
     | { readonly state: 'refused'; readonly reason: string }
+    | { readonly state: 'not-stored'; readonly reason: string }
     | null;
   /** Other tabs of this browser holding the same dump, each with its own copy in memory. */
   readonly otherTabsHolding: number;
