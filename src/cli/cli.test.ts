@@ -161,8 +161,14 @@ describe('heapscope findings', () => {
       entryType: 'CallbackNode',
       severity: 'critical',
       accumulationPoint: { type: 'Registrations' },
-      owner: { rootKind: 'staticVariable' },
+      // The owner is whose reload token it is — the configuration — not the framework static that
+      // the shortest path from a root happens to start at (a socket registry, here).
+      owner: { rootKind: 'staticVariable', type: 'Microsoft.Extensions.Configuration.ConfigurationManager' },
     });
+    expect(cts.owner!.label).toMatch(/^\[static var /);
+    expect(cts.explanation[0]).toMatch(
+      /are registered on the ConfigurationReloadToken of Microsoft\.Extensions\.Configuration\.ConfigurationManager, reached from the static field /,
+    );
     expect(cts.owners).toContain('ConfigurationReloadToken');
     expect(cts.bytesKeptAlive).toBeGreaterThan(17_812 * 32_792);
     expect(cts.shareOfHeap).toBeGreaterThan(0.9);

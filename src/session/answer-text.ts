@@ -134,7 +134,7 @@ function renderFinding({ finding, path }: FindingWithPath): string {
   ];
   if (finding.owner)
     lines.push(
-      `  owner: ${finding.owner.label} (${finding.owner.rootKind}) → ${finding.owner.type} at ${finding.owner.address}`,
+      `  owner: ${finding.owner.type} at ${finding.owner.address}, reached from ${finding.owner.label} (${finding.owner.rootKind})`,
     );
   if (finding.retainedBytes !== null)
     lines.push(

@@ -130,6 +130,8 @@ interface Suspect {
   readonly path: RootPath | null;
   /** The owner: the first object under the root on the chosen path, and that path's root. */
   readonly owner: { readonly node: number; readonly kind: RootKind; readonly label: string } | null;
+  /** The objects of the chosen path from the first under the root to the accumulation point (facts.pathTypes' nodes). */
+  readonly pathNodes: Uint32Array;
   /** The member the root path runs through, and the path target (what it keeps alive). */
   readonly pathTarget: number;
   readonly view: boolean;
@@ -198,7 +200,15 @@ function examine(
     memberTargets2,
     biggestKeptType: null,
   };
-  return { group, facts, path, owner, pathTarget: chain ? chain[chain.length - 1] : member, view };
+  return {
+    group,
+    facts,
+    path,
+    owner,
+    pathNodes: toPoint ? toPoint.objects : new Uint32Array(0),
+    pathTarget: chain ? chain[chain.length - 1] : member,
+    view,
+  };
 }
 
 const VIEW_NAME = /(Page|View|Window|Form|UserControl|Dialog|Screen|Activity|Fragment)$/;
@@ -444,9 +454,15 @@ function toFinding(context: AnalysisContext, suspect: Suspect, rows: KeptAliveRo
   const kind = KIND_OF_PATTERN[words.pattern];
   const point = group.accumulationPoint;
   const share = group.bytes / heapBytes;
+  // The recognizer may name the owner the API gives the structure (the object whose token it is);
+  // it is on the path, so the root that reaches it stays the path's.
+  const ownerNode =
+    words.holder !== undefined && words.holder < suspect.pathNodes.length
+      ? suspect.pathNodes[words.holder]
+      : suspect.owner?.node;
   const ownerRef = suspect.owner
     ? {
-        node: suspect.owner.node,
+        node: ownerNode!,
         type: typeNameOf(heap, suspect.owner.node),
         address: addressOf(heap, suspect.owner.node),
         rootKind: suspect.owner.kind,

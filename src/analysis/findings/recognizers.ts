@@ -38,6 +38,12 @@ export interface GroupFacts {
 
 export interface Recognition {
   readonly pattern: LeakPattern;
+  /**
+   * Where the API puts the owner of the structure: an index into `pathTypes` (e.g. the object whose
+   * change token carries the registrations), when the path shows one; the finding's owner is then
+   * that object, reached from the root. Absent: the first object under the root.
+   */
+  readonly holder?: number;
   /** The words: what the heap shows, in the API's vocabulary (one paragraph). */
   readonly what: string;
   readonly cause: string;
@@ -65,18 +71,43 @@ function ownerWords(facts: GroupFacts): string {
   return field ? `the static field ${field}` : `${facts.rootName} (${facts.rootKind})`;
 }
 
+/** A token's own parts, from the registration list up: its partitions, its source, the token itself. */
+const TOKEN_PART = /^(Registrations|CallbackPartition(\[\])?)$|Token(Source)?$/;
+
+/**
+ * The token a registration list belongs to, and who holds it: walking up the path from the list
+ * while the objects are the token's own parts (Registrations, CancellationTokenSource, a change
+ * token …), the outermost token met, and the first object above them — the token's owner in the
+ * API's sense (the ConfigurationManager whose reload token it is), whatever root the path starts at.
+ */
+function tokenAndHolder(facts: GroupFacts): { token: string; holder: number | null } {
+  let token = 'CancellationTokenSource';
+  let at = facts.pathTypes.length - 1;
+  for (; at >= 0 && TOKEN_PART.test(short(facts.pathTypes[at])); at--) {
+    if (/Token(Source)?$/.test(short(facts.pathTypes[at]))) token = short(facts.pathTypes[at]);
+  }
+  return { token, holder: at >= 0 ? at : null };
+}
+
 export function recognize(facts: GroupFacts): Recognition {
   const entry = short(facts.entryType);
-  const owner = ownerWords(facts);
+  const root = ownerWords(facts);
   const count = n(facts.count);
 
   if (REGISTRATION.test(entry)) {
-    const tokenHolder = [...facts.pathTypes].reverse().find((name) => /Token(Source)?$/.test(short(name)));
-    const token = tokenHolder ? short(tokenHolder) : 'CancellationTokenSource';
+    const { token, holder } = tokenAndHolder(facts);
+    // "on the ConfigurationReloadToken of ConfigurationManager, reached from the static field …", or
+    // "on a CancellationTokenSource held by the static field …" when the root holds the token itself.
+    const on =
+      holder !== null
+        ? `the ${token} of ${facts.pathTypes[holder]}${holder > 0 ? `, reached from ${root}` : ` (held by ${root})`}`
+        : `a ${token} held by ${root}`;
+    const owned = holder !== null ? { holder } : {};
     if (facts.memberTargets.some((name) => LINKED_SOURCE.test(short(name)))) {
       return {
         pattern: 'linked-token-source',
-        what: `${count} linked CancellationTokenSources made by CancellationTokenSource.CreateLinkedTokenSource are still registered on a ${token} held by ${owner}.`,
+        ...owned,
+        what: `${count} linked CancellationTokenSources made by CancellationTokenSource.CreateLinkedTokenSource are still registered on ${on}.`,
         cause:
           'A linked source registers a callback on every token it links to, and only Dispose() removes it. Created per request or per operation and never disposed, each linked source — with whatever its own registrations and callbacks capture — stays on the long-lived token.',
         fix: 'Dispose each linked source when its operation ends: `using var linked = CancellationTokenSource.CreateLinkedTokenSource(token);`.',
@@ -88,7 +119,8 @@ export function recognize(facts: GroupFacts): Recognition {
     if (changeToken) {
       return {
         pattern: 'change-token-callback',
-        what: `${count} change callbacks are registered on a ${token} held by ${owner} (IChangeToken.RegisterChangeCallback or ChangeToken.OnChange, each a registration on the token's CancellationTokenSource).`,
+        ...owned,
+        what: `${count} change callbacks (IChangeToken.RegisterChangeCallback or ChangeToken.OnChange, each a registration on the token's CancellationTokenSource) are registered on ${on}.`,
         cause:
           'A change callback stays registered until the IDisposable that RegisterChangeCallback or ChangeToken.OnChange returned is disposed, or the token fires. Registered per request on a token that rarely fires (a configuration reload token), the list grows for the life of the process, with everything each callback captured.',
         fix: 'Dispose the returned IDisposable when the work ends (`using var registration = token.RegisterChangeCallback(…)`), or register once at startup (a singleton using ChangeToken.OnChange) rather than per request.',
@@ -96,7 +128,8 @@ export function recognize(facts: GroupFacts): Recognition {
     }
     return {
       pattern: 'token-register',
-      what: `${count} callbacks are registered with CancellationToken.Register on a ${token} held by ${owner}.`,
+      ...owned,
+      what: `${count} callbacks are registered with CancellationToken.Register on ${on}.`,
       cause:
         'A registration stays on the token until the CancellationTokenRegistration that Register returned is disposed, or the token is cancelled. Registered per request on a token that lives for the process, the list only grows, and each registration keeps its callback and the state it captured.',
       fix: 'Dispose the registration when the work ends: `using var registration = token.Register(…);` (or `await using`).',
@@ -106,7 +139,7 @@ export function recognize(facts: GroupFacts): Recognition {
   if (entry === 'TimerQueueTimer' || facts.pathTypes.some((name) => short(name) === 'TimerQueue')) {
     return {
       pattern: 'timer',
-      what: `${count} System.Threading.Timers are still scheduled in the runtime's timer queue (held by ${owner}).`,
+      what: `${count} System.Threading.Timers are still scheduled in the runtime's timer queue (held by ${root}).`,
       cause:
         'The timer queue keeps every timer that has not been disposed, with its callback and its state object. A timer whose state (or callback target) is the object that owns the timer keeps that owner alive too, so the timer is never finalized: each one lives until Dispose.',
       fix: 'Dispose each timer when its owner is done (make the owner IDisposable and call `timer.Dispose()` there, or `await using` a timer), and stop creating one per request or per item.',
@@ -121,7 +154,7 @@ export function recognize(facts: GroupFacts): Recognition {
       const view = short(views[0]);
       return {
         pattern: 'page-kept-by-event',
-        what: `${count} ${view} objects are still subscribed (${entry}) to ${publisher}, which lives longer than they do (held by ${owner}); each keeps its whole tree.`,
+        what: `${count} ${view} objects are still subscribed (${entry}) to ${publisher}, which lives longer than they do (held by ${root}); each keeps its whole tree.`,
         cause:
           'A view that subscribes to an event of a longer-lived object (the window, the application, a singleton service) is referenced by that object until it unsubscribes. Closed views that never unsubscribe cannot be collected — even a few matter, each holds everything it displayed.',
         fix: `Unsubscribe when the view goes away (its Unloaded / Disappearing / Closed handler, or Dispose), or subscribe through a weak event manager.`,
@@ -129,7 +162,7 @@ export function recognize(facts: GroupFacts): Recognition {
     }
     return {
       pattern: 'event-subscription',
-      what: `${count} handlers (${entry}) are subscribed to ${event} (held by ${owner}) and never removed.`,
+      what: `${count} handlers (${entry}) are subscribed to ${event} (held by ${root}) and never removed.`,
       cause:
         'An event keeps every subscriber in its invocation list until it unsubscribes; subscribers of a static or long-lived object live as long as it does. Subscribed per request or per item and never removed, the list only grows.',
       fix: 'Unsubscribe (`-=`) when the subscriber is done — or dispose the subscription object, if the event was subscribed through an API that returned an IDisposable — or use a weak event.',
@@ -142,7 +175,7 @@ export function recognize(facts: GroupFacts): Recognition {
     const memoryCache = what === 'MemoryCache';
     return {
       pattern: 'growing-static-collection',
-      what: `${count} entries (${entry}) accumulate in a ${what} held by ${owner}.`,
+      what: `${count} entries (${entry}) accumulate in a ${what} held by ${root}.`,
       cause: memoryCache
         ? 'A MemoryCache without a SizeLimit and without expirations keeps every entry until it is removed; keyed by something unbounded (a request id, a URL), it only grows.'
         : `A ${what} reachable from a static field lives for the process; entries added per request or per item and never removed make it grow without bound.`,
@@ -156,8 +189,8 @@ export function recognize(facts: GroupFacts): Recognition {
   return {
     pattern: 'general',
     what: list
-      ? `${count} × ${facts.entryType} form one linked list, its head held by ${owner}.`
-      : `${count} × ${facts.entryType} accumulate in a ${short(facts.pointType)} held by ${owner}.`,
+      ? `${count} × ${facts.entryType} form one linked list, its head held by ${root}.`
+      : `${count} × ${facts.entryType} accumulate in a ${short(facts.pointType)} held by ${root}.`,
     cause: `Nothing in the heap names the code that adds them: they are many objects of one type under one holder, and together they keep what is listed here alive${facts.biggestKeptType ? ` (mostly ${short(facts.biggestKeptType)})` : ''}.`,
     fix: list
       ? `Find where ${short(facts.entryType)} objects are linked onto this list and trim it (or stop linking each one to the previous); the root path shows who holds its head.`

@@ -84,10 +84,11 @@ function FindingCard({ finding }: { finding: FindingSummary }) {
           <>
             <dt>Owner</dt>
             <dd data-testid="finding-owner">
+              <ObjectLink object={finding.owner} />, reached from{' '}
               <span className="type-name">
                 <DumpText text={finding.owner.label} />
               </span>{' '}
-              ({finding.owner.rootKind}) → <ObjectLink object={finding.owner} />
+              ({finding.owner.rootKind})
             </dd>
           </>
         )}
