@@ -8,7 +8,7 @@ import { importMinidump } from './minidump';
 import { importSosTranscript } from './sos';
 
 /** How many leading bytes `detectFormat` looks at. */
-const SNIFF_BYTES = 4096;
+export const SNIFF_BYTES = 4096;
 
 /** Reads any supported input into a HeapModel: the one entry point for the worker and the CLI. */
 export async function loadHeap(source: ByteSource, options: LoadOptions = {}): Promise<HeapModel> {

@@ -55,6 +55,24 @@ describe('diff of two dumps of one process', () => {
     expect(growthPasses(diff, parseGrowthThreshold('10MB')!)).toBe(true);
   });
 
+  it('before the current dump is analysed: the same types by count and bytes, marked pending, no finding called gone', async () => {
+    const before = await side('before.gcdump');
+    const bytes = new Uint8Array(readFileSync(join(PROJECT_ROOT, 'sample-dumps/diff', 'after.gcdump')));
+    const opened = await openHeap(byteSourceFromBytes(bytes, 'after.gcdump'));
+    const early = diffHeaps(before, diffSideOf('after.gcdump', opened));
+    expect(early.pending).toBe(true);
+    expect(early.growth).toEqual([]);
+    expect(early.findings).toEqual([]);
+    expect(early.growthNote).toMatch(/once the analyses of after\.gcdump are ready/);
+    await opened.session.analyze();
+    const full = diffHeaps(before, diffSideOf('after.gcdump', opened));
+    expect(full.pending).toBe(false);
+    const counts = (rows: typeof full.types) =>
+      rows.map(({ name, countDelta, bytesDelta, status }) => ({ name, countDelta, bytesDelta, status }));
+    expect(counts(early.types)).toEqual(counts(full.types));
+    expect(early.types.every((row) => row.retainedDelta === null)).toBe(true);
+  });
+
   it('the control pair: no finding, new or grown, and no growth of a megabyte', async () => {
     const diff = diffHeaps(await side('control-before.gcdump'), await side('control-after.gcdump'));
     expect(diff.findings).toEqual([]);

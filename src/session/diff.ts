@@ -25,6 +25,8 @@ export interface DiffSide {
   readonly findings: readonly FindingSummary[];
   /** Each finding's story as type names: root label, then the path to its entries (runs as their type). */
   readonly findingStories: ReadonlyMap<string, readonly string[]>;
+  /** Its analyses are done: without them a side has types (no retained sizes), no paths, no findings. */
+  readonly analysed: boolean;
 }
 
 export function diffSideOf(name: string, opened: OpenedHeap): DiffSide {
@@ -38,6 +40,7 @@ export function diffSideOf(name: string, opened: OpenedHeap): DiffSide {
   const findings = opened.session.analyzed ? opened.session.findings() : [];
   return {
     name,
+    analysed: opened.session.analyzed,
     format: opened.summary.format,
     objects: opened.summary.objectCount,
     bytes: opened.summary.totalBytes,
@@ -120,6 +123,11 @@ export interface HeapDiff {
   /** Why there are no growth paths (a transcript has no complete graph; a mixed pair), or null. */
   readonly growthNote: string | null;
   /**
+   * The current dump's analyses are still running: this is the types diff by count and bytes alone;
+   * retained sizes, growth paths and findings follow once they are ready.
+   */
+  readonly pending: boolean;
+  /**
    * The heap's size before and after: the bytes the roots reach where both dumps have a complete
    * graph (`reachable`), else all bytes (a transcript's, or a mixed pair), so like is compared with like.
    */
@@ -146,7 +154,10 @@ export function diffHeaps(before: DiffSide, after: DiffSide, options: DiffOption
     bytes: s.bytes,
     reachableBytes: s.reachableBytes,
   });
-  const growthNote = growthNoteOf(before, after);
+  const pending = !after.analysed;
+  const growthNote = pending
+    ? `they come once the analyses of ${after.name} are ready (growth paths and findings need its dominator tree)`
+    : growthNoteOf(before, after);
   const reachable = before.reachableBytes !== null && after.reachableBytes !== null;
   return {
     before: side(before),
@@ -156,8 +167,10 @@ export function diffHeaps(before: DiffSide, after: DiffSide, options: DiffOption
       growthNote === null
         ? growthPaths(before.paths, after.paths, options).map((entry) => withFindingStory(entry, after))
         : [],
-    findings: findingsDiff(before.findings, after.findings),
+    // Before its analyses the current dump has no findings yet: none is "gone".
+    findings: pending ? [] : findingsDiff(before.findings, after.findings),
     growthNote,
+    pending,
     heap: reachable
       ? { before: before.reachableBytes!, after: after.reachableBytes!, reachable }
       : { before: before.bytes, after: after.bytes, reachable },

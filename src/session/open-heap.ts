@@ -4,8 +4,9 @@
  * indexes the histogram, builds the summary, and hands back the session that answers every question.
  */
 import type { ByteSource, LoadOptions } from '../formats/byte-source';
-import { loadDumpWithCompanion, loadHeap } from '../formats/load';
-import type { HeapModel } from '../heap/types';
+import { loadDumpWithCompanion, loadHeap, SNIFF_BYTES } from '../formats/load';
+import { detectFormat } from '../formats/detect';
+import type { HeapModel, InputFormat } from '../heap/types';
 import { FIRST_HISTOGRAM_QUERY, type HeapSummary, type HistogramPage } from './answers';
 import { HeapSession, type AnalyzeProgress } from './heap-session';
 import { heapSummary } from './heap-summary';
@@ -18,6 +19,11 @@ import type { ComputedAnalyses } from '../analysis/analysis-context';
 // browser's memory budget.
 export { byteSourceFromBlob, FormatError, type ByteSource } from '../formats/byte-source';
 export { BROWSER_MEMORY_BUDGET_BYTES } from '../heap/memory-budget';
+
+/** What a file is, from its first bytes (formats/detect.ts); null for anything heapscope does not read. */
+export async function sniffFormat(source: ByteSource): Promise<InputFormat | null> {
+  return source.size === 0 ? null : detectFormat(await source.read(0, Math.min(SNIFF_BYTES, source.size)));
+}
 
 export interface OpenedHeap {
   readonly heap: HeapModel;

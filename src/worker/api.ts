@@ -21,6 +21,7 @@ import type {
   RunMembersPage,
   RunMemberSearch,
   HeapDiff,
+  InputFormat,
 } from '../session/answers';
 import type { DumpFingerprint } from '../permalink/url-state';
 
@@ -97,6 +98,11 @@ export interface HeapWorkerApi {
    */
   setBaseline(): Promise<{ readonly name: string; readonly fingerprint: DumpFingerprint | null } | null>;
   clearBaseline(): void;
-  /** The baseline against the loaded heap, `top` rows per list; null without both. */
+  /**
+   * The baseline against the loaded heap, `top` rows per list; null without both. While the loaded
+   * heap's analyses run, the types by count and bytes alone (`pending`).
+   */
   diff(top: number): HeapDiff | null;
+  /** What a file is, from its first bytes (null: nothing heapscope reads): two dumps dropped together compare, a core and its companion open together. */
+  formatOf(file: Blob): Promise<InputFormat | null>;
 }

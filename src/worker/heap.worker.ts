@@ -21,6 +21,7 @@ import {
   firstHistogramPage,
   openHeap,
   openHeapImage,
+  sniffFormat,
   type OpenedHeap,
 } from '../session/open-heap';
 import { fingerprintOf } from '../permalink/fingerprint';
@@ -274,10 +275,17 @@ const api: HeapWorkerApi = {
   },
 
   diff(top: number) {
-    if (!baseline || !loaded?.session.analyzed) return null;
+    if (!baseline || !loaded) return null;
+    // Before its analyses the open dump gives its types by count and bytes (the answer says it is
+    // pending); its side is kept only once analysed.
+    if (!loaded.session.analyzed) return diffHeaps(baseline, diffSideOf(loaded.name, loaded), { top });
     let side = sides.get(loaded);
     if (!side) sides.set(loaded, (side = diffSideOf(loaded.name, loaded)));
     return diffHeaps(baseline, side, { top });
+  },
+
+  async formatOf(file: Blob) {
+    return sniffFormat(byteSourceFromBlob(file, 'file'));
   },
 };
 

@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
-import type { HeapDiff, TypeDiffRow } from '../../session/answers';
+import type { GrowthEntry, HeapDiff, TypeDiffRow } from '../../session/answers';
+import { RootsGraphSvg } from '../roots/roots-view';
+import { layoutGrowthGraph } from './growth-graph';
 import { heapWorker } from '../state/heap-worker';
 import { useViewStore } from '../state/store';
 import { useWorkerAnswer } from '../state/use-worker-answer';
@@ -22,9 +24,12 @@ export function DiffView() {
   const baseline = useViewStore((state) => state.baseline);
   const analysis = useViewStore((state) => state.analysis);
   const heapVersion = useViewStore((state) => state.heapVersion);
+  const loaded = useViewStore((state) => state.summary !== null);
+  // The types diff shows as soon as the open dump is read; it is asked again when its analyses are
+  // ready, with retained sizes, growth paths and findings.
   const { answer: diff, error } = useWorkerAnswer(
-    () => (analysis.state === 'ready' && baseline ? heapWorker.diff(DIFF_ROWS) : Promise.resolve(null)),
-    `diff:${heapVersion}:${analysis.state}:${baseline?.name ?? ''}`,
+    () => (loaded && baseline ? heapWorker.diff(DIFF_ROWS) : Promise.resolve(null)),
+    `diff:${heapVersion}:${analysis.state === 'ready' ? 'ready' : 'pending'}:${loaded}:${baseline?.name ?? ''}`,
   );
   if (!baseline)
     return (
@@ -32,17 +37,43 @@ export function DiffView() {
         Nothing to compare: open a dump, wait for its analysis, then “Compare with…” another dump of the same process.
       </p>
     );
-  if (analysis.state !== 'ready')
-    return <p className="empty-view">The comparison appears when the analysis has finished.</p>;
   if (error) return <p className="error-text">{error}</p>;
   if (!diff) return <p className="empty-view">Comparing…</p>;
   return <DiffBody diff={diff} />;
 }
 
+/** Growth entries drawn in the graph: the biggest, where the eye goes first. */
+const GRAPH_ENTRIES = 8;
+
+/**
+ * The growth paths drawn with the root-path graph: roots on the left, each grown type highlighted at
+ * its path's end, shared starts merged, long plain stretches folded (a click unfolds them).
+ */
+function GrowthGraph({ entries }: { entries: readonly GrowthEntry[] }) {
+  const [shown, setShown] = useState(true);
+  const [openGaps, setOpenGaps] = useState<ReadonlySet<string>>(new Set());
+  const graph = useMemo(() => layoutGrowthGraph(entries, openGaps), [entries, openGaps]);
+  return (
+    <div className="growth-graph" data-testid="growth-graph">
+      <button type="button" onClick={() => setShown(!shown)} data-testid="growth-graph-toggle" aria-expanded={shown}>
+        {shown ? 'Hide the graph' : 'Show as a graph'}
+      </button>
+      {shown && (
+        <RootsGraphSvg
+          graph={graph}
+          expanded={null}
+          onToggleRun={() => {}}
+          onOpenGap={(key) => setOpenGaps((gaps) => new Set([...gaps, key]))}
+        />
+      )}
+    </div>
+  );
+}
+
 function DiffBody({ diff }: { diff: HeapDiff }) {
   const { before, after, reachable } = diff.heap;
   return (
-    <div className="diff-view" data-testid="diff-view">
+    <div className="diff-view" data-testid="diff-view" data-pending={diff.pending ? 'true' : 'false'}>
       <h2>
         <DumpText text={diff.before.name} /> → <DumpText text={diff.after.name} />
       </h2>
@@ -63,38 +94,41 @@ function DiffBody({ diff }: { diff: HeapDiff }) {
           No growth: no path of the heap gained objects.
         </p>
       ) : (
-        <ol className="growth-list">
-          {diff.growth.slice(0, 20).map((entry, index) => (
-            <li key={index} data-testid="growth-entry">
-              <strong>
-                {signed(entry.countDelta)} <DumpText text={entry.type} />
-              </strong>{' '}
-              ({formatInteger(entry.countBefore)} → {formatInteger(entry.countAfter)})
-              {entry.accumulationPoint && (
-                <>
-                  {' '}
-                  in <DumpText text={entry.accumulationPoint} />
-                </>
-              )}
-              , {signedBytes(entry.retainedDelta)} held
-              {entry.owner && (
-                <>
-                  , under <DumpText text={entry.owner} />
-                </>
-              )}
-              <div className="growth-path" data-testid="growth-path" aria-label="Path from the roots">
-                {entry.path.map((name, step) => (
-                  <span
-                    key={step}
-                    className={step === entry.path.length - 1 ? 'growth-step growth-step-grown' : 'growth-step'}
-                  >
-                    <DumpText text={name} />
-                  </span>
-                ))}
-              </div>
-            </li>
-          ))}
-        </ol>
+        <>
+          <GrowthGraph entries={diff.growth.slice(0, GRAPH_ENTRIES)} />
+          <ol className="growth-list">
+            {diff.growth.slice(0, 20).map((entry, index) => (
+              <li key={index} data-testid="growth-entry">
+                <strong>
+                  {signed(entry.countDelta)} <DumpText text={entry.type} />
+                </strong>{' '}
+                ({formatInteger(entry.countBefore)} → {formatInteger(entry.countAfter)})
+                {entry.accumulationPoint && (
+                  <>
+                    {' '}
+                    in <DumpText text={entry.accumulationPoint} />
+                  </>
+                )}
+                , {signedBytes(entry.retainedDelta)} held
+                {entry.owner && (
+                  <>
+                    , under <DumpText text={entry.owner} />
+                  </>
+                )}
+                <div className="growth-path" data-testid="growth-path" aria-label="Path from the roots">
+                  {entry.path.map((name, step) => (
+                    <span
+                      key={step}
+                      className={step === entry.path.length - 1 ? 'growth-step growth-step-grown' : 'growth-step'}
+                    >
+                      <DumpText text={name} />
+                    </span>
+                  ))}
+                </div>
+              </li>
+            ))}
+          </ol>
+        </>
       )}
       {diff.findings.length > 0 && (
         <>

@@ -97,7 +97,7 @@ export function RootsView() {
   );
 }
 
-function RootsGraphSvg({
+export function RootsGraphSvg({
   graph,
   onToggleRun,
   onOpenGap,

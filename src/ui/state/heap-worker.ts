@@ -38,6 +38,16 @@ let latestLoad = 0;
 export async function openFiles(files: readonly File[]): Promise<void> {
   if (files.length === 1) return openDump(files[0], files[0].name);
   if (files.length === 2) {
+    // Two dumps of which neither is a core or minidump are two moments of a process: compared, the
+    // older file (by its modification time) as the baseline. A core or minidump opens with its companion.
+    const formats = await Promise.all(files.map((file) => heapWorker.formatOf(file).catch(() => null)));
+    const full = (format: string | null) => format === 'elf-core' || format === 'minidump';
+    if (formats.every((format) => format !== null && !full(format))) {
+      const [base, current] = files[0].lastModified <= files[1].lastModified ? files : [files[1], files[0]];
+      await openDump(base, base.name);
+      if (useViewStore.getState().summary) await compareWith(current, current.name);
+      return;
+    }
     return openDump(files[0], `${files[0].name} + ${files[1].name}`, {
       companion: { file: files[1], name: files[1].name },
       firstName: files[0].name,
@@ -48,7 +58,7 @@ export async function openFiles(files: readonly File[]): Promise<void> {
       .getState()
       .failLoad(
         `${files.length} files`,
-        `${files.length} files were dropped: open one file, or a core or minidump with one transcript or .gcdump of the same process.`,
+        `${files.length} files were dropped: open one file, two dumps of one process to compare them, or a core or minidump with one transcript or .gcdump of the same process.`,
       );
   }
 }
