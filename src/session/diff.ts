@@ -30,8 +30,8 @@ export interface DiffSide {
 }
 
 export function diffSideOf(name: string, opened: OpenedHeap): DiffSide {
-  const rows = opened.histogram.table(true).rows;
-  const retained = opened.session.retainedByRow(rows);
+  // The Types view's table: its retained column is computed once, after the analyses.
+  const { rows, retained } = opened.histogram.table(true);
   const types = new Map<string, { count: number; bytes: number; retained: number | null }>();
   rows.forEach((row, i) =>
     types.set(row.name, { count: row.count, bytes: row.bytes, retained: retained ? retained[i] : null }),

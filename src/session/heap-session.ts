@@ -2,7 +2,7 @@
  * One loaded heap and everything computed about it, answering the questions of analysis-api.ts.
  * Pure (no comlink, no DOM): the worker owns one, and the benchmark and tests drive the same code.
  */
-import { analyzeHeap, type AnalysisStage } from '../analysis/analyze-heap';
+import { analyzeHeapBetween, type AnalysisStage } from '../analysis/analyze-heap';
 import type { AnalysisContext, ComputedAnalyses } from '../analysis/analysis-context';
 import { UNREACHABLE } from '../analysis/bfs';
 import { computeFindings, type Finding } from '../analysis/findings';
@@ -101,7 +101,7 @@ export class HeapSession {
     computed?: ComputedAnalyses,
   ): Promise<void> {
     if (computed && computed.context.heap !== this.heap) throw new Error('the analyses are of another heap');
-    const context = computed?.context ?? analyzeHeap(this.heap, { onProgress, signal });
+    const context = computed?.context ?? (await analyzeHeapBetween(this.heap, yieldBetween, { onProgress, signal }));
     await yieldBetween();
     if (context.dominators && context.retained) {
       onProgress('dominator tree', 0.97);

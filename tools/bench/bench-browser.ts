@@ -1,5 +1,6 @@
 /**
  * npm run bench:browser [-- --sizes 1000000,5000000,18591667] [--too-large 60000000] [--out-dir DIR]
+ *                        [--diff incident-18591667.gcdump,incident-18591667-leak2x.gcdump]
  *
  * The real page and worker in headless Debian Chromium: builds the app, serves dist/ on
  * 127.0.0.1, picks each generated incident dump (bench/incident-<N>.gcdump, made by
@@ -29,10 +30,11 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     'too-large': { type: 'string' },
+    diff: { type: 'string' },
     'out-dir': { type: 'string', default: 'dist' },
   },
 });
-const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
+const sizes = values.sizes ? values.sizes.split(',').map(Number) : values.diff ? [] : DEFAULT_SIZES;
 
 /** Resident bytes of Chromium's renderer processes (the page and its workers live there). */
 function rendererResidentBytes(): number {
@@ -216,6 +218,7 @@ async function main() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     }
+    if (values.diff) await benchDiff(values.diff);
     if (values['too-large']) {
       // Beyond one tab: the page must refuse early, say which limit and how much memory, and point to the CLI.
       const file = join(ROOT, 'bench', `incident-${values['too-large']}.gcdump`);
@@ -285,6 +288,7 @@ async function main() {
     Number(r.reopenAnalysisSeconds).toFixed(2),
     String(r.reopenedFromImage),
   ]);
+  if (rows.length === 0) return;
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   console.log(header.map((h, i) => h.padStart(widths[i])).join('  '));
   for (const c of cells) console.log(c.map((v, i) => v.padStart(widths[i])).join('  '));
@@ -296,6 +300,105 @@ async function main() {
     resultsPath,
     JSON.stringify({ ...results, browser: { date: new Date().toISOString(), results: rows } }, null, 2) + '\n',
   );
+}
+
+/**
+ * --diff BASE,CURRENT: two dumps compared in the page ("Compare with…"). The baseline is picked and
+ * analysed (its histogram and analysis times are the reference), its heap image stored (so the
+ * machine is quiet), then the current dump is picked with "Compare with…": the seconds until the
+ * types diff is on screen and until the growth paths are, and the renderer's peak resident memory
+ * over the baseline alone and over the whole comparison (sampled every 100 ms).
+ */
+async function benchDiff(pair: string): Promise<void> {
+  const [base, current] = pair
+    .split(',')
+    .map((name) => (name.includes('/') ? resolve(name) : join(ROOT, 'bench', name)));
+  const profile = mkdtempSync(join(tmpdir(), 'heapscope-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+  });
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rendererResidentBytes())), 100);
+  try {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    await page.goto(`http://127.0.0.1:${PORT}/`);
+    let started = Date.now();
+    await page.getByTestId('file-input').setInputFiles(base);
+    await page.getByTestId('tab-types').click({ timeout: 300_000 });
+    await page.getByTestId('type-row').first().waitFor({ timeout: 300_000 });
+    const histogramSeconds = (Date.now() - started) / 1000;
+    await page.locator('[data-testid="analysis-status"][data-state="ready"]').waitFor({ timeout: 300_000 });
+    const analysisSeconds = (Date.now() - started) / 1000;
+    // Quiet before the comparison: the baseline hashed, cached and its heap image written.
+    await page.waitForFunction(() => location.hash.includes('dump='), null, { timeout: 300_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="analysis-status"]')?.getAttribute('data-image') !== 'storing',
+      null,
+      { timeout: 300_000 },
+    );
+    const baselinePeak = peak;
+    peak = 0;
+    started = Date.now();
+    await page.getByTestId('compare-input').setInputFiles(current);
+    await page.getByTestId('diff-type-row').first().waitFor({ timeout: 300_000 });
+    const typesDiffSeconds = (Date.now() - started) / 1000;
+    const pendingAtFirst = await page.getByTestId('diff-view').getAttribute('data-pending');
+    await page.getByTestId('growth-entry').first().waitFor({ timeout: 600_000 });
+    const growthSeconds = (Date.now() - started) / 1000;
+    const firstGrowth = (await page.getByTestId('growth-entry').first().textContent())?.slice(0, 90);
+    const comparisonPeak = peak;
+    const rows = [
+      ['baseline histogram on screen', `${histogramSeconds.toFixed(2)} s`],
+      ['baseline analyses ready', `${analysisSeconds.toFixed(2)} s`],
+      [
+        'types diff on screen after "Compare with…"',
+        `${typesDiffSeconds.toFixed(2)} s (${(typesDiffSeconds / histogramSeconds).toFixed(2)}× one histogram; ${pendingAtFirst === 'true' ? 'before' : 'after'} the current dump's analyses)`,
+      ],
+      [
+        'growth paths on screen',
+        `${growthSeconds.toFixed(2)} s (${(growthSeconds / analysisSeconds).toFixed(2)}× one dump's analyses)`,
+      ],
+      ['first growth entry', firstGrowth ?? ''],
+      ['renderer peak, baseline alone', `${Math.round(baselinePeak / 1e6)} MB`],
+      [
+        'renderer peak, the comparison',
+        `${Math.round(comparisonPeak / 1e6)} MB (${(((comparisonPeak - baselinePeak) / baselinePeak) * 100).toFixed(0)}% above the baseline alone)`,
+      ],
+    ];
+    console.log(`diff ${base} → ${current}`);
+    for (const [what, figure] of rows) console.log(`  ${what.padEnd(44)} ${figure}`);
+    const resultsPath = join(ROOT, 'bench', 'results.json');
+    const results = existsSync(resultsPath)
+      ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>)
+      : {};
+    writeFileSync(
+      resultsPath,
+      JSON.stringify(
+        {
+          ...results,
+          browserDiff: {
+            date: new Date().toISOString(),
+            base,
+            current,
+            histogramSeconds,
+            analysisSeconds,
+            typesDiffSeconds,
+            growthSeconds,
+            baselinePeakBytes: baselinePeak,
+            comparisonPeakBytes: comparisonPeak,
+          },
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } finally {
+    clearInterval(sampler);
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 }
 
 await main();
