@@ -422,6 +422,40 @@ describe('heapscope show', () => {
     expect(dumpobj.fields.length).toBeGreaterThan(0);
   });
 
+  it('addresses, MTs and handles as printed: leading zeros, 0x and width kept in the text and the JSON', () => {
+    type Blocks = { blocks: Record<string, unknown>[] };
+    // `00007fce985a4358 00007fcf109e7428      128` (line 11): not 7fce985a4358.
+    const linux = json<Blocks>(
+      'show',
+      fixturePath('sos', '03-gosse-invalidprogramexception-dotnet-dump-linux.txt'),
+      '--json',
+    );
+    const listing = linux.blocks.find((b) => b.kind === 'dumpheap-listing') as {
+      rows: { address: string; mt: string }[];
+    };
+    expect(listing.rows[0]).toMatchObject({ address: '00007fce985a4358', mt: '00007fcf109e7428' });
+    // `0x79c489a0          1            12 System.Runtime.Remoting…` (WinDbg with 0x) and `095f9ed8` (32-bit, a leading zero).
+    expect(heapscope('show', fixturePath('sos', '01-tess-dumpheap-stat-explained-net11.txt')).stdout).toMatch(
+      /^\s+0x79c489a0\s+1\s+12\s+System\.Runtime\.Remoting\.Messaging\.ClientContextTerminatorSink$/m,
+    );
+    expect(heapscope('show', fixturePath('sos', '07-graversen-okanshi-32bit-noheader.txt')).stdout).toMatch(
+      /^\s+095f9ed8\s+1,010\s+16,160\s+Microsoft\.CSharp/m,
+    );
+    // gcroot: the handle, the target and every step as printed; dumpobj's address and MT too.
+    const leaky = json<Blocks>('show', join(PROJECT_ROOT, 'sample-dumps/leaky-service/runaway-cts.sos.txt'), '--json');
+    const gcroot = leaky.blocks.find((b) => b.kind === 'gcroot') as {
+      targetText: string;
+      chains: { root: { name: string }; steps: { addressText: string }[] }[];
+    };
+    expect(gcroot.targetText).toBe('00007f3534c5f3b0');
+    expect(gcroot.chains[0].root.name).toBe('00007f7595db13e8');
+    expect(gcroot.chains[0].steps[0].addressText).toBe('7f3500000028');
+    expect(leaky.blocks.find((b) => b.kind === 'dumpobj')).toMatchObject({
+      addressText: '00007f3534c674a8',
+      methodTableText: '00007f7517d5baf0',
+    });
+  });
+
   it('a .gcdump is not a transcript: exit 2, saying what to use', () => {
     const result = heapscope('show', fixturePath('gcdump', 'perfview-test1-jsheap-ie-2015.gcdump'));
     expect(result.status).toBe(2);
@@ -450,7 +484,10 @@ describe('gcroot details from transcripts', () => {
       ].join('\n'),
     );
     const text = heapscope('roots', file).stdout;
-    expect(text).toMatch(/^\[root not shown in the transcript\] \(chain at transcript line 2\)\n {4}-> +7f56140ea038 /);
+    // The address as printed (upper case, leading zeros).
+    expect(text).toMatch(
+      /^\[root not shown in the transcript\] \(chain at transcript line 2\)\n {4}-> +00007F56140EA038 /,
+    );
     expect(text).not.toContain('elided');
     const paths = json<{ paths: { root: { shown: boolean }; steps: object[] }[] }>('roots', file, '--json').paths;
     expect(paths[0].root.shown).toBe(false);

@@ -11,6 +11,7 @@ import {
   heapFromTranscript,
   renderTranscriptReport,
   isWholeHeapStat,
+  listingAddress,
   parseSosTranscript,
   statBlocks,
   statCommandText,
@@ -106,8 +107,8 @@ export function transcriptRootPaths(transcript: SosTranscript, minRunLength = DE
           run: {
             type: chain.steps[i].type,
             count,
-            first: chain.steps[i].address,
-            last: chain.steps[end - 1].address,
+            first: chain.steps[i].addressText,
+            last: chain.steps[end - 1].addressText,
             ...(elided ? { elided: true as const } : {}),
           },
         });
@@ -117,7 +118,7 @@ export function transcriptRootPaths(transcript: SosTranscript, minRunLength = DE
           const step = chain.steps[k];
           steps.push({
             type: step.type,
-            address: step.address,
+            address: step.addressText,
             ...(step.interior ? { interior: true as const } : {}),
             ...(step.dependent ? { dependent: true as const } : {}),
           });
@@ -174,10 +175,11 @@ function plainBlock(block: SosTranscript['blocks'][number]): unknown {
   const plain = toPlain(rest) as Record<string, unknown>;
   if (command !== undefined) plain.command = command ? [command.name, ...command.args].join(' ') : null;
   if (block.kind === 'dumpheap-listing') {
-    const { rows, mts } = block;
+    const { rows } = block;
+    // As printed: the column's width and case, each MT's own text.
     plain.rows = Array.from({ length: rows.count }, (_, i) => ({
-      address: formatAddress(rows.addressLo[i], rows.addressHi[i]),
-      mt: mts[rows.mtIndex[i]],
+      address: listingAddress(block, i),
+      mt: block.mtTexts[rows.mtIndex[i]],
       size: rows.size[i],
     }));
   }

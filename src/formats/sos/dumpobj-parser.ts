@@ -25,10 +25,16 @@ const INITIAL_ELEMENTS = 16;
 
 /** The first address among a command's arguments (`!do /d 7f…` → `7f…`). */
 export function commandAddress(command: SosCommand | null): string | null {
+  const text = commandAddressText(command);
+  return text === null ? null : normalizeHex(text);
+}
+
+/** The same argument as printed. */
+export function commandAddressText(command: SosCommand | null): string | null {
   if (!command) return null;
   for (const arg of command.args) {
     if (arg.startsWith('-') || arg.startsWith('/')) continue;
-    if (isAddressToken(arg)) return normalizeHex(arg);
+    if (isAddressToken(arg) && normalizeHex(arg) !== null) return arg;
   }
   return null;
 }
@@ -121,9 +127,12 @@ export class DumpObjParser implements BlockParser {
       elided: false,
       noiseLines: 0,
       address: commandAddress(command),
+      addressText: commandAddressText(command),
       name: null,
       methodTable: null,
+      methodTableText: null,
       eeClass: null,
+      eeClassText: null,
       size: null,
       generation: null,
       file: null,
@@ -159,11 +168,13 @@ export class DumpObjParser implements BlockParser {
     if (methodTable !== null) {
       if (block.methodTable !== null) return false;
       block.methodTable = normalizeHex(methodTable);
+      block.methodTableText = methodTable;
       return true;
     }
     const eeClass = valueAfter(trimmed, 'EEClass');
     if (eeClass !== null) {
       block.eeClass = normalizeHex(eeClass);
+      block.eeClassText = eeClass;
       return true;
     }
     const size = valueAfter(trimmed, 'Size');

@@ -100,7 +100,7 @@ describe('seed incident transcript (seed-incident-logistics-netcore31.txt)', () 
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(types.at(-2)).toBe('Microsoft.AspNetCore.WebUtilities.FileBufferingReadStream');
-    expect(chain.steps.at(-1)).toEqual({ address: '7f55a5b219b0', type: 'System.Byte[]' });
+    expect(chain.steps.at(-1)).toEqual({ address: '7f55a5b219b0', addressText: '7f55a5b219b0', type: 'System.Byte[]' });
     // three `...` lines inside the chain
     expect(chain.steps.filter((step) => step.elidedBefore)).toHaveLength(3);
     expect(chain.steps[types.indexOf('System.Threading.CancellationTokenSource+CallbackNode')].address).toBe(
@@ -312,7 +312,7 @@ describe('published transcripts: facts read by hand', () => {
     const gcroot = blocksOf(transcript, 'gcroot')[0];
     expect(gcroot.foundRoots).toBe(1);
     const [chain] = gcrootChains(transcript);
-    expect(chain.root).toEqual({ kind: 'pinned handle', name: '190176115f8' });
+    expect(chain.root).toEqual({ kind: 'pinned handle', name: '00000190176115f8' }); // as printed;
     expect(chain.steps.map((step) => step.address)).toEqual(['19419341038', '19019412bf0', '1941c364e28']);
     expect(chain.steps[2].type).toBe('System.Int32[]');
     expect(blocksOf(transcript, 'dumpheap-stat')[1]).toMatchObject({
@@ -339,7 +339,7 @@ describe('published transcripts: facts read by hand', () => {
     expect(listing.command?.name).toBe('dumpheap'); // typed as `dumheap`
     expect(listing.rows.count).toBe(9);
     const [chain] = gcrootChains(transcript);
-    expect(chain.root).toEqual({ kind: 'strong handle', name: '4ad40a13e8' });
+    expect(chain.root).toEqual({ kind: 'strong handle', name: '0000004ad40a13e8' }); // as printed;
     expect(chain.steps).toHaveLength(4);
     expect(blocksOf(transcript, 'gcroot')[0].family).toBe(4);
   });
@@ -363,9 +363,9 @@ describe('published transcripts: facts read by hand', () => {
     expect(stat.totalObjects).toBe(3_097_304);
     expect(stat.rows.at(-1)).toEqual({ mt: '7205eb40', count: 842_563, bytes: 53_860_084, name: 'System.String' });
     const [chain] = gcrootChains(transcript);
-    expect(chain.root).toEqual({ kind: 'strong handle', name: '6821108' });
+    expect(chain.root).toEqual({ kind: 'strong handle', name: '06821108' }); // as printed;
     expect(chain.steps).toHaveLength(32);
-    expect(chain.steps.at(-1)).toEqual({ address: '2b960fe0', type: 'System.String' });
+    expect(chain.steps.at(-1)).toEqual({ address: '2b960fe0', addressText: '2b960fe0', type: 'System.String' });
   });
 
   it('17 (.NET 2.0): bold markers merged two rows; DOMAIN gcroot of 5 links', async () => {
@@ -490,7 +490,7 @@ describe('published transcripts: facts read by hand', () => {
     const stat = blocksOf(transcript, 'dumpheap-stat')[0];
     expect(stat.fragmented.map((f) => f.followedByType)).toEqual(['System.String', 'System.Threading.Overlapped']);
     const [chain] = gcrootChains(transcript);
-    expect(chain.root).toEqual({ kind: 'pinned handle', name: '855e8d15e0' });
+    expect(chain.root).toEqual({ kind: 'pinned handle', name: '000000855e8d15e0' }); // as printed;
     expect(chain.steps).toHaveLength(11);
     expect(chain.steps.at(-1)?.type).toBe('AgileSlot.Core.GameMachine');
     expect(transcript.messages.map((m) => m.line)).toEqual([2, 19]);
@@ -578,10 +578,14 @@ describe.runIf(hasLeakyServiceTranscript())(
       const chains = gcrootChains(transcript);
       expect(blocksOf(transcript, 'gcroot')[0].foundRoots).toBe(10);
       expect(chains).toHaveLength(10);
-      expect(chains[0].root).toEqual({ kind: 'strong handle', name: '7f7595db13e8' });
+      expect(chains[0].root).toEqual({ kind: 'strong handle', name: '00007f7595db13e8' }); // as printed;
       expect(chains[1].root).toEqual({ kind: 'stack', name: 'r13', thread: '5806' });
       for (const chain of chains) {
-        expect(chain.steps.at(-1)).toEqual({ address: '7f3534c5f3b0', type: 'System.Byte[]' });
+        expect(chain.steps.at(-1)).toEqual({
+          address: '7f3534c5f3b0',
+          addressText: '7f3534c5f3b0',
+          type: 'System.Byte[]',
+        });
         const types = chain.steps.map((step) => step.type);
         expect(types.indexOf('System.Threading.CancellationTokenSource+CallbackNode')).toBeGreaterThan(
           types.indexOf('Microsoft.Extensions.Configuration.ConfigurationReloadToken'),

@@ -80,22 +80,23 @@ export function startsWithParenStep(trimmed: string): boolean {
 /** `0226c498(System.Object[])->` (families 1 and 2): address, type, whether the chain goes on. */
 export function parseParenStep(
   text: string,
-): { address: string; type: string; more: boolean; note: string | null } | null {
+): { address: string; addressText: string; type: string; more: boolean; note: string | null } | null {
   const open = text.indexOf('(');
   if (open <= 0) return null;
-  const address = normalizeHex(text.slice(0, open).trim());
+  const addressText = text.slice(0, open).trim();
+  const address = normalizeHex(addressText);
   if (address === null || open < 6) return null;
   const group = balancedGroup(text, open);
   if (!group) {
     // the type wrapped onto the next line
-    return { address, type: text.slice(open + 1), more: true, note: null };
+    return { address, addressText, type: text.slice(open + 1), more: true, note: null };
   }
   const after = text.slice(group[1]).trimStart();
   const more = after.startsWith('->');
   const rest = (more ? after.slice(2) : after).trim();
   // authors' notes after a link: `-> (1272.6 MB!)`, `(200 Bytes)` (spec §6.2)
   const note = rest.startsWith('(') && rest.endsWith(')') ? rest.slice(1, -1).trim() : rest === '' ? null : rest;
-  return { address, type: group[0].trim(), more, note };
+  return { address, addressText, type: group[0].trim(), more, note };
 }
 
 export class GcRootParser implements BlockParser {
@@ -124,6 +125,7 @@ export class GcRootParser implements BlockParser {
       chains: [],
       foundRoots: null,
       target: targetArg ? normalizeHex(targetArg) : null,
+      targetText: targetArg ?? null,
     };
   }
 
@@ -211,7 +213,8 @@ export class GcRootParser implements BlockParser {
       if (open > 0 && inner.includes('handle') && !inner.includes('(')) {
         this.startRoot({
           kind: handleKind(inner),
-          name: normalizeHex(tokens[0]) ?? tokens[0],
+          // The handle's address as printed.
+          name: tokens[0],
           thread: null,
           frame: null,
           interior: false,
@@ -234,7 +237,7 @@ export class GcRootParser implements BlockParser {
     if (this.section === 'finalizer' && tokens.length === 1 && isAddressToken(tokens[0])) {
       this.startRoot({
         kind: 'finalizer queue',
-        name: normalizeHex(tokens[0]) ?? tokens[0],
+        name: tokens[0],
         thread: null,
         frame: null,
         interior: false,
@@ -260,7 +263,7 @@ export class GcRootParser implements BlockParser {
     if (this.block.family === null || this.block.family === 3 || this.block.family === 4) {
       this.block.family = space >= 0 && body.slice(space).startsWith('   ') ? 4 : 3;
     }
-    this.addStep(address, type, interior, dependent, view.number, note);
+    this.addStep(address, addressText, type, interior, dependent, view.number, note);
     return true;
   }
 
@@ -273,7 +276,7 @@ export class GcRootParser implements BlockParser {
       const close = handleAt >= 0 ? prefix.indexOf(')', handleAt) : -1;
       const kind = close > 0 ? handleKind(prefix.slice(handleAt + 7, close) + ' handle') : 'handle';
       const name = close > 0 ? prefix.slice(close + 2) : '';
-      root = { kind, name: normalizeHex(name) ?? name, thread: null, frame: null, interior: false };
+      root = { kind, name, thread: null, frame: null, interior: false };
     } else {
       this.block.family = 1;
       root = { kind: 'stack', name: prefix, thread: this.thread, frame: null, interior: false };
@@ -289,7 +292,7 @@ export class GcRootParser implements BlockParser {
     const step = parseParenStep(text);
     if (!step) return false;
     this.block.family ??= 1;
-    this.addStep(step.address, step.type, false, false, line, step.note);
+    this.addStep(step.address, step.addressText, step.type, false, false, line, step.note);
     if (!step.more && !hasUnbalancedBrackets(step.type)) this.closeChainSoon();
     return true;
   }
@@ -303,6 +306,7 @@ export class GcRootParser implements BlockParser {
 
   private addStep(
     address: string,
+    addressText: string,
     type: string,
     interior: boolean,
     dependent: boolean,
@@ -315,7 +319,16 @@ export class GcRootParser implements BlockParser {
       this.block.chains.push(this.chain);
       this.pendingRoot = null;
     }
-    const step: GcRootStep = { address, type, interior, dependent, elidedBefore: this.gapPending, note, line };
+    const step: GcRootStep = {
+      address,
+      addressText,
+      type,
+      interior,
+      dependent,
+      elidedBefore: this.gapPending,
+      note,
+      line,
+    };
     this.gapPending = false;
     this.chain.steps.push(step);
     this.openStep = type === '' || hasUnbalancedBrackets(type) ? step : null;

@@ -10,7 +10,7 @@ import { TranscriptParser } from './transcript-parser';
 import type { SosTranscript } from './transcript-types';
 
 export type { SosTranscript, SosBlock, SosBlockKind } from './transcript-types';
-export { renderTranscriptReport } from './transcript-report';
+export { listingAddress, renderTranscriptReport } from './transcript-report';
 export { heapFromTranscript } from './heap-from-transcript';
 export {
   blocksOfKind,

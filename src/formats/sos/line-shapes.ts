@@ -208,6 +208,9 @@ export function parseStatRow(view: LineView): StatRowShape | null {
 export interface ListingRowShape {
   readonly address: string;
   readonly mt: string;
+  /** Both as printed. */
+  readonly addressText: string;
+  readonly mtText: string;
   readonly size: number;
   readonly free: boolean;
   /** Old SOS prints `Gen` and the type after the size. */
@@ -233,7 +236,7 @@ export function parseListingRow(view: LineView): ListingRowShape | null {
   const address = normalizeHex(t[0]);
   const mt = normalizeHex(t[1]);
   if (address === null || mt === null) return null;
-  return { address, mt, size, free, typeName };
+  return { address, mt, addressText: t[0], mtText: t[1], size, free, typeName };
 }
 
 /** True when `[`/`]` or `<`/`>` do not balance: a class name cut by wrapping. */

@@ -156,3 +156,33 @@ export function formatCount(value: number): string {
   }
   return sign + out;
 }
+
+/** How a column of hex tokens was printed: its width, `0x`, case, WinDbg's backtick (`00007ff8`1234abcd`). */
+export interface HexForm {
+  readonly digits: number;
+  readonly prefix: '' | '0x';
+  readonly upper: boolean;
+  readonly tick: boolean;
+}
+
+/** The form of one printed hex token, or null when it is not one. */
+export function hexFormOf(token: string): HexForm | null {
+  if (normalizeHex(token) === null) return null;
+  const prefix = token.startsWith('0x') || token.startsWith('0X') ? '0x' : '';
+  const body = prefix ? token.slice(2) : token;
+  const tick = body.includes('`');
+  const digits = body.replace('`', '');
+  return { digits: digits.length, prefix, upper: /[A-F]/.test(digits) && !/[a-f]/.test(digits), tick };
+}
+
+export function sameHexForm(a: HexForm, b: HexForm): boolean {
+  return a.digits === b.digits && a.prefix === b.prefix && a.upper === b.upper && a.tick === b.tick;
+}
+
+/** A normalised hex value written in a printed form (zero-padded to its width, its case, its backtick). */
+export function formatHexAs(normalised: string, form: HexForm): string {
+  let digits = normalised.padStart(form.digits, '0');
+  if (form.upper) digits = digits.toUpperCase();
+  if (form.tick && digits.length > 8) digits = `${digits.slice(0, -8)}\`${digits.slice(-8)}`;
+  return form.prefix + digits;
+}

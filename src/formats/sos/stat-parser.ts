@@ -24,6 +24,8 @@ import {
   parseHumanSize,
   restAfterTokens,
   formatCount,
+  hexFormOf,
+  sameHexForm,
 } from './numbers';
 import type { ListingBlock, SosCommand, StatBlock, StatRow, StatTable } from './transcript-types';
 
@@ -219,6 +221,8 @@ export class ListingBlockParser implements BlockParser {
       noiseLines: 0,
       hasHeader: false,
       mts: [],
+      mtTexts: [],
+      addressForm: null,
       mtNames: [],
       rows: {
         count: 0,
@@ -252,12 +256,22 @@ export class ListingBlockParser implements BlockParser {
     if (block.statedTotal !== null) return false;
     const row = parseListingRow(view);
     if (!row) return false;
-    this.addRow(row.address, row.mt, row.size, row.typeName);
+    this.addRow(row.address, row.mt, row.mtText, row.size, row.typeName);
+    this.noteAddressForm(row.addressText);
     if (row.free) block.freeRows++;
     return true;
   }
 
-  private addRow(address: string, mt: string, size: number, typeName: string | null): void {
+  /** The rows' printed address form: the first row's, unless a later row differs. */
+  private noteAddressForm(text: string): void {
+    const form = hexFormOf(text);
+    if (this.block.rows.count === 1) this.block.addressForm = form;
+    else if (this.block.addressForm && (!form || !sameHexForm(form, this.block.addressForm))) {
+      this.block.addressForm = null;
+    }
+  }
+
+  private addRow(address: string, mt: string, mtText: string, size: number, typeName: string | null): void {
     const rows = this.block.rows;
     if (rows.count === rows.addressLo.length) {
       const capacity = rows.count * 2;
@@ -271,6 +285,7 @@ export class ListingBlockParser implements BlockParser {
       index = this.block.mts.length;
       this.mtIndex.set(mt, index);
       this.block.mts.push(mt);
+      this.block.mtTexts.push(mtText);
       this.block.mtNames.push(null);
     }
     if (typeName !== null && this.block.mtNames[index] === null) this.block.mtNames[index] = typeName;

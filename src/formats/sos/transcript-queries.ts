@@ -103,6 +103,8 @@ export interface GcRootChainData {
   /** From the object next to the root to the object gcroot was asked about. */
   readonly steps: {
     address: string;
+    /** The address as printed. */
+    addressText: string;
     type: string;
     interior?: boolean;
     dependent?: boolean;
@@ -124,7 +126,11 @@ export function gcrootChains(transcript: SosTranscript): GcRootChainData[] {
       const root: GcRootChainData['root'] = { kind: chain.root.kind, name: chain.root.name };
       if (chain.root.thread !== null) root.thread = chain.root.thread;
       const steps = chain.steps.map((step) => {
-        const data: GcRootChainData['steps'][number] = { address: step.address, type: step.type };
+        const data: GcRootChainData['steps'][number] = {
+          address: step.address,
+          addressText: step.addressText,
+          type: step.type,
+        };
         if (step.interior) data.interior = true;
         if (step.dependent) data.dependent = true;
         if (step.elidedBefore) data.elidedBefore = true;

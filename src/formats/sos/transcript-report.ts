@@ -6,9 +6,9 @@
  */
 import { formatAddress } from '../../heap/address';
 import { NodeFlag, type HeapModel } from '../../heap/types';
-import { formatCount } from './numbers';
+import { formatCount, formatHexAs } from './numbers';
 import { wholeHeapStat } from './transcript-queries';
-import type { SosBlock, SosTranscript, StatTable } from './transcript-types';
+import type { ListingBlock, SosBlock, SosTranscript, StatTable } from './transcript-types';
 
 const n = (value: number | null): string => (value === null ? '—' : formatCount(value));
 
@@ -37,7 +37,7 @@ function statTableLines(table: StatTable, indent: string): string[] {
     }
     const row = table.rows[index];
     out.push(
-      `${indent}  ${row.mt.padStart(16)} ${n(row.count).padStart(11)} ${n(row.bytes).padStart(15)}  ${row.name}`,
+      `${indent}  ${row.mtText.padStart(16)} ${n(row.count).padStart(11)} ${n(row.bytes).padStart(15)}  ${row.name}`,
     );
   }
   for (const fragment of table.fragmented) {
@@ -90,14 +90,14 @@ function blockLines(block: SosBlock): string[] {
       );
       for (const r of rows.count <= 4 ? [...Array(rows.count).keys()] : [0, 1, rows.count - 2, rows.count - 1]) {
         out.push(
-          `${indent}  [${r}] ${formatAddress(rows.addressLo[r], rows.addressHi[r])} MT ${block.mts[rows.mtIndex[r]]} size ${n(rows.size[r])}`,
+          `${indent}  [${r}] ${listingAddress(block, r)} MT ${block.mtTexts[rows.mtIndex[r]]} size ${n(rows.size[r])}`,
         );
       }
       break;
     }
     case 'gcroot':
       out.push(
-        `${indent}family: ${block.family ?? '—'}; target: ${block.target ?? '—'}; found roots: ${n(block.foundRoots)}; chains: ${block.chains.length}`,
+        `${indent}family: ${block.family ?? '—'}; target: ${block.targetText ?? '—'}; found roots: ${n(block.foundRoots)}; chains: ${block.chains.length}`,
       );
       block.chains.forEach((chain, c) => {
         const root = chain.root;
@@ -112,7 +112,7 @@ function blockLines(block: SosBlock): string[] {
         for (const step of chain.steps) {
           if (step.elidedBefore) out.push(`${indent}    …`);
           out.push(
-            `${indent}  -> ${step.address} ${step.type}${step.interior ? ' (interior)' : ''}${step.dependent ? ' (dependent handle)' : ''}` +
+            `${indent}  -> ${step.addressText} ${step.type}${step.interior ? ' (interior)' : ''}${step.dependent ? ' (dependent handle)' : ''}` +
               (step.note ? `  [note: ${step.note}]` : ''),
           );
         }
@@ -121,7 +121,7 @@ function blockLines(block: SosBlock): string[] {
     case 'dumpobj':
     case 'dumparray':
       out.push(
-        `${indent}address: ${block.address ?? '—'}; name: ${block.name ?? '—'}; MT: ${block.methodTable ?? '—'}; size: ${n(block.size)}; gen: ${n(block.generation)}`,
+        `${indent}address: ${block.addressText ?? '—'}; name: ${block.name ?? '—'}; MT: ${block.methodTableText ?? '—'}; size: ${n(block.size)}; gen: ${n(block.generation)}`,
       );
       if (block.file) out.push(`${indent}file: ${block.file}`);
       if (block.stringValue !== null) out.push(`${indent}string: ${JSON.stringify(block.stringValue)}`);
@@ -242,4 +242,10 @@ export function renderTranscriptReport(transcript: SosTranscript, heap: HeapMode
   );
   out.push(...modelLines(heap));
   return out.join('\n') + '\n';
+}
+
+/** A listing row's address as the debugger printed the column (normalised with `0x` when its rows differ). */
+export function listingAddress(block: ListingBlock, row: number): string {
+  const address = formatAddress(block.rows.addressLo[row], block.rows.addressHi[row]);
+  return block.addressForm ? formatHexAs(address.slice(2), block.addressForm) : address;
 }

@@ -6,7 +6,8 @@
  *
  * Line numbers are 1-based lines of the input. Addresses and MethodTables are kept as normalised
  * lower-case hex without `0x`, backticks or leading zeros (see `normalizeHex` in numbers.ts), so
- * `00007F56405C1C18`, `0x7f56405c1c18` and `7f56`405c1c18` compare equal.
+ * `00007F56405C1C18`, `0x7f56405c1c18` and `7f56`405c1c18` compare equal; beside each, what `show`
+ * prints, the text as the debugger printed it (`…Text` fields; a listing's `addressDigits`).
  *
  * Rows that can number in the millions (dumpheap listings, dumparray elements) are columnar
  * (docs/ARCHITECTURE.md, Invariants: no JS object per heap object).
@@ -14,6 +15,7 @@
 
 /** A command line the transcript shows (`0:000> !dumpheap -stat`, `> gcroot 7f…`, `!do …`). */
 import type { GcHeapArea } from '../../heap/types';
+import type { HexForm } from './numbers';
 
 export interface SosCommand {
   readonly line: number;
@@ -114,8 +116,14 @@ export interface ListingBlock extends BlockBase {
   readonly kind: 'dumpheap-listing';
   /** `Address MT Size [Gen]` header present. */
   hasHeader: boolean;
-  /** The distinct MethodTables of the rows (normalised hex). */
+  /** The distinct MethodTables of the rows (normalised hex), and each as first printed. */
   readonly mts: string[];
+  readonly mtTexts: string[];
+  /**
+   * How the rows' addresses were printed (width, case, `0x`), so `show` writes them as printed;
+   * null when the rows do not share one form (then they are shown normalised, with `0x`).
+   */
+  addressForm: HexForm | null;
   /** A type name printed on a row for an MT (old SOS prints `Gen` and the type), by mts index. */
   readonly mtNames: (string | null)[];
   readonly rows: ListingColumns;
@@ -141,7 +149,7 @@ export type GcRootKind =
 
 export interface GcRoot {
   readonly kind: GcRootKind;
-  /** Register or stack slot (`r15`, `ebp+50`, `ESP:12f4a8`) or handle address; '' when unknown. */
+  /** Register or stack slot (`r15`, `ebp+50`, `ESP:12f4a8`) or handle address, as printed; '' when unknown. */
   readonly name: string;
   /** Thread id for stack roots (`Thread 1b84:`), when printed. */
   readonly thread: string | null;
@@ -154,6 +162,8 @@ export interface GcRoot {
 export interface GcRootStep {
   /** Normalised hex address of the object. */
   readonly address: string;
+  /** The address as printed (`00007f55cfe26900`, `0226c498`): what the text and JSON show. */
+  readonly addressText: string;
   /** Type as printed (wrapped parts rejoined); '' when the transcript lost it. */
   type: string;
   /** The reference into this object is interior (`(interior)`). */
@@ -182,8 +192,9 @@ export interface GcRootBlock extends BlockBase {
   readonly chains: GcRootChain[];
   /** `Found N unique roots` / `Found N roots`, or null without footer. */
   foundRoots: number | null;
-  /** The object gcroot was asked about (from the command), normalised hex, or null. */
+  /** The object gcroot was asked about (from the command), normalised hex, or null; and as printed. */
   readonly target: string | null;
+  readonly targetText: string | null;
 }
 
 export interface DumpObjField {
@@ -208,9 +219,14 @@ export interface DumpObjBlock extends BlockBase {
   readonly kind: 'dumpobj' | 'dumparray';
   /** Object address from the command (`!do 7f55cfe26900`), normalised; null when not shown. */
   readonly address: string | null;
+  /** The same as printed in the command. */
+  readonly addressText: string | null;
   name: string | null;
+  /** MethodTable and EEClass, normalised, and as printed. */
   methodTable: string | null;
+  methodTableText: string | null;
   eeClass: string | null;
+  eeClassText: string | null;
   size: number | null;
   generation: number | null;
   file: string | null;

@@ -195,6 +195,8 @@ describe('gcroot families (spec §6)', () => {
     );
     const block = blocksOfKind(transcript, 'gcroot')[0];
     expect(block).toMatchObject({ family: 3, foundRoots: 4, target: '228bad4' });
+    // What the text and the JSON show: the addresses as printed, leading zeros kept.
+    expect(block.chains[1].steps.map((step) => step.addressText)).toEqual(['022a1b48', '022a2000']);
     expect(block.chains[0].root.frame).toBe(
       'System.Windows.Forms.Application+ComponentManager.FPushMessageLoop(Int32, Int32, Int32)',
     );
@@ -203,13 +205,19 @@ describe('gcroot families (spec §6)', () => {
       ['stack', 'esi', 1],
       ['stack', 'ebp+50', 2],
       ['stack', 'rbx', 1],
-      ['dependent handle', 'c211f8', 2],
+      ['dependent handle', '00c211f8', 2], // the handle as printed
     ]);
     expect(chains[0].root.thread).toBe('1b84');
-    expect(chains[1].steps[1]).toEqual({ address: '22a2000', type: 'System.Byte[]', interior: true });
+    expect(chains[1].steps[1]).toEqual({
+      address: '22a2000',
+      addressText: '022a2000',
+      type: 'System.Byte[]',
+      interior: true,
+    });
     expect(block.chains[2].root.interior).toBe(true);
     expect(chains[3].steps[1]).toEqual({
       address: '22a5000',
+      addressText: '022a5000',
       type: 'System.Collections.Generic.List`1[[System.String, mscorlib]]',
       dependent: true,
     });
