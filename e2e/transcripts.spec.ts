@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { dropFile, projectRoot, waitForLoaded } from './helpers';
+import { dropBytes, dropFile, projectRoot, waitForLoaded } from './helpers';
 
 const INCIDENT = resolve(projectRoot, 'test-data/sos/seed-incident-logistics-netcore31.txt');
 
@@ -87,4 +87,29 @@ test('drop the LeakyService transcript captured with dotnet-dump', async ({ page
       .first()
       .locator('td[data-column="count"]'),
   ).toHaveText('17,847');
+});
+
+test('two debugger sessions pasted in one transcript: kept apart, the other one a click away', async ({ page }) => {
+  // Two real dotnet-dump transcripts (two processes, two dumps) one after the other.
+  const leaky = readFileSync(join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.sos.txt'));
+  const linked = readFileSync(join(projectRoot, 'sample-dumps/leaks/linked-token.sos.txt'));
+  const alone = async (name: string, bytes: Buffer) => {
+    await page.goto('/');
+    await dropBytes(page, new Uint8Array(bytes), name);
+    await waitForLoaded(page, name);
+    return page.getByTestId('summary-bytes').textContent();
+  };
+  const leakyBytes = await alone('runaway-cts.sos.txt', leaky);
+  const linkedBytes = await alone('linked-token.sos.txt', linked);
+  await page.goto('/');
+  await dropBytes(page, new Uint8Array(Buffer.concat([leaky, linked])), 'two-sessions.txt');
+  await waitForLoaded(page, 'two-sessions.txt');
+  const sessions = page.getByTestId('transcript-sessions');
+  await expect(sessions).toContainText('This transcript holds 2 debugger sessions; what you see is of session 2 alone');
+  await expect(page.getByTestId('transcript-session')).toHaveCount(2);
+  await expect(page.getByTestId('transcript-session').nth(1)).toContainText('starts at dotnet-dump analyze');
+  await expect(page.getByTestId('summary-bytes')).toHaveText(linkedBytes!);
+  await page.getByRole('button', { name: 'Open session 1' }).click();
+  await expect(sessions).toContainText('what you see is of session 1 alone');
+  await expect(page.getByTestId('summary-bytes')).toHaveText(leakyBytes!);
 });

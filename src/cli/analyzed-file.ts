@@ -19,9 +19,15 @@ export async function withFile<T>(path: string, use: (source: ByteSource) => Pro
   }
 }
 
+/** For a transcript of several debugger sessions: the one `--session N` chose (1-based), else the default. */
+let transcriptSession: number | undefined;
+export function chooseTranscriptSession(session: number | undefined): void {
+  transcriptSession = session;
+}
+
 /** FILE opened as a session (any supported format), not yet analysed. */
 export function openFile(path: string): Promise<OpenedHeap> {
-  return withFile(path, (source) => openHeap(source));
+  return withFile(path, (source) => openHeap(source, { transcriptSession }));
 }
 
 /** FILE opened and analysed (reverse edges, BFS, dominators, retained sizes, findings). */
@@ -31,9 +37,9 @@ export async function openAnalyzed(path: string): Promise<OpenedHeap> {
   return opened;
 }
 
-/** The parsed transcript when FILE is an SOS transcript, else null. */
-export function loadTranscript(path: string) {
-  return withFile(path, openTranscript);
+/** The parsed transcript when FILE is an SOS transcript (cut to its chosen session unless `whole`), else null. */
+export function loadTranscript(path: string, whole = false) {
+  return withFile(path, (source) => openTranscript(source, { session: transcriptSession, whole }));
 }
 
 /** The node at this address (`0x…` or bare hex), or a UsageError saying there is none. */

@@ -25,6 +25,7 @@ import { renderTranscriptShow, transcriptJson, transcriptRootPaths, transcriptSt
 import { inertJson, visibleOutput } from '../session/visible-text';
 import {
   loadTranscript,
+  chooseTranscriptSession,
   nodeAtAddress,
   openAnalyzed,
   openFile,
@@ -88,6 +89,8 @@ Commands:
                      --live | --dead           only objects the roots reach, or only the others
 Options:
   --json           machine-readable output
+  --session N      a transcript of several debugger sessions (two dumps in one paste): answer from
+                   session N (show lists them; the default is the last with a whole-heap table)
   --help           this text
 
 FILE is a .gcdump (dotnet-gcdump, dotnet-monitor, PerfView) or a text transcript of an SOS session;
@@ -115,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
       live: { type: 'boolean', default: false },
       dead: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
+      session: { type: 'string' },
     },
   });
   if (values.help || positionals.length === 0) {
@@ -125,6 +129,12 @@ async function main(argv: string[]): Promise<number> {
   const known = ['stat', 'roots', 'findings', 'dumpheap', 'maddress', 'show', 'diff'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   if (!file) throw new UsageError(`heapscope ${command}: which file? (heapscope ${command} FILE)`);
+  if (values.session !== undefined) {
+    const session = Number(values.session);
+    if (!(Number.isInteger(session) && session >= 1))
+      throw new UsageError(`--session takes a session number (1, 2, …), not "${values.session}"`);
+    chooseTranscriptSession(session);
+  }
   // Text from the dump is shown, never obeyed: direction and control characters written out.
   const print = (json: unknown, text: () => string) =>
     process.stdout.write(values.json ? inertJson(JSON.stringify(json, null, 2)) + '\n' : visibleOutput(text()));
@@ -149,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
       return threshold && growthPasses(diff, threshold) ? 1 : 0;
     }
     case 'show': {
-      const transcript = await loadTranscript(file);
+      const transcript = await loadTranscript(file, values.session === undefined);
       if (!transcript)
         throw new UsageError(
           `heapscope show reads SOS transcripts; ${file} is not one (for a .gcdump: heapscope stat)`,

@@ -47,6 +47,8 @@ export interface LoadProgress {
 import type { AddressRange } from '../heap/gc-heap-labels';
 
 export interface LoadOptions {
+  /** For a transcript of several debugger sessions: which one (1-based); the default is transcriptSessions' choice. */
+  transcriptSession?: number;
   onProgress?: (progress: LoadProgress) => void;
   signal?: AbortSignal;
   /**

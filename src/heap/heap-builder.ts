@@ -290,6 +290,7 @@ export class HeapBuilder {
       gcHeapLayout: this.gcHeapLayout,
       statedObjectCount: this.statedObjectCount,
       dumpFacts: this.dumpFacts,
+      transcriptSessions: null,
       objectFields: this.objectFields,
       warnings: this.warnings,
     };

@@ -160,6 +160,20 @@ export interface HeapModel {
   /** A full dump's process facts (threads, images, bytes read), or null for other inputs. */
   readonly dumpFacts: DumpFacts | null;
   /**
+   * A transcript holding several debugger sessions (two dumps pasted one after the other): each
+   * session's lines and why it starts there, and which one this model is of. Null otherwise.
+   */
+  readonly transcriptSessions: {
+    readonly sessions: readonly {
+      readonly index: number;
+      readonly firstLine: number;
+      readonly lastLine: number;
+      readonly reason: string | null;
+      readonly blocks: number;
+    }[];
+    readonly chosen: number;
+  } | null;
+  /**
    * Field values of the few objects the input printed whole (a transcript's `dumpobj`), by NodeIndex.
    * A gcdump has none: it stores references, not field values.
    */

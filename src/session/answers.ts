@@ -16,6 +16,7 @@ export type { ByteCategory } from '../analysis/byte-categories';
 export type { FindingKind, FindingSeverity, KeptAliveRow, LeakPattern } from '../analysis/findings/finding';
 export type { PathStepSummary, RootPathSummary } from '../analysis/path-summary';
 export type { DumpFacts, GcHeapArea, GcHeapLayout, InputFormat, ObjectFieldValue } from '../heap/types';
+import type { HeapModel } from '../heap/types';
 
 /** One progress report of a load. MB/s = bytesRead / elapsedMs / 1000. */
 export interface LoadProgressReport {
@@ -101,6 +102,8 @@ export interface HeapSummary {
   readonly segments: readonly SegmentRow[];
   /** A core's or minidump's process facts (threads, largest images, bytes read), or null. */
   readonly dumpFacts: DumpFacts | null;
+  /** A transcript of several debugger sessions: each session's lines, why it starts, and which one this is. */
+  readonly transcriptSessions: HeapModel['transcriptSessions'];
   /** `eeheap -gc` as a transcript printed it (heaps, generation starts, segments), or null. */
   readonly gcHeapLayout: GcHeapLayout | null;
   /** `maddress -summary`-style rows (region kind, count, bytes), when the input carries them. */

@@ -81,6 +81,7 @@ export function heapSummary({ heap, histogram, fileName, fileBytes, loadMs }: Su
     segments: segmentRows(heap),
     gcHeapLayout: heap.gcHeapLayout,
     dumpFacts: heap.dumpFacts,
+    transcriptSessions: heap.transcriptSessions,
     memorySummary: heap.memorySummary.map(({ kind, count, bytes }) => ({ kind, count, bytes })),
     warnings: [...heap.warnings],
     byteCategories: byteCategories(histogram),

@@ -3,7 +3,7 @@
  * heap model built from it: its whole-heap `dumpheap -stat` with the footer's totals, and the gcroot
  * chains it printed (with elisions kept).
  */
-import type { ByteSource } from '../formats/byte-source';
+import { FormatError, type ByteSource } from '../formats/byte-source';
 import { detectFormat } from '../formats/detect';
 import { formatAddress } from '../heap/address';
 import {
@@ -17,15 +17,41 @@ import {
   statCommandText,
   statOfBlock,
   wholeHeapStatBlock,
+  transcriptSessions,
+  sessionTranscript,
+  defaultSession,
   type GcRootChainData,
 } from '../formats/sos';
 import { DEFAULT_MIN_RUN_LENGTH } from '../analysis/runs';
 import type { SosTranscript } from '../formats/sos';
 
-/** The parsed transcript when the source is an SOS transcript, else null. */
-export async function openTranscript(source: ByteSource): Promise<SosTranscript | null> {
+/**
+ * The parsed transcript when the source is an SOS transcript, else null. A transcript of several
+ * debugger sessions (two dumps in one paste) is cut to one — `session` (1-based), else the one
+ * the heap is built from by default — unless `whole` (what `show` prints, sessions marked).
+ */
+export async function openTranscript(
+  source: ByteSource,
+  options: { readonly session?: number; readonly whole?: boolean } = {},
+): Promise<SosTranscript | null> {
   const head = await source.read(0, Math.min(4096, source.size));
-  return detectFormat(head) === 'sos' ? await parseSosTranscript(source) : null;
+  if (detectFormat(head) !== 'sos') return null;
+  const transcript = await parseSosTranscript(source);
+  if (options.whole) return transcript;
+  const sessions = transcriptSessions(transcript);
+  if (sessions.length === 1 && options.session === undefined) return transcript;
+  const wanted = options.session;
+  if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 1 && wanted <= sessions.length)) {
+    throw new FormatError(
+      'sos',
+      `${source.name} holds ${sessions.length} debugger session(s): there is no session ${wanted}`,
+      null,
+    );
+  }
+  return sessionTranscript(
+    transcript,
+    wanted !== undefined ? sessions[wanted - 1] : defaultSession(transcript, sessions),
+  );
 }
 
 /** Another stat table of the transcript than the one answered: where it is and what it covers. */
@@ -147,7 +173,19 @@ export type TranscriptRootPath = ReturnType<typeof transcriptRootPaths>[number];
  * it — the golden report's text (formats/sos/transcript-report.ts), the heap model's shape at the end.
  */
 export function renderTranscriptShow(transcript: SosTranscript): string {
-  return renderTranscriptReport(transcript, heapFromTranscript(transcript));
+  const sessions = transcriptSessions(transcript);
+  const report = renderTranscriptReport(transcript, heapFromTranscript(transcript));
+  if (sessions.length === 1) return report;
+  // Several debugger sessions: said first, each with its lines and why it starts there.
+  const chosen = defaultSession(transcript, sessions).index;
+  const lines = [
+    `sessions: ${sessions.length} (answers are of session ${chosen} unless --session N says another)`,
+    ...sessions.map(
+      (s) =>
+        `  session ${s.index}: lines ${s.firstLine}–${s.lastLine}, ${s.blocks} block(s)${s.reason ? `; starts at ${s.reason}` : ''}`,
+    ),
+  ];
+  return `${lines.join('\n')}\n${report}`;
 }
 
 /**
@@ -165,6 +203,8 @@ export function transcriptJson(transcript: SosTranscript) {
       line: command.line,
       command: [command.name, ...command.args].join(' '),
     })),
+    sessions: transcriptSessions(transcript),
+    defaultSession: defaultSession(transcript, transcriptSessions(transcript)).index,
     blocks: transcript.blocks.map((block) => plainBlock(block)),
     messages: transcript.messages,
   };

@@ -42,6 +42,8 @@ export interface HeapWorkerApi {
      * dump itself only when the image is refused (`LoadOutcome.image` says which).
      */
     cached?: { readonly fingerprint: DumpFingerprint; readonly image: Blob | null },
+    /** A transcript of several debugger sessions: which one to build the heap of (1-based). */
+    transcriptSession?: number,
   ): Promise<LoadOutcome>;
   /** Cancels the load in progress, if any (its `load` resolves as 'cancelled'). */
   cancel(): void;

@@ -83,6 +83,7 @@ const api: HeapWorkerApi = {
     onProgress: ProgressCallback,
     companion?: { readonly file: Blob; readonly name: string },
     cached?: { readonly fingerprint: DumpFingerprint; readonly image: Blob | null },
+    transcriptSession?: number,
   ): Promise<LoadOutcome> {
     currentLoad?.abort();
     const controller = new AbortController();
@@ -104,7 +105,7 @@ const api: HeapWorkerApi = {
     };
     try {
       let opened: OpenedHeap | null = null;
-      if (cached?.image && !companion) {
+      if (cached?.image && !companion && transcriptSession === undefined) {
         // The heap image kept with the cached dump: the model and the analyses, read instead of
         // computed. A damaged or foreign image is set aside and the dump itself is read.
         const imageBytes = cached.image.size;
@@ -131,6 +132,7 @@ const api: HeapWorkerApi = {
       opened ??= await openHeap(byteSourceFromBlob(file, name), {
         signal: controller.signal,
         memoryBudgetBytes: BROWSER_MEMORY_BUDGET_BYTES,
+        transcriptSession,
         // A full dump with a transcript or gcdump of the same process beside it names its GC heap.
         companion: companion ? byteSourceFromBlob(companion.file, companion.name) : undefined,
         onProgress: reportProgress,

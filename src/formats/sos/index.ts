@@ -7,6 +7,7 @@ import { FormatError, type ByteSource, type LoadOptions } from '../byte-source';
 import { heapFromTranscript } from './heap-from-transcript';
 import { readLines, type LineReaderOptions } from './line-reader';
 import { TranscriptParser } from './transcript-parser';
+import { defaultSession, sessionTranscript, transcriptSessions } from './transcript-queries';
 import type { SosTranscript } from './transcript-types';
 
 export type { SosTranscript, SosBlock, SosBlockKind } from './transcript-types';
@@ -21,7 +22,11 @@ export {
   statOfBlock,
   wholeHeapStat,
   wholeHeapStatBlock,
+  transcriptSessions,
+  sessionTranscript,
+  defaultSession,
   type GcRootChainData,
+  type TranscriptSession,
   type WholeHeapStat,
 } from './transcript-queries';
 
@@ -62,5 +67,26 @@ export async function importSosTranscript(
   const transcript = await parseSosTranscript(source, options);
   options.signal?.throwIfAborted();
   options.onProgress?.({ stage: 'building heap model', bytesRead: source.size, totalBytes: source.size, fraction: 1 });
-  return { heap: heapFromTranscript(transcript), transcript };
+  const sessions = transcriptSessions(transcript);
+  if (sessions.length === 1) return { heap: heapFromTranscript(transcript), transcript };
+  // Several sessions (two dumps in one paste) are never merged into one heap: one is chosen.
+  const wanted = options.transcriptSession;
+  if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 1 && wanted <= sessions.length)) {
+    throw new FormatError(
+      'sos',
+      `${source.name} holds ${sessions.length} debugger sessions: there is no session ${wanted}`,
+      null,
+    );
+  }
+  const chosen = wanted !== undefined ? sessions[wanted - 1] : defaultSession(transcript, sessions);
+  const model = heapFromTranscript(sessionTranscript(transcript, chosen));
+  const heap: HeapModel = {
+    ...model,
+    transcriptSessions: { sessions, chosen: chosen.index },
+    warnings: [
+      `this transcript holds ${sessions.length} debugger sessions (${sessions.map((s) => `${s.index}: lines ${s.firstLine}–${s.lastLine}`).join(', ')}); this heap is of session ${chosen.index} alone`,
+      ...model.warnings,
+    ],
+  };
+  return { heap, transcript };
 }

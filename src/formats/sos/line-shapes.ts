@@ -57,22 +57,28 @@ export interface ParsedCommandLine {
 export function parseCommandLine(trimmed: string): ParsedCommandLine | null {
   let rest: string;
   let dialect: PromptDialect;
+  let prompt: string | null;
   const windbg = WINDBG_PROMPT.exec(trimmed);
   if (windbg) {
     dialect = 'windbg';
+    prompt = windbg[0];
     rest = trimmed.slice(windbg[0].length).trim();
   } else if (trimmed.startsWith('(lldb)')) {
     dialect = 'lldb';
+    prompt = '(lldb)';
     rest = trimmed.slice(6).trim();
   } else if (trimmed === '>' || (trimmed.startsWith('> ') && !trimmed.startsWith('>>'))) {
     dialect = 'dotnet-dump';
+    prompt = '>';
     rest = trimmed.slice(1).trim();
   } else if (trimmed.startsWith('$ ')) {
     dialect = 'bare';
+    prompt = '$';
     rest = trimmed.slice(2).trim();
     if (!rest.startsWith('dotnet')) return null;
   } else if (trimmed.startsWith('!') && trimmed.length > 1 && isLetter(trimmed.charCodeAt(1))) {
     dialect = 'bare';
+    prompt = null;
     rest = trimmed;
     if (
       !(
@@ -96,7 +102,7 @@ export function parseCommandLine(trimmed: string): ParsedCommandLine | null {
   }
   head = head.replace(/^!/, '').replace(/^sos\./, '');
   const name = COMMAND_ALIASES[head] ?? head;
-  return { dialect, command: { name, args: words.slice(argStart), text: rest } };
+  return { dialect, command: { name, args: words.slice(argStart), text: rest, prompt } };
 }
 
 function firstWord(text: string): string {

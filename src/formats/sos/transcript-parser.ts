@@ -41,6 +41,8 @@ import type { SosBlockKind, SosCommand, SosTranscript } from './transcript-types
 
 /** Tool messages kept verbatim; more are only counted. */
 const MAX_MESSAGES = 200;
+/** A debugger opening a dump: WinDbg's `Loading Dump File [C:\x.dmp]`, dotnet-dump's `Loading core dump: /tmp/core`. */
+const DUMP_OPENING = /^(Loading Dump File \[|Loading core dump: |Opening dump file )/;
 /** Warnings kept verbatim; more are summarised in one line. */
 const MAX_WARNINGS = 500;
 
@@ -87,6 +89,7 @@ export class TranscriptParser {
       elisionLines: 0,
       messages: [],
       warnings: [],
+      dumpOpenings: [],
     };
   }
 
@@ -169,6 +172,9 @@ export class TranscriptParser {
     }
     this.transcript.noiseLines++;
     if (this.current) this.current.block.noiseLines++;
+    if (DUMP_OPENING.test(trimmed) && this.transcript.dumpOpenings.length < MAX_MESSAGES) {
+      this.transcript.dumpOpenings.push({ line: number, text: trimmed });
+    }
     if (isToolMessage(trimmed) && this.transcript.messages.length < MAX_MESSAGES) {
       this.transcript.messages.push({ line: number, text: trimmed });
     }

@@ -3,6 +3,7 @@
  * `heapscope roots FILE.txt --json`) and for the heap-model builder.
  */
 import type { GcRootKind, SosBlock, SosBlockKind, SosTranscript, StatBlock } from './transcript-types';
+import { formatCount } from './numbers';
 
 /** The block type that can carry a given kind (`dumpobj` and `dumparray` share DumpObjBlock). */
 export type BlockOfKind<K extends SosBlockKind> = SosBlock extends infer B
@@ -141,4 +142,136 @@ export function gcrootChains(transcript: SosTranscript): GcRootChainData[] {
     }
   }
   return chains;
+}
+
+/** One debugger session of a transcript: the lines from one dump's opening to the next's. */
+export interface TranscriptSession {
+  /** 1-based, in order. */
+  readonly index: number;
+  readonly firstLine: number;
+  readonly lastLine: number;
+  /** What says a new session starts here; null for the first. */
+  readonly reason: string | null;
+  /** Heap blocks (stat tables, listings, gcroot, dumpobj …) inside it. */
+  readonly blocks: number;
+}
+
+/** A command that moves WinDbg to another thread or process (the prompt changes within one session). */
+const CONTEXT_SWITCH = /^(~|\||\.thread\b|\.process\b|\.cxr\b|\.ecxr\b)/;
+
+/**
+ * Where a transcript holds several debugger sessions (two dumps pasted one after the other): a dump
+ * opened again (`Loading Dump File`, `Loading core dump:`, `$ dotnet-dump analyze`) after commands;
+ * WinDbg's prompt naming another target (`0:000>` then `1:000>`) with no `|N s` between them; a
+ * second whole-heap `dumpheap -stat` (its command echoed) whose totals differ from the session's first. A thread's number
+ * in the prompt (`0:049>` then `0:000>`) is not enough: it changes within one session.
+ * One session when none of these is met.
+ */
+export function transcriptSessions(transcript: SosTranscript): TranscriptSession[] {
+  const starts: { line: number; reason: string | null }[] = [{ line: 1, reason: null }];
+  const events: { line: number; kind: 'opening' | 'command' | 'stat'; text: string; index: number }[] = [
+    ...transcript.dumpOpenings.map((o) => ({ line: o.line, kind: 'opening' as const, text: o.text, index: -1 })),
+    ...transcript.commands.map((c, index) => ({ line: c.line, kind: 'command' as const, text: c.text, index })),
+    ...transcript.blocks.flatMap((b, index) =>
+      // Only tables whose `dumpheap -stat` is echoed: a table without its command may have been
+      // printed for a filter (`-type Free`) the fragment does not show.
+      b.kind === 'dumpheap-stat' && b.command !== null && isWholeHeapStat(b) && b.totalObjects !== null
+        ? [{ line: b.line, kind: 'stat' as const, text: '', index }]
+        : [],
+    ),
+  ].sort((a, b) => a.line - b.line || (a.kind === 'opening' ? -1 : 0));
+  // Commands of this session other than the one that launched the debugger (`$ dotnet-dump analyze`).
+  let commandsInSession = 0;
+  let lastPrompt: string | null = null;
+  let switched = false;
+  let firstTotals: { objects: number; bytes: number | null } | null = null;
+  const begin = (line: number, reason: string) => {
+    starts.push({ line, reason });
+    commandsInSession = 0;
+    firstTotals = null;
+  };
+  for (const event of events) {
+    if (event.kind === 'opening') {
+      if (commandsInSession > 0) begin(event.line, `"${event.text.slice(0, 80)}" (line ${event.line})`);
+      continue;
+    }
+    if (event.kind === 'stat') {
+      const block = transcript.blocks[event.index] as StatBlock;
+      const totals = { objects: block.totalObjects!, bytes: block.totalBytes };
+      if (firstTotals === null) firstTotals = totals;
+      else if (firstTotals.objects !== totals.objects || (firstTotals.bytes ?? 0) !== (totals.bytes ?? 0)) {
+        const at = block.command?.line ?? block.line;
+        begin(
+          at,
+          `a second whole-heap dumpheap -stat (line ${at}) with other totals: ${formatCount(totals.objects)} objects against ${formatCount(firstTotals.objects)}`,
+        );
+        firstTotals = totals;
+      }
+      continue;
+    }
+    const command = transcript.commands[event.index];
+    if (command.name === 'dotnet-dump' && command.args[0] === 'analyze' && commandsInSession > 0) {
+      begin(command.line, `dotnet-dump analyze (line ${command.line})`);
+    } else if (command.prompt !== null && /^\d/.test(command.prompt)) {
+      // Only the target's number (`0:` → `1:`) says another dump: a thread's number changes within
+      // one session (published snippets often drop the `~0s` that switched it).
+      const target = (prompt: string) => prompt.slice(0, prompt.indexOf(':'));
+      if (lastPrompt !== null && target(command.prompt) !== target(lastPrompt) && !switched && commandsInSession > 0) {
+        begin(
+          command.line,
+          `the prompt changed from ${lastPrompt} to ${command.prompt} (line ${command.line}): another target, with no process switch`,
+        );
+      }
+      lastPrompt = command.prompt;
+      switched = false;
+    }
+    if (CONTEXT_SWITCH.test(command.text)) switched = true;
+    if (command.name !== 'dotnet-dump') commandsInSession++;
+  }
+  return starts.map((start, i) => {
+    const lastLine = i + 1 < starts.length ? starts[i + 1].line - 1 : transcript.lineCount;
+    return {
+      index: i + 1,
+      firstLine: start.line,
+      lastLine,
+      reason: start.reason,
+      blocks: transcript.blocks.filter((b) => b.line >= start.line && b.line <= lastLine).length,
+    };
+  });
+}
+
+/**
+ * The transcript restricted to one session's lines: its commands, blocks, messages and openings;
+ * every answer (the heap, stat, roots, show) is then of that session alone.
+ */
+export function sessionTranscript(transcript: SosTranscript, session: TranscriptSession): SosTranscript {
+  const inside = (line: number) => line >= session.firstLine && line <= session.lastLine;
+  return {
+    ...transcript,
+    commands: transcript.commands.filter((c) => inside(c.line)),
+    blocks: transcript.blocks.filter((b) => inside(b.line)),
+    messages: transcript.messages.filter((m) => inside(m.line)),
+    dumpOpenings: transcript.dumpOpenings.filter((o) => inside(o.line)),
+    warnings: transcript.warnings.filter((w) => {
+      const line = /^line (\d+)/.exec(w);
+      return line === null || inside(Number(line[1]));
+    }),
+  };
+}
+
+/**
+ * The session answers come from by default: the last one with a whole-heap `dumpheap -stat` (the
+ * heap's own totals), else the last one with any heap block.
+ */
+export function defaultSession(transcript: SosTranscript, sessions: readonly TranscriptSession[]): TranscriptSession {
+  const inside = (s: TranscriptSession, line: number) => line >= s.firstLine && line <= s.lastLine;
+  for (let i = sessions.length - 1; i >= 0; i--) {
+    if (
+      transcript.blocks.some((b) => b.kind === 'dumpheap-stat' && isWholeHeapStat(b) && inside(sessions[i], b.line))
+    ) {
+      return sessions[i];
+    }
+  }
+  for (let i = sessions.length - 1; i >= 0; i--) if (sessions[i].blocks > 0) return sessions[i];
+  return sessions[sessions.length - 1];
 }

@@ -26,6 +26,8 @@ export interface SosCommand {
   readonly args: readonly string[];
   /** The command as written, after the prompt. */
   readonly text: string;
+  /** The prompt before it (`0:049>`, `>`, `(lldb)`), or null for a bare `!command` line. */
+  readonly prompt: string | null;
 }
 
 export type SosBlockKind =
@@ -351,4 +353,6 @@ export interface SosTranscript {
   readonly messages: { line: number; text: string }[];
   /** Non-fatal problems (truncated lines, footers that disagree with rows, …). */
   readonly warnings: string[];
+  /** Lines where the debugger opened a dump (`Loading Dump File […]`, `Loading core dump: …`). */
+  readonly dumpOpenings: { line: number; text: string }[];
 }

@@ -75,10 +75,12 @@ export interface OpenHow {
   readonly comparing?: boolean;
   /** The file is from the dump cache: its fingerprint, and the heap image stored beside it. */
   readonly cached?: { readonly fingerprint: DumpFingerprint; readonly image: Blob | null };
+  /** A transcript of several debugger sessions: the one to open (1-based). */
+  readonly transcriptSession?: number;
 }
 
 export async function openDump(file: Blob, fileName: string, how: OpenHow = {}): Promise<void> {
-  const { companion, firstName = fileName, restoring = false, comparing = false, cached } = how;
+  const { companion, firstName = fileName, restoring = false, comparing = false, cached, transcriptSession } = how;
   const load = ++latestLoad;
   const store = useViewStore.getState();
   // A dump opened on its own ends a comparison; "Compare with…" keeps the baseline it just took.
@@ -92,7 +94,7 @@ export async function openDump(file: Blob, fileName: string, how: OpenHow = {}):
     if (load === latestLoad) useViewStore.getState().reportProgress(report);
   });
   try {
-    const outcome = await heapWorker.load(file, firstName, onProgress, companion, cached);
+    const outcome = await heapWorker.load(file, firstName, onProgress, companion, cached, transcriptSession);
     if (load !== latestLoad) return;
     if (outcome.status === 'loaded') {
       useViewStore.setState({ firstHistogramPage: outcome.firstHistogramPage });
@@ -101,7 +103,7 @@ export async function openDump(file: Blob, fileName: string, how: OpenHow = {}):
       if (outcome.image === 'used')
         useViewStore.setState({ heapImage: { state: 'used', bytes: cached?.image?.size ?? 0 } });
       else if (outcome.image) useViewStore.setState({ heapImage: { state: 'refused', reason: outcome.image.refused } });
-      lastOpened = { file, fileName, how: { companion, firstName } };
+      lastOpened = { file, fileName, how: { companion, firstName, transcriptSession } };
       if (restoring) {
         const failure = useViewStore.getState().loadFailure;
         if (failure) useViewStore.setState({ loadFailure: { ...failure, reopened: fileName } });
@@ -135,6 +137,12 @@ let lastOpened: { file: Blob; fileName: string; how: OpenHow } | null = null;
 
 export function reopenLastDump(): void {
   if (lastOpened) void openDump(lastOpened.file, lastOpened.fileName, lastOpened.how);
+}
+
+/** The open transcript again, built from another of its debugger sessions. */
+export function reopenTranscriptSession(session: number): void {
+  if (lastOpened)
+    void openDump(lastOpened.file, lastOpened.fileName, { ...lastOpened.how, transcriptSession: session });
 }
 
 const dumpCache = new DumpCache();

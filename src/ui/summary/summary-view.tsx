@@ -7,6 +7,42 @@ import { TableHead } from '../common/table-head';
 import { DumpText } from '../common/dump-text';
 import { formatBytesLong, formatBytesShort, formatInteger } from '../common/format';
 import { useViewStore } from '../state/store';
+import { reopenTranscriptSession } from '../state/heap-worker';
+
+/**
+ * A transcript of several debugger sessions (two dumps in one paste): which one this heap is of, why
+ * the transcript was cut there, and a button to open each other one. Sessions are never merged.
+ */
+function TranscriptSessions({ sessions }: { sessions: NonNullable<HeapSummary['transcriptSessions']> }) {
+  return (
+    <section className="warning" data-testid="transcript-sessions" aria-label="Debugger sessions">
+      <p>
+        This transcript holds {sessions.sessions.length} debugger sessions; what you see is of session {sessions.chosen}{' '}
+        alone (they are never merged into one heap).
+      </p>
+      <ol>
+        {sessions.sessions.map((session) => (
+          <li key={session.index} data-testid="transcript-session" data-chosen={session.index === sessions.chosen}>
+            Lines {formatInteger(session.firstLine)}–{formatInteger(session.lastLine)}, {session.blocks} output block(s)
+            {session.reason ? (
+              <>
+                {' '}
+                — starts at <DumpText text={session.reason} />
+              </>
+            ) : null}{' '}
+            {session.index === sessions.chosen ? (
+              <strong>(shown)</strong>
+            ) : (
+              <button type="button" onClick={() => reopenTranscriptSession(session.index)}>
+                Open session {session.index}
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
 
 function Fact({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
   return (
@@ -36,6 +72,7 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
           a lower bound.
         </p>
       )}
+      {summary.transcriptSessions && <TranscriptSessions sessions={summary.transcriptSessions} />}
       {summary.sampled && (
         <p className="warning" data-testid="sampled-note">
           This dump was sampled: the tool stored a subset of the objects and a multiplier per type. Object counts and
