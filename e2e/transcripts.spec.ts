@@ -113,3 +113,28 @@ test('two debugger sessions pasted in one transcript: kept apart, the other one 
   await expect(sessions).toContainText('what you see is of session 1 alone');
   await expect(page.getByTestId('summary-bytes')).toHaveText(leakyBytes!);
 });
+
+test('the Transcript tab: every block as heapscope read it, addresses as printed, filterable by kind', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await dropFile(page, resolve(projectRoot, 'test-data/sos/07-graversen-okanshi-32bit-noheader.txt'));
+  await waitForLoaded(page, '07-graversen-okanshi-32bit-noheader.txt');
+  await page.getByTestId('tab-transcript').click();
+  const view = page.getByTestId('transcript-view');
+  await expect(view).toContainText('67 lines, windbg prompts, 2 commands, 3 blocks read');
+  const blocks = page.getByTestId('transcript-block');
+  await expect(blocks).toHaveCount(3);
+  await expect(blocks.first().locator('summary')).toHaveText('L3-37 dumpheap-stat (command L1: dumpheap -stat) ELIDED');
+  // The 32-bit MT as printed, its leading zero kept (`095f9ed8`, line 10).
+  await expect(blocks.first().locator('pre')).toContainText('095f9ed8');
+  await page.getByTestId('transcript-kind').selectOption('dumpheap-listing');
+  await expect(blocks).toHaveCount(1);
+  await expect(blocks.first()).toHaveAttribute('data-kind', 'dumpheap-listing');
+  await expect(blocks.first().locator('pre')).toContainText('[0] 4cb845c0 MT 72c847d8 size 14');
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('view=transcript');
+  // A .gcdump has no Transcript tab.
+  await dropFile(page, join(projectRoot, 'sample-dumps/leaks/audit-trail.gcdump'));
+  await waitForLoaded(page, 'audit-trail.gcdump');
+  await expect(page.getByTestId('tab-transcript')).toHaveCount(0);
+});

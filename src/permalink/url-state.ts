@@ -18,7 +18,17 @@ import { PATH_SIGNATURE } from '../analysis/path-signature';
 
 export const URL_FORMAT_VERSION = 4;
 
-export const VIEWS = ['summary', 'types', 'findings', 'dominators', 'instances', 'object', 'roots', 'diff'] as const;
+export const VIEWS = [
+  'summary',
+  'types',
+  'findings',
+  'dominators',
+  'instances',
+  'object',
+  'roots',
+  'diff',
+  'transcript',
+] as const;
 export type UrlView = (typeof VIEWS)[number];
 
 export const SORT_KEYS = ['name', 'count', 'bytes', 'averageSize', 'percent', 'retained'] as const;

@@ -347,3 +347,26 @@ export const MAX_PAGE_ROWS = 1000;
 
 /** The diff of two dumps of one process (session/diff.ts): its shapes, for the worker API and the page. */
 export type { FindingDiff, GrowthEntry, HeapDiff, TypeDiffRow } from './diff';
+
+/** The Transcript view: every block heapscope recognised in a transcript, as `heapscope show` prints it. */
+export interface TranscriptShow {
+  readonly name: string;
+  readonly lineCount: number;
+  readonly dialect: string;
+  readonly commands: readonly { readonly line: number; readonly command: string }[];
+  readonly sessions: readonly {
+    readonly index: number;
+    readonly firstLine: number;
+    readonly lastLine: number;
+    readonly reason: string | null;
+  }[];
+  readonly blocks: readonly {
+    readonly line: number;
+    readonly endLine: number;
+    readonly kind: string;
+    readonly title: string;
+    readonly body: string;
+  }[];
+  readonly messages: readonly { readonly line: number; readonly text: string }[];
+  readonly warnings: readonly string[];
+}

@@ -13,6 +13,7 @@ import {
   isWholeHeapStat,
   listingAddress,
   parseSosTranscript,
+  transcriptBlockTexts,
   statBlocks,
   statCommandText,
   statOfBlock,
@@ -23,6 +24,7 @@ import {
   type GcRootChainData,
 } from '../formats/sos';
 import { DEFAULT_MIN_RUN_LENGTH } from '../analysis/runs';
+import type { TranscriptShow } from './answers';
 import type { SosTranscript } from '../formats/sos';
 
 /**
@@ -243,4 +245,26 @@ function toPlain(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => toPlain(item, depth + 1));
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v, depth + 1)]));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v, depth + 1)]));
+}
+
+/** The Transcript view's answer: the same blocks `heapscope show` prints, one by one, with the sessions. */
+export function transcriptShow(transcript: SosTranscript): TranscriptShow {
+  return {
+    name: transcript.name,
+    lineCount: transcript.lineCount,
+    dialect: transcript.dialect,
+    commands: transcript.commands.map((command) => ({
+      line: command.line,
+      command: [command.name, ...command.args].join(' '),
+    })),
+    sessions: transcriptSessions(transcript).map(({ index, firstLine, lastLine, reason }) => ({
+      index,
+      firstLine,
+      lastLine,
+      reason,
+    })),
+    blocks: transcriptBlockTexts(transcript),
+    messages: transcript.messages,
+    warnings: transcript.warnings,
+  };
 }

@@ -22,6 +22,7 @@ import type {
   RunMemberSearch,
   HeapDiff,
   InputFormat,
+  TranscriptShow,
 } from '../session/answers';
 import type { DumpFingerprint } from '../permalink/url-state';
 
@@ -105,6 +106,8 @@ export interface HeapWorkerApi {
    * heap's analyses run, the types by count and bytes alone (`pending`).
    */
   diff(top: number): HeapDiff | null;
+  /** The open transcript's blocks as `heapscope show` prints them (read again from its file); null for other inputs. */
+  transcriptShow(): Promise<TranscriptShow | null>;
   /** What a file is, from its first bytes (null: nothing heapscope reads): two dumps dropped together compare, a core and its companion open together. */
   formatOf(file: Blob): Promise<InputFormat | null>;
 }

@@ -28,6 +28,7 @@ import { fingerprintOf } from '../permalink/fingerprint';
 import { DUMP_CACHE_LIMIT_BYTES, DumpCache } from '../permalink/dump-cache';
 import { heapImageParts, writeImageParts } from '../permalink/heap-image';
 import { diffHeaps, diffSideOf, type DiffSide } from '../session/diff';
+import { openTranscript, transcriptShow } from '../session/transcript';
 import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
 
@@ -284,6 +285,13 @@ const api: HeapWorkerApi = {
     let side = sides.get(loaded);
     if (!side) sides.set(loaded, (side = diffSideOf(loaded.name, loaded)));
     return diffHeaps(baseline, side, { top });
+  },
+
+  async transcriptShow() {
+    const current = loaded;
+    if (!current || current.summary.format !== 'sos' || current.withCompanion) return null;
+    const transcript = await openTranscript(byteSourceFromBlob(current.file, current.name), { whole: true });
+    return transcript ? transcriptShow(transcript) : null;
   },
 
   async formatOf(file: Blob) {

@@ -249,3 +249,19 @@ export function listingAddress(block: ListingBlock, row: number): string {
   const address = formatAddress(block.rows.addressLo[row], block.rows.addressHi[row]);
   return block.addressForm ? formatHexAs(address.slice(2), block.addressForm) : address;
 }
+
+/** Each block as `show` prints it: its title line (lines, kind, command) and the lines under it. */
+export function transcriptBlockTexts(
+  transcript: SosTranscript,
+): { line: number; endLine: number; kind: string; title: string; body: string }[] {
+  return transcript.blocks.map((block) => {
+    const [title, ...rest] = blockLines(block);
+    return {
+      line: block.line,
+      endLine: block.endLine,
+      kind: block.kind,
+      title,
+      body: rest.map((line) => line.replace(/^ {4}/, '')).join('\n'),
+    };
+  });
+}

@@ -19,10 +19,16 @@ import { visibleText } from '../../session/visible-text';
 import { LinkNotes } from './link-notes';
 import { ViewActions } from './view-actions';
 import { DiffView } from '../diff/diff-view';
+import { TranscriptView } from '../transcript/transcript-view';
 import { VIEWS } from '../../permalink/url-state';
 
 /** Each view's tab, in the order of the one list of views; the selection views appear once something is selected. */
-const TAB_OF: Record<ViewName, { label: string; shown?: (selection: Selection, comparing: boolean) => boolean }> = {
+interface TabContext {
+  readonly comparing: boolean;
+  readonly format: string | null;
+}
+
+const TAB_OF: Record<ViewName, { label: string; shown?: (selection: Selection, context: TabContext) => boolean }> = {
   summary: { label: 'Summary' },
   types: { label: 'Types' },
   findings: { label: 'Findings' },
@@ -30,7 +36,8 @@ const TAB_OF: Record<ViewName, { label: string; shown?: (selection: Selection, c
   instances: { label: 'Instances', shown: (selection) => selection.typeName !== null },
   object: { label: 'Object', shown: (selection) => selection.node !== null },
   roots: { label: 'Roots', shown: (selection) => selection.node !== null },
-  diff: { label: 'Diff', shown: (_, comparing) => comparing },
+  diff: { label: 'Diff', shown: (_, { comparing }) => comparing },
+  transcript: { label: 'Transcript', shown: (_, { format }) => format === 'sos' },
 };
 const TABS = VIEWS.map((view) => ({ view, ...TAB_OF[view] }));
 
@@ -42,6 +49,7 @@ const VIEW_COMPONENTS: Record<Exclude<ViewName, 'summary'>, () => React.JSX.Elem
   object: ObjectView,
   roots: RootsView,
   diff: DiffView,
+  transcript: TranscriptView,
 };
 
 export function App() {
@@ -74,7 +82,9 @@ export function App() {
       {summary && loadStatus === 'loaded' && (
         <main className="app-main">
           <nav className="tabs" role="tablist" aria-label="Views">
-            {TABS.filter((tab) => !tab.shown || tab.shown(selection, comparing) || tab.view === view).map((tab) => (
+            {TABS.filter(
+              (tab) => !tab.shown || tab.shown(selection, { comparing, format: summary.format }) || tab.view === view,
+            ).map((tab) => (
               <button
                 key={tab.view}
                 role="tab"

@@ -189,6 +189,8 @@ export const useViewStore = create<ViewStore>()((set) => ({
     set((state) => (state.load.status === 'loading' ? { load: { ...state.load, progress } } : {})),
   finishLoad: (summary) =>
     set((state) => ({
+      // The Transcript view is of transcripts: another kind of file opens on its Summary.
+      view: state.view === 'transcript' && summary.format !== 'sos' ? 'summary' : state.view,
       load: { status: 'loaded', fileName: summary.fileName },
       summary,
       heapVersion: state.heapVersion + 1,

@@ -103,6 +103,16 @@ async function viewBody(state: ViewStore, selection: ViewStore['selection']): Pr
       const cards = await Promise.all(chosen.map(async (finding) => evidenceMarkdown(await findingEvidence(finding))));
       return cards.join('\n\n');
     }
+    case 'transcript': {
+      const show = await heapWorker.transcriptShow();
+      if (!show) return '';
+      const blocks = show.blocks
+        .slice(0, MARKDOWN_ROWS)
+        .map((block) => `${block.title}\n${block.body}`)
+        .join('\n\n');
+      const more = show.blocks.length > MARKDOWN_ROWS ? `\n\n… ${show.blocks.length - MARKDOWN_ROWS} more blocks` : '';
+      return '```\n' + visibleOutput(blocks + more).replace(/```/g, "'''") + '\n```';
+    }
     case 'diff': {
       const diff = await heapWorker.diff(MARKDOWN_ROWS);
       if (!diff) return '';
