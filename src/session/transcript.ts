@@ -198,13 +198,7 @@ export function renderTranscriptShow(transcript: SosTranscript): string {
  */
 export function transcriptJson(transcript: SosTranscript) {
   return {
-    name: transcript.name,
-    lineCount: transcript.lineCount,
-    dialect: transcript.dialect,
-    commands: transcript.commands.map((command) => ({
-      line: command.line,
-      command: [command.name, ...command.args].join(' '),
-    })),
+    ...transcriptHeading(transcript),
     sessions: transcriptSessions(transcript),
     defaultSession: defaultSession(transcript, transcriptSessions(transcript)).index,
     blocks: transcript.blocks.map((block) => plainBlock(block)),
@@ -250,13 +244,7 @@ function toPlain(value: unknown, depth = 0): unknown {
 /** The Transcript view's answer: the same blocks `heapscope show` prints, one by one, with the sessions. */
 export function transcriptShow(transcript: SosTranscript): TranscriptShow {
   return {
-    name: transcript.name,
-    lineCount: transcript.lineCount,
-    dialect: transcript.dialect,
-    commands: transcript.commands.map((command) => ({
-      line: command.line,
-      command: [command.name, ...command.args].join(' '),
-    })),
+    ...transcriptHeading(transcript),
     sessions: transcriptSessions(transcript).map(({ index, firstLine, lastLine, reason }) => ({
       index,
       firstLine,
@@ -266,5 +254,18 @@ export function transcriptShow(transcript: SosTranscript): TranscriptShow {
     blocks: transcriptBlockTexts(transcript),
     messages: transcript.messages,
     warnings: transcript.warnings,
+  };
+}
+
+/** What `show` says first of a transcript: its name, length, prompts and the commands it echoes. */
+function transcriptHeading(transcript: SosTranscript) {
+  return {
+    name: transcript.name,
+    lineCount: transcript.lineCount,
+    dialect: transcript.dialect,
+    commands: transcript.commands.map((command) => ({
+      line: command.line,
+      command: [command.name, ...command.args].join(' '),
+    })),
   };
 }

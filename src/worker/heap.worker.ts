@@ -46,8 +46,11 @@ interface LoadedHeap extends OpenedHeap {
   fingerprint: Promise<DumpFingerprint> | null;
   /** Opened from its heap image: the analyses are the image's, and there is nothing to store. */
   readonly fromImage: boolean;
-  /** Opened with a companion file: the cache keys the first file alone, so no image is kept. */
-  readonly withCompanion: boolean;
+  /**
+   * Opened with a companion file (the cache keys the first file alone), or as another than the
+   * default session of a transcript (a link reopens the default): no image is kept.
+   */
+  readonly notTheCachedHeap: boolean;
   /** The image being stored, so a second call waits for the same one. */
   storing: ReturnType<HeapWorkerApi['storeImage']> | null;
 }
@@ -157,7 +160,7 @@ const api: HeapWorkerApi = {
         // A dump from the cache is named by its key: it was hashed when it was stored.
         fingerprint: cached ? Promise.resolve(cached.fingerprint) : null,
         fromImage: image === 'used',
-        withCompanion: companion !== undefined,
+        notTheCachedHeap: companion !== undefined || transcriptSession !== undefined,
         storing: null,
       };
       return { status: 'loaded', summary: opened.summary, firstHistogramPage: firstHistogramPage(opened), image };
@@ -289,7 +292,7 @@ const api: HeapWorkerApi = {
 
   async transcriptShow() {
     const current = loaded;
-    if (!current || current.summary.format !== 'sos' || current.withCompanion) return null;
+    if (!current || current.summary.format !== 'sos') return null;
     const transcript = await openTranscript(byteSourceFromBlob(current.file, current.name), { whole: true });
     return transcript ? transcriptShow(transcript) : null;
   },
@@ -310,7 +313,7 @@ class ImageSuperseded extends Error {}
 async function storeImage(
   current: LoadedHeap,
 ): Promise<{ bytes: number; seconds: number } | { notStored: string } | null> {
-  if (current.fromImage || current.withCompanion) return null;
+  if (current.fromImage || current.notTheCachedHeap) return null;
   const status = await (current.analysis ?? Promise.resolve(current.status));
   const computed = current.session.computed();
   if (status.state !== 'ready' || !computed || !current.fingerprint || loaded !== current) return null;
