@@ -456,6 +456,25 @@ describe('heapscope show', () => {
     });
   });
 
+  it('dumpheap on a transcript calls no object dead: reachability is unknown off the printed chains', () => {
+    const incident = fixturePath('sos', 'seed-incident-logistics-netcore31.txt');
+    const listed = heapscope('dumpheap', incident, '--type', 'System.Byte');
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).not.toMatch(/\bdead\b/);
+    expect(listed.stdout).toMatch(/^ +7f552fc394a0 +32,792 +\? +\? +System\.Byte\[\]$/m);
+    expect(listed.stdout).toContain('reachability is not known');
+    const objects = json<{ objects: { live: boolean | null }[] }>(
+      'dumpheap',
+      incident,
+      '--type',
+      'System.Byte',
+    ).objects;
+    expect(objects.every((o) => o.live === null)).toBe(true);
+    const dead = heapscope('dumpheap', incident, '--type', 'System.Byte', '--dead');
+    expect(dead.status).toBe(2);
+    expect(dead.stderr).toMatch(/-dead needs the whole reference graph/);
+  });
+
   it('a .gcdump is not a transcript: exit 2, saying what to use', () => {
     const result = heapscope('show', fixturePath('gcdump', 'perfview-test1-jsheap-ie-2015.gcdump'));
     expect(result.status).toBe(2);

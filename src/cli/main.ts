@@ -18,7 +18,7 @@ import {
   rootsJson,
 } from '../session/answer-text';
 import { diffHeaps, diffSideOf, growthPasses, parseGrowthThreshold } from '../session/diff';
-import { dumpheap } from '../session/dumpheap';
+import { LivenessUnknownError, dumpheap } from '../session/dumpheap';
 import { maddressOf } from '../session/maddress';
 import { StatFilterError, statOf, statOfTranscript, type StatSortKey } from '../session/stat';
 import { renderTranscriptShow, transcriptJson, transcriptRootPaths, transcriptStatTable } from '../session/transcript';
@@ -268,7 +268,12 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (error instanceof UsageError || error instanceof FormatError || error instanceof StatFilterError)
+    if (
+      error instanceof UsageError ||
+      error instanceof FormatError ||
+      error instanceof StatFilterError ||
+      error instanceof LivenessUnknownError
+    )
       process.stderr.write(`heapscope: ${visibleOutput(error.message)}\n`);
     else if (code === 'ENOENT')
       process.stderr.write(`heapscope: no such file: ${(error as NodeJS.ErrnoException).path}\n`);

@@ -200,10 +200,12 @@ export function renderDumpheap(result: DumpheapResult): string {
   const lines = [`${'Address'.padStart(18)} ${'Size'.padStart(12)} ${'Retained'.padStart(14)}  Live  Type`];
   for (const o of result.objects) {
     lines.push(
-      `${o.address.slice(2).padStart(18)} ${n(o.size).padStart(12)} ${(o.retained === null ? '?' : n(o.retained)).padStart(14)}  ${o.live ? 'yes ' : 'dead'}  ${o.type}`,
+      `${o.address.slice(2).padStart(18)} ${n(o.size).padStart(12)} ${(o.retained === null ? '?' : n(o.retained)).padStart(14)}  ${o.live === null ? '?   ' : o.live ? 'yes ' : 'dead'}  ${o.type}`,
     );
   }
   lines.push('');
+  if (result.objects.some((o) => o.live === null))
+    lines.push('Live ?: this input shows only the chains gcroot printed, so reachability is not known.', '');
   const stat = renderStat({
     format: '',
     nodes: 0,

@@ -333,6 +333,12 @@ export interface InstancePage {
   readonly matching: { readonly count: number; readonly bytes: number };
   /** Instance sizes of the matching objects, for the histogram chart (log-spaced bins). */
   readonly sizeBins: readonly SizeBin[];
+  /**
+   * Whether an object's reachability is known: only with a complete reference graph (a gcdump). A
+   * transcript shows only the chains gcroot printed, so an object off them is not "dead", just not
+   * shown; the live/dead filter is then not applied.
+   */
+  readonly livenessKnown: boolean;
 }
 
 export interface DominatorPage {

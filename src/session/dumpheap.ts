@@ -6,6 +6,9 @@
 import type { HeapSession } from './heap-session';
 import { MAX_PAGE_ROWS, type InstanceQuery } from './answers';
 
+/** `-live`/`-dead` asked of an input whose reachability is not known. */
+export class LivenessUnknownError extends Error {}
+
 export interface DumpheapOptions {
   /** Substring of the type name, as SOS `dumpheap -type` matches. */
   readonly type: string;
@@ -19,7 +22,8 @@ export interface DumpheapObject {
   readonly type: string;
   readonly size: number;
   readonly retained: number | null;
-  readonly live: boolean;
+  /** Reachable from a root; null where the input cannot say (a transcript's few gcroot chains). */
+  readonly live: boolean | null;
 }
 
 export interface DumpheapResult {
@@ -32,6 +36,11 @@ export interface DumpheapResult {
 }
 
 export function dumpheap(session: HeapSession, options: DumpheapOptions): DumpheapResult {
+  if (options.liveness !== 'all' && !session.livenessKnown) {
+    throw new LivenessUnknownError(
+      `-${options.liveness} needs the whole reference graph, which this input does not have (an SOS transcript shows only the chains gcroot printed): list without it`,
+    );
+  }
   const query: InstanceQuery = {
     typeName: options.type,
     match: 'substring',
@@ -54,7 +63,7 @@ export function dumpheap(session: HeapSession, options: DumpheapOptions): Dumphe
         type: row.type,
         size: row.size,
         retained: row.retained,
-        live: row.distance !== null,
+        live: session.livenessKnown ? row.distance !== null : null,
       });
       const stat = stats.get(row.type) ?? { count: 0, bytes: 0 };
       stat.count++;

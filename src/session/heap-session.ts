@@ -374,7 +374,7 @@ export class HeapSession {
           (query.maxSize !== null && size[node] > query.maxSize)
         )
           continue;
-        if (query.liveness !== 'all' && distance) {
+        if (query.liveness !== 'all' && distance && this.livenessKnown) {
           const live = distance[node] !== UNREACHABLE;
           if (live !== (query.liveness === 'live')) continue;
         }
@@ -400,7 +400,13 @@ export class HeapSession {
       rows: page.rows,
       matching: { count: cache.nodes.length, bytes: cache.bytes },
       sizeBins: cache.sizeBins,
+      livenessKnown: this.livenessKnown,
     };
+  }
+
+  /** Reachability from the roots means something only over a complete reference graph (not a transcript's few chains). */
+  get livenessKnown(): boolean {
+    return this.heap.capabilities.edges && this.heap.rootIndex !== NO_NODE;
   }
 
   /** The children of `node` in the dominator tree (null: the top), biggest retained first. */

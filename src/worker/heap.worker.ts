@@ -251,7 +251,15 @@ const api: HeapWorkerApi = {
   },
 
   instances(query: InstanceQuery) {
-    if (!loaded) return { totalRows: 0, offset: 0, rows: [], matching: { count: 0, bytes: 0 }, sizeBins: [] };
+    if (!loaded)
+      return {
+        totalRows: 0,
+        offset: 0,
+        rows: [],
+        matching: { count: 0, bytes: 0 },
+        sizeBins: [],
+        livenessKnown: false,
+      };
     return loaded.session.instances(query);
   },
 

@@ -147,7 +147,9 @@ export function InstancesView() {
                   </td>
                   <td className="number">{formatInteger(row.size)}</td>
                   <td className="number">{row.retained === null ? '?' : formatInteger(row.retained)}</td>
-                  <td className="number">{row.distance === null ? 'dead' : formatInteger(row.distance)}</td>
+                  <td className="number">
+                    {row.distance !== null ? formatInteger(row.distance) : page.livenessKnown ? 'dead' : '?'}
+                  </td>
                   <td className="number">{row.address}</td>
                   <td>
                     <button
