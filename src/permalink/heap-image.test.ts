@@ -57,8 +57,11 @@ describe('heap image', () => {
       const dump = { sha256: 'a'.repeat(64), size: readFileSync(path).length, name: basename(path) };
       const bytes = imageBytes(first, dump);
       const again = await openHeapImage(source(bytes), dump);
-      expect(again.computed).toBeTruthy();
+      // The analyses come from the image, of the image's own heap: nothing is computed again.
+      expect(again.computed!.context.heap).toBe(again.heap);
+      expect(again.computed!.findings.map((f) => f.id)).toEqual(first.session.findings().map((f) => f.id));
       await analyzeOpened(again);
+      expect(again.session.computed()!.context).toBe(again.computed!.context);
 
       const before = first.session.computed()!;
       const after = again.session.computed()!;

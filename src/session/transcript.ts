@@ -3,7 +3,7 @@
  * heap model built from it: its whole-heap `dumpheap -stat` with the footer's totals, and the gcroot
  * chains it printed (with elisions kept).
  */
-import { FormatError, type ByteSource } from '../formats/byte-source';
+import type { ByteSource } from '../formats/byte-source';
 import { detectFormat } from '../formats/detect';
 import { formatAddress } from '../heap/address';
 import {
@@ -19,7 +19,7 @@ import {
   statOfBlock,
   wholeHeapStatBlock,
   transcriptSessions,
-  sessionTranscript,
+  chooseTranscriptSession,
   defaultSession,
   type GcRootChainData,
 } from '../formats/sos';
@@ -39,21 +39,7 @@ export async function openTranscript(
   const head = await source.read(0, Math.min(4096, source.size));
   if (detectFormat(head) !== 'sos') return null;
   const transcript = await parseSosTranscript(source);
-  if (options.whole) return transcript;
-  const sessions = transcriptSessions(transcript);
-  if (sessions.length === 1 && options.session === undefined) return transcript;
-  const wanted = options.session;
-  if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 1 && wanted <= sessions.length)) {
-    throw new FormatError(
-      'sos',
-      `${source.name} holds ${sessions.length} debugger session(s): there is no session ${wanted}`,
-      null,
-    );
-  }
-  return sessionTranscript(
-    transcript,
-    wanted !== undefined ? sessions[wanted - 1] : defaultSession(transcript, sessions),
-  );
+  return options.whole ? transcript : chooseTranscriptSession(transcript, options.session).session;
 }
 
 /** Another stat table of the transcript than the one answered: where it is and what it covers. */
@@ -197,10 +183,11 @@ export function renderTranscriptShow(transcript: SosTranscript): string {
  * Text stays as printed; columns of numbers become arrays.
  */
 export function transcriptJson(transcript: SosTranscript) {
+  const sessions = transcriptSessions(transcript);
   return {
     ...transcriptHeading(transcript),
-    sessions: transcriptSessions(transcript),
-    defaultSession: defaultSession(transcript, transcriptSessions(transcript)).index,
+    sessions,
+    defaultSession: defaultSession(transcript, sessions).index,
     blocks: transcript.blocks.map((block) => plainBlock(block)),
     messages: transcript.messages,
   };

@@ -53,6 +53,8 @@ interface LoadedHeap extends OpenedHeap {
   readonly notTheCachedHeap: boolean;
   /** The image being stored, so a second call waits for the same one. */
   storing: ReturnType<HeapWorkerApi['storeImage']> | null;
+  /** The Transcript view's answer, read once. */
+  transcript: ReturnType<HeapWorkerApi['transcriptShow']> | null;
 }
 
 class LoadCancelled extends Error {
@@ -162,6 +164,7 @@ const api: HeapWorkerApi = {
         fromImage: image === 'used',
         notTheCachedHeap: companion !== undefined || transcriptSession !== undefined,
         storing: null,
+        transcript: null,
       };
       return { status: 'loaded', summary: opened.summary, firstHistogramPage: firstHistogramPage(opened), image };
     } catch (error) {
@@ -298,11 +301,14 @@ const api: HeapWorkerApi = {
     return diffHeaps(baseline, side, { top });
   },
 
-  async transcriptShow() {
+  transcriptShow() {
     const current = loaded;
-    if (!current || current.summary.format !== 'sos') return null;
-    const transcript = await openTranscript(byteSourceFromBlob(current.file, current.name), { whole: true });
-    return transcript ? transcriptShow(transcript) : null;
+    if (!current || current.summary.format !== 'sos') return Promise.resolve(null);
+    // Read again from the file once per heap (the load keeps the model, not the parsed blocks).
+    current.transcript ??= openTranscript(byteSourceFromBlob(current.file, current.name), { whole: true }).then(
+      (transcript) => (transcript ? transcriptShow(transcript) : null),
+    );
+    return current.transcript;
   },
 
   async formatOf(file: Blob) {

@@ -292,14 +292,17 @@ async function main() {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   console.log(header.map((h, i) => h.padStart(widths[i])).join('  '));
   for (const c of cells) console.log(c.map((v, i) => v.padStart(widths[i])).join('  '));
+  keepResults('browser', { results: rows });
+}
+
+/** Merges one run's figures into bench/results.json under `key`, dated. */
+function keepResults(key: string, figures: Record<string, unknown>): void {
   const resultsPath = join(ROOT, 'bench', 'results.json');
   const results = existsSync(resultsPath)
     ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>)
     : {};
-  writeFileSync(
-    resultsPath,
-    JSON.stringify({ ...results, browser: { date: new Date().toISOString(), results: rows } }, null, 2) + '\n',
-  );
+  const entry = { date: new Date().toISOString(), ...figures };
+  writeFileSync(resultsPath, JSON.stringify({ ...results, [key]: entry }, null, 2) + '\n');
 }
 
 /**
@@ -369,31 +372,16 @@ async function benchDiff(pair: string): Promise<void> {
     ];
     console.log(`diff ${base} → ${current}`);
     for (const [what, figure] of rows) console.log(`  ${what.padEnd(44)} ${figure}`);
-    const resultsPath = join(ROOT, 'bench', 'results.json');
-    const results = existsSync(resultsPath)
-      ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>)
-      : {};
-    writeFileSync(
-      resultsPath,
-      JSON.stringify(
-        {
-          ...results,
-          browserDiff: {
-            date: new Date().toISOString(),
-            base,
-            current,
-            histogramSeconds,
-            analysisSeconds,
-            typesDiffSeconds,
-            growthSeconds,
-            baselinePeakBytes: baselinePeak,
-            comparisonPeakBytes: comparisonPeak,
-          },
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+    keepResults('browserDiff', {
+      base,
+      current,
+      histogramSeconds,
+      analysisSeconds,
+      typesDiffSeconds,
+      growthSeconds,
+      baselinePeakBytes: baselinePeak,
+      comparisonPeakBytes: comparisonPeak,
+    });
   } finally {
     clearInterval(sampler);
     await context.close();

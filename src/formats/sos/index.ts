@@ -56,6 +56,21 @@ export async function parseSosTranscript(source: ByteSource, options: LineReader
 }
 
 /**
+ * The debugger session answers come from (transcript-queries.ts `transcriptSessions`): `wanted`
+ * (1-based), else `defaultSession`; `session` is the transcript cut to it. Several sessions are never
+ * merged. A FormatError when there is no session `wanted`.
+ */
+export function chooseTranscriptSession(transcript: SosTranscript, wanted: number | undefined) {
+  const sessions = transcriptSessions(transcript);
+  if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 1 && wanted <= sessions.length)) {
+    const count = `${sessions.length} debugger session${sessions.length === 1 ? '' : 's'}`;
+    throw new FormatError('sos', `${transcript.name} holds ${count}: there is no session ${wanted}`, null);
+  }
+  const chosen = wanted !== undefined ? sessions[wanted - 1] : defaultSession(transcript, sessions);
+  return { sessions, chosen, session: sessions.length === 1 ? transcript : sessionTranscript(transcript, chosen) };
+}
+
+/**
  * Imports an SOS transcript: the parsed structure (blocks, rows, chains, fields) for views that show
  * what the debugger printed, and the HeapModel built from it. Throws FormatError only when the input
  * is not a transcript at all (binary, or no recognisable output); anything partial is a warning.
@@ -67,19 +82,9 @@ export async function importSosTranscript(
   const transcript = await parseSosTranscript(source, options);
   options.signal?.throwIfAborted();
   options.onProgress?.({ stage: 'building heap model', bytesRead: source.size, totalBytes: source.size, fraction: 1 });
-  const sessions = transcriptSessions(transcript);
+  const { sessions, chosen, session } = chooseTranscriptSession(transcript, options.transcriptSession);
   if (sessions.length === 1) return { heap: heapFromTranscript(transcript), transcript };
-  // Several sessions (two dumps in one paste) are never merged into one heap: one is chosen.
-  const wanted = options.transcriptSession;
-  if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 1 && wanted <= sessions.length)) {
-    throw new FormatError(
-      'sos',
-      `${source.name} holds ${sessions.length} debugger sessions: there is no session ${wanted}`,
-      null,
-    );
-  }
-  const chosen = wanted !== undefined ? sessions[wanted - 1] : defaultSession(transcript, sessions);
-  const model = heapFromTranscript(sessionTranscript(transcript, chosen));
+  const model = heapFromTranscript(session);
   const heap: HeapModel = {
     ...model,
     transcriptSessions: { sessions, chosen: chosen.index },

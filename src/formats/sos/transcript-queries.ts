@@ -156,6 +156,9 @@ export interface TranscriptSession {
   readonly blocks: number;
 }
 
+/** On one line, a dump's opening comes before a command, a command before its table. */
+const EVENT_ORDER = { opening: 0, command: 1, stat: 2 } as const;
+
 /** A command that moves WinDbg to another thread or process (the prompt changes within one session). */
 const CONTEXT_SWITCH = /^(~|\||\.thread\b|\.process\b|\.cxr\b|\.ecxr\b)/;
 
@@ -179,7 +182,7 @@ export function transcriptSessions(transcript: SosTranscript): TranscriptSession
         ? [{ line: b.line, kind: 'stat' as const, text: '', index }]
         : [],
     ),
-  ].sort((a, b) => a.line - b.line || (a.kind === 'opening' ? -1 : 0));
+  ].sort((a, b) => a.line - b.line || EVENT_ORDER[a.kind] - EVENT_ORDER[b.kind]);
   // Commands of this session other than the one that launched the debugger (`$ dotnet-dump analyze`).
   let commandsInSession = 0;
   let lastPrompt: string | null = null;

@@ -22,14 +22,12 @@ const signedBytes = (value: number) => `${value >= 0 ? '+' : '−'}${formatBytes
  */
 export function DiffView() {
   const baseline = useViewStore((state) => state.baseline);
-  const analysis = useViewStore((state) => state.analysis);
-  const heapVersion = useViewStore((state) => state.heapVersion);
   const loaded = useViewStore((state) => state.summary !== null);
-  // The types diff shows as soon as the open dump is read; it is asked again when its analyses are
-  // ready, with retained sizes, growth paths and findings.
+  // The types diff shows as soon as the open dump is read; useWorkerAnswer asks again with each
+  // analysis state, so retained sizes, growth paths and findings fill in when they are ready.
   const { answer: diff, error } = useWorkerAnswer(
     () => (loaded && baseline ? heapWorker.diff(DIFF_ROWS) : Promise.resolve(null)),
-    `diff:${heapVersion}:${analysis.state === 'ready' ? 'ready' : 'pending'}:${loaded}:${baseline?.name ?? ''}`,
+    `diff:${loaded}:${baseline?.name ?? ''}`,
   );
   if (!baseline)
     return (

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { heapWorker } from '../state/heap-worker';
-import { useViewStore } from '../state/store';
 import { useWorkerAnswer } from '../state/use-worker-answer';
 import { DumpText } from '../common/dump-text';
 import { formatInteger } from '../common/format';
@@ -12,8 +11,8 @@ import { formatInteger } from '../common/format';
  * user sees what was read and what was not. Text from the transcript stays text.
  */
 export function TranscriptView() {
-  const heapVersion = useViewStore((state) => state.heapVersion);
-  const { answer, error } = useWorkerAnswer(() => heapWorker.transcriptShow(), `transcript:${heapVersion}`);
+  // useWorkerAnswer asks again for every heap (and analysis state): the worker keeps the answer.
+  const { answer, error } = useWorkerAnswer(() => heapWorker.transcriptShow(), 'transcript');
   const [kind, setKind] = useState('');
   if (error) return <p className="error-text">{error}</p>;
   // The tab is shown for transcripts only: no answer yet is the transcript being read again.
