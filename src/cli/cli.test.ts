@@ -378,7 +378,10 @@ describe('text from the dump in the CLI', () => {
 
 describe('heapscope show', () => {
   const transcripts = [
-    ...readdirSync(join(PROJECT_ROOT, 'test-data/sos')).map((name) => join(PROJECT_ROOT, 'test-data/sos', name)),
+    ...readdirSync(join(PROJECT_ROOT, 'test-data/sos'))
+      // 114 has no heap output: show refuses it, saying so (wild-transcripts.test.ts)
+      .filter((name) => !name.startsWith('114-'))
+      .map((name) => join(PROJECT_ROOT, 'test-data/sos', name)),
     join(PROJECT_ROOT, 'sample-dumps/leaky-service/runaway-cts.sos.txt'),
   ];
 

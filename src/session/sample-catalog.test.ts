@@ -22,7 +22,11 @@ const catalog = JSON.parse(readFileSync(join(PROJECT_ROOT, 'sample-dumps/catalog
 const entries = catalog.groups.flatMap((group) => group.samples);
 
 /** What heapscope opens: gcdumps, cores, minidumps, and SOS transcripts (test-data/sos, *.sos.txt). */
+/** A real transcript heapscope refuses, saying why (src/formats/sos/wild-transcripts.test.ts). */
+const REFUSED = new Set(['test-data/sos/114-ilkay-dotnet-dump-windows-no-heap-blocks.txt']);
+
 function openable(path: string): boolean {
+  if (REFUSED.has(path)) return false;
   return (
     /\.(gcdump|core|dmp)$/.test(path) ||
     (path.endsWith('.txt') && (path.startsWith('test-data/sos/') || path.endsWith('.sos.txt')))

@@ -66,9 +66,16 @@ export function transcriptStatTable(transcript: SosTranscript) {
   const whole = wholeHeapStatBlock(transcript);
   // Without a whole-heap table: the last table `dumpheap -stat` printed for a filter, else the
   // Statistics closing a filtered listing, else whatever table there is.
+  // A table whose command is echoed comes before rows pasted without one (an author's excerpt).
   const withRows = tables.filter((block) => block.rows.length > 0);
+  const echoed = withRows.filter((block) => block.command !== null);
   const chosen =
-    whole ?? withRows.filter((block) => block.origin === 'stat').at(-1) ?? withRows.at(-1) ?? tables.at(-1)!;
+    whole ??
+    echoed.filter((block) => block.origin === 'stat').at(-1) ??
+    echoed.at(-1) ??
+    withRows.filter((block) => block.origin === 'stat').at(-1) ??
+    withRows.at(-1) ??
+    tables.at(-1)!;
   const others: OtherStatTable[] = tables
     .filter((block) => block !== chosen)
     .map((block) => ({

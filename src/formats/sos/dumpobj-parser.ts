@@ -4,7 +4,7 @@
  * (`...urce+CallbackNode`) and the cut part cannot be recovered (spec §4).
  */
 import type { BlockParser } from './block-parser';
-import type { LineView } from './line-shapes';
+import { hasUnbalancedBrackets, joinWrapped, type LineView } from './line-shapes';
 import {
   hexToHalves,
   isAddressToken,
@@ -157,6 +157,12 @@ export class DumpObjParser implements BlockParser {
     if (name !== null && name !== '') {
       if (block.name !== null || this.sawOther) return false;
       block.name = name;
+      return true;
+    }
+    // A generic name wrapped by the page (`…Awaiter,` / `Microsoft.VisualStudio.Threading]]`): the
+    // next line carries the rest until the brackets balance.
+    if (!this.sawOther && block.name !== null && hasUnbalancedBrackets(block.name) && !trimmed.includes(':')) {
+      block.name = joinWrapped(block.name, trimmed);
       return true;
     }
     this.sawOther = true;

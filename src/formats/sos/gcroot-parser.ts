@@ -175,6 +175,15 @@ export class GcRootParser implements BlockParser {
       this.lastWasFrame = true;
       return true;
     }
+    // A page that wraps long lines puts the step's mark on a line of its own.
+    const lastStep = this.chain?.steps.at(-1);
+    if (lastStep && (trimmed === '(dependent handle)' || trimmed === '(interior)')) {
+      const step = lastStep as { interior: boolean; dependent: boolean };
+      if (trimmed === '(interior)') step.interior = true;
+      else step.dependent = true;
+      this.openStep = null;
+      return true;
+    }
     if (this.openStep && !isElision(trimmed) && !isAddressToken(tokens[0])) {
       const step = this.openStep as { type: string; interior: boolean; dependent: boolean; note: string | null };
       const marks = splitTrailingMarks(trimmed);

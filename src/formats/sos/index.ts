@@ -46,9 +46,14 @@ export async function parseSosTranscript(source: ByteSource, options: LineReader
     const where = firstText
       ? `line ${firstText.number} ("${firstText.text.slice(0, QUOTE_CHARS)}${firstText.text.length > QUOTE_CHARS ? '…' : ''}")`
       : 'line 1';
+    const none = `from ${where} to line ${transcript.lineCount} there is no dumpheap, gcroot, dumpobj, eeheap, maddress or address output`;
+    // A debugger session whose commands printed no heap output: say so, with the commands it has.
+    const commands = [...new Set(transcript.commands.map((command) => command.name))];
     throw new FormatError(
       'sos',
-      `${source.name} is not an SOS transcript: from ${where} to line ${transcript.lineCount} there is no dumpheap, gcroot, dumpobj, eeheap, maddress or address output`,
+      commands.length > 0 && transcript.dialect !== 'unknown'
+        ? `${source.name} is a ${transcript.dialect} session with no heap output (its commands: ${commands.slice(0, 8).join(', ')}${commands.length > 8 ? ', …' : ''}): ${none}`
+        : `${source.name} is not an SOS transcript: ${none}`,
       firstText?.number ?? 1,
     );
   }

@@ -113,7 +113,7 @@ export class TranscriptParser {
   }
 
   private enqueue(number: number, text: string): void {
-    if (this.held) this.process(this.held.number, this.held.text, text.trim());
+    if (this.held) this.process(this.held.number, this.held.text, withoutAuthorNote(text.trim()));
     this.held = { number, text };
   }
 
@@ -124,7 +124,7 @@ export class TranscriptParser {
 
   private process(number: number, raw: string, next: string | null): void {
     const text = raw.trimEnd();
-    const trimmed = text.trim();
+    const trimmed = withoutAuthorNote(text.trim());
     if (trimmed.length === 0) {
       if (this.current) this.blankSinceAccept = true;
       return;
@@ -295,7 +295,9 @@ export class TranscriptParser {
   }
 
   private statParser(number: number): StatBlockParser {
-    const command = this.commandFor('dumpheap-stat');
+    // `!GCHandles` (and SOSEX's `!dumpgen`) print Statistics of their own: the table is theirs.
+    const own = this.command && TABLES_OF_OTHER_COMMANDS.has(this.command.name) ? this.command : null;
+    const command = this.commandFor('dumpheap-stat') ?? own;
     const previous = this.current ?? this.previous;
     const afterListing =
       (previous?.block.kind === 'dumpheap-listing' && previous.block.command === command) ||
@@ -340,4 +342,18 @@ export class TranscriptParser {
     }
     return false;
   }
+}
+
+/** Commands other than dumpheap whose output ends in a `MT Count TotalSize Class Name` table. */
+const TABLES_OF_OTHER_COMMANDS = new Set(['gchandles', 'dumpgen']);
+
+/**
+ * An author's `// note` after the output on a line (`Heap 0 (001c3a88)   // heap 0 of the process`):
+ * cut, as the stat rows' `# note` is. Only after whitespace, so `https://…` and `[/_/src/…]` stay;
+ * never in a `String:` preview, which is the string's own text.
+ */
+function withoutAuthorNote(trimmed: string): string {
+  if (trimmed.startsWith('String:')) return trimmed;
+  const note = /\s\/\/(?:\s|$)/.exec(trimmed);
+  return note && note.index > 0 ? trimmed.slice(0, note.index).trimEnd() : trimmed;
 }

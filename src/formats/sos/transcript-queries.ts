@@ -41,7 +41,28 @@ export interface WholeHeapStat {
  * filter is unknown (`dumpheap -mt …` prints such a block), so it is never taken for the whole heap.
  */
 export function isWholeHeapStat(block: StatBlock): boolean {
-  return block.filter.length === 0 && !(block.origin === 'listing' && block.command === null);
+  return (
+    block.filter.length === 0 &&
+    isDumpheapTable(block) &&
+    !(block.origin === 'listing' && block.command === null) &&
+    !isBareRows(block)
+  );
+}
+
+/**
+ * The table is dumpheap's: its command is not shown, or is `dumpheap`. Another command's own
+ * Statistics (`!GCHandles`: the objects its handles hold) say nothing of the heap.
+ */
+export function isDumpheapTable(block: StatBlock): boolean {
+  return block.command === null || block.command.name === 'dumpheap';
+}
+
+/**
+ * Rows alone: no command, no header, no footer — someone's excerpt of a table whose scope and
+ * totals the transcript does not show. Its sums are lower bounds, and it is never the whole heap.
+ */
+export function isBareRows(block: StatBlock): boolean {
+  return block.command === null && !block.hasHeader && block.totalObjects === null;
 }
 
 /** How a stat block was asked for, in SOS's words: `dumpheap -stat -type X`, or what is known of it. */
@@ -75,10 +96,10 @@ export function wholeHeapStat(transcript: SosTranscript): WholeHeapStat | null {
 
 /** Every stat table of the transcript, in order: what `heapscope stat` can answer from. */
 export function statBlocks(transcript: SosTranscript): StatBlock[] {
-  return blocksOfKind(transcript, 'dumpheap-stat');
+  return blocksOfKind(transcript, 'dumpheap-stat').filter(isDumpheapTable);
 }
 
-/** One stat table's rows and totals (the footer's, else the rows' sums when none were cut). */
+/** One stat table's rows and totals: the footer's (its bytes from the rows when its count proves them all there), else null. */
 export function statOfBlock(block: StatBlock): WholeHeapStat {
   let rowObjects = 0;
   let rowBytes = 0;
@@ -86,14 +107,13 @@ export function statOfBlock(block: StatBlock): WholeHeapStat {
     rowObjects += row.count;
     rowBytes += row.bytes;
   }
-  const complete = !block.elided;
+  // SOS always prints the footer: without it the copy was cut, so the rows' sums are lower bounds.
+  // The bytes are exact only when the footer's count proves every row is there.
   return {
     // The MT as printed: a user greps the transcript for it (`00007fcf…`, not `7fcf…`).
     rows: block.rows.map((row) => ({ mt: row.mtText, count: row.count, bytes: row.bytes, name: row.name })),
-    totalObjects: block.totalObjects ?? (complete ? rowObjects : null),
-    totalBytes:
-      block.totalBytes ??
-      (complete && (block.totalObjects === null || block.totalObjects === rowObjects) ? rowBytes : null),
+    totalObjects: block.totalObjects,
+    totalBytes: block.totalBytes ?? (block.totalObjects !== null && block.totalObjects === rowObjects ? rowBytes : null),
     elided: block.elided,
     line: block.line,
   };
@@ -166,7 +186,7 @@ const CONTEXT_SWITCH = /^(~|\||\.thread\b|\.process\b|\.cxr\b|\.ecxr\b)/;
  * Where a transcript holds several debugger sessions (two dumps pasted one after the other): a dump
  * opened again (`Loading Dump File`, `Loading core dump:`, `$ dotnet-dump analyze`) after commands;
  * WinDbg's prompt naming another target (`0:000>` then `1:000>`) with no `|N s` between them; a
- * second whole-heap `dumpheap -stat` (its command echoed) whose totals differ from the session's first. A thread's number
+ * second whole-heap `dumpheap -stat` (its command echoed) whose totals, or rows of one type, differ from the session's first. A thread's number
  * in the prompt (`0:049>` then `0:000>`) is not enough: it changes within one session.
  * One session when none of these is met.
  */
@@ -178,7 +198,7 @@ export function transcriptSessions(transcript: SosTranscript): TranscriptSession
     ...transcript.blocks.flatMap((b, index) =>
       // Only tables whose `dumpheap -stat` is echoed: a table without its command may have been
       // printed for a filter (`-type Free`) the fragment does not show.
-      b.kind === 'dumpheap-stat' && b.command !== null && isWholeHeapStat(b) && b.totalObjects !== null
+      b.kind === 'dumpheap-stat' && b.command !== null && isWholeHeapStat(b) && b.rows.length + (b.totalObjects ?? 0) > 0
         ? [{ line: b.line, kind: 'stat' as const, text: '', index }]
         : [],
     ),
@@ -187,11 +207,11 @@ export function transcriptSessions(transcript: SosTranscript): TranscriptSession
   let commandsInSession = 0;
   let lastPrompt: string | null = null;
   let switched = false;
-  let firstTotals: { objects: number; bytes: number | null } | null = null;
+  let firstTable: StatBlock | null = null;
   const begin = (line: number, reason: string) => {
     starts.push({ line, reason });
     commandsInSession = 0;
-    firstTotals = null;
+    firstTable = null;
   };
   for (const event of events) {
     if (event.kind === 'opening') {
@@ -200,15 +220,14 @@ export function transcriptSessions(transcript: SosTranscript): TranscriptSession
     }
     if (event.kind === 'stat') {
       const block = transcript.blocks[event.index] as StatBlock;
-      const totals = { objects: block.totalObjects!, bytes: block.totalBytes };
-      if (firstTotals === null) firstTotals = totals;
-      else if (firstTotals.objects !== totals.objects || (firstTotals.bytes ?? 0) !== (totals.bytes ?? 0)) {
-        const at = block.command?.line ?? block.line;
-        begin(
-          at,
-          `a second whole-heap dumpheap -stat (line ${at}) with other totals: ${formatCount(totals.objects)} objects against ${formatCount(firstTotals.objects)}`,
-        );
-        firstTotals = totals;
+      if (firstTable === null) firstTable = block;
+      else {
+        const difference = heapDifference(firstTable, block);
+        if (difference !== null) {
+          const at = block.command?.line ?? block.line;
+          begin(at, `a second whole-heap dumpheap -stat (line ${at}) with ${difference}`);
+          firstTable = block;
+        }
       }
       continue;
     }
@@ -241,6 +260,28 @@ export function transcriptSessions(transcript: SosTranscript): TranscriptSession
       blocks: transcript.blocks.filter((b) => b.line >= start.line && b.line <= lastLine).length,
     };
   });
+}
+
+/**
+ * Why two whole-heap tables cannot be of one heap, or null when nothing says so: other footer
+ * totals, or — when a footer is missing — a type both print with another count or size. (Without a
+ * `g` between them the heap does not change; tables that share no row prove nothing.)
+ */
+function heapDifference(first: StatBlock, second: StatBlock): string | null {
+  if (first.totalObjects !== null && second.totalObjects !== null) {
+    if (first.totalObjects !== second.totalObjects || (first.totalBytes ?? 0) !== (second.totalBytes ?? 0)) {
+      return `other totals: ${formatCount(second.totalObjects)} objects against ${formatCount(first.totalObjects)}`;
+    }
+    return null;
+  }
+  const before = new Map(first.rows.map((row) => [row.mt, row]));
+  for (const row of second.rows) {
+    const earlier = before.get(row.mt);
+    if (earlier && (earlier.count !== row.count || earlier.bytes !== row.bytes)) {
+      return `other rows: ${row.name} ${formatCount(row.count)} objects against ${formatCount(earlier.count)}`;
+    }
+  }
+  return null;
 }
 
 /**

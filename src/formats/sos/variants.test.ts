@@ -479,7 +479,15 @@ describe('loadHeap', () => {
 
   it('renders every fixture without throwing', async () => {
     for (const name of fixtureNames()) {
-      const { heap, transcript } = await importSosTranscript(byteSourceFromBytes(fixtureBytes(name), name));
+      const imported = await importSosTranscript(byteSourceFromBytes(fixtureBytes(name), name)).catch(
+        (error: unknown) => error,
+      );
+      if (imported instanceof FormatError) {
+        // Only a session with no heap output is refused, and it says so with its commands.
+        expect(imported.message, name).toMatch(/session with no heap output \(its commands: /);
+        continue;
+      }
+      const { heap, transcript } = imported as Awaited<ReturnType<typeof importSosTranscript>>;
       expect(renderTranscriptReport(transcript, heap)).toContain(`transcript: ${name}`);
     }
   });

@@ -376,15 +376,14 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     ).toMatchObject({ count: 1, bytes: 1_048_600 });
   });
 
-  it('114 (dotnet-dump with no heap command): stat says what the transcript has', () => {
+  it('114 (dotnet-dump with no heap command): every command says the session has no heap output, and which commands it ran', () => {
     const name = '114-ilkay-dotnet-dump-windows-no-heap-blocks.txt';
-    const result = stat(name);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain('has no dumpheap -stat table');
-    const shown = show(name);
-    expect(shown.dialect).toBe('dotnet-dump');
-    expect(shown.commands.map((c) => c.command)).toEqual(expect.arrayContaining(['verifyheap', 'threadpool']));
-    expect(shown.blocks).toHaveLength(0);
+    for (const command of ['stat', 'show', 'roots']) {
+      const result = run(command, fixturePath('sos', name));
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('is a dotnet-dump session with no heap output (its commands: verifyheap, threadpool)');
+      expect(result.stderr).toContain('to line 15');
+    }
   });
 
   it('115 (old eeheap -gc with the author’s // notes): two heaps and the GC heap size', () => {
@@ -447,7 +446,11 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     const name = '119-sosdocs-gchandles-statistics-not-dumpheap.txt';
     const result = stat(name);
     expect(result.status).toBe(2);
-    expect(blocks(show(name), 'dumpheap-stat')).toHaveLength(0);
+    expect(result.stderr).toContain('has no dumpheap -stat table');
+    const tables = blocks(show(name), 'dumpheap-stat');
+    expect(tables).toHaveLength(1);
+    expect(tables[0].command).toBe('gchandles');
+    expect(tables[0].totalObjects).toBe(19);
   });
 
   it('120 (stat rows pasted with tabs, C#-style generic names): every row read', () => {
