@@ -464,3 +464,38 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     expect(json!.objectsLowerBound).toBe(true);
   });
 });
+
+describe('stat, roots and show never exit 2 on a transcript that has what they answer from', () => {
+  it('every transcript of the project: a dumpheap table → stat answers; a gcroot chain → roots answers; a block → show answers', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { readdirSync } = await import('node:fs');
+    const { parseSosTranscript } = await import('./index');
+    const { statBlocks, gcrootChains } = await import('./transcript-queries');
+    const { byteSourceFromBytes } = await import('../byte-source');
+    const { fixtureBytes } = await import('./test-support');
+    const runAsync = promisify(execFile);
+    const asks: [string, string][] = [];
+    for (const name of readdirSync(join(PROJECT_ROOT, 'test-data/sos')).filter((n) => n.endsWith('.txt'))) {
+      const transcript = await parseSosTranscript(byteSourceFromBytes(fixtureBytes(name), name)).catch(() => null);
+      if (transcript === null) continue; // refused as a whole: 114, asserted above
+      if (statBlocks(transcript).length > 0) asks.push(['stat', name]);
+      if (gcrootChains(transcript).some((chain) => chain.steps.length > 0)) asks.push(['roots', name]);
+      asks.push(['show', name]);
+    }
+    expect(asks.filter(([command]) => command === 'stat').length).toBeGreaterThan(25);
+    expect(asks.filter(([command]) => command === 'roots').length).toBeGreaterThan(15);
+    const failures: string[] = [];
+    // Two at a time: the machine has two cores.
+    for (let i = 0; i < asks.length; i += 2) {
+      await Promise.all(
+        asks.slice(i, i + 2).map(([command, name]) =>
+          runAsync(process.execPath, [BIN, command, fixturePath('sos', name)], { cwd: PROJECT_ROOT }).catch(
+            (error: { code?: number; stderr?: string }) => failures.push(`${command} ${name}: exit ${error.code} ${error.stderr}`),
+          ),
+        ),
+      );
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
+});
