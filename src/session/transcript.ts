@@ -5,13 +5,13 @@
  */
 import type { ByteSource } from '../formats/byte-source';
 import { detectFormat } from '../formats/detect';
-import { formatAddress } from '../heap/address';
 import {
   gcrootChains,
   heapFromTranscript,
   renderTranscriptReport,
   isWholeHeapStat,
   listingAddress,
+  elementAddress,
   parseSosTranscript,
   transcriptBlockTexts,
   statBlocks,
@@ -217,10 +217,7 @@ function plainBlock(block: SosTranscript['blocks'][number]): unknown {
     const { elements } = block;
     plain.elements = Array.from({ length: elements.count }, (_, i) => ({
       index: elements.index[i],
-      address:
-        elements.addressLo[i] === 0 && elements.addressHi[i] === 0
-          ? null
-          : formatAddress(elements.addressLo[i], elements.addressHi[i]),
+      address: elements.addressLo[i] === 0 && elements.addressHi[i] === 0 ? null : elementAddress(block, i),
     }));
   }
   return plain;

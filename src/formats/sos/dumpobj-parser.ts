@@ -6,7 +6,9 @@
 import type { BlockParser } from './block-parser';
 import { hasUnbalancedBrackets, joinWrapped, type LineView } from './line-shapes';
 import {
+  hexFormOf,
   hexToHalves,
+  sameHexForm,
   isAddressToken,
   normalizeHex,
   parseGroupedInt,
@@ -117,6 +119,7 @@ export class DumpObjParser implements BlockParser {
   readonly block: DumpObjBlock;
   private inFields = false;
   private sawOther = false;
+  private elementForms: 'none' | 'one' | 'mixed' = 'none';
 
   constructor(line: number, command: SosCommand | null) {
     this.block = {
@@ -147,6 +150,7 @@ export class DumpObjParser implements BlockParser {
         addressHi: new Uint32Array(INITIAL_ELEMENTS),
       },
       note: null,
+      elementForm: null,
     };
   }
 
@@ -267,11 +271,25 @@ export class DumpObjParser implements BlockParser {
       const value = elementRow[2];
       const address = value === 'null' ? '0' : normalizeHex(value);
       if (address === null) return false;
+      if (value !== 'null') this.noteElementForm(value);
       this.addElement(Number(elementRow[1]), address);
       (block as { kind: 'dumpobj' | 'dumparray' }).kind = 'dumparray';
       return true;
     }
     return false;
+  }
+
+  /** Keeps the elements' printed form while they all share one. */
+  private noteElementForm(value: string): void {
+    const form = hexFormOf(value);
+    if (this.elementForms === 'mixed' || form === null) return;
+    if (this.elementForms === 'none') {
+      this.block.elementForm = form;
+      this.elementForms = 'one';
+    } else if (!sameHexForm(this.block.elementForm!, form)) {
+      this.block.elementForm = null;
+      this.elementForms = 'mixed';
+    }
   }
 
   private addElement(index: number, address: string): void {

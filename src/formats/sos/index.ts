@@ -11,7 +11,7 @@ import { defaultSession, sessionTranscript, transcriptSessions } from './transcr
 import type { SosTranscript } from './transcript-types';
 
 export type { SosTranscript, SosBlock, SosBlockKind } from './transcript-types';
-export { listingAddress, renderTranscriptReport, transcriptBlockTexts } from './transcript-report';
+export { elementAddress, listingAddress, renderTranscriptReport, transcriptBlockTexts } from './transcript-report';
 export { heapFromTranscript } from './heap-from-transcript';
 export {
   blocksOfKind,

@@ -229,6 +229,7 @@ export class EeHeapParser implements BlockParser {
       this.currentHeap().generationStarts.push({
         generation: Number(generationStart[1]),
         address: normalizeHex(generationStart[2]) ?? generationStart[2],
+        addressText: generationStart[2],
       });
       return true;
     }
@@ -262,6 +263,7 @@ export class EeHeapParser implements BlockParser {
         this.currentHeap().segments.push({
           area: this.area,
           addresses,
+          addressTexts: tokens.slice(0, hexCount),
           ...segmentSizes(addresses, sizes),
           line: view.number,
         });

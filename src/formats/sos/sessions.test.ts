@@ -57,7 +57,10 @@ describe('several debugger sessions in one transcript', () => {
       join(PROJECT_ROOT, 'sample-dumps/leaks/timer.sos.txt'),
     ].filter((path) => path.endsWith('.txt'));
     // 107 is two dumps (the same !dumpheap -stat before and after a leak), and 114 has no heap output.
-    const several = new Set(['107-two-dumps-compared-net48-32bit.txt', '114-ilkay-dotnet-dump-windows-no-heap-blocks.txt']);
+    const several = new Set([
+      '107-two-dumps-compared-net48-32bit.txt',
+      '114-ilkay-dotnet-dump-windows-no-heap-blocks.txt',
+    ]);
     for (const path of files.filter((file) => !several.has(basename(file)))) {
       const transcript = await parseSosTranscript(byteSourceFromBytes(bytesOf(path), path));
       expect(transcriptSessions(transcript).length, path).toBe(1);

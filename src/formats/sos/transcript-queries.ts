@@ -113,7 +113,8 @@ export function statOfBlock(block: StatBlock): WholeHeapStat {
     // The MT as printed: a user greps the transcript for it (`00007fcf…`, not `7fcf…`).
     rows: block.rows.map((row) => ({ mt: row.mtText, count: row.count, bytes: row.bytes, name: row.name })),
     totalObjects: block.totalObjects,
-    totalBytes: block.totalBytes ?? (block.totalObjects !== null && block.totalObjects === rowObjects ? rowBytes : null),
+    totalBytes:
+      block.totalBytes ?? (block.totalObjects !== null && block.totalObjects === rowObjects ? rowBytes : null),
     elided: block.elided,
     line: block.line,
   };
@@ -198,7 +199,10 @@ export function transcriptSessions(transcript: SosTranscript): TranscriptSession
     ...transcript.blocks.flatMap((b, index) =>
       // Only tables whose `dumpheap -stat` is echoed: a table without its command may have been
       // printed for a filter (`-type Free`) the fragment does not show.
-      b.kind === 'dumpheap-stat' && b.command !== null && isWholeHeapStat(b) && b.rows.length + (b.totalObjects ?? 0) > 0
+      b.kind === 'dumpheap-stat' &&
+      b.command !== null &&
+      isWholeHeapStat(b) &&
+      b.rows.length + (b.totalObjects ?? 0) > 0
         ? [{ line: b.line, kind: 'stat' as const, text: '', index }]
         : [],
     ),

@@ -8,7 +8,7 @@ import { formatAddress } from '../../heap/address';
 import { NodeFlag, type HeapModel } from '../../heap/types';
 import { formatCount, formatHexAs } from './numbers';
 import { wholeHeapStat } from './transcript-queries';
-import type { ListingBlock, SosBlock, SosTranscript, StatTable } from './transcript-types';
+import type { DumpObjBlock, ListingBlock, SosBlock, SosTranscript, StatTable } from './transcript-types';
 
 const n = (value: number | null): string => (value === null ? '—' : formatCount(value));
 
@@ -142,7 +142,7 @@ function blockLines(block: SosBlock): string[] {
         const items: string[] = [];
         for (let i = 0; i < shown; i++)
           items.push(
-            `[${e.index[i]}] ${e.addressLo[i] === 0 && e.addressHi[i] === 0 ? 'null' : formatAddress(e.addressLo[i], e.addressHi[i])}`,
+            `[${e.index[i]}] ${e.addressLo[i] === 0 && e.addressHi[i] === 0 ? 'null' : elementAddress(block, i)}`,
           );
         out.push(`${indent}elements: ${e.count}: ${items.join(', ')}${e.count > shown ? ', …' : ''}`);
       }
@@ -158,7 +158,7 @@ function blockLines(block: SosBlock): string[] {
       );
       for (const heap of block.heaps) {
         out.push(
-          `${indent}heap ${heap.index ?? '(single)'}: gen starts ${heap.generationStarts.map((g) => `${g.generation}@${g.address}`).join(' ')}; size ${n(heap.heapSize)}; committed ${n(heap.committedSize)}`,
+          `${indent}heap ${heap.index ?? '(single)'}: gen starts ${heap.generationStarts.map((g) => `${g.generation}@${g.addressText}`).join(' ')}; size ${n(heap.heapSize)}; committed ${n(heap.committedSize)}`,
         );
         for (const index of shownIndices(heap.segments.length)) {
           if (index < 0) {
@@ -167,7 +167,7 @@ function blockLines(block: SosBlock): string[] {
           }
           const segment = heap.segments[index];
           out.push(
-            `${indent}  ${segment.area} ${segment.addresses.join(' ')} allocated ${n(segment.allocatedSize)} committed ${n(segment.committedSize)}`,
+            `${indent}  ${segment.area} ${segment.addressTexts.join(' ')} allocated ${n(segment.allocatedSize)} committed ${n(segment.committedSize)}`,
           );
         }
         const areaTotals = new Map<string, { count: number; bytes: number }>();
@@ -248,6 +248,12 @@ export function renderTranscriptReport(transcript: SosTranscript, heap: HeapMode
 export function listingAddress(block: ListingBlock, row: number): string {
   const address = formatAddress(block.rows.addressLo[row], block.rows.addressHi[row]);
   return block.addressForm ? formatHexAs(address.slice(2), block.addressForm) : address;
+}
+
+/** A dumparray element's address as printed (normalised with `0x` when the elements' forms differ). */
+export function elementAddress(block: DumpObjBlock, element: number): string {
+  const address = formatAddress(block.elements.addressLo[element], block.elements.addressHi[element]);
+  return block.elementForm ? formatHexAs(address.slice(2), block.elementForm) : address;
 }
 
 /** Each block as `show` prints it: its title line (lines, kind, command) and the lines under it. */

@@ -241,6 +241,8 @@ export interface DumpObjBlock extends BlockBase {
   /** `[i] addr` / `[i] null` rows of dumparray; address 0 stands for null. */
   readonly elements: { count: number; index: Float64Array; addressLo: Uint32Array; addressHi: Uint32Array };
   /** The output said it could not show the object (`Free Object`, `Unable to display fields`). */
+  /** How the element addresses were printed (width, case, `0x`); null when they do not share one form. */
+  elementForm: HexForm | null;
   note: string | null;
 }
 
@@ -255,8 +257,10 @@ export type GcArea = GcHeapArea;
 
 export interface EeHeapSegment {
   readonly area: GcArea;
-  /** The hex columns as printed (segment, begin, allocated[, committed]), normalised. */
+  /** The hex columns (segment, begin, allocated[, committed]), normalised. */
   readonly addresses: readonly string[];
+  /** The same columns as printed (`03030000`, `000002ED8A800020`): what `show` prints. */
+  readonly addressTexts: readonly string[];
   /** Allocated bytes (`allocated − begin`); null when the row does not say. */
   readonly allocatedSize: number | null;
   /** Committed bytes, printed by .NET 5+ only. */
@@ -267,7 +271,8 @@ export interface EeHeapSegment {
 export interface EeHeapHeap {
   /** `Heap N`; null for a single-heap output. */
   readonly index: number | null;
-  readonly generationStarts: { generation: number; address: string }[];
+  /** Normalised, and as printed (`0x0310d288`). */
+  readonly generationStarts: { generation: number; address: string; addressText: string }[];
   readonly segments: EeHeapSegment[];
   /** `Heap Size` / `Allocated Heap Size` of this heap. */
   heapSize: number | null;

@@ -55,7 +55,11 @@ interface Shown {
 
 function stat(name: string): { status: number | null; json: Stat | null; stderr: string } {
   const result = run('stat', fixturePath('sos', name), '--json');
-  return { status: result.status, json: result.status === 0 ? (JSON.parse(result.stdout) as Stat) : null, stderr: result.stderr };
+  return {
+    status: result.status,
+    json: result.status === 0 ? (JSON.parse(result.stdout) as Stat) : null,
+    stderr: result.stderr,
+  };
 }
 
 function show(name: string): Shown {
@@ -116,7 +120,12 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     expect(json!.objects).toBe(11_400_232);
     expect(json!.bytesLowerBound).toBe(true);
     expect(json!.elided).toBe(true); // 16 rows cannot hold 11.4 million objects: the top was cut
-    expect(row(json!, 'System.String')).toEqual({ name: 'System.String', count: 5_831_585, bytes: 505_948_476, mt: '061efd98' });
+    expect(row(json!, 'System.String')).toEqual({
+      name: 'System.String',
+      count: 5_831_585,
+      bytes: 505_948_476,
+      mt: '061efd98',
+    });
     expect(row(json!, 'Free')).toMatchObject({ count: 608_533, bytes: 87_955_734 });
     expect(row(json!, '<Unloaded Type>')).toMatchObject({ count: 56_181, bytes: 2_696_688 });
 
@@ -307,11 +316,17 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     const { json } = stat(name);
     expect(json!.filter).toContain('-live');
     expect(json!.objects).toBe(65_529_511);
-    expect(row(json!, 'Microsoft.Cis.Fabric.[XXX].Relationship')).toMatchObject({ count: 11_034_288, bytes: 706_194_432 });
+    expect(row(json!, 'Microsoft.Cis.Fabric.[XXX].Relationship')).toMatchObject({
+      count: 11_034_288,
+      bytes: 706_194_432,
+    });
     const shown = show(name);
     const [chain] = chains(shown);
     expect(chain.root).toMatchObject({ kind: 'pinned handle', name: '000000265e6317d8' });
-    expect(chain.steps.at(-1)).toMatchObject({ addressText: '000000266063fbf0', type: 'Microsoft.Windows.[XXX].AllocatedVip' });
+    expect(chain.steps.at(-1)).toMatchObject({
+      addressText: '000000266063fbf0',
+      type: 'Microsoft.Windows.[XXX].AllocatedVip',
+    });
     expect(chain.steps.at(-1)!.elidedBefore).toBe(true);
   });
 
@@ -381,7 +396,9 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     for (const command of ['stat', 'show', 'roots']) {
       const result = run(command, fixturePath('sos', name));
       expect(result.status).toBe(2);
-      expect(result.stderr).toContain('is a dotnet-dump session with no heap output (its commands: verifyheap, threadpool)');
+      expect(result.stderr).toContain(
+        'is a dotnet-dump session with no heap output (its commands: verifyheap, threadpool)',
+      );
       expect(result.stderr).toContain('to line 15');
     }
   });
@@ -393,6 +410,13 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     expect(eeheap.gcHeapSize).toBe(7_942_864);
     expect(eeheap.heaps.map((heap: { heapSize: number | null }) => heap.heapSize)).toEqual([6_077_536, 1_865_328]);
     expect(eeheap.heaps.map((heap: { segments: unknown[] }) => heap.segments.length)).toEqual([4, 2]);
+    // as printed: leading zeros and `0x` kept beside the normalised forms
+    expect(eeheap.heaps[0].segments[0]).toMatchObject({
+      addressTexts: ['001c92f0', '7a733370', '7a754b98'],
+      addresses: ['1c92f0', '7a733370', '7a754b98'],
+      allocatedSize: 137_256,
+    });
+    expect(eeheap.heaps[0].generationStarts[0]).toEqual({ generation: 0, address: '310d288', addressText: '0x0310d288' });
   });
 
   it('116 (WinDbg with SOS for .NET 5, Japanese notes): stat, a canceled listing, dumparray, two gcroots, !address', () => {
@@ -408,7 +432,7 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     expect(listing.elided).toBe(true);
     const array = blocks(shown, 'dumparray')[0];
     expect(array.array).toMatchObject({ length: 1000 });
-    expect(array.elements.at(-1)).toEqual({ index: 999, address: '0x236cc3e925f' });
+    expect(array.elements.at(-1)).toEqual({ index: 999, address: '00000236cc3e925f' }); // as printed
     const gcroots = blocks(shown, 'gcroot');
     expect(gcroots.map((block) => block.foundRoots)).toEqual([1, 2]);
     expect((gcroots[0].chains as Chain[])[0].root).toMatchObject({ kind: 'stack', name: 'rbp-18', thread: '1a68' });
@@ -439,7 +463,9 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     ]);
     const last = gcroots[2].chains as Chain[];
     expect(last.map((chain) => chain.root.name)).toEqual(['00000266D5321388', '00000266D5321390']);
-    expect(last.every((chain) => chain.root.kind === 'strong handle' && chain.steps.at(-1)!.type === 'IndirectTarget')).toBe(true);
+    expect(
+      last.every((chain) => chain.root.kind === 'strong handle' && chain.steps.at(-1)!.type === 'IndirectTarget'),
+    ).toBe(true);
   });
 
   it('119 (SOS help, !GCHandles): its Statistics are of handles, not a dumpheap table', () => {
@@ -459,7 +485,10 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     expect(json!.types).toHaveLength(16);
     expect(row(json!, 'System.String')).toMatchObject({ count: 764_591, bytes: 72_146_418 });
     expect(row(json!, 'System.Type[][]')).toMatchObject({ count: 266_944, bytes: 12_167_680 });
-    expect(row(json!, 'System.Collections.Generic.List<System.Type>')).toMatchObject({ count: 521_671, bytes: 16_693_472 });
+    expect(row(json!, 'System.Collections.Generic.List<System.Type>')).toMatchObject({
+      count: 521_671,
+      bytes: 16_693_472,
+    });
     expect(row(json!, 'Free')).toMatchObject({ count: 16_301, bytes: 29_831_240, mt: '556160c08a80' });
     expect(json!.objectsLowerBound).toBe(true);
   });
@@ -489,11 +518,14 @@ describe('stat, roots and show never exit 2 on a transcript that has what they a
     // Two at a time: the machine has two cores.
     for (let i = 0; i < asks.length; i += 2) {
       await Promise.all(
-        asks.slice(i, i + 2).map(([command, name]) =>
-          runAsync(process.execPath, [BIN, command, fixturePath('sos', name)], { cwd: PROJECT_ROOT }).catch(
-            (error: { code?: number; stderr?: string }) => failures.push(`${command} ${name}: exit ${error.code} ${error.stderr}`),
+        asks
+          .slice(i, i + 2)
+          .map(([command, name]) =>
+            runAsync(process.execPath, [BIN, command, fixturePath('sos', name)], { cwd: PROJECT_ROOT }).catch(
+              (error: { code?: number; stderr?: string }) =>
+                failures.push(`${command} ${name}: exit ${error.code} ${error.stderr}`),
+            ),
           ),
-        ),
       );
     }
     expect(failures).toEqual([]);
