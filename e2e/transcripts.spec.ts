@@ -112,6 +112,23 @@ test('two debugger sessions pasted in one transcript: kept apart, the other one 
   await page.getByRole('button', { name: 'Open session 1' }).click();
   await expect(sessions).toContainText('what you see is of session 1 alone');
   await expect(page.getByTestId('summary-bytes')).toHaveText(leakyBytes!);
+
+  // The link names the session: reopened from this browser's cache, it shows session 1 again,
+  // where the same link without it opens the default (the last) session.
+  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/dump=.*session=1/);
+  const link = page.url();
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByTestId('transcript-sessions')).toContainText('what you see is of session 1 alone', {
+    timeout: 30_000,
+  });
+  await expect(page.getByTestId('summary-bytes')).toHaveText(leakyBytes!);
+  await page.goto('about:blank');
+  await page.goto(link.replace(/&session=1/, ''));
+  await expect(page.getByTestId('transcript-sessions')).toContainText('what you see is of session 2 alone', {
+    timeout: 30_000,
+  });
+  await expect(page.getByTestId('summary-bytes')).toHaveText(linkedBytes!);
 });
 
 test('the Transcript tab: every block as heapscope read it, addresses as printed, filterable by kind', async ({

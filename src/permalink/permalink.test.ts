@@ -87,6 +87,19 @@ describe('URL state: versions and upgraders', () => {
     expect(bad.problems).toEqual(['The link names a baseline dump without a valid size; it was ignored.']);
   });
 
+  it('a transcript link carries its debugger session (format 5); a version-4 link opens the default one', () => {
+    const state: UrlState = { ...DEFAULT_URL_STATE, dump: DUMP, view: 'types', session: 2 };
+    const hash = encodeUrlState(state);
+    expect(hash).toContain('&session=2');
+    expect(parseUrlState(hash)).toEqual({ state, problems: [] });
+    expect(parseUrlState('#v=4&view=types').state.session).toBeNull();
+    for (const bad of ['0', '-1', '1.5', '12345', 'two', '1e3']) {
+      const parsed = parseUrlState(`#v=5&session=${bad}`);
+      expect(parsed.state.session, bad).toBeNull();
+      expect(parsed.problems).toEqual(["The link's transcript session is not valid; it was ignored."]);
+    }
+  });
+
   it('a version-2 link (before `pseudo`) opens the Types view without the pseudo-node rows', () => {
     const { state, problems } = parseUrlState('#v=2&view=types&split=1');
     expect(problems).toEqual([]);

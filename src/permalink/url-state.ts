@@ -16,7 +16,7 @@
 
 import { PATH_SIGNATURE } from '../analysis/path-signature';
 
-export const URL_FORMAT_VERSION = 4;
+export const URL_FORMAT_VERSION = 5;
 
 export const VIEWS = [
   'summary',
@@ -95,6 +95,8 @@ export interface UrlState {
   readonly evidence: string | null;
   /** The Instances view's filters and order (format 2). */
   readonly instances: InstancesUrlState;
+  /** A transcript of several debugger sessions: the one shown (format 5, 1-based), or null. */
+  readonly session: number | null;
 }
 
 export const DEFAULT_URL_STATE: UrlState = {
@@ -114,6 +116,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   expandedRun: null,
   evidence: null,
   instances: DEFAULT_INSTANCES_STATE,
+  session: null,
 };
 
 export type ParsedUrlState = { readonly state: UrlState; readonly problems: readonly string[] };
@@ -128,6 +131,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const SIZE_TEXT = /^(0x[0-9a-fA-F]{1,16}|[0-9][0-9,_]{0,24})$/;
 const FINDING_ID = /^[a-z][a-z-]{0,60}@0x[0-9a-f]{1,16}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** A debugger session of a transcript: 1 to 9999. */
+const SESSION = /^[1-9][0-9]{0,3}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -188,6 +193,8 @@ export const UPGRADERS: readonly ((params: URLSearchParams) => void)[] = [
   // 2 → 3: `pseudo` is new; a version-2 link opens the Types view without the pseudo-node rows.
   () => {},
   // 3 → 4: `base`, `bsize`, `bname` are new; a version-3 link compares nothing.
+  () => {},
+  // 4 → 5: `session` is new; a version-4 link opens a transcript at its default session.
   () => {},
 ];
 
@@ -259,9 +266,14 @@ export function parseUrlState(hash: string): ParsedUrlState {
         sortKey: oneOf(get('isort'), INSTANCE_SORT_KEYS, DEFAULT_INSTANCES_STATE.sortKey, 'instance order', problems),
         descending: get('idir') === 'asc' ? false : get('idir') === 'desc' ? true : get('isort') !== 'address',
       },
+      session: sessionOf(matching(get('session'), SESSION, 'transcript session', problems)),
     },
     problems,
   };
+}
+
+function sessionOf(text: string | null): number | null {
+  return text === null ? null : Number(text);
 }
 
 /** The hash for a state (without defaults), `#…`, or '' when everything is default. */
@@ -275,7 +287,8 @@ export function encodeUrlState(state: UrlState): string {
     state.objectAddress !== null ||
     state.findingId !== null ||
     state.baseDump !== null ||
-    state.evidence !== null;
+    state.evidence !== null ||
+    (state.session ?? null) !== null;
   if (hasMore) params.set('v', String(URL_FORMAT_VERSION));
   if (state.dump) {
     params.set('dump', state.dump.sha256);
@@ -298,6 +311,7 @@ export function encodeUrlState(state: UrlState): string {
   if (state.objectAddress !== null) params.set('object', state.objectAddress);
   if (state.findingId !== null) params.set('finding', state.findingId);
   if (state.expandedRun !== null) params.set('run', state.expandedRun);
+  if ((state.session ?? null) !== null) params.set('session', String(state.session));
   if (instances.min !== '') params.set('imin', instances.min);
   if (instances.max !== '') params.set('imax', instances.max);
   if (instances.liveness !== 'all') params.set('ilive', instances.liveness);

@@ -235,7 +235,12 @@ export async function openCachedDump(sha256: string): Promise<boolean> {
     return false;
   }
   useViewStore.setState({ linkCache: 'opening' });
-  await openDump(file, file.name, { cached: { fingerprint: { sha256, size: file.size, name: file.name }, image } });
+  // A link to another debugger session of a transcript: the image is of its default session.
+  const session = useViewStore.getState().link?.session ?? null;
+  await openDump(file, file.name, {
+    cached: { fingerprint: { sha256, size: file.size, name: file.name }, image: session === null ? image : null },
+    transcriptSession: session ?? undefined,
+  });
   useViewStore.setState({ linkCache: null });
   return true;
 }

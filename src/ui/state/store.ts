@@ -23,6 +23,8 @@ export interface LinkTarget {
   readonly findingId: string | null;
   readonly expandedRun: string | null;
   readonly evidence: string | null;
+  /** The debugger session of a transcript of several (1-based), or null. */
+  readonly session: number | null;
 }
 
 /**

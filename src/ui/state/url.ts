@@ -7,7 +7,7 @@
  */
 import { encodeUrlState, parseUrlState, URL_FORMAT_VERSION, type UrlState } from '../../permalink/url-state';
 import { sameDump } from '../../permalink/fingerprint';
-import { heapWorker, openCachedComparison, openCachedDump } from './heap-worker';
+import { heapWorker, openCachedComparison, openCachedDump, reopenTranscriptSession } from './heap-worker';
 import { addLinkNote, EMPTY_SELECTION, useViewStore, type ViewStore } from './store';
 
 /** How links name the selected object (its address or path signature), as last resolved (store holds NodeIndex only). */
@@ -33,7 +33,14 @@ function urlStateOf(state: ViewStore): UrlState {
     expandedRun: state.selection.expandedRun ?? state.link?.expandedRun ?? null,
     evidence: state.link?.evidence ?? null,
     instances: state.instances,
+    session: openSession(state) ?? state.link?.session ?? null,
   };
+}
+
+/** The session shown of a transcript that holds several, or null (one session, or not a transcript). */
+function openSession(state: ViewStore): number | null {
+  const sessions = state.summary?.transcriptSessions;
+  return sessions && sessions.sessions.length > 1 ? sessions.chosen : null;
 }
 
 /**
@@ -64,6 +71,7 @@ function applyLink(state: UrlState): void {
       findingId: state.findingId,
       expandedRun: state.expandedRun,
       evidence: state.evidence,
+      session: state.session,
     },
   });
   void restoreSelection().finally(() => {
@@ -114,6 +122,18 @@ function checkOpenedDump(state: ViewStore): void {
     useViewStore.getState().failLoad(fingerprint.name, problem);
     useViewStore.setState({ linkProblem: problem, fingerprint: null });
     return;
+  }
+  // The link names a debugger session of this transcript other than the one opened: open that one.
+  const wanted = link?.dump ? link.session : null;
+  const sessions = state.summary?.transcriptSessions;
+  if (wanted !== null && sessions && sessions.chosen !== wanted) {
+    if (sessions.sessions.some((session) => session.index === wanted)) {
+      reopenTranscriptSession(wanted);
+      return;
+    }
+    addLinkNote(
+      `The link names debugger session ${wanted}, but this transcript holds ${sessions.sessions.length}; session ${sessions.chosen} is shown.`,
+    );
   }
   void restoreSelection();
 }
