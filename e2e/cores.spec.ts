@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dropFile, dropFiles, projectRoot, waitForLoaded } from './helpers';
 
@@ -54,4 +55,33 @@ test('a core picked with a .gcdump that has no segment table says why it cannot 
   await expect(page.getByRole('alert')).toContainText(
     'runaway-cts.gcdump carries no GC segment table (dotnet-gcdump writes none)',
   );
+});
+
+test('a .NET 10 core shows its runtime and data contract descriptor; a .NET 8 core says what to open instead', async ({
+  page,
+}) => {
+  const truth = JSON.parse(
+    readFileSync(join(projectRoot, 'sample-dumps/cores/app10-runtime.runtime.truth.json'), 'utf8'),
+  );
+  await page.goto('/');
+  await dropFile(page, join(projectRoot, 'sample-dumps/cores/app10-runtime.core'));
+  await waitForLoaded(page, 'app10-runtime.core');
+  const runtime = page.getByTestId('runtime-facts');
+  await expect(runtime).toHaveAttribute('data-status', 'found');
+  await expect(page.getByTestId('runtime-description')).toContainText(
+    `.NET 10.0.12 (libcoreclr.so ${truth.fileVersion} at ${truth.clrmd.moduleBase})`,
+  );
+  await expect(page.getByTestId('runtime-descriptor')).toContainText('15 contracts, 101 types, 67 globals');
+  await expect(page.getByTestId('runtime-descriptor')).toContainText('RuntimeTypeSystem 1');
+  // System.Object's MethodTable, where ClrMD's DAC finds it in the full core.
+  await expect(page.getByTestId('runtime-global').filter({ hasText: 'ObjectMethodTable' }).first()).toContainText(
+    truth.clrmd.objectMethodTable,
+  );
+  await page.getByTestId('runtime-facts').screenshot({ path: join(projectRoot, 'docs/screenshot-core-runtime.png') });
+
+  await dropFile(page, join(projectRoot, 'sample-dumps/cores/app8-runtime.core'));
+  await waitForLoaded(page, 'app8-runtime.core');
+  await expect(page.getByTestId('runtime-facts')).toHaveAttribute('data-status', 'no-descriptor');
+  await expect(page.getByTestId('runtime-message')).toContainText('.NET 8.0.31');
+  await expect(page.getByTestId('runtime-message')).toContainText('dotnet-gcdump collect');
 });

@@ -516,3 +516,41 @@ describe('gcroot details from transcripts', () => {
     expect(paths[0].steps).toHaveLength(2);
   });
 });
+
+describe('heapscope runtime', () => {
+  it('a .NET 10 core: the runtime, its descriptor and the globals, in text and JSON; exit 0', () => {
+    const core = join(PROJECT_ROOT, 'sample-dumps/cores/app10-runtime.core');
+    const text = heapscope('runtime', core);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toContain('runtime: .NET 10.0.12 (libcoreclr.so 10.0.1226.42308 at 0x');
+    expect(text.stdout).toMatch(/15 contracts: CodeVersions 1, .*RuntimeTypeSystem 1, .*Thread 1/);
+    const result = JSON.parse(heapscope('runtime', core, '--json').stdout) as {
+      status: string;
+      types: { name: string; size: number | null; fields: { name: string; offset: number }[] }[];
+      globals: { name: string; type: string | null; value: string | null; address: string | null }[];
+    };
+    expect(result.status).toBe('found');
+    expect(result.types).toHaveLength(101);
+    expect(result.types.find((t) => t.name === 'Object')).toEqual({
+      name: 'Object',
+      size: null,
+      fields: [{ name: 'm_pMethTab', offset: 0, type: null }],
+    });
+    expect(result.globals).toHaveLength(67);
+    expect(result.globals.find((g) => g.name === 'ObjectHeaderSize')).toMatchObject({ type: 'uint64', value: '0x8' });
+    expect(result.globals.find((g) => g.name === 'StringMethodTable')).toMatchObject({ type: 'pointer', value: null });
+  });
+
+  it('a .NET 8 core, a core without .NET, and a .gcdump: exit 2, saying why', () => {
+    const old = heapscope('runtime', join(PROJECT_ROOT, 'sample-dumps/cores/app8-runtime.core'));
+    expect(old.status).toBe(2);
+    expect(old.stdout).toContain('.NET 8.0.31 (libcoreclr.so 8.0.3126.42015 at 0x');
+    expect(old.stdout).toContain('exports no DotNetRuntimeContractDescriptor');
+    const none = heapscope('runtime', join(PROJECT_ROOT, 'sample-dumps/cores/gdb-sleep.core'));
+    expect(none.status).toBe(2);
+    expect(none.stdout).toContain('no .NET runtime in this core');
+    const gcdump = heapscope('runtime', fixturePath('gcdump', 'perfview-test1-jsheap-ie-2015.gcdump'));
+    expect(gcdump.status).toBe(2);
+    expect(gcdump.stderr).toContain('not an ELF core');
+  });
+});

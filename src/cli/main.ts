@@ -17,6 +17,7 @@ import {
   renderTranscriptRootPaths,
   rootsJson,
 } from '../session/answer-text';
+import { renderRuntime, runtimeOf } from '../session/runtime';
 import { diffHeaps, diffSideOf, growthPasses, parseGrowthThreshold } from '../session/diff';
 import { LivenessUnknownError, dumpheap } from '../session/dumpheap';
 import { maddressOf } from '../session/maddress';
@@ -66,6 +67,8 @@ Commands:
   maddress FILE    the memory map of an ELF core or Windows minidump, like SOS maddress -summary
                      --gc-from FILE2           an SOS transcript (eeheap -gc) or PerfView .gcdump of
                                                the same process: its GC ranges become the GCHeap row
+  runtime CORE     the .NET runtime in an ELF core and its data contract descriptor (.NET 10+): version,
+                   contracts, types and globals (exit status 2 when the core has none, saying why)
   roots FILE       why an object is alive, like SOS gcroot: one path per root kind, runs collapsed
                      --address 0x…             the object (for a transcript without it: every
                                                gcroot chain the transcript printed)
@@ -126,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, file] = positionals;
-  const known = ['stat', 'roots', 'findings', 'dumpheap', 'maddress', 'show', 'diff'];
+  const known = ['stat', 'roots', 'findings', 'dumpheap', 'maddress', 'runtime', 'show', 'diff'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   if (!file) throw new UsageError(`heapscope ${command}: which file? (heapscope ${command} FILE)`);
   if (values.session !== undefined) {
@@ -177,6 +180,12 @@ async function main(argv: string[]): Promise<number> {
         await companion?.close();
       }
       return 0;
+    }
+    case 'runtime': {
+      const result = await withFile(file, (source) => runtimeOf(source));
+      print(result, () => renderRuntime(result));
+      // No descriptor: the message says why (an older runtime, no runtime, pages missing) and what to do.
+      return result.status === 'found' ? 0 : 2;
     }
     case 'stat': {
       const sort = values.sort as StatSortKey;

@@ -4,7 +4,7 @@
  * and how much of the file was read. Small by construction (bounded lists), so it travels to the UI.
  */
 import type { MemoryRegion } from './memory-map';
-import type { DumpFacts } from './types';
+import type { DumpFacts, RuntimeFacts } from './types';
 
 /** Images listed, largest first. */
 export const LISTED_IMAGES = 12;
@@ -20,6 +20,7 @@ export function dumpFacts(input: {
   readonly architecture: string;
   readonly bytesRead: number;
   readonly fileBytes: number;
+  readonly runtime?: RuntimeFacts | null;
 }): DumpFacts {
   const images = new Map<string, { bytes: number; regions: number }>();
   for (const region of input.regions) {
@@ -53,5 +54,6 @@ export function dumpFacts(input: {
       .slice(0, LISTED_IMAGES),
     bytesRead: input.bytesRead,
     fileBytes: input.fileBytes,
+    runtime: input.runtime ?? null,
   };
 }

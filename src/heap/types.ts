@@ -202,6 +202,31 @@ export interface DumpFacts {
   /** Bytes of the file read to build the map, and the file's size. */
   readonly bytesRead: number;
   readonly fileBytes: number;
+  /** The .NET runtime the core holds and its data contract descriptor (a core only; null otherwise). */
+  readonly runtime: RuntimeFacts | null;
+}
+
+/** What a core says of its .NET runtime (formats/elf-core/runtime-descriptor.ts). */
+export interface RuntimeFacts {
+  /** found: the runtime and its descriptor; no-descriptor: a runtime before .NET 10; unreadable: pieces missing. */
+  readonly status: 'found' | 'no-runtime' | 'no-descriptor' | 'unreadable';
+  /** `.NET 10.0.12 (libcoreclr.so 10.0.1226.42308 at 0x7f…)`, or null without a runtime. */
+  readonly description: string | null;
+  readonly version: string | null;
+  readonly fileVersion: string | null;
+  readonly path: string | null;
+  readonly base: string | null;
+  /** Why there is no descriptor, and what to do instead; null when found. */
+  readonly message: string | null;
+  readonly descriptor: {
+    readonly address: string;
+    readonly jsonBytes: number;
+    readonly contracts: readonly { readonly name: string; readonly version: number }[];
+    readonly typeCount: number;
+    readonly globalCount: number;
+    /** The globals a heap walk starts from, with their values (a pointer global: where it lives → what it holds). */
+    readonly keyGlobals: readonly { readonly name: string; readonly type: string | null; readonly value: string }[];
+  } | null;
 }
 
 /** One field of an object as a debugger printed it. */

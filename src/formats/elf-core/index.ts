@@ -18,6 +18,8 @@ import {
 } from '../../heap/memory-map';
 import type { HeapModel } from '../../heap/types';
 import type { ByteSource, LoadOptions } from '../byte-source';
+import { coreMemory } from './core-memory';
+import { discoverRuntime, runtimeFacts, type RuntimeDiscovery } from './runtime-descriptor';
 import { readElfCore, type ElfCore } from './elf-core-reader';
 
 export { readElfCore } from './elf-core-reader';
@@ -80,10 +82,17 @@ export interface ElfCoreImport {
   readonly core: ElfCore;
   readonly regions: readonly MemoryRegion[];
   readonly heap: HeapModel;
+  /** The .NET runtime and its data contract descriptor, or why there is none (runtime-descriptor.ts). */
+  readonly runtime: RuntimeDiscovery;
 }
 
 export async function importElfCore(source: ByteSource, options: LoadOptions = {}): Promise<ElfCoreImport> {
   const core = await readElfCore(source);
+  // The runtime and its descriptor: a few slices of libcoreclr's pages, never the heap.
+  const memory = coreMemory(source, core.loads);
+  const runtime = await discoverRuntime(core.files, memory);
+  const runtimeFactsRead = await runtimeFacts(runtime, memory);
+  const bytesRead = core.bytesRead + memory.bytesRead;
   const labelling = options.gcHeapFrom ? labelGcHeap(elfMemoryMap(core), options.gcHeapFrom.ranges) : null;
   const regions = labelling ? labelling.regions : elfMemoryMap(core);
   const builder = new HeapBuilder('elf-core');
@@ -97,13 +106,14 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
       processId: core.pid,
       pointerSize: core.pointerSize,
       architecture: core.machine,
-      bytesRead: core.bytesRead,
+      bytesRead,
       fileBytes: source.size,
+      runtime: runtimeFactsRead,
     }),
   );
   builder.setProducer({
     ...UNKNOWN_PRODUCER,
-    description: `ELF core (${core.machine}), ${core.threads.length} threads, ${core.pointerSize}-byte pointers; read ${core.bytesRead} of ${source.size} bytes`,
+    description: `ELF core (${core.machine}), ${core.threads.length} threads, ${core.pointerSize}-byte pointers${runtimeFactsRead.description ? `, ${runtimeFactsRead.description}` : ''}; read ${bytesRead} of ${source.size} bytes`,
     pointerSize: core.pointerSize,
     processName: core.processName,
     processId: core.pid,
@@ -111,9 +121,9 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
   builder.warn(gcHeapNote(labelling, options.gcHeapFrom?.from ?? null, 'a core'));
   options.onProgress?.({
     stage: 'read ELF core headers and notes',
-    bytesRead: core.bytesRead,
+    bytesRead,
     totalBytes: source.size,
     fraction: 1,
   });
-  return { core, regions, heap: builder.build() };
+  return { core, regions, heap: builder.build(), runtime };
 }

@@ -1,4 +1,5 @@
-import type { DumpFacts } from '../../session/answers';
+import type { DumpFacts, RuntimeFacts } from '../../session/answers';
+
 import { formatBytesShort, formatInteger } from '../common/format';
 import { DumpText } from '../common/dump-text';
 import { TableHead } from '../common/table-head';
@@ -28,9 +29,11 @@ export function DumpFactsView({ facts }: { facts: DumpFacts }) {
         <dt>Read from the file</dt>
         <dd className="number" data-testid="dump-bytes-read">
           {formatInteger(facts.bytesRead)} of {formatInteger(facts.fileBytes)} bytes (
-          {readShare < 0.01 && readShare > 0 ? '< 0.01' : readShare.toFixed(2)}%): headers and notes only
+          {readShare < 0.01 && readShare > 0 ? '< 0.01' : readShare.toFixed(2)}%): headers and notes
+          {facts.runtime?.status === 'found' ? ", and the runtime's descriptor" : ' only'}
         </dd>
       </dl>
+      {facts.runtime && <RuntimeFactsView runtime={facts.runtime} />}
       {facts.largestImages.length > 0 && (
         <>
           <h3>Largest images</h3>
@@ -68,6 +71,61 @@ export function DumpFactsView({ facts }: { facts: DumpFacts }) {
                   <td className="address">{thread.stackRegion ?? '—'}</td>
                   <td className="number">
                     {thread.stackRegionBytes === null ? '—' : formatInteger(thread.stackRegionBytes)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The .NET runtime the core holds and its data contract descriptor (.NET 10+), or why there is none
+ * and what to open instead. Every text is the dump's data, shown as text.
+ */
+function RuntimeFactsView({ runtime }: { runtime: RuntimeFacts }) {
+  return (
+    <section data-testid="runtime-facts" data-status={runtime.status}>
+      <h3>.NET runtime</h3>
+      {runtime.description && (
+        <p data-testid="runtime-description">
+          <DumpText text={runtime.description} />
+          {runtime.path && (
+            <>
+              {' '}
+              — loaded from <DumpText text={runtime.path} />
+            </>
+          )}
+        </p>
+      )}
+      {runtime.message && (
+        <p className="warning" data-testid="runtime-message">
+          <DumpText text={runtime.message} />
+        </p>
+      )}
+      {runtime.descriptor && (
+        <>
+          <p data-testid="runtime-descriptor">
+            Data contract descriptor at {runtime.descriptor.address}: {runtime.descriptor.contracts.length} contracts,{' '}
+            {formatInteger(runtime.descriptor.typeCount)} types, {formatInteger(runtime.descriptor.globalCount)} globals
+            ({formatInteger(runtime.descriptor.jsonBytes)} bytes of JSON). Contracts:{' '}
+            <DumpText text={runtime.descriptor.contracts.map((c) => `${c.name} ${c.version}`).join(', ')} />. The
+            managed heap itself is not read from a core yet: open a .gcdump or an SOS transcript for its objects.
+          </p>
+          <table className="data-table segments" data-testid="runtime-globals">
+            <TableHead columns={['Global', 'Type', 'Value']} />
+            <tbody>
+              {runtime.descriptor.keyGlobals.map((global) => (
+                <tr key={global.name} data-testid="runtime-global">
+                  <td className="type-name">
+                    <DumpText text={global.name} />
+                  </td>
+                  <td>{global.type ? <DumpText text={global.type} /> : '—'}</td>
+                  <td className="address">
+                    <DumpText text={global.value} />
                   </td>
                 </tr>
               ))}
