@@ -6,7 +6,7 @@
 import type { HeapModel } from '../heap/types';
 import type { AnalysisContext } from './analysis-context';
 import { breadthFirstFromRoot } from './bfs';
-import { computeDominators } from './dominators';
+import { computeDominators, type Dominators } from './dominators';
 import { retainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
 
@@ -20,6 +20,8 @@ export interface AnalyzeOptions {
   readonly signal?: AbortSignal;
   /** Called when a stage ends, with its duration (the benchmark uses it). */
   readonly onStageDone?: (stage: AnalysisStage, seconds: number) => void;
+  /** The dominators as soon as they are known, before retained sizes (a diff's growth paths need only them). */
+  readonly onDominators?: (dominators: Dominators) => void;
 }
 
 /** Shares of the total time, measured by `npm run bench` on the incident's shape. */
@@ -63,6 +65,7 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
       onProgress: (fraction) => onProgress?.('dominators', from + (to - from) * fraction),
     }),
   );
+  options.onDominators?.(dominators);
   yield 'dominators';
   mark = performance.now();
   const retained = stage('retained sizes', () => retainedSizes(heap, dominators));

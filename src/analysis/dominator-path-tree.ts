@@ -5,7 +5,8 @@
  * (a linked list: each member dominated by the previous) folded into one step, as in root paths.
  * Objects with the same path share one tree node, which counts them and their bytes; so the 17,812
  * registrations of one list are one node "… → Registrations → CallbackNode" with count 17,812.
- * One pass over the dominator preorder: O(N) with one map lookup per object.
+ * One pass over the dominator preorder: O(N), each object's path found among its parent path's
+ * children (a scan of at most 16, else a map lookup).
  */
 import { NO_NODE, type HeapModel } from '../heap/types';
 import type { Dominators } from './dominators';
@@ -28,6 +29,12 @@ export interface DominatorPathTree {
 
 /** Path nodes beyond this are folded into their parent (a safety bound; real heaps have thousands). */
 const MAX_PATH_NODES = 4_000_000;
+/**
+ * A path node's children are found by scanning its list while it has at most this many; past that,
+ * through a map. Most path nodes have a few children, and a short scan of small arrays costs less
+ * than a lookup in a map of millions of entries; a node with thousands ([static vars]) stays linear.
+ */
+const SCANNED_CHILDREN = 16;
 
 export function dominatorPathTree(heap: HeapModel, dominators: Dominators): DominatorPathTree {
   const { idom, preorder } = dominators;
@@ -46,52 +53,103 @@ export function dominatorPathTree(heap: HeapModel, dominators: Dominators): Domi
     }
     identity[t] = id;
   });
-
-  const pathOf = new Int32Array(heap.nodes.count).fill(-1);
-  const parent: number[] = [];
-  const nameId: number[] = [];
-  const child = new NumericMap(1 << 16);
-  const count: number[] = [];
-  const bytes: number[] = [];
   const nameCount = names.length;
-  const pathFor = (up: number, id: number): number => {
-    // One key per (parent path, type): parent * names + id stays exact below 2^53.
-    const key = (up + 1) * nameCount + id;
-    let path = child.get(key);
-    if (path < 0) {
-      if (parent.length >= MAX_PATH_NODES) return up < 0 ? 0 : up;
-      path = parent.length;
-      parent.push(up);
-      nameId.push(id);
-      count.push(0);
-      bytes.push(0);
-      child.set(key, path);
-    }
-    return path;
-  };
+  const tree = new GrowablePathTree();
+  // Children by (parent path, type) for parents with many: (parent + 1) * names + id stays exact below 2^53.
+  const wide = new NumericMap(1 << 12);
+  const pathOf = new Int32Array(heap.nodes.count);
   for (let k = 0; k < preorder.length; k++) {
     const node = preorder[k];
     const id = identity[typeOf[node]];
     const dominator = idom[node];
     const up = dominator === NO_NODE ? -1 : pathOf[dominator];
+    let path: number;
     // A run of one type folds into one step: a member dominated by a member of its own type.
-    const path = up >= 0 && nameId[up] === id ? up : pathFor(up, id);
+    if (up >= 0 && tree.nameId[up] === id) path = up;
+    else {
+      const slot = up + 1; // the root's children are slot 0
+      let found = -1;
+      if (tree.childCount[slot] <= SCANNED_CHILDREN) {
+        for (let child = tree.firstChild[slot]; child >= 0; child = tree.nextSibling[child])
+          if (tree.nameId[child] === id) {
+            found = child;
+            break;
+          }
+      } else found = wide.get(slot * nameCount + id);
+      if (found >= 0) path = found;
+      else if (tree.size >= MAX_PATH_NODES) path = up < 0 ? 0 : up;
+      else {
+        path = tree.add(up, id);
+        const children = tree.childCount[slot];
+        if (children === SCANNED_CHILDREN + 1) {
+          for (let child = tree.firstChild[slot]; child >= 0; child = tree.nextSibling[child])
+            wide.set(slot * nameCount + tree.nameId[child], child);
+        } else if (children > SCANNED_CHILDREN + 1) wide.set(slot * nameCount + id, path);
+      }
+    }
     pathOf[node] = path;
-    count[path]++;
-    bytes[path] += size[node];
+    tree.count[path]++;
+    tree.bytes[path] += size[node];
   }
-  const n = parent.length;
-  const subtreeBytes = Float64Array.from(bytes);
+  const n = tree.size;
+  const parent = tree.parent.slice(0, n);
+  const subtreeBytes = tree.bytes.slice(0, n);
   // Parents are created before their children: a backward pass sums the subtrees.
   for (let p = n - 1; p >= 0; p--) if (parent[p] >= 0) subtreeBytes[parent[p]] += subtreeBytes[p];
   return {
-    parent: Int32Array.from(parent),
-    nameId: Int32Array.from(nameId),
+    parent,
+    nameId: tree.nameId.slice(0, n),
     names,
-    count: Float64Array.from(count),
-    bytes: Float64Array.from(bytes),
+    count: tree.count.slice(0, n),
+    bytes: tree.bytes.slice(0, n),
     subtreeBytes,
   };
+}
+
+/** The path nodes in typed arrays that double as they fill, each with its list of children. */
+class GrowablePathTree {
+  size = 0;
+  parent = new Int32Array(1 << 12);
+  nameId = new Int32Array(1 << 12);
+  nextSibling = new Int32Array(1 << 12);
+  count = new Float64Array(1 << 12);
+  bytes = new Float64Array(1 << 12);
+  /** By slot (path + 1; slot 0 is the root's): the first child and how many. */
+  firstChild = new Int32Array((1 << 12) + 1).fill(-1);
+  childCount = new Int32Array((1 << 12) + 1);
+
+  add(parent: number, nameId: number): number {
+    if (this.size === this.parent.length) this.grow();
+    const path = this.size++;
+    const slot = parent + 1;
+    this.parent[path] = parent;
+    this.nameId[path] = nameId;
+    this.nextSibling[path] = this.firstChild[slot];
+    this.firstChild[slot] = path;
+    this.childCount[slot]++;
+    return path;
+  }
+
+  private grow(): void {
+    const capacity = this.parent.length * 2;
+    const int32 = (from: Int32Array, length: number, fill = 0) => {
+      const to = new Int32Array(length).fill(fill);
+      to.set(from);
+      return to;
+    };
+    const float64 = (from: Float64Array) => {
+      const to = new Float64Array(capacity);
+      to.set(from);
+      return to;
+    };
+    this.parent = int32(this.parent, capacity);
+    this.nameId = int32(this.nameId, capacity);
+    this.nextSibling = int32(this.nextSibling, capacity);
+    this.count = float64(this.count);
+    this.bytes = float64(this.bytes);
+    this.firstChild = int32(this.firstChild, capacity + 1, -1);
+    this.childCount = int32(this.childCount, capacity + 1);
+  }
 }
 
 /** The type names from the root to a path node. */

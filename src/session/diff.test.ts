@@ -63,9 +63,22 @@ describe('diff of two dumps of one process', () => {
     expect(early.pending).toBe(true);
     expect(early.growth).toEqual([]);
     expect(early.findings).toEqual([]);
-    expect(early.growthNote).toMatch(/once the analyses of after\.gcdump are ready/);
-    await opened.session.analyze();
+    expect(early.growthNote).toMatch(/once the dominators of after\.gcdump are known/);
+    // Between the analysis stages (where the worker answers the page): the growth paths come as soon
+    // as the dominators are known, before retained sizes and findings; they are the final ones.
+    const between: ReturnType<typeof diffHeaps>[] = [];
+    await opened.session.analyze(undefined, undefined, async () => {
+      if (!opened.session.analyzed) between.push(diffHeaps(before, diffSideOf('after.gcdump', opened)));
+    });
+    const withGrowth = between.filter((diff) => diff.growth.length > 0);
+    expect(withGrowth.length).toBeGreaterThan(0);
+    expect(between.length - withGrowth.length).toBe(2); // after reverse edges and after BFS: no dominators yet
+    expect(withGrowth.every((diff) => diff.pending && diff.findings.length === 0)).toBe(true);
     const full = diffHeaps(before, diffSideOf('after.gcdump', opened));
+    // The same growth; once the findings are in, an entry's path and holder are told as its finding's story.
+    const grown = (diff: ReturnType<typeof diffHeaps>) =>
+      diff.growth.map(({ type, countDelta, retainedDelta }) => ({ type, countDelta, retainedDelta }));
+    expect(grown(withGrowth[0])).toEqual(grown(full));
     expect(full.pending).toBe(false);
     const counts = (rows: typeof full.types) =>
       rows.map(({ name, countDelta, bytesDelta, status }) => ({ name, countDelta, bytesDelta, status }));

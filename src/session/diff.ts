@@ -25,7 +25,10 @@ export interface DiffSide {
   readonly findings: readonly FindingSummary[];
   /** Each finding's story as type names: root label, then the path to its entries (runs as their type). */
   readonly findingStories: ReadonlyMap<string, readonly string[]>;
-  /** Its analyses are done: without them a side has types (no retained sizes), no paths, no findings. */
+  /**
+   * Its analyses are done: before them a side has types (no retained sizes) and no findings, and its
+   * paths once its dominators are known.
+   */
   readonly analysed: boolean;
 }
 
@@ -155,9 +158,11 @@ export function diffHeaps(before: DiffSide, after: DiffSide, options: DiffOption
     reachableBytes: s.reachableBytes,
   });
   const pending = !after.analysed;
-  const growthNote = pending
-    ? `they come once the analyses of ${after.name} are ready (growth paths and findings need its dominator tree)`
-    : growthNoteOf(before, after);
+  // Growth paths need only the current dump's dominators: they come before its other analyses.
+  const growthNote =
+    pending && !after.paths
+      ? `they come once the dominators of ${after.name} are known (growth paths need its dominator tree)`
+      : growthNoteOf(before, after);
   const reachable = before.reachableBytes !== null && after.reachableBytes !== null;
   return {
     before: side(before),
@@ -234,20 +239,18 @@ function growthPaths(
   if (!after) return [];
   const minCount = options.minCountDelta ?? DEFAULT_MIN_COUNT_DELTA;
   const minBytes = options.minRetainedDelta ?? DEFAULT_MIN_RETAINED_DELTA;
-  // The baseline's path nodes by (parent, type name), keyed by numbers; the current tree matched top-down.
+  // The current tree matched top-down against the baseline's: each path node to the baseline's child
+  // of its parent's match with the same type name.
   const match = new Int32Array(after.parent.length).fill(-1);
   if (before) {
-    const beforeNames = before.names.length;
-    const beforeChild = new NumericMap(before.parent.length);
-    for (let p = 0; p < before.parent.length; p++)
-      beforeChild.set((before.parent[p] + 1) * beforeNames + before.nameId[p], p);
+    const children = childIndex(before);
     const beforeIdOf = new Map(before.names.map((name, id) => [name, id]));
     const translated = Int32Array.from(after.names, (name) => beforeIdOf.get(name) ?? -1);
     for (let p = 0; p < after.parent.length; p++) {
       const up = after.parent[p];
       const id = translated[after.nameId[p]];
       if ((up >= 0 && match[up] < 0) || id < 0) continue;
-      match[p] = beforeChild.get((up < 0 ? 0 : match[up] + 1) * beforeNames + id);
+      match[p] = children.find(up < 0 ? -1 : match[up], id);
     }
   }
   const countBefore = (p: number) => (match[p] >= 0 && before ? before.count[match[p]] : 0);
@@ -277,6 +280,39 @@ function growthPaths(
   }
   entries.sort((x, y) => y.retainedDelta - x.retainedDelta || y.countDelta - x.countDelta);
   return options.top ? entries.slice(0, options.top) : entries;
+}
+
+/** Children of a path node among at most this many are found by a scan; past that, by a map. */
+const SCANNED_CHILDREN = 16;
+
+/**
+ * A path tree's children by parent, in arrays (CSR): a short list is scanned, a long one ([static
+ * vars] with its thousands of statics) looked up in a map of the long lists' children only — far
+ * smaller and faster than a map of every path node.
+ */
+function childIndex(tree: DominatorPathTree): { find(parent: number, nameId: number): number } {
+  const n = tree.parent.length;
+  const names = tree.names.length;
+  // Slot s = parent + 1 (the root's children are slot 0); start[s]..start[s + 1] are its children.
+  const start = new Int32Array(n + 2);
+  for (let p = 0; p < n; p++) start[tree.parent[p] + 2]++;
+  for (let s = 1; s < start.length; s++) start[s] += start[s - 1];
+  const fill = start.slice(0, n + 1);
+  const child = new Int32Array(n);
+  for (let p = 0; p < n; p++) child[fill[tree.parent[p] + 1]++] = p;
+  const wide = new NumericMap(1024);
+  for (let s = 0; s <= n; s++) {
+    if (start[s + 1] - start[s] <= SCANNED_CHILDREN) continue;
+    for (let i = start[s]; i < start[s + 1]; i++) wide.set(s * names + tree.nameId[child[i]], child[i]);
+  }
+  return {
+    find(parent: number, nameId: number): number {
+      const slot = parent + 1;
+      if (start[slot + 1] - start[slot] > SCANNED_CHILDREN) return wide.get(slot * names + nameId);
+      for (let i = start[slot]; i < start[slot + 1]; i++) if (tree.nameId[child[i]] === nameId) return child[i];
+      return -1;
+    },
+  };
 }
 
 /**

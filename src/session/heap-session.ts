@@ -4,6 +4,7 @@
  */
 import { analyzeHeapBetween, type AnalysisStage } from '../analysis/analyze-heap';
 import type { AnalysisContext, ComputedAnalyses } from '../analysis/analysis-context';
+import type { Dominators } from '../analysis/dominators';
 import { UNREACHABLE } from '../analysis/bfs';
 import { computeFindings, type Finding } from '../analysis/findings';
 import { formatBytes } from '../analysis/findings/finding-support';
@@ -57,6 +58,9 @@ export class HeapSession {
   private lastPaths: RootPath[] = [];
   private instanceCache: InstanceCache | null = null;
   private rootRetained = 0;
+  /** The dominators once their stage is done, before the rest of the analyses. */
+  private earlyDominators: Dominators | null = null;
+  private pathTree: DominatorPathTree | null = null;
 
   constructor(readonly heap: HeapModel) {}
 
@@ -101,7 +105,13 @@ export class HeapSession {
     computed?: ComputedAnalyses,
   ): Promise<void> {
     if (computed && computed.context.heap !== this.heap) throw new Error('the analyses are of another heap');
-    const context = computed?.context ?? (await analyzeHeapBetween(this.heap, yieldBetween, { onProgress, signal }));
+    const context =
+      computed?.context ??
+      (await analyzeHeapBetween(this.heap, yieldBetween, {
+        onProgress,
+        signal,
+        onDominators: (dominators) => (this.earlyDominators = dominators),
+      }));
     await yieldBetween();
     if (context.dominators && context.retained) {
       onProgress('dominator tree', 0.97);
@@ -427,10 +437,16 @@ export class HeapSession {
     };
   }
 
-  /** The dominator tree folded into type-name paths (dominator-path-tree.ts), for diffs; null without dominators. */
+  /**
+   * The dominator tree folded into type-name paths (dominator-path-tree.ts), for diffs: computed once,
+   * as soon as the dominators are known (before retained sizes and findings); null before them or
+   * without dominators.
+   */
   dominatorPathTree(): DominatorPathTree | null {
-    const dominators = this.context?.dominators;
-    return dominators ? dominatorPathTree(this.heap, dominators) : null;
+    const dominators = this.context?.dominators ?? this.earlyDominators;
+    if (!dominators) return null;
+    this.pathTree ??= dominatorPathTree(this.heap, dominators);
+    return this.pathTree;
   }
 
   /** MAT-style retained bytes for each row of a histogram (see retained-by-name.ts), or null. */

@@ -27,7 +27,7 @@ import {
 import { fingerprintOf } from '../permalink/fingerprint';
 import { DUMP_CACHE_LIMIT_BYTES, DumpCache } from '../permalink/dump-cache';
 import { heapImageParts, writeImageParts } from '../permalink/heap-image';
-import { diffHeaps, diffSideOf, type DiffSide } from '../session/diff';
+import { diffHeaps, diffSideOf, type DiffSide, type HeapDiff } from '../session/diff';
 import { openTranscript, transcriptShow } from '../session/transcript';
 import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
@@ -69,6 +69,8 @@ let loaded: LoadedHeap | null = null;
 let baseline: DiffSide | null = null;
 /** The loaded heap's own side of a diff, computed once per heap. */
 const sides = new WeakMap<LoadedHeap, DiffSide>();
+/** The diff asked while the loaded heap's analyses run: the page asks at every progress report. */
+const pendingDiffs = new WeakMap<LoadedHeap, { withPaths: boolean; top: number; baseline: DiffSide; diff: HeapDiff }>();
 let currentLoad: AbortController | null = null;
 
 /** Plain text for any error an importer (or the runtime) throws; FormatError messages name the offset. */
@@ -294,8 +296,15 @@ const api: HeapWorkerApi = {
   diff(top: number) {
     if (!baseline || !loaded) return null;
     // Before its analyses the open dump gives its types by count and bytes (the answer says it is
-    // pending); its side is kept only once analysed.
-    if (!loaded.session.analyzed) return diffHeaps(baseline, diffSideOf(loaded.name, loaded), { top });
+    // pending), and its growth paths as soon as its dominators are known; each kept while it holds.
+    if (!loaded.session.analyzed) {
+      const withPaths = loaded.session.dominatorPathTree() !== null;
+      const kept = pendingDiffs.get(loaded);
+      if (kept && kept.withPaths === withPaths && kept.top === top && kept.baseline === baseline) return kept.diff;
+      const diff = diffHeaps(baseline, diffSideOf(loaded.name, loaded), { top });
+      pendingDiffs.set(loaded, { withPaths, top, baseline, diff });
+      return diff;
+    }
     let side = sides.get(loaded);
     if (!side) sides.set(loaded, (side = diffSideOf(loaded.name, loaded)));
     return diffHeaps(baseline, side, { top });
@@ -359,10 +368,14 @@ const yieldToQueue = () => new Promise<void>((resolve) => setTimeout(resolve, 0)
 async function runAnalysis(current: LoadedHeap, onProgress: (status: AnalysisStatus) => void): Promise<AnalysisStatus> {
   const startedAt = performance.now();
   let lastReport = -Infinity;
+  let lastStage = '';
   const report = (status: AnalysisStatus) => {
     current.status = status;
     const now = performance.now();
-    if (status.state === 'running' && now - lastReport < PROGRESS_INTERVAL_MS) return;
+    // A new stage is always said (a diff's growth paths come once the dominators' stage ends).
+    const newStage = status.state === 'running' && status.stage !== lastStage;
+    if (status.state === 'running' && !newStage && now - lastReport < PROGRESS_INTERVAL_MS) return;
+    if (status.state === 'running') lastStage = status.stage;
     lastReport = now;
     void onProgress(status);
   };
