@@ -87,7 +87,10 @@ test("a cached dump's link reopens from its heap image, and two tabs holding it 
   // second opens another dump.
   await expect(again.getByTestId('other-tabs')).toContainText('also open in another tab');
   await expect(page.getByTestId('other-tabs')).toContainText('also open in another tab');
+  // The second tab was opened from a link to the first dump: another file dropped there is refused
+  // once its fingerprint is known, and opened when the user says so.
   await dropFile(again, CONTROL);
+  await again.getByRole('button', { name: 'Open it without the link' }).click({ timeout: 30_000 });
   await expect(again.getByTestId('loaded-file')).toHaveText('control.gcdump', { timeout: 30_000 });
   await expect(page.getByTestId('other-tabs')).toHaveCount(0);
 });
