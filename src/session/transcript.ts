@@ -9,6 +9,7 @@ import {
   gcrootChains,
   heapFromTranscript,
   renderTranscriptReport,
+  isDumpheapTable,
   isWholeHeapStat,
   listingAddress,
   elementAddress,
@@ -60,7 +61,17 @@ export interface OtherStatTable {
 export function transcriptStatTable(transcript: SosTranscript) {
   const tables = statBlocks(transcript).filter((block) => block.rows.length > 0 || block.totalObjects !== null);
   if (tables.length === 0) {
-    const kinds = [...new Set(transcript.blocks.map((block) => block.kind))].join(', ') || 'no recognisable output';
+    // Another command's table (`!GCHandles`' Statistics) is named by its command, not as a dumpheap table.
+    const kinds =
+      [
+        ...new Set(
+          transcript.blocks.map((block) =>
+            block.kind === 'dumpheap-stat' && !isDumpheapTable(block)
+              ? `${block.command!.name} Statistics`
+              : block.kind,
+          ),
+        ),
+      ].join(', ') || 'no recognisable output';
     return { missing: `has no dumpheap -stat table (it has: ${kinds})` };
   }
   const whole = wholeHeapStatBlock(transcript);

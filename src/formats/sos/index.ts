@@ -16,6 +16,7 @@ export { heapFromTranscript } from './heap-from-transcript';
 export {
   blocksOfKind,
   gcrootChains,
+  isDumpheapTable,
   isWholeHeapStat,
   statBlocks,
   statCommandText,

@@ -65,6 +65,17 @@ export function isBareRows(block: StatBlock): boolean {
   return block.command === null && !block.hasHeader && block.totalObjects === null;
 }
 
+/**
+ * What a stat table covers, in words: the whole heap, the filter it was printed for, or why its
+ * scope is not known — the one judgement `show`, the golden report and `stat` share.
+ */
+export function statScope(block: StatBlock): string {
+  if (!isDumpheapTable(block)) return `${block.command!.name}'s own Statistics, not the heap`;
+  if (block.filter.length > 0) return block.filter.join(' ');
+  if (isWholeHeapStat(block)) return 'none (whole heap)';
+  return isBareRows(block) ? 'not shown (rows pasted alone)' : "not shown (a listing's Statistics without its command)";
+}
+
 /** How a stat block was asked for, in SOS's words: `dumpheap -stat -type X`, or what is known of it. */
 export function statCommandText(block: StatBlock): string {
   if (block.command) return [block.command.name, ...block.command.args].join(' ');

@@ -7,7 +7,7 @@
 import { formatAddress } from '../../heap/address';
 import { NodeFlag, type HeapModel } from '../../heap/types';
 import { formatCount, formatHexAs } from './numbers';
-import { wholeHeapStat } from './transcript-queries';
+import { statScope, wholeHeapStat } from './transcript-queries';
 import type { DumpObjBlock, ListingBlock, SosBlock, SosTranscript, StatTable } from './transcript-types';
 
 const n = (value: number | null): string => (value === null ? '—' : formatCount(value));
@@ -75,9 +75,7 @@ function blockLines(block: SosBlock): string[] {
       }
       break;
     case 'dumpheap-stat':
-      out.push(
-        `${indent}origin: ${block.origin}; filter: ${block.filter.length === 0 ? 'none (whole heap)' : block.filter.join(' ')}`,
-      );
+      out.push(`${indent}origin: ${block.origin}; filter: ${statScope(block)}`);
       out.push(...statTableLines(block, indent));
       break;
     case 'dumpheap-listing': {

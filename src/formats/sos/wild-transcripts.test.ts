@@ -416,7 +416,11 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
       addresses: ['1c92f0', '7a733370', '7a754b98'],
       allocatedSize: 137_256,
     });
-    expect(eeheap.heaps[0].generationStarts[0]).toEqual({ generation: 0, address: '310d288', addressText: '0x0310d288' });
+    expect(eeheap.heaps[0].generationStarts[0]).toEqual({
+      generation: 0,
+      address: '310d288',
+      addressText: '0x0310d288',
+    });
   });
 
   it('116 (WinDbg with SOS for .NET 5, Japanese notes): stat, a canceled listing, dumparray, two gcroots, !address', () => {
@@ -472,7 +476,7 @@ describe('published transcripts 101–120: facts read by hand, answered by the C
     const name = '119-sosdocs-gchandles-statistics-not-dumpheap.txt';
     const result = stat(name);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('has no dumpheap -stat table');
+    expect(result.stderr).toContain('has no dumpheap -stat table (it has: gchandles Statistics)');
     const tables = blocks(show(name), 'dumpheap-stat');
     expect(tables).toHaveLength(1);
     expect(tables[0].command).toBe('gchandles');
