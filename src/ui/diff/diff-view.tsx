@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { GrowthEntry, HeapDiff, TypeDiffRow } from '../../session/answers';
 import { RootsGraphSvg } from '../roots/roots-view';
 import { layoutGrowthGraph } from './growth-graph';
 import { heapWorker } from '../state/heap-worker';
 import { useViewStore } from '../state/store';
+import { useWorkerAnswer } from '../state/use-worker-answer';
 import { DumpText } from '../common/dump-text';
 import { formatBytesShort, formatInteger } from '../common/format';
 
@@ -25,26 +26,12 @@ export function DiffView() {
   // The types diff shows as soon as the open dump is read; asked again at each analysis stage, so
   // growth paths fill in once the dominators are known, then retained sizes and findings.
   const stage = useViewStore((state) => (state.analysis.state === 'running' ? state.analysis.stage : ''));
-  const heapVersion = useViewStore((state) => state.heapVersion);
-  const analysisState = useViewStore((state) => state.analysis.state);
-  const comparison = `${heapVersion}:${loaded}:${baseline?.name ?? ''}`;
-  const [shown, setShown] = useState<{ comparison: string; diff: HeapDiff | null; error: string | null } | null>(null);
-  const latest = useRef(comparison);
-  latest.current = comparison;
-  useEffect(() => {
-    if (!loaded || !baseline) return;
-    // The worker answers in order between its analysis stages, often after the next stage began:
-    // an answer is kept while it is of the comparison on screen, whatever stage asked for it.
-    heapWorker.diff(DIFF_ROWS).then(
-      (diff) => latest.current === comparison && setShown({ comparison, diff, error: null }),
-      (error: unknown) =>
-        latest.current === comparison &&
-        setShown({ comparison, diff: null, error: error instanceof Error ? error.message : String(error) }),
-    );
-  }, [comparison, stage, analysisState, loaded, baseline]);
-  const current = shown?.comparison === comparison ? shown : null;
-  const diff = current?.diff ?? null;
-  const error = current?.error ?? null;
+  // One comparison's answers replace each other as the stages fill them in.
+  const { answer: diff, error } = useWorkerAnswer(
+    () => (loaded && baseline ? heapWorker.diff(DIFF_ROWS) : Promise.resolve(null)),
+    `diff:${stage}`,
+    `diff:${loaded}:${baseline?.name ?? ''}`,
+  );
   if (!baseline)
     return (
       <p className="empty-view" data-testid="diff-empty">
