@@ -152,6 +152,37 @@ class GrowablePathTree {
   }
 }
 
+/**
+ * A finished path tree's children by parent, in arrays (CSR), found as the tree was built: a short
+ * list scanned, a long one ([static vars] with its thousands of statics) looked up in a map of the
+ * long lists' children only — far smaller and faster than a map of every path node. `find` gives the
+ * child of `parent` (-1: the roots) with that type name id, or -1.
+ */
+export function pathChildren(tree: DominatorPathTree): { find(parent: number, nameId: number): number } {
+  const n = tree.parent.length;
+  const names = tree.names.length;
+  // Slot s = parent + 1 (the root's children are slot 0); start[s]..start[s + 1] are its children.
+  const start = new Int32Array(n + 2);
+  for (let p = 0; p < n; p++) start[tree.parent[p] + 2]++;
+  for (let s = 1; s < start.length; s++) start[s] += start[s - 1];
+  const fill = start.slice(0, n + 1);
+  const child = new Int32Array(n);
+  for (let p = 0; p < n; p++) child[fill[tree.parent[p] + 1]++] = p;
+  const wide = new NumericMap(1024);
+  for (let s = 0; s <= n; s++) {
+    if (start[s + 1] - start[s] <= SCANNED_CHILDREN) continue;
+    for (let i = start[s]; i < start[s + 1]; i++) wide.set(s * names + tree.nameId[child[i]], child[i]);
+  }
+  return {
+    find(parent: number, nameId: number): number {
+      const slot = parent + 1;
+      if (start[slot + 1] - start[slot] > SCANNED_CHILDREN) return wide.get(slot * names + nameId);
+      for (let i = start[slot]; i < start[slot + 1]; i++) if (tree.nameId[child[i]] === nameId) return child[i];
+      return -1;
+    },
+  };
+}
+
 /** The type names from the root to a path node. */
 export function pathNames(tree: DominatorPathTree, node: number): string[] {
   const names: string[] = [];

@@ -6,8 +6,7 @@
  * The baseline is first reduced to its aggregates (`diffSideOf`), so its graph can be released
  * before the current dump is analysed: two incident-size dumps never sit in memory together.
  */
-import { pathNames, type DominatorPathTree } from '../analysis/dominator-path-tree';
-import { NumericMap } from '../analysis/numeric-map';
+import { pathChildren, pathNames, type DominatorPathTree } from '../analysis/dominator-path-tree';
 import type { FindingSummary } from './answers';
 import type { OpenedHeap } from './open-heap';
 
@@ -243,7 +242,7 @@ function growthPaths(
   // of its parent's match with the same type name.
   const match = new Int32Array(after.parent.length).fill(-1);
   if (before) {
-    const children = childIndex(before);
+    const children = pathChildren(before);
     const beforeIdOf = new Map(before.names.map((name, id) => [name, id]));
     const translated = Int32Array.from(after.names, (name) => beforeIdOf.get(name) ?? -1);
     for (let p = 0; p < after.parent.length; p++) {
@@ -280,39 +279,6 @@ function growthPaths(
   }
   entries.sort((x, y) => y.retainedDelta - x.retainedDelta || y.countDelta - x.countDelta);
   return options.top ? entries.slice(0, options.top) : entries;
-}
-
-/** Children of a path node among at most this many are found by a scan; past that, by a map. */
-const SCANNED_CHILDREN = 16;
-
-/**
- * A path tree's children by parent, in arrays (CSR): a short list is scanned, a long one ([static
- * vars] with its thousands of statics) looked up in a map of the long lists' children only — far
- * smaller and faster than a map of every path node.
- */
-function childIndex(tree: DominatorPathTree): { find(parent: number, nameId: number): number } {
-  const n = tree.parent.length;
-  const names = tree.names.length;
-  // Slot s = parent + 1 (the root's children are slot 0); start[s]..start[s + 1] are its children.
-  const start = new Int32Array(n + 2);
-  for (let p = 0; p < n; p++) start[tree.parent[p] + 2]++;
-  for (let s = 1; s < start.length; s++) start[s] += start[s - 1];
-  const fill = start.slice(0, n + 1);
-  const child = new Int32Array(n);
-  for (let p = 0; p < n; p++) child[fill[tree.parent[p] + 1]++] = p;
-  const wide = new NumericMap(1024);
-  for (let s = 0; s <= n; s++) {
-    if (start[s + 1] - start[s] <= SCANNED_CHILDREN) continue;
-    for (let i = start[s]; i < start[s + 1]; i++) wide.set(s * names + tree.nameId[child[i]], child[i]);
-  }
-  return {
-    find(parent: number, nameId: number): number {
-      const slot = parent + 1;
-      if (start[slot + 1] - start[slot] > SCANNED_CHILDREN) return wide.get(slot * names + nameId);
-      for (let i = start[slot]; i < start[slot + 1]; i++) if (tree.nameId[child[i]] === nameId) return child[i];
-      return -1;
-    },
-  };
 }
 
 /**
