@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dropFile, dropFiles, projectRoot, waitForLoaded } from './helpers';
+import { dropFile, dropFiles, openTypes, projectRoot, visibleTypeRows, waitForLoaded } from './helpers';
 
 test('drop a real core: the memory summary table and chart appear, read from headers and notes only', async ({
   page,
@@ -84,4 +84,39 @@ test('a .NET 10 core shows its runtime and data contract descriptor; a .NET 8 co
   await expect(page.getByTestId('runtime-facts')).toHaveAttribute('data-status', 'no-descriptor');
   await expect(page.getByTestId('runtime-message')).toContainText('.NET 8.0.31');
   await expect(page.getByTestId('runtime-message')).toContainText('dotnet-gcdump collect');
+});
+
+test("a .NET 10 core's managed heap: the Summary says what the walk read, Types lists ClrMD's counts and bytes", async ({
+  page,
+}) => {
+  // ClrMD's heap walk of the full core (sample-dumps/heap-cores/README.md), per type name.
+  const truth = JSON.parse(
+    readFileSync(join(projectRoot, 'sample-dumps/heap-cores/leaky-service.heap.truth.json'), 'utf8'),
+  ) as { objects: number; histogram: { name: string; count: number; bytes: number }[] };
+  const byName = new Map<string, { count: number; bytes: number }>();
+  for (const row of truth.histogram) {
+    const known = byName.get(row.name) ?? { count: 0, bytes: 0 };
+    byName.set(row.name, { count: known.count + row.count, bytes: known.bytes + row.bytes });
+  }
+  const n = (value: number) => value.toLocaleString('en-US');
+  await page.goto('/');
+  await dropFile(page, join(projectRoot, 'sample-dumps/heap-cores/leaky-service.core'));
+  await waitForLoaded(page, 'leaky-service.core');
+  const heap = page.getByTestId('managed-heap');
+  await expect(heap).toHaveAttribute('data-status', 'read');
+  await expect(heap).toContainText(`${n(truth.objects)} objects`);
+  await expect(heap).toContainText('server GC');
+  await openTypes(page);
+  const rows = await visibleTypeRows(page, 12);
+  expect(rows.length).toBe(12);
+  for (const row of rows) {
+    const expected = byName.get(row.name);
+    expect(expected, row.name).toBeDefined();
+    expect([row.name, row.count, row.bytes]).toEqual([row.name, n(expected!.count), n(expected!.bytes)]);
+  }
+  await page.getByTestId('type-filter').fill('CallbackNode');
+  const callbacks = byName.get('System.Threading.CancellationTokenSource+CallbackNode')!;
+  await expect(page.getByTestId('type-row').first()).toContainText(n(callbacks.count));
+  await page.getByTestId('type-filter').fill('');
+  await page.screenshot({ path: join(projectRoot, 'docs/screenshot-core-heap.png') });
 });

@@ -227,6 +227,31 @@ export interface RuntimeFacts {
     /** The globals a heap walk starts from, with their values (a pointer global: where it lives → what it holds). */
     readonly keyGlobals: readonly { readonly name: string; readonly type: string | null; readonly value: string }[];
   } | null;
+  /**
+   * The managed heap walked from the core (formats/elf-core/managed-heap.ts), or why it was not:
+   * null when there is no descriptor to start from.
+   */
+  readonly managedHeap: ManagedHeapFacts | null;
+}
+
+/** What the walk of a core's GC heap found: its regions and objects, or the reason it could not. */
+export interface ManagedHeapFacts {
+  readonly status: 'read' | 'unreadable';
+  /** Why the heap was not read (status unreadable), else null. */
+  readonly message: string | null;
+  /** The GC's interface version for debuggers (`GcDacVars` major.minor), e.g. `2.4`. */
+  readonly gcVersion: string | null;
+  readonly server: boolean | null;
+  readonly heaps: number;
+  readonly regions: number;
+  readonly regionBytes: number;
+  readonly allocationContexts: number;
+  readonly objects: number;
+  readonly bytes: number;
+  /** Regions not walked to their end, each with where and why. */
+  readonly warnings: readonly string[];
+  /** Which root kinds were read (none yet: stage 3 of issue #19), and which not. */
+  readonly missing: readonly string[];
 }
 
 /** One field of an object as a debugger printed it. */

@@ -15,7 +15,7 @@ import type { DumpFacts, GcHeapLayout, InputFormat, ObjectFieldValue } from '../
 export type { ByteCategory } from '../analysis/byte-categories';
 export type { FindingKind, FindingSeverity, KeptAliveRow, LeakPattern } from '../analysis/findings/finding';
 export type { PathStepSummary, RootPathSummary } from '../analysis/path-summary';
-export type { DumpFacts, GcHeapArea, GcHeapLayout, InputFormat, ObjectFieldValue, RuntimeFacts } from '../heap/types';
+export type { DumpFacts, GcHeapArea, GcHeapLayout, InputFormat, ManagedHeapFacts, ObjectFieldValue, RuntimeFacts } from '../heap/types';
 import type { HeapModel } from '../heap/types';
 
 /** One progress report of a load. MB/s = bytesRead / elapsedMs / 1000. */

@@ -7,7 +7,7 @@ import { FormatError, type ByteSource } from '../formats/byte-source';
 import { detectFormat } from '../formats/detect';
 import { importElfCore } from '../formats/elf-core';
 import type { ContractDescriptor } from '../formats/elf-core/runtime-descriptor';
-import type { RuntimeFacts } from '../heap/types';
+import type { ManagedHeapFacts, RuntimeFacts } from '../heap/types';
 
 export interface RuntimeAnswer extends RuntimeFacts {
   readonly file: string;
@@ -76,7 +76,21 @@ export function renderRuntime(answer: RuntimeAnswer): string {
     `  ${d.typeCount} types, ${d.globalCount} globals (--json lists them, with field offsets)`,
     '  globals a heap walk starts from:',
     ...d.keyGlobals.map((g) => `    ${g.name.padEnd(28)} ${g.value}${g.type ? `  (${g.type})` : ''}`),
-    'The managed heap itself is not read yet: types, objects and references are the next stages (issue #19).',
   );
+  lines.push(...managedHeapLines(answer.managedHeap));
   return `${lines.join('\n')}\n`;
+}
+
+/** The walk of the GC heap in a few lines: what it read, or why it could not, and what is not read yet. */
+export function managedHeapLines(heap: ManagedHeapFacts | null): string[] {
+  if (!heap) return [];
+  if (heap.status !== 'read') return [`managed heap: not read: ${heap.message}`];
+  const n = (value: number) => value.toLocaleString('en-US');
+  return [
+    `managed heap: ${n(heap.objects)} objects, ${n(heap.bytes)} bytes in ${n(heap.regions)} regions ` +
+      `(${heap.server ? `server GC, ${heap.heaps} heap${heap.heaps === 1 ? '' : 's'}` : 'workstation GC'}; ` +
+      `GC interface ${heap.gcVersion}; ${n(heap.allocationContexts)} allocation contexts skipped) — heapscope stat lists its types`,
+    ...heap.warnings.map((warning) => `  warning: ${warning}`),
+    `  not read yet: ${heap.missing.join(', ')}`,
+  ];
 }

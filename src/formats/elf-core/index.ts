@@ -16,9 +16,10 @@ import {
   summarizeMemoryMap,
   type MemoryRegion,
 } from '../../heap/memory-map';
-import type { HeapModel } from '../../heap/types';
+import { NodeFlag, type HeapModel, type ManagedHeapFacts } from '../../heap/types';
 import type { ByteSource, LoadOptions } from '../byte-source';
 import { coreMemory } from './core-memory';
+import { readManagedHeap, type ManagedHeapRead } from './managed-heap';
 import { discoverRuntime, runtimeFacts, type RuntimeDiscovery } from './runtime-descriptor';
 import { readElfCore, type ElfCore } from './elf-core-reader';
 
@@ -91,13 +92,45 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
   // The runtime and its descriptor: a few slices of libcoreclr's pages, never the heap.
   const memory = coreMemory(source, core.loads);
   const runtime = await discoverRuntime(core.files, memory);
-  const runtimeFactsRead = await runtimeFacts(runtime, memory);
-  const bytesRead = core.bytesRead + memory.bytesRead;
+  const found = await runtimeFacts(runtime, memory);
   const labelling = options.gcHeapFrom ? labelGcHeap(elfMemoryMap(core), options.gcHeapFrom.ranges) : null;
   const regions = labelling ? labelling.regions : elfMemoryMap(core);
   const builder = new HeapBuilder('elf-core');
-  builder.setCapabilities({ objects: false, edges: false, roots: false, addresses: false });
+  // The managed heap, where the runtime describes itself: its objects into the columns, by slices of
+  // the GC's regions (managed-heap.ts). References and roots are not read yet (issue #19 stage 3).
+  let managedHeap: ManagedHeapFacts | null = null;
+  if (runtime.status === 'found') {
+    const walk = await readManagedHeap(
+      runtime.runtime,
+      runtime.descriptor,
+      memory,
+      {
+        object(address, typeName, size) {
+          builder.addNode(
+            builder.internType(typeName),
+            size,
+            address % 2 ** 32,
+            Math.floor(address / 2 ** 32),
+            NodeFlag.Defined,
+          );
+        },
+      },
+      (fraction) =>
+        options.onProgress?.({
+          stage: 'walk the managed heap',
+          bytesRead: core.bytesRead + memory.bytesRead,
+          totalBytes: source.size,
+          fraction,
+        }),
+    );
+    managedHeap = managedHeapFacts(walk);
+  }
+  const runtimeFactsRead = { ...found, managedHeap };
+  const walked = managedHeap?.status === 'read';
+  const bytesRead = core.bytesRead + memory.bytesRead;
+  builder.setCapabilities({ objects: walked, edges: false, roots: false, addresses: walked });
   for (const row of summarizeMemoryMap(regions)) builder.addMemoryRow(row);
+  for (const warning of managedHeap?.warnings ?? []) builder.warn(`managed heap: ${warning}`);
   builder.setDumpFacts(
     dumpFacts({
       regions,
@@ -113,7 +146,7 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
   );
   builder.setProducer({
     ...UNKNOWN_PRODUCER,
-    description: `ELF core (${core.machine}), ${core.threads.length} threads, ${core.pointerSize}-byte pointers${runtimeFactsRead.description ? `, ${runtimeFactsRead.description}` : ''}; read ${bytesRead} of ${source.size} bytes`,
+    description: `ELF core (${core.machine}), ${core.threads.length} threads, ${core.pointerSize}-byte pointers${runtimeFactsRead.description ? `, ${runtimeFactsRead.description}` : ''}${walked && managedHeap ? `, managed heap ${managedHeap.objects} objects` : ''}; read ${bytesRead} of ${source.size} bytes`,
     pointerSize: core.pointerSize,
     processName: core.processName,
     processId: core.pid,
@@ -126,4 +159,39 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
     fraction: 1,
   });
   return { core, regions, heap: builder.build(), runtime };
+}
+
+/** The walk as facts for the Summary and the CLI. */
+function managedHeapFacts(walk: ManagedHeapRead): ManagedHeapFacts {
+  const missing = ['references between objects', 'roots (thread stacks, statics, handles)'];
+  if (walk.status !== 'read') {
+    return {
+      status: 'unreadable',
+      message: walk.message,
+      gcVersion: null,
+      server: null,
+      heaps: 0,
+      regions: 0,
+      regionBytes: 0,
+      allocationContexts: 0,
+      objects: 0,
+      bytes: 0,
+      warnings: [],
+      missing,
+    };
+  }
+  return {
+    status: 'read',
+    message: null,
+    gcVersion: walk.gcVersion,
+    server: walk.server,
+    heaps: walk.heaps,
+    regions: walk.regions.length,
+    regionBytes: walk.regions.reduce((sum, r) => sum + (r.end - r.start), 0),
+    allocationContexts: walk.allocationContexts,
+    objects: walk.objects,
+    bytes: walk.bytes,
+    warnings: walk.warnings,
+    missing,
+  };
 }

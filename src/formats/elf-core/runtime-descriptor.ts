@@ -473,7 +473,8 @@ export async function runtimeFacts(discovery: RuntimeDiscovery, memory: CoreMemo
     path: runtime?.path ?? null,
     base: runtime ? hex(runtime.base) : null,
   };
-  if (discovery.status !== 'found') return { ...common, message: discovery.message, descriptor: null };
+  if (discovery.status !== 'found')
+    return { ...common, message: discovery.message, descriptor: null, managedHeap: null };
   const { descriptor } = discovery;
   const keyGlobals: { name: string; type: string | null; value: string }[] = [];
   for (const name of KEY_GLOBALS) {
@@ -499,5 +500,6 @@ export async function runtimeFacts(discovery: RuntimeDiscovery, memory: CoreMemo
       globalCount: descriptor.globals.length,
       keyGlobals,
     },
+    managedHeap: null,
   };
 }

@@ -1,4 +1,4 @@
-import type { DumpFacts, RuntimeFacts } from '../../session/answers';
+import type { DumpFacts, ManagedHeapFacts, RuntimeFacts } from '../../session/answers';
 
 import { formatBytesShort, formatInteger } from '../common/format';
 import { DumpText } from '../common/dump-text';
@@ -30,7 +30,11 @@ export function DumpFactsView({ facts }: { facts: DumpFacts }) {
         <dd className="number" data-testid="dump-bytes-read">
           {formatInteger(facts.bytesRead)} of {formatInteger(facts.fileBytes)} bytes (
           {readShare < 0.01 && readShare > 0 ? '< 0.01' : readShare.toFixed(2)}%): headers and notes
-          {facts.runtime?.status === 'found' ? ", and the runtime's descriptor" : ' only'}
+          {facts.runtime?.managedHeap?.status === 'read'
+            ? ", the runtime's descriptor and type data, and the GC heap's regions"
+            : facts.runtime?.status === 'found'
+              ? ", and the runtime's descriptor"
+              : ' only'}
         </dd>
       </dl>
       {facts.runtime && <RuntimeFactsView runtime={facts.runtime} />}
@@ -112,9 +116,9 @@ function RuntimeFactsView({ runtime }: { runtime: RuntimeFacts }) {
             Data contract descriptor at {runtime.descriptor.address}: {runtime.descriptor.contracts.length} contracts,{' '}
             {formatInteger(runtime.descriptor.typeCount)} types, {formatInteger(runtime.descriptor.globalCount)} globals
             ({formatInteger(runtime.descriptor.jsonBytes)} bytes of JSON). Contracts:{' '}
-            <DumpText text={runtime.descriptor.contracts.map((c) => `${c.name} ${c.version}`).join(', ')} />. The
-            managed heap itself is not read from a core yet: open a .gcdump or an SOS transcript for its objects.
+            <DumpText text={runtime.descriptor.contracts.map((c) => `${c.name} ${c.version}`).join(', ')} />.
           </p>
+          {runtime.managedHeap && <ManagedHeapView heap={runtime.managedHeap} />}
           <table className="data-table segments" data-testid="runtime-globals">
             <TableHead columns={['Global', 'Type', 'Value']} />
             <tbody>
@@ -134,5 +138,37 @@ function RuntimeFactsView({ runtime }: { runtime: RuntimeFacts }) {
         </>
       )}
     </section>
+  );
+}
+
+/** The walk of the core's GC heap: what it found (the Types and Instances views hold the objects), or why not. */
+function ManagedHeapView({ heap }: { heap: ManagedHeapFacts }) {
+  if (heap.status !== 'read') {
+    return (
+      <p className="warning" data-testid="managed-heap" data-status={heap.status}>
+        The managed heap was not read: <DumpText text={heap.message ?? 'no reason given'} />
+      </p>
+    );
+  }
+  return (
+    <div data-testid="managed-heap" data-status={heap.status}>
+      <p>
+        Managed heap: <span className="number">{formatInteger(heap.objects)}</span> objects,{' '}
+        <span className="number">{formatInteger(heap.bytes)}</span> bytes in {formatInteger(heap.regions)} GC regions (
+        {heap.server ? `server GC, ${formatInteger(heap.heaps)} heap${heap.heaps === 1 ? '' : 's'}` : 'workstation GC'};{' '}
+        {formatInteger(heap.allocationContexts)} allocation contexts skipped), walked object by object without the DAC.
+        Types and Instances list them. Not read yet: {heap.missing.join(', ')} — so no retained sizes, root paths or
+        findings for a core.
+      </p>
+      {heap.warnings.length > 0 && (
+        <ul className="warning" data-testid="managed-heap-warnings">
+          {heap.warnings.map((warning) => (
+            <li key={warning}>
+              <DumpText text={warning} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -1,0 +1,586 @@
+/**
+ * The managed heap of a .NET 10+ core, read without the DAC (issue #19 stage 2; docs/specs/core-dumps.md §6):
+ *
+ * 1. **Where the GC heap is.** .NET 10's contract descriptor has no GC contract, so the GC's own
+ *    description for debuggers is used: libcoreclr exports `g_dacTable`, a table of 32-bit offsets of
+ *    the runtime's globals; one of them is `g_gcDacGlobals`, a pointer to the GC's `GcDacVars` — a
+ *    versioned struct (major, minor, the size of a generation, the number of generations, then
+ *    pointers to the GC's variables). Its entry is recognised by what it points to, not by its
+ *    position, so a table that grows between versions is still read. From it: the generation tables
+ *    (one, or one per heap with server GC through `g_heaps` and `gc_heap_field_offsets`), each
+ *    generation's list of regions (`start_segment` at `generation_field_offsets[1]`, then `next`),
+ *    each region's `mem` and `allocated` (for the ephemeral region, `alloc_allocated`), and the
+ *    allocation contexts to skip (each thread's, from the descriptor's `ThreadStore` and `Thread`
+ *    types, and each heap's generation 0 context).
+ * 2. **The walk.** From `mem` to the end, object by object: the MethodTable pointer (low bits masked
+ *    by `ObjectToMethodTableUnmask`), its size (`BaseSize`, plus `ComponentSize` × the count at +8
+ *    when it has components) — the next object starts at that size aligned to 8. A MethodTable is used only when its EEClass points back
+ *    to it (or to its canonical MethodTable); the first that does not ends the walk of that region,
+ *    with a warning. An allocation context's unused space is skipped to its limit plus a minimal
+ *    object, as the runtime leaves it.
+ * 3. **Type names** from the module's ECMA-335 metadata (ecma-metadata.ts), with generic arguments
+ *    from the MethodTable's instantiation, arrays from the element type and rank, nested types as
+ *    `Outer+Inner` — in ClrMD's form (`System.Collections.Generic.Dictionary<System.String, System.Int32>`).
+ *
+ * Every number from the core is bounded before use; a missing or damaged piece is a status with a
+ * message, and a region that cannot be walked is a warning, never a throw.
+ */
+import type { ContractDescriptor, RuntimeImage } from './runtime-descriptor';
+import { findDynamicSymbol } from './runtime-descriptor';
+import type { CoreMemory } from './core-memory';
+import { readModuleMetadata, type ModuleMetadata } from './ecma-metadata';
+import { targetMemory, type TargetMemory } from './target-memory';
+
+export interface GcRegion {
+  /** Where the region's objects start and end (its `mem`, and `allocated` or `alloc_allocated`). */
+  readonly start: number;
+  readonly end: number;
+  /** 0, 1, 2 (small objects), 3 (large), 4 (pinned); the generation list it was found in. */
+  readonly generation: number;
+  readonly heap: number;
+  /** A read-only (frozen) segment: objects the runtime allocated outside the GC's control. */
+  readonly frozen: boolean;
+}
+
+export interface ManagedObjectSink {
+  /** One object: its address, its MethodTable's type name (interned by the caller), and its size. */
+  object(address: number, typeName: string, size: number): void;
+}
+
+export type ManagedHeapRead =
+  | {
+      readonly status: 'read';
+      readonly gcVersion: string;
+      readonly server: boolean;
+      readonly heaps: number;
+      readonly regions: readonly GcRegion[];
+      readonly allocationContexts: number;
+      readonly objects: number;
+      readonly bytes: number;
+      readonly warnings: readonly string[];
+    }
+  | { readonly status: 'unreadable'; readonly message: string };
+
+const MAX_DAC_TABLE_ENTRIES = 2048;
+/** How far past its base a global of libcoreclr.so can be (its image is about 8 MB). */
+const LIBRARY_SPAN = 64 * 1024 * 1024;
+const MAX_GENERATIONS = 8;
+const MAX_HEAPS = 1024;
+const MAX_REGIONS = 1 << 20;
+const MAX_THREADS = 1 << 16;
+const MAX_OBJECT_BYTES = 2 ** 40;
+const MAX_NAME_DEPTH = 12;
+const CHUNK = 1 << 22; // 4 MB of a region at a time
+const POINTER = 8;
+const MIN_OBJECT = 3 * POINTER;
+const HEADER = 2 * POINTER; // MethodTable pointer and an array's count
+
+// dac_heap_segment (gcinterface.dac.h): allocated, committed, reserved, used, mem, flags, next
+const SEGMENT_ALLOCATED = 0;
+const SEGMENT_MEM = 4 * POINTER;
+const SEGMENT_FLAGS = 5 * POINTER;
+const SEGMENT_NEXT = 6 * POINTER;
+const SEGMENT_READONLY = 1;
+// GcDacVars: major u8, minor u8, generation_size, total_generation_count, then one pointer per variable
+// (gcinterface.dacvars.def), in this order.
+const VARS_FIRST = 3 * POINTER;
+const VAR = {
+  generationTable: 3,
+  ephemeralHeapSegment: 7,
+  allocAllocated: 12,
+  nHeaps: 19,
+  gHeaps: 20,
+  gcHeapFieldOffsets: 27,
+  generationFieldOffsets: 28,
+} as const;
+// gc_heap_field_offsets indexes (dac_gcheap_fields.h), and generation_field_offsets (dac_generation_fields.h)
+const HEAP_ALLOC_ALLOCATED = 0;
+const HEAP_EPHEMERAL_SEGMENT = 1;
+const HEAP_GENERATION_TABLE = 18;
+const HEAP_FIELD_COUNT = 19;
+const GENERATION_ALLOCATION_CONTEXT = 0;
+const GENERATION_START_SEGMENT = 1;
+
+// MethodTable flags (the RuntimeTypeSystem contract)
+const HAS_COMPONENT_SIZE = 0x80000000;
+const CATEGORY_MASK = 0x000f0000;
+const CATEGORY_ARRAY_MASK = 0x000c0000;
+const CATEGORY_ARRAY = 0x00080000;
+const CATEGORY_SZARRAY = 0x000a0000;
+const GENERICS_MASK = 0x00000030;
+const RID_SHIFT = 8;
+
+interface MethodTableInfo {
+  readonly baseSize: number;
+  readonly componentSize: number;
+  readonly name: string;
+}
+
+/** The descriptor's field offsets: `Type.Field`, or a problem naming the missing one. */
+function layout(descriptor: ContractDescriptor) {
+  const types = new Map(descriptor.types.map((t) => [t.name, t]));
+  return (type: string, field: string): number => {
+    const offset = types.get(type)?.fields.find((f) => f.name === field)?.offset;
+    if (offset === undefined) throw new MissingField(`${type}.${field}`);
+    return offset;
+  };
+}
+
+class MissingField extends Error {}
+
+export async function readManagedHeap(
+  runtime: RuntimeImage,
+  descriptor: ContractDescriptor,
+  core: CoreMemory,
+  sink: ManagedObjectSink,
+  onProgress?: (fraction: number) => void,
+): Promise<ManagedHeapRead> {
+  if (descriptor.pointerSize !== POINTER) {
+    return { status: 'unreadable', message: 'the managed heap of a 32-bit process is not read yet' };
+  }
+  const memory = targetMemory(core);
+  try {
+    return await read(runtime, descriptor, memory, sink, onProgress);
+  } catch (error) {
+    if (error instanceof MissingField) {
+      return {
+        status: 'unreadable',
+        message: `the runtime's contract descriptor has no ${error.message}, which the heap walk needs`,
+      };
+    }
+    throw error;
+  }
+}
+
+async function read(
+  runtime: RuntimeImage,
+  descriptor: ContractDescriptor,
+  memory: TargetMemory,
+  sink: ManagedObjectSink,
+  onProgress?: (fraction: number) => void,
+): Promise<ManagedHeapRead> {
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  const offset = layout(descriptor);
+  const unreadable = (message: string): ManagedHeapRead => ({ status: 'unreadable', message });
+  const globalPointer = async (name: string): Promise<number | null> => {
+    const global = descriptor.globals.find((g) => g.name === name);
+    if (!global) return null;
+    if (global.address !== null) return memory.pointer(Number(global.address));
+    return global.value !== null ? Number(global.value) : null;
+  };
+  const globalValue = (name: string): number | null => {
+    const global = descriptor.globals.find((g) => g.name === name);
+    return global?.value !== null && global?.value !== undefined ? Number(global.value) : null;
+  };
+
+  // 1. GcDacVars, through g_dacTable.
+  const base = Number(runtime.base);
+  const symbol = await findDynamicSymbol(runtime.base, 'g_dacTable', memory.memory);
+  if ('problem' in symbol) return unreadable(`g_dacTable: ${symbol.problem}`);
+  if (symbol.value === null) return unreadable('libcoreclr.so exports no g_dacTable: the GC heap cannot be located');
+  const table = await memory.bytes(base + Number(symbol.value), MAX_DAC_TABLE_ENTRIES * 4);
+  if (!table) return unreadable(`g_dacTable at ${hex(base + Number(symbol.value))} is not in the core`);
+  const candidates = new Set<number>();
+  // Its entries are where each global lives: 64-bit addresses in .NET 10, 32-bit offsets from the
+  // library's base in earlier runtimes. Both readings are tried; only a GcDacVars header counts.
+  const places = new Set<number>();
+  for (let i = 0; i + 8 <= table.length; i += 8) {
+    const address = readNumber(table, i);
+    if (address >= base && address < base + LIBRARY_SPAN) places.add(address);
+  }
+  for (let i = 0; i + 4 <= table.length; i += 4) {
+    const rva = (table[i] | (table[i + 1] << 8) | (table[i + 2] << 16) | (table[i + 3] << 24)) >>> 0;
+    if (rva > 0 && rva < LIBRARY_SPAN) places.add(base + rva);
+  }
+  for (const place of places) {
+    if (place % POINTER !== 0) continue;
+    const vars = await memory.pointer(place);
+    if (vars === null || vars === 0 || vars % POINTER !== 0) continue;
+    const head = await memory.bytes(vars, VARS_FIRST);
+    if (!head) continue;
+    const major = head[0];
+    const generationSize = readNumber(head, 8);
+    const generations = readNumber(head, 16);
+    if (
+      major >= 1 &&
+      major <= 32 &&
+      generationSize >= 32 &&
+      generationSize <= 4096 &&
+      generationSize % POINTER === 0 &&
+      generations >= 4 &&
+      generations <= MAX_GENERATIONS
+    ) {
+      candidates.add(vars);
+    }
+  }
+  if (candidates.size !== 1) {
+    return unreadable(
+      candidates.size === 0
+        ? "no entry of g_dacTable leads to the GC's GcDacVars: the GC heap cannot be located"
+        : `${candidates.size} entries of g_dacTable look like the GC's GcDacVars: the GC heap cannot be located for sure`,
+    );
+  }
+  const vars = [...candidates][0];
+  const head = (await memory.bytes(vars, VARS_FIRST)) as Uint8Array;
+  const gcVersion = `${head[0]}.${head[1]}`;
+  const generationSize = readNumber(head, 8);
+  const generationCount = readNumber(head, 16);
+  const variable = async (index: number): Promise<number | null> => memory.pointer(vars + VARS_FIRST + index * POINTER);
+  const ints = async (address: number | null, count: number): Promise<number[] | null> => {
+    if (address === null || address === 0) return null;
+    const bytes = await memory.bytes(address, count * 4);
+    if (!bytes) return null;
+    return Array.from({ length: count }, (_, i) => new DataView(bytes.buffer, bytes.byteOffset).getInt32(i * 4, true));
+  };
+  const generationOffsets = await ints(await variable(VAR.generationFieldOffsets), 2);
+  if (!generationOffsets || generationOffsets.some((o) => o < 0 || o >= generationSize)) {
+    return unreadable(`GcDacVars ${gcVersion}: its generation_field_offsets are not in the core or out of range`);
+  }
+  // Workstation GC fills generation_table; server GC leaves it null and fills n_heaps and g_heaps.
+  const workstationTable = await variable(VAR.generationTable);
+  const server = !workstationTable && !!(await variable(VAR.gHeaps));
+  interface Heap {
+    readonly generationTable: number;
+    readonly ephemeralSegment: number | null;
+    readonly allocAllocated: number | null;
+  }
+  const heaps: Heap[] = [];
+  if (!server) {
+    const generationTable = workstationTable;
+    const ephemeral = await variable(VAR.ephemeralHeapSegment);
+    const allocated = await variable(VAR.allocAllocated);
+    if (!generationTable) return unreadable(`GcDacVars ${gcVersion}: no generation table`);
+    heaps.push({
+      generationTable,
+      ephemeralSegment: ephemeral ? await memory.pointer(ephemeral) : null,
+      allocAllocated: allocated ? await memory.pointer(allocated) : null,
+    });
+  } else {
+    const countAt = await variable(VAR.nHeaps);
+    const count = countAt ? await memory.u32(countAt) : null;
+    const heapsAt = await variable(VAR.gHeaps);
+    const array = heapsAt ? await memory.pointer(heapsAt) : null;
+    const fields = await ints(await variable(VAR.gcHeapFieldOffsets), HEAP_FIELD_COUNT);
+    if (count === null || count < 1 || count > MAX_HEAPS || !array || !fields) {
+      return unreadable(
+        `GcDacVars ${gcVersion} (server GC): its heap count, heaps or gc_heap_field_offsets are not in the core`,
+      );
+    }
+    for (let i = 0; i < count; i++) {
+      const heap = await memory.pointer(array + i * POINTER);
+      if (!heap) return unreadable(`server GC heap ${i} of ${count} is not in the core`);
+      const field = (index: number) => (fields[index] >= 0 ? heap + fields[index] : null);
+      const ephemeralAt = field(HEAP_EPHEMERAL_SEGMENT);
+      const allocatedAt = field(HEAP_ALLOC_ALLOCATED);
+      const tableAt = field(HEAP_GENERATION_TABLE);
+      if (tableAt === null) return unreadable(`server GC heap ${i}: no generation table offset`);
+      heaps.push({
+        generationTable: tableAt,
+        ephemeralSegment: ephemeralAt === null ? null : await memory.pointer(ephemeralAt),
+        allocAllocated: allocatedAt === null ? null : await memory.pointer(allocatedAt),
+      });
+    }
+  }
+
+  // 2. Regions, and the allocation contexts to skip.
+  const regions: GcRegion[] = [];
+  const seen = new Set<number>();
+  const contexts = new Map<number, number>();
+  const addContext = (pointer: number | null, limit: number | null) => {
+    if (pointer && limit && pointer < limit) contexts.set(pointer, limit);
+  };
+  for (const [heapIndex, heap] of heaps.entries()) {
+    for (let generation = 0; generation < generationCount; generation++) {
+      const record = heap.generationTable + generation * generationSize;
+      if (generation === 0) {
+        const context = record + generationOffsets[GENERATION_ALLOCATION_CONTEXT];
+        addContext(await memory.pointer(context), await memory.pointer(context + POINTER));
+      }
+      let segment = await memory.pointer(record + generationOffsets[GENERATION_START_SEGMENT]);
+      while (segment) {
+        if (seen.has(segment) || regions.length >= MAX_REGIONS) break;
+        seen.add(segment);
+        const header = await memory.bytes(segment, SEGMENT_NEXT + POINTER);
+        if (!header) {
+          return unreadable(
+            `the GC's region list is not in the core (heap ${heapIndex}, generation ${generation}: the region record at ${hex(segment)} is absent); ` +
+              'a core written with createdump --full (or dotnet-dump collect --type Full) holds it',
+          );
+        }
+        const mem = readNumber(header, SEGMENT_MEM);
+        const allocated =
+          segment === heap.ephemeralSegment && heap.allocAllocated
+            ? heap.allocAllocated
+            : readNumber(header, SEGMENT_ALLOCATED);
+        const flags = readNumber(header, SEGMENT_FLAGS);
+        if (mem > 0 && allocated >= mem && allocated - mem < MAX_OBJECT_BYTES) {
+          regions.push({
+            start: mem,
+            end: allocated,
+            generation,
+            heap: heapIndex,
+            frozen: (flags & SEGMENT_READONLY) !== 0,
+          });
+        }
+        segment = readNumber(header, SEGMENT_NEXT);
+      }
+    }
+  }
+  const threadStore = await globalPointer('ThreadStore');
+  if (threadStore) {
+    const linkNext = offset('Thread', 'LinkNext');
+    const locals = offset('Thread', 'RuntimeThreadLocals');
+    const context = offset('RuntimeThreadLocals', 'AllocContext') + offset('EEAllocContext', 'GCAllocationContext');
+    const pointerAt = offset('GCAllocContext', 'Pointer');
+    const limitAt = offset('GCAllocContext', 'Limit');
+    let link = await memory.pointer(threadStore + offset('ThreadStore', 'FirstThreadLink'));
+    for (let walked = 0; link && walked < MAX_THREADS; walked++) {
+      const thread = link - linkNext;
+      const threadLocals = await memory.pointer(thread + locals);
+      if (threadLocals) {
+        addContext(
+          await memory.pointer(threadLocals + context + pointerAt),
+          await memory.pointer(threadLocals + context + limitAt),
+        );
+      }
+      link = await memory.pointer(link);
+    }
+  }
+
+  // 3. The walk.
+  const unmask = globalValue('ObjectToMethodTableUnmask') ?? 7;
+  const freeMethodTable = await globalPointer('FreeObjectMethodTable');
+  const types = methodTables(descriptor, memory, freeMethodTable, offset);
+  const warnings: string[] = [];
+  const total = regions.reduce((sum, r) => sum + (r.end - r.start), 0);
+  let walked = 0;
+  let objects = 0;
+  let bytes = 0;
+  for (const region of regions) {
+    let chunk: Uint8Array | null = null;
+    let chunkStart = 0;
+    let at = region.start;
+    while (at < region.end) {
+      const limit = contexts.get(at);
+      if (limit !== undefined) {
+        at = limit + MIN_OBJECT;
+        continue;
+      }
+      if (!chunk || at < chunkStart || at + HEADER > chunkStart + chunk.length) {
+        chunkStart = at;
+        chunk = await memory.slice(at, Math.min(CHUNK, Math.max(HEADER, region.end - at)));
+        if (!chunk) {
+          warnings.push(
+            `region ${hex(region.start)}–${hex(region.end)}: its bytes from ${hex(at)} are not in the core`,
+          );
+          break;
+        }
+      }
+      const within = at - chunkStart;
+      const methodTable = readNumber(chunk, within) - (readNumber(chunk, within) % (unmask + 1));
+      const info = methodTable ? await types.info(methodTable) : null;
+      if (!info) {
+        warnings.push(
+          `region ${hex(region.start)}–${hex(region.end)}: no valid MethodTable at ${hex(at)} (${hex(methodTable)}); the rest of the region is not walked`,
+        );
+        break;
+      }
+      let size = info.baseSize;
+      if (info.componentSize > 0) {
+        const count =
+          chunk[within + 8] | (chunk[within + 9] << 8) | (chunk[within + 10] << 16) | (chunk[within + 11] << 24);
+        size += info.componentSize * (count >>> 0);
+      }
+      // The size is the object's own, at least a minimal object (as SOS and ClrMD report it: an empty
+      // string is 22 bytes of fields in a 24-byte object); the next object starts after its alignment.
+      size = Math.max(size, MIN_OBJECT);
+      const step = Math.ceil(size / POINTER) * POINTER;
+      if (step < MIN_OBJECT || at + step > region.end) {
+        warnings.push(
+          `region ${hex(region.start)}–${hex(region.end)}: the object at ${hex(at)} (${info.name}, ${size} bytes) runs past the region's end`,
+        );
+        break;
+      }
+      sink.object(at, info.name, size);
+      objects++;
+      bytes += size;
+      at += step;
+    }
+    walked += region.end - region.start;
+    onProgress?.(total > 0 ? walked / total : 1);
+  }
+  return {
+    status: 'read',
+    gcVersion,
+    server,
+    heaps: heaps.length,
+    regions,
+    allocationContexts: contexts.size,
+    objects,
+    bytes,
+    warnings,
+  };
+}
+
+/** MethodTables by address: validated, sized and named once each. */
+function methodTables(
+  descriptor: ContractDescriptor,
+  memory: TargetMemory,
+  freeMethodTable: number | null,
+  offset: (type: string, field: string) => number,
+) {
+  const mt = {
+    flags: offset('MethodTable', 'MTFlags'),
+    baseSize: offset('MethodTable', 'BaseSize'),
+    flags2: offset('MethodTable', 'MTFlags2'),
+    module: offset('MethodTable', 'Module'),
+    eeClass: offset('MethodTable', 'EEClassOrCanonMT'),
+    perInstInfo: offset('MethodTable', 'PerInstInfo'),
+  };
+  const eeClassMethodTable = offset('EEClass', 'MethodTable');
+  const arrayRank = offset('ArrayClass', 'Rank');
+  const dictionaries = offset('GenericsDictInfo', 'NumDicts');
+  const typeArguments = offset('GenericsDictInfo', 'NumTypeArgs');
+  const moduleBase = offset('Module', 'Base');
+  const typeDescFlags = offset('TypeDesc', 'TypeAndFlags');
+  const paramTypeArg = offset('ParamTypeDesc', 'TypeArg');
+  const infos = new Map<number, MethodTableInfo | null>();
+  const names = new Map<number, string>();
+  const modules = new Map<number, Promise<ModuleMetadata | null>>();
+
+  const metadataOf = (module: number): Promise<ModuleMetadata | null> => {
+    let known = modules.get(module);
+    if (!known) {
+      known = (async () => {
+        const imageBase = await memory.pointer(module + moduleBase);
+        if (!imageBase) return null;
+        const read = await readModuleMetadata(memory, imageBase);
+        return 'metadata' in read ? read.metadata : null;
+      })();
+      modules.set(module, known);
+    }
+    return known;
+  };
+
+  /** The EEClass of a MethodTable that its EEClass (through the canonical MethodTable) points back to, or null. */
+  const eeClassOf = async (address: number): Promise<number | null> => {
+    const value = await memory.pointer(address + mt.eeClass);
+    if (value === null || value === 0) return null;
+    if (value % 2 === 1) {
+      const canonical = value - 1;
+      const canonicalClass = await memory.pointer(canonical + mt.eeClass);
+      if (canonicalClass === null || canonicalClass % 2 === 1) return null;
+      return (await memory.pointer(canonicalClass + eeClassMethodTable)) === canonical ? canonicalClass : null;
+    }
+    return (await memory.pointer(value + eeClassMethodTable)) === address ? value : null;
+  };
+
+  const typeHandleName = async (handle: number, depth: number): Promise<string> => {
+    if (depth > MAX_NAME_DEPTH) return '…';
+    if (handle % 4 === 2) {
+      const desc = handle - 2;
+      const elementType = ((await memory.u32(desc + typeDescFlags)) ?? 0) & 0xff;
+      const argument = await memory.pointer(desc + paramTypeArg);
+      if (elementType === 0x0f && argument) return `${await typeHandleName(argument, depth + 1)}*`;
+      if (elementType === 0x10 && argument) return `${await typeHandleName(argument, depth + 1)}&`;
+      return `<type descriptor 0x${elementType.toString(16)}>`;
+    }
+    return nameOf(handle, depth + 1);
+  };
+
+  const nameOf = async (address: number, depth: number): Promise<string> => {
+    const known = names.get(address);
+    if (known !== undefined) return known;
+    const name = await computeName(address, depth);
+    names.set(address, name);
+    return name;
+  };
+
+  const computeName = async (address: number, depth: number): Promise<string> => {
+    if (address === freeMethodTable) return 'Free';
+    const unknown = `<unknown type at 0x${address.toString(16)}>`;
+    const flags = await memory.u32(address + mt.flags);
+    if (flags === null) return unknown;
+    if ((flags & CATEGORY_ARRAY_MASK) === CATEGORY_ARRAY) {
+      const element = await memory.pointer(address + mt.perInstInfo);
+      const elementName = element ? await typeHandleName(element, depth) : unknown;
+      if ((flags & CATEGORY_MASK) === CATEGORY_SZARRAY) return `${elementName}[]`;
+      const eeClass = await eeClassOf(address);
+      const rank = eeClass ? ((await memory.u8(eeClass + arrayRank)) ?? 1) : 1;
+      return rank <= 1 ? `${elementName}[*]` : `${elementName}[${','.repeat(rank - 1)}]`;
+    }
+    const module = await memory.pointer(address + mt.module);
+    const flags2 = await memory.u32(address + mt.flags2);
+    const metadata = module ? await metadataOf(module) : null;
+    if (!metadata || flags2 === null) return unknown;
+    // The chain of TypeDefs, outermost first.
+    const chain: { namespace: string; name: string; arity: number }[] = [];
+    let row = flags2 >>> RID_SHIFT;
+    for (let guard = 0; row !== 0 && guard < MAX_NAME_DEPTH; guard++) {
+      const typeDef = await metadata.typeDef(row);
+      if (!typeDef) return unknown;
+      const tick = typeDef.name.lastIndexOf('`');
+      const arity = tick >= 0 ? Number.parseInt(typeDef.name.slice(tick + 1), 10) : 0;
+      chain.unshift({
+        namespace: typeDef.namespace,
+        name: tick >= 0 && Number.isFinite(arity) ? typeDef.name.slice(0, tick) : typeDef.name,
+        arity: Number.isFinite(arity) ? arity : 0,
+      });
+      row = typeDef.enclosing;
+    }
+    let args: string[] = [];
+    if ((flags & HAS_COMPONENT_SIZE) === 0 && (flags & GENERICS_MASK) !== 0) {
+      const perInstInfo = await memory.pointer(address + mt.perInstInfo);
+      if (perInstInfo) {
+        const dictionaryCount = (await memory.u16(perInstInfo - POINTER + dictionaries)) ?? 0;
+        const argumentCount = (await memory.u16(perInstInfo - POINTER + typeArguments)) ?? 0;
+        const dictionary =
+          dictionaryCount > 0 ? await memory.pointer(perInstInfo + (dictionaryCount - 1) * POINTER) : null;
+        if (dictionary && argumentCount <= 64) {
+          for (let i = 0; i < argumentCount; i++) {
+            const handle = await memory.pointer(dictionary + i * POINTER);
+            args.push(handle ? await typeHandleName(handle, depth) : unknown);
+          }
+        }
+      }
+    }
+    const arities = chain.reduce((sum, part) => sum + part.arity, 0);
+    const parts = chain.map((part, index) => {
+      const prefix = index === 0 && part.namespace ? `${part.namespace}.` : '';
+      if (arities !== args.length || part.arity === 0) return `${prefix}${part.name}`;
+      const own = args.slice(0, part.arity);
+      args = args.slice(part.arity);
+      return `${prefix}${part.name}<${own.join(', ')}>`;
+    });
+    const name = parts.join('+');
+    return arities !== args.length && args.length > 0 ? `${name}<${args.join(', ')}>` : name;
+  };
+
+  return {
+    async info(address: number): Promise<MethodTableInfo | null> {
+      const known = infos.get(address);
+      if (known !== undefined) return known;
+      let info: MethodTableInfo | null = null;
+      const header = await memory.bytes(address, 8);
+      if (header) {
+        const flags = readNumber(header, 0) % 2 ** 32;
+        const baseSize = Math.floor(readNumber(header, 0) / 2 ** 32);
+        const componentSize = flags & HAS_COMPONENT_SIZE ? flags & 0xffff : 0;
+        const valid = address === freeMethodTable || (await eeClassOf(address)) !== null;
+        if (valid && baseSize >= 2 * POINTER && baseSize < 1 << 30) {
+          info = { baseSize, componentSize, name: await nameOf(address, 0) };
+        }
+      }
+      infos.set(address, info);
+      return info;
+    },
+  };
+}
+
+/** A little-endian u64 at `offset` as a number (exact below 2^53). */
+function readNumber(bytes: Uint8Array, offset: number): number {
+  const low = (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
+  const high =
+    (bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24)) >>> 0;
+  return high * 2 ** 32 + low;
+}

@@ -1,0 +1,67 @@
+// Usage: CoreHeapTruth FULL-CORE [SAMPLE-EVERY]  →  JSON on stdout (see CoreHeapTruth.csproj).
+// Without SAMPLE-EVERY, every Nth object in walk order is sampled so that about 500 are.
+using System.Text.Json;
+using Microsoft.Diagnostics.Runtime;
+
+using var target = DataTarget.LoadDump(args[0]);
+var clr = target.ClrVersions.Single();
+var dac = Path.Combine(Path.GetDirectoryName(clr.ModuleInfo.FileName)!, "libmscordaccore.so");
+using var runtime = clr.CreateRuntime(dac, ignoreMismatch: true);
+var heap = runtime.Heap;
+long count = heap.EnumerateObjects().LongCount();
+long every = args.Length > 1 ? long.Parse(args[1]) : Math.Max(1, count / 500);
+string Hex(ulong value) => $"0x{value:x}";
+
+var segments = heap.Segments.Select(s => new Dictionary<string, object?>
+{
+    ["start"] = Hex(s.Start),
+    ["objectsStart"] = Hex(s.ObjectRange.Start),
+    ["objectsEnd"] = Hex(s.ObjectRange.End),
+    ["kind"] = s.Kind.ToString(),
+    ["heap"] = s.SubHeap.Index,
+}).ToList();
+var contexts = heap.EnumerateAllocationContexts().Select(c => new[] { Hex(c.Start), Hex(c.End) }).ToList();
+
+var types = new Dictionary<ulong, (string name, long count, long bytes)>();
+var sample = new List<Dictionary<string, object?>>();
+long objects = 0, bytes = 0;
+foreach (var obj in heap.EnumerateObjects())
+{
+    var type = obj.Type;
+    ulong mt = type?.MethodTable ?? 0;
+    ulong size = obj.Size;
+    types.TryGetValue(mt, out var row);
+    types[mt] = (type?.Name ?? "<unknown>", row.count + 1, row.bytes + (long)size);
+    if (objects % every == 0)
+    {
+        var entry = new Dictionary<string, object?>
+        {
+            ["address"] = Hex(obj.Address),
+            ["methodTable"] = Hex(mt),
+            ["type"] = type?.Name,
+            ["size"] = size,
+            ["references"] = obj.IsFree ? new List<string>() : obj.EnumerateReferenceAddresses(carefully: true).Select(Hex).ToList(),
+        };
+        if (type?.IsString == true) entry["string"] = obj.AsString(1 << 20);
+        sample.Add(entry);
+    }
+    objects++;
+    bytes += (long)size;
+}
+var truth = new Dictionary<string, object?>
+{
+    ["clrVersion"] = clr.Version.ToString(),
+    ["server"] = heap.IsServer,
+    ["subHeaps"] = heap.SubHeaps.Length,
+    ["objects"] = objects,
+    ["bytes"] = bytes,
+    ["segments"] = segments,
+    ["allocationContexts"] = contexts,
+    ["histogram"] = types.OrderByDescending(t => t.Value.bytes).ThenBy(t => t.Key).Select(t => new Dictionary<string, object?>
+    {
+        ["methodTable"] = Hex(t.Key), ["name"] = t.Value.name, ["count"] = t.Value.count, ["bytes"] = t.Value.bytes,
+    }).ToList(),
+    ["sampleEvery"] = every,
+    ["sample"] = sample,
+};
+Console.WriteLine(JsonSerializer.Serialize(truth, new JsonSerializerOptions { WriteIndented = true }));
