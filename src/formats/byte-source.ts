@@ -62,6 +62,12 @@ export interface LoadOptions {
    * memory map are named GCHeap (heap/gc-heap-labels.ts).
    */
   gcHeapFrom?: { readonly ranges: readonly AddressRange[]; readonly from: string };
+  /**
+   * For a .NET 10+ core: walk its managed heap (formats/elf-core/managed-heap.ts), reading the GC's
+   * regions. Default true; the memory map alone (`heapscope maddress`) passes false and reads the
+   * headers, notes and runtime descriptor only.
+   */
+  managedHeap?: boolean;
 }
 
 /**

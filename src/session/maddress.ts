@@ -37,7 +37,8 @@ export async function maddressOf(source: ByteSource, gcFrom: ByteSource | null =
     const format = sniffed === 'elf-core' || sniffed === 'minidump' ? sniffed : null;
     const path = source.name;
     const common = { file: path, fileSize: source.size };
-    const options: LoadOptions = {};
+    // The memory map needs the headers and notes, not the managed heap's objects.
+    const options: LoadOptions = { managedHeap: false };
     if (format !== null && gcFrom !== null) {
       const companion = await loadHeap(gcFrom);
       options.gcHeapFrom = gcHeapFromCompanion(companion, gcFrom.name, source.name);

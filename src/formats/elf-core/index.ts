@@ -16,7 +16,7 @@ import {
   summarizeMemoryMap,
   type MemoryRegion,
 } from '../../heap/memory-map';
-import { NodeFlag, type HeapModel, type ManagedHeapFacts } from '../../heap/types';
+import { NodeFlag, type HeapModel, type ManagedHeapFacts, type TypeIndex } from '../../heap/types';
 import type { ByteSource, LoadOptions } from '../byte-source';
 import { coreMemory } from './core-memory';
 import { readManagedHeap, type ManagedHeapRead } from './managed-heap';
@@ -99,15 +99,18 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
   // The managed heap, where the runtime describes itself: its objects into the columns, by slices of
   // the GC's regions (managed-heap.ts). References and roots are not read yet (issue #19 stage 3).
   let managedHeap: ManagedHeapFacts | null = null;
-  if (runtime.status === 'found') {
+  if (runtime.status === 'found' && options.managedHeap !== false) {
+    const typeByName = new Map<string, TypeIndex>();
     const walk = await readManagedHeap(
       runtime.runtime,
       runtime.descriptor,
       memory,
       {
         object(address, typeName, size) {
+          let type = typeByName.get(typeName);
+          if (type === undefined) typeByName.set(typeName, (type = builder.internType(typeName)));
           builder.addNode(
-            builder.internType(typeName),
+            type,
             size,
             address % 2 ** 32,
             Math.floor(address / 2 ** 32),

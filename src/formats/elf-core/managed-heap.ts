@@ -304,7 +304,7 @@ async function read(
         if (!header) {
           return unreadable(
             `the GC's region list is not in the core (heap ${heapIndex}, generation ${generation}: the region record at ${hex(segment)} is absent); ` +
-              'a core written with createdump --full (or dotnet-dump collect --type Full) holds it',
+              "this core lacks the GC's pages (a full core holds them: createdump --full, dotnet-dump collect --type Full)",
           );
         }
         const mem = readNumber(header, SEGMENT_MEM);
@@ -378,7 +378,8 @@ async function read(
       }
       const within = at - chunkStart;
       const methodTable = readNumber(chunk, within) - (readNumber(chunk, within) % (unmask + 1));
-      const info = methodTable ? await types.info(methodTable) : null;
+      const known = types.known(methodTable);
+      const info = known !== undefined ? known : methodTable ? await types.info(methodTable) : null;
       if (!info) {
         warnings.push(
           `region ${hex(region.start)}–${hex(region.end)}: no valid MethodTable at ${hex(at)} (${hex(methodTable)}); the rest of the region is not walked`,
@@ -557,6 +558,10 @@ function methodTables(
   };
 
   return {
+    /** The MethodTable's info when already read (null: read and invalid), without waiting. */
+    known(address: number): MethodTableInfo | null | undefined {
+      return infos.get(address);
+    },
     async info(address: number): Promise<MethodTableInfo | null> {
       const known = infos.get(address);
       if (known !== undefined) return known;
