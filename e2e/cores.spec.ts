@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dropFile, dropFiles, openTypes, projectRoot, visibleTypeRows, waitForLoaded } from './helpers';
@@ -119,4 +120,26 @@ test("a .NET 10 core's managed heap: the Summary says what the walk read, Types 
   await expect(page.getByTestId('type-row').first()).toContainText(n(callbacks.count));
   await page.getByTestId('type-filter').fill('');
   await page.screenshot({ path: join(projectRoot, 'docs/screenshot-core-heap.png') });
+  // References and roots read from the core: the leak finding, with the count heapscope finds in the
+  // dotnet-gcdump of the same process (sample-dumps/heap-cores/leaky-service.gcdump).
+  const fromGcdump = (
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          join(projectRoot, 'bin/heapscope.mjs'),
+          'findings',
+          join(projectRoot, 'sample-dumps/heap-cores/leaky-service.gcdump'),
+          '--json',
+        ],
+        { encoding: 'utf8' },
+      ),
+    ) as { pattern: string; count: number }[]
+  ).find((finding) => finding.pattern === 'change-token-callback')!;
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await page.getByTestId('tab-findings').click();
+  const finding = page.getByTestId('finding').filter({ hasText: 'change-token callbacks' });
+  await expect(finding).toHaveCount(1);
+  await expect(finding.getByTestId('finding-count')).toContainText(n(fromGcdump.count));
+  await finding.screenshot({ path: join(projectRoot, 'docs/screenshot-core-finding.png') });
 });

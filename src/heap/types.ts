@@ -250,8 +250,13 @@ export interface ManagedHeapFacts {
   readonly bytes: number;
   /** Regions not walked to their end, each with where and why. */
   readonly warnings: readonly string[];
-  /** Which root kinds were read (none yet: stage 3 of issue #19), and which not. */
+  /** What is not read from the core (roots of some kinds), in words. */
   readonly missing: readonly string[];
+  /** References between objects read from the GC descriptors, and those whose target is no object's start. */
+  readonly references: number;
+  readonly referencesOutsideHeap: number;
+  /** Objects held per kind of root (`strong`, `pinning`, `stack`, …). */
+  readonly roots: Readonly<Record<string, number>>;
 }
 
 /** One field of an object as a debugger printed it. */

@@ -89,8 +89,15 @@ export function managedHeapLines(heap: ManagedHeapFacts | null): string[] {
   return [
     `managed heap: ${n(heap.objects)} objects, ${n(heap.bytes)} bytes in ${n(heap.regions)} regions ` +
       `(${heap.server ? `server GC, ${heap.heaps} heap${heap.heaps === 1 ? '' : 's'}` : 'workstation GC'}; ` +
-      `GC interface ${heap.gcVersion}; ${n(heap.allocationContexts)} allocation contexts skipped) — heapscope stat lists its types`,
+      `GC interface ${heap.gcVersion}; ${n(heap.allocationContexts)} allocation contexts skipped) — heapscope stat lists its types, heapscope findings its leaks`,
     ...heap.warnings.map((warning) => `  warning: ${warning}`),
-    `  not read yet: ${heap.missing.join(', ')}`,
+    `  ${n(heap.references)} references; roots: ${
+      Object.entries(heap.roots)
+        .map(
+          ([kind, count]) => `${n(count)} ${kind === 'stack' ? 'on thread stacks (conservative)' : `${kind} handles`}`,
+        )
+        .join(', ') || 'none'
+    }`,
+    `  not read: ${heap.missing.join(', ')}`,
   ];
 }

@@ -1,33 +1,46 @@
 /**
  * Reduces a full ELF core of a .NET 10+ process to what heapscope reads of it: the ELF header,
- * program headers and notes at their offsets, and of process memory only the 4 KB pages the
- * runtime discovery and the managed-heap walk read (src/formats/elf-core/managed-heap.ts). Each
+ * program headers and notes at their offsets, and of process memory only the 4 KB pages heapscope's
+ * import read (the runtime discovery, the managed-heap walk, the handle tables and the thread stacks:
+ * every byte range read from the file while importElfCore ran, recorded). Each
  * PT_LOAD is split at the kept pages: a kept run becomes a PT_LOAD with its bytes (appended at the
  * end of the file), the rest PT_LOADs with p_filesz = 0. So the reduced core reads, for heapscope,
- * as the full core did — the same histogram — at a fraction of its size; its memory map has more
+ * as the full core did — the same objects, references and roots — at a fraction of its size; its memory map has more
  * rows than the process had (one per run). Usage: tsx tools/cores/reduce-heap-core.ts FULL REDUCED
  */
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { openFileByteSource } from '../../src/cli/node-byte-source';
-import { coreMemory } from '../../src/formats/elf-core/core-memory';
-import { readElfCore } from '../../src/formats/elf-core/elf-core-reader';
-import { readManagedHeap } from '../../src/formats/elf-core/managed-heap';
-import { discoverRuntime, runtimeFacts } from '../../src/formats/elf-core/runtime-descriptor';
+import { importElfCore } from '../../src/formats/elf-core';
 
 const PAGE = 4096n;
 const [full, reduced] = process.argv.slice(2);
 if (!full || !reduced) throw new Error('usage: reduce-heap-core.ts FULL REDUCED');
-const source = await openFileByteSource(full);
-const core = await readElfCore(source);
-const memory = coreMemory(source, core.loads);
-const discovery = await discoverRuntime(core.files, memory);
-if (discovery.status !== 'found') throw new Error(discovery.message);
-await runtimeFacts(discovery, memory);
-const heap = await readManagedHeap(discovery.runtime, discovery.descriptor, memory, { object() {} });
-if (heap.status !== 'read') throw new Error(heap.message);
+// Open the full core as heapscope does, recording every byte range read from the file.
+const file = await openFileByteSource(full);
+const reads: { offset: number; length: number }[] = [];
+const source = {
+  ...file,
+  name: file.name,
+  size: file.size,
+  read: (offset: number, length: number) => {
+    reads.push({ offset, length });
+    return file.read(offset, length);
+  },
+};
+const { core, heap } = await importElfCore(source);
+const managed = heap.dumpFacts?.runtime?.managedHeap;
+if (managed?.status !== 'read') throw new Error(managed?.message ?? 'no managed heap');
+// The pages of process memory those reads came from.
 const pages = new Set<bigint>();
-for (const range of memory.ranges) {
-  for (let page = range.address / PAGE; page * PAGE < range.address + BigInt(range.length); page++) pages.add(page);
+for (const range of reads) {
+  for (const load of core.loads) {
+    const from = Math.max(range.offset, load.fileOffset);
+    const to = Math.min(range.offset + range.length, load.fileOffset + load.fileSize);
+    if (from >= to) continue;
+    const first = load.vaddr + BigInt(from - load.fileOffset);
+    const last = load.vaddr + BigInt(to - load.fileOffset);
+    for (let page = first / PAGE; page * PAGE < last; page++) pages.add(page);
+  }
 }
 
 const fd = openSync(full, 'r');
@@ -99,5 +112,5 @@ newHeaders.forEach((piece, index) => {
 writeFileSync(reduced, Buffer.concat([head, ...kept]));
 console.log(
   `${reduced}: ${head.length + Number(tail)} bytes (${newHeaders.length} program headers, ${pages.size} pages kept) from ${source.size}; ` +
-    `${heap.objects} objects`,
+    `${managed.objects} objects`,
 );

@@ -16,10 +16,12 @@ import {
   summarizeMemoryMap,
   type MemoryRegion,
 } from '../../heap/memory-map';
-import { NodeFlag, type HeapModel, type ManagedHeapFacts, type TypeIndex } from '../../heap/types';
+import { NodeFlag, type HeapModel, type ManagedHeapFacts, type NodeIndex, type TypeIndex } from '../../heap/types';
 import type { ByteSource, LoadOptions } from '../byte-source';
 import { coreMemory } from './core-memory';
+import { scanStacks, type HandleRootKind, type HandleRoots } from './gc-roots';
 import { readManagedHeap, type ManagedHeapRead } from './managed-heap';
+import { targetMemory } from './target-memory';
 import { discoverRuntime, runtimeFacts, type RuntimeDiscovery } from './runtime-descriptor';
 import { readElfCore, type ElfCore } from './elf-core-reader';
 
@@ -101,6 +103,8 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
   let managedHeap: ManagedHeapFacts | null = null;
   if (runtime.status === 'found' && options.managedHeap !== false) {
     const typeByName = new Map<string, TypeIndex>();
+    const references = new ReferenceList();
+    let current = -1;
     const walk = await readManagedHeap(
       runtime.runtime,
       runtime.descriptor,
@@ -109,13 +113,17 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
         object(address, typeName, size) {
           let type = typeByName.get(typeName);
           if (type === undefined) typeByName.set(typeName, (type = builder.internType(typeName)));
-          builder.addNode(
+          current = builder.addNode(
             type,
             size,
             address % 2 ** 32,
             Math.floor(address / 2 ** 32),
             NodeFlag.Defined,
           );
+          references.object(address);
+        },
+        reference(target) {
+          references.add(current, target);
         },
       },
       (fraction) =>
@@ -127,11 +135,23 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
         }),
     );
     managedHeap = managedHeapFacts(walk);
+    if (walk.status === 'read') {
+      const edge = (from: number, to: number) => builder.addEdge(from as NodeIndex, to as NodeIndex);
+      const resolved = references.resolve(edge);
+      const roots = await rootsOf(walk.handles, core, targetMemory(memory), references, builder, edge);
+      managedHeap = {
+        ...managedHeap,
+        references: resolved.edges,
+        referencesOutsideHeap: resolved.dropped,
+        roots: roots.counts,
+        missing: roots.missing,
+      };
+    }
   }
   const runtimeFactsRead = { ...found, managedHeap };
   const walked = managedHeap?.status === 'read';
   const bytesRead = core.bytesRead + memory.bytesRead;
-  builder.setCapabilities({ objects: walked, edges: false, roots: false, addresses: walked });
+  builder.setCapabilities({ objects: walked, edges: walked, roots: walked, addresses: walked });
   for (const row of summarizeMemoryMap(regions)) builder.addMemoryRow(row);
   for (const warning of managedHeap?.warnings ?? []) builder.warn(`managed heap: ${warning}`);
   builder.setDumpFacts(
@@ -166,7 +186,7 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
 
 /** The walk as facts for the Summary and the CLI. */
 function managedHeapFacts(walk: ManagedHeapRead): ManagedHeapFacts {
-  const missing = ['references between objects', 'roots (thread stacks, statics, handles)'];
+  const missing = ['references between objects', 'roots'];
   if (walk.status !== 'read') {
     return {
       status: 'unreadable',
@@ -181,6 +201,9 @@ function managedHeapFacts(walk: ManagedHeapRead): ManagedHeapFacts {
       bytes: 0,
       warnings: [],
       missing,
+      references: 0,
+      referencesOutsideHeap: 0,
+      roots: {},
     };
   }
   return {
@@ -196,5 +219,143 @@ function managedHeapFacts(walk: ManagedHeapRead): ManagedHeapFacts {
     bytes: walk.bytes,
     warnings: walk.warnings,
     missing,
+    references: 0,
+    referencesOutsideHeap: 0,
+    roots: {},
   };
+}
+
+/** The root categories as a gcdump names them, under one root node. */
+const ROOT_CATEGORY: Record<HandleRootKind | 'stack', string> = {
+  strong: '[strong Handles]',
+  pinning: '[pinning Handles]',
+  'async pinned': '[async pinned Handles]',
+  'sized-ref': '[sized-ref Handles]',
+  'ref-counted': '[ref-counted Handles]',
+  variable: '[variable Handles]',
+  stack: '[local vars (conservative)]',
+};
+/** How far past a thread's stack pointer its stack is scanned, at most. */
+const MAX_STACK_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The roots into the model: a "[.NET Roots]" node, one node per kind of root found, an edge from it
+ * to each object held; dependent handles as edges from primary to secondary. Returns the count per
+ * kind and what could not be read.
+ */
+async function rootsOf(
+  handles: HandleRoots,
+  core: ElfCore,
+  memory: ReturnType<typeof targetMemory>,
+  objects: ReferenceList,
+  builder: HeapBuilder,
+  edge: (from: number, to: number) => void,
+): Promise<{ counts: Record<string, number>; missing: string[] }> {
+  const pseudo = (name: string) =>
+    builder.addNode(builder.internType(name), 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo) as number;
+  const root = pseudo('[.NET Roots]');
+  builder.setRoot(root as NodeIndex);
+  const categories = new Map<string, { node: number; held: Set<number> }>();
+  const hold = (kind: HandleRootKind | 'stack', target: number) => {
+    const node = objects.nodeAt(target);
+    if (node < 0) return;
+    let category = categories.get(kind);
+    if (!category) {
+      category = { node: pseudo(ROOT_CATEGORY[kind]), held: new Set() };
+      categories.set(kind, category);
+      edge(root, category.node);
+    }
+    if (category.held.has(node)) return;
+    category.held.add(node);
+    edge(category.node, node);
+  };
+  for (const handle of handles.roots) hold(handle.kind, handle.target);
+  for (const pair of handles.dependent) {
+    const primary = objects.nodeAt(pair.primary);
+    const secondary = objects.nodeAt(pair.secondary);
+    if (primary >= 0 && secondary >= 0) edge(primary, secondary);
+  }
+  // Each thread's stack: from its stack pointer to the end of the memory holding it (adjacent segments
+  // of the same protection joined), at most MAX_STACK_BYTES.
+  const loads = [...core.loads].sort((a, b) => (a.vaddr < b.vaddr ? -1 : 1));
+  const stacks: { pointer: number; end: number }[] = [];
+  for (const thread of core.threads) {
+    const sp = thread.stackPointer;
+    let index = loads.findIndex((load) => sp >= load.vaddr && sp < load.vaddr + load.memSize);
+    if (index < 0) continue;
+    let end = loads[index].vaddr + loads[index].memSize;
+    while (index + 1 < loads.length && loads[index + 1].vaddr === end && loads[index + 1].flags === loads[index].flags) {
+      end = loads[++index].vaddr + loads[index].memSize;
+    }
+    const pointer = Number(sp);
+    stacks.push({ pointer, end: Math.min(Number(end), pointer + MAX_STACK_BYTES) });
+  }
+  await scanStacks(memory, stacks, (word) => hold('stack', word));
+  const counts: Record<string, number> = {};
+  for (const [kind, category] of categories) counts[kind] = category.held.size;
+  const missing = [
+    ...handles.problems,
+    ...(stacks.length < core.threads.length ? [`the stacks of ${core.threads.length - stacks.length} threads`] : []),
+    'thread registers (the stacks are scanned, the registers not)',
+    'the finalizer queue',
+  ];
+  return { counts, missing };
+}
+
+/**
+ * The references the walk found, as (node, target address) pairs, resolved to nodes once every
+ * object is known: the objects come in address order, so a target is found by binary search.
+ */
+class ReferenceList {
+  private addresses = new Float64Array(1024);
+  private count = 0;
+  private from = new Uint32Array(1024);
+  private to = new Float64Array(1024);
+  private length = 0;
+
+  object(address: number): void {
+    if (this.count === this.addresses.length) this.addresses = grow(this.addresses);
+    this.addresses[this.count++] = address;
+  }
+
+  add(node: number, target: number): void {
+    if (this.length === this.from.length) {
+      this.from = grow(this.from);
+      this.to = grow(this.to);
+    }
+    this.from[this.length] = node;
+    this.to[this.length++] = target;
+  }
+
+  /** The node at this address, or −1. */
+  nodeAt(address: number): number {
+    let low = 0;
+    let high = this.count - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const value = this.addresses[middle];
+      if (value === address) return middle;
+      if (value < address) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+
+  /** Each reference whose target is an object, to `edge`; the others (not an object's start) are counted. */
+  resolve(edge: (from: number, to: number) => void): { edges: number; dropped: number } {
+    let edges = 0;
+    for (let i = 0; i < this.length; i++) {
+      const to = this.nodeAt(this.to[i]);
+      if (to < 0) continue;
+      edge(this.from[i], to);
+      edges++;
+    }
+    return { edges, dropped: this.length - edges };
+  }
+}
+
+function grow<T extends Float64Array | Uint32Array>(array: T): T {
+  const grown = new (array.constructor as new (length: number) => T)(array.length * 2);
+  grown.set(array);
+  return grown;
 }

@@ -29,6 +29,7 @@ import type { ContractDescriptor, RuntimeImage } from './runtime-descriptor';
 import { findDynamicSymbol } from './runtime-descriptor';
 import type { CoreMemory } from './core-memory';
 import { readModuleMetadata, type ModuleMetadata } from './ecma-metadata';
+import { readHandleRoots, type HandleRoots } from './gc-roots';
 import { targetMemory, type TargetMemory } from './target-memory';
 
 export interface GcRegion {
@@ -45,6 +46,8 @@ export interface GcRegion {
 export interface ManagedObjectSink {
   /** One object: its address, its MethodTable's type name (interned by the caller), and its size. */
   object(address: number, typeName: string, size: number): void;
+  /** A reference of the last object: the non-null address one of its fields holds (not yet checked to be an object). */
+  reference(target: number): void;
 }
 
 export type ManagedHeapRead =
@@ -58,6 +61,8 @@ export type ManagedHeapRead =
       readonly objects: number;
       readonly bytes: number;
       readonly warnings: readonly string[];
+      /** The GC handles that are roots, and the dependent handles (gc-roots.ts). */
+      readonly handles: HandleRoots;
     }
   | { readonly status: 'unreadable'; readonly message: string };
 
@@ -66,11 +71,15 @@ const MAX_DAC_TABLE_ENTRIES = 2048;
 const LIBRARY_SPAN = 64 * 1024 * 1024;
 const MAX_GENERATIONS = 8;
 const MAX_HEAPS = 1024;
+/** Server GC: the handle tables per bucket tried (one per heap the GC may use; each is validated). */
+const MAX_HEAPS_TRIED = 64;
 const MAX_REGIONS = 1 << 20;
 const MAX_THREADS = 1 << 16;
 const MAX_OBJECT_BYTES = 2 ** 40;
 const MAX_NAME_DEPTH = 12;
 const CHUNK = 1 << 22; // 4 MB of a region at a time
+/** An object with references larger than this (an array of 2 million references) has them left unread, with a warning. */
+const MAX_OBJECT_READ = 16 * 1024 * 1024;
 const POINTER = 8;
 const MIN_OBJECT = 3 * POINTER;
 const HEADER = 2 * POINTER; // MethodTable pointer and an array's count
@@ -90,6 +99,7 @@ const VAR = {
   allocAllocated: 12,
   nHeaps: 19,
   gHeaps: 20,
+  handleTableMap: 26,
   gcHeapFieldOffsets: 27,
   generationFieldOffsets: 28,
 } as const;
@@ -114,7 +124,22 @@ interface MethodTableInfo {
   readonly baseSize: number;
   readonly componentSize: number;
   readonly name: string;
+  /** Where its references are (the GC descriptor before the MethodTable), or null: none. */
+  readonly pointers: GcDescriptor | null;
 }
+
+/**
+ * A GC descriptor (the RuntimeTypeSystem contract's `GetGCDescSeries`): `series` of [start offset,
+ * raw size] — a run of pointers from the start offset, `raw size + object size` bytes long — or, for
+ * an array of structs, `repeating` items of [pointer count, bytes skipped] from `start`, repeated to
+ * the object's end.
+ */
+type GcDescriptor =
+  | { readonly kind: 'series'; readonly series: readonly (readonly [number, number])[] }
+  | { readonly kind: 'repeating'; readonly start: number; readonly items: readonly (readonly [number, number])[] };
+
+const CONTAINS_GC_POINTERS = 0x01000000;
+const MAX_SERIES = 4096;
 
 /** The descriptor's field offsets: `Type.Field`, or a problem naming the missing one. */
 function layout(descriptor: ContractDescriptor) {
@@ -347,7 +372,8 @@ async function read(
     }
   }
 
-  // 3. The walk.
+  // 3. The walk, in address order (so the objects come out sorted by address).
+  regions.sort((a, b) => a.start - b.start);
   const unmask = globalValue('ObjectToMethodTableUnmask') ?? 7;
   const freeMethodTable = await globalPointer('FreeObjectMethodTable');
   const types = methodTables(descriptor, memory, freeMethodTable, offset);
@@ -403,6 +429,17 @@ async function read(
         break;
       }
       sink.object(at, info.name, size);
+      if (info.pointers) {
+        // The object's bytes: from the chunk when it holds them, else read for this object alone.
+        let body: Uint8Array | null = chunk;
+        let bodyAt = within;
+        if (within + size > chunk.length) {
+          body = size <= MAX_OBJECT_READ ? await memory.slice(at, size) : null;
+          bodyAt = 0;
+        }
+        if (body) forEachReference(info.pointers, body, bodyAt, size, sink);
+        else warnings.push(`the references of the object at ${hex(at)} (${info.name}, ${size} bytes) are not read`);
+      }
       objects++;
       bytes += size;
       at += step;
@@ -410,8 +447,14 @@ async function read(
     walked += region.end - region.start;
     onProgress?.(total > 0 ? walked / total : 1);
   }
+  // 4. The GC handles (roots, and dependent handles).
+  const mapAddress = await variable(VAR.handleTableMap);
+  const handles: HandleRoots = mapAddress
+    ? await readHandleRoots(memory, mapAddress, heaps.length, server ? MAX_HEAPS_TRIED : 1)
+    : { roots: [], dependent: [], tables: 0, segments: 0, problems: ['GcDacVars has no handle table map'] };
   return {
     status: 'read',
+    handles,
     gcVersion,
     server,
     heaps: heaps.length,
@@ -557,6 +600,37 @@ function methodTables(
     return arities !== args.length && args.length > 0 ? `${name}<${args.join(', ')}>` : name;
   };
 
+  /** The GC descriptor stored before the MethodTable (`NumSeries` at −8, the series below it), or null when unreadable. */
+  const gcDescriptor = async (address: number): Promise<GcDescriptor | null> => {
+    const head = await memory.bytes(address - POINTER, POINTER);
+    if (!head) return null;
+    const count = readSigned(head, 0);
+    if (count === 0 || Math.abs(count) > MAX_SERIES) return null;
+    if (count > 0) {
+      const bytes = await memory.bytes(address - POINTER - count * 2 * POINTER, count * 2 * POINTER);
+      if (!bytes) return null;
+      const series: [number, number][] = [];
+      // Series i: its start offset at MT − (2i + 2)·8, its raw size at MT − (2i + 3)·8 (both as signed words).
+      for (let i = 0; i < count; i++) {
+        const startAt = bytes.length - (2 * i + 1) * POINTER;
+        const sizeAt = bytes.length - (2 * i + 2) * POINTER;
+        series.push([readSigned(bytes, startAt), readSigned(bytes, sizeAt)]);
+      }
+      return { kind: 'series', series };
+    }
+    const items = -count;
+    const bytes = await memory.bytes(address - 2 * POINTER - items * POINTER, (items + 1) * POINTER);
+    if (!bytes) return null;
+    const start = readSigned(bytes, bytes.length - POINTER);
+    const list: [number, number][] = [];
+    for (let i = 0; i < items; i++) {
+      const at = bytes.length - (i + 2) * POINTER;
+      const word = readNumber(bytes, at);
+      list.push([word % 2 ** 32, Math.floor(word / 2 ** 32)]); // {u32 pointer count; u32 skip}
+    }
+    return { kind: 'repeating', start, items: list };
+  };
+
   return {
     /** The MethodTable's info when already read (null: read and invalid), without waiting. */
     known(address: number): MethodTableInfo | null | undefined {
@@ -573,13 +647,50 @@ function methodTables(
         const componentSize = flags & HAS_COMPONENT_SIZE ? flags & 0xffff : 0;
         const valid = address === freeMethodTable || (await eeClassOf(address)) !== null;
         if (valid && baseSize >= 2 * POINTER && baseSize < 1 << 30) {
-          info = { baseSize, componentSize, name: await nameOf(address, 0) };
+          const pointers = flags & CONTAINS_GC_POINTERS ? await gcDescriptor(address) : null;
+          info = { baseSize, componentSize, name: await nameOf(address, 0), pointers };
         }
       }
       infos.set(address, info);
       return info;
     },
   };
+}
+
+/**
+ * Each non-null reference of an object whose bytes are `body` from `at` (`size` bytes), by its GC
+ * descriptor; offsets outside the object are ignored (a damaged descriptor reads nothing wrong).
+ */
+function forEachReference(pointers: GcDescriptor, body: Uint8Array, at: number, size: number, sink: ManagedObjectSink): void {
+  const emit = (offset: number) => {
+    if (offset < POINTER || offset + POINTER > size || at + offset + POINTER > body.length) return;
+    const target = readNumber(body, at + offset);
+    if (target !== 0) sink.reference(target);
+  };
+  if (pointers.kind === 'series') {
+    for (const [start, raw] of pointers.series) {
+      const length = raw + size;
+      for (let offset = start; offset < start + length && offset + POINTER <= size; offset += POINTER) emit(offset);
+    }
+    return;
+  }
+  let offset = pointers.start;
+  const runs = pointers.items;
+  let guard = 0;
+  while (offset + POINTER <= size && guard++ < size) {
+    for (const [count, skip] of runs) {
+      for (let i = 0; i < count; i++) emit(offset + i * POINTER);
+      offset += count * POINTER + skip;
+    }
+    if (runs.every(([count, skip]) => count === 0 && skip === 0)) break;
+  }
+}
+
+/** A little-endian i64 at `offset` as a number (exact within ±2^53). */
+function readSigned(bytes: Uint8Array, offset: number): number {
+  const low = (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
+  const high = bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24);
+  return high * 2 ** 32 + low;
 }
 
 /** A little-endian u64 at `offset` as a number (exact below 2^53). */

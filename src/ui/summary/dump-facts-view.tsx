@@ -156,9 +156,9 @@ function ManagedHeapView({ heap }: { heap: ManagedHeapFacts }) {
         Managed heap: <span className="number">{formatInteger(heap.objects)}</span> objects,{' '}
         <span className="number">{formatInteger(heap.bytes)}</span> bytes in {formatInteger(heap.regions)} GC regions (
         {heap.server ? `server GC, ${formatInteger(heap.heaps)} heap${heap.heaps === 1 ? '' : 's'}` : 'workstation GC'};{' '}
-        {formatInteger(heap.allocationContexts)} allocation contexts skipped), walked object by object without the DAC.
-        Types and Instances list them. Not read yet: {heap.missing.join(', ')} — so no retained sizes, root paths or
-        findings for a core.
+        {formatInteger(heap.allocationContexts)} allocation contexts skipped), walked object by object without the DAC,
+        with <span className="number">{formatInteger(heap.references)}</span> references between them (from each
+        type&apos;s GC descriptor). Roots: {rootsText(heap.roots)}. Not read: {heap.missing.join(', ')}.
       </p>
       {heap.warnings.length > 0 && (
         <ul className="warning" data-testid="managed-heap-warnings">
@@ -171,4 +171,17 @@ function ManagedHeapView({ heap }: { heap: ManagedHeapFacts }) {
       )}
     </div>
   );
+}
+
+/** `9 held by strong handles, 1 held by pinning handles, 34 on thread stacks (conservative …)`. */
+function rootsText(roots: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(roots);
+  if (entries.length === 0) return 'none found';
+  return entries
+    .map(([kind, count]) =>
+      kind === 'stack'
+        ? `${formatInteger(count)} on thread stacks (conservative: every stack word that is an object)`
+        : `${formatInteger(count)} held by ${kind} handles`,
+    )
+    .join(', ');
 }

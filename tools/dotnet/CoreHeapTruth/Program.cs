@@ -48,6 +48,18 @@ foreach (var obj in heap.EnumerateObjects())
     objects++;
     bytes += (long)size;
 }
+// Roots by kind (ClrMD's RootKind: StrongHandle, PinnedHandle, Stack, FinalizerQueue, …): how many root
+// entries, the distinct objects they hold, and those objects (for the kinds with few).
+var roots = heap.EnumerateRoots().GroupBy(r => r.RootKind.ToString()).ToDictionary(g => g.Key, g =>
+{
+    var objects = g.Select(r => r.Object.Address).Where(a => a != 0).Distinct().OrderBy(a => a).ToList();
+    return new Dictionary<string, object?>
+    {
+        ["entries"] = g.Count(),
+        ["objects"] = objects.Count,
+        ["addresses"] = objects.Count <= 2000 ? objects.Select(Hex).ToList() : null,
+    };
+});
 var truth = new Dictionary<string, object?>
 {
     ["clrVersion"] = clr.Version.ToString(),
@@ -57,6 +69,7 @@ var truth = new Dictionary<string, object?>
     ["bytes"] = bytes,
     ["segments"] = segments,
     ["allocationContexts"] = contexts,
+    ["roots"] = roots,
     ["histogram"] = types.OrderByDescending(t => t.Value.bytes).ThenBy(t => t.Key).Select(t => new Dictionary<string, object?>
     {
         ["methodTable"] = Hex(t.Key), ["name"] = t.Value.name, ["count"] = t.Value.count, ["bytes"] = t.Value.bytes,
