@@ -32,7 +32,10 @@ const SEEDS: Record<FuzzFormat, readonly { dir: string; suffix: string; maxBytes
     { dir: 'test-data/sos', suffix: '.txt', maxBytes: 300_000 },
     { dir: 'sample-dumps/leaks', suffix: '.sos.txt', maxBytes: 300_000 },
   ],
-  elf: [{ dir: 'sample-dumps/cores', suffix: '.core', maxBytes: 3_000_000 }],
+  elf: [
+    { dir: 'sample-dumps/cores', suffix: '.core', maxBytes: 3_000_000 },
+    { dir: 'sample-dumps/heap-cores', suffix: '.core', maxBytes: 3_000_000 },
+  ],
   minidump: [{ dir: 'sample-dumps/minidumps', suffix: '.dmp', maxBytes: 2_000_000 }],
 };
 
