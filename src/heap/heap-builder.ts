@@ -10,6 +10,7 @@ import {
   type MemoryRegionSummary,
   type NodeIndex,
   type ObjectFieldValue,
+  type ObjectValueReader,
   type ProducerInfo,
   type TypeIndex,
 } from './types';
@@ -85,6 +86,7 @@ export class HeapBuilder {
   private statedObjectCount: number | null = null;
   private dumpFacts: DumpFacts | null = null;
   private readonly objectFields = new Map<number, readonly ObjectFieldValue[]>();
+  private values: ObjectValueReader | null = null;
   private readonly warnings: string[] = [];
   private capabilities: HeapCapabilities;
 
@@ -234,6 +236,11 @@ export class HeapBuilder {
     this.objectFields.set(node, fields);
   }
 
+  /** The input reads object values on request (a full core). */
+  setValues(values: ObjectValueReader): void {
+    this.values = values;
+  }
+
   warn(message: string): void {
     this.warnings.push(message);
   }
@@ -292,6 +299,7 @@ export class HeapBuilder {
       dumpFacts: this.dumpFacts,
       transcriptSessions: null,
       objectFields: this.objectFields,
+      values: this.values,
       warnings: this.warnings,
     };
   }

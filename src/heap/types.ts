@@ -178,6 +178,11 @@ export interface HeapModel {
    * A gcdump has none: it stores references, not field values.
    */
   readonly objectFields: ReadonlyMap<number, readonly ObjectFieldValue[]>;
+  /**
+   * Reads an object's values from the input on request (a full core holds them: string contents and
+   * fields, formats/elf-core/object-values.ts), or null. Not kept in a cached heap image.
+   */
+  readonly values: ObjectValueReader | null;
   /** Non-fatal problems met while reading (e.g. "TotalSize 10 differs from the sum 12"). */
   readonly warnings: readonly string[];
 }
@@ -268,6 +273,22 @@ export interface ObjectFieldValue {
   readonly value: string | null;
   /** `instance`, `static`, … */
   readonly attr: string;
+}
+
+/** An object's values as the input holds them (a full core): read on request, by NodeIndex. */
+export interface ObjectValueReader {
+  /** The object's values, or null when it has none to read (not an object of this input). */
+  read(node: number): Promise<ObjectValues | null>;
+}
+
+export interface ObjectValues {
+  /** A System.String's characters (the first `MAX_STRING_CHARS`; `truncated` when it has more), else null. */
+  readonly string: string | null;
+  readonly stringLength: number | null;
+  /** Its instance fields, in layout order: name, type, value (a number, `true`, an address, `null`). */
+  readonly fields: readonly ObjectFieldValue[];
+  /** Why some values could not be read (a field layout the reader does not know), or null. */
+  readonly note: string | null;
 }
 
 /** A GC heap area a segment or region belongs to, as `eeheap -gc` labels it. */

@@ -180,7 +180,9 @@ export function heapImageParts(dump: ImageDump, computed: ComputedAnalyses): Ima
       ['tree.topLevel', tree.topLevel],
     );
   }
-  const { nodes, edges, types, objectFields, ...rest } = heap;
+  // The value reader reads the dump itself: it is not kept (a reopened image shows no values).
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { nodes, edges, types, objectFields, values, ...rest } = heap;
   const model = {
     ...rest,
     types: { names: types.names, modules: types.modules },
@@ -440,6 +442,7 @@ export async function readHeapImage(
       countMultiplier,
     },
     objectFields: new Map(model.objectFields),
+    values: null,
   } as unknown as HeapModel;
   if (!(heap.rootIndex === NO_NODE || (Number.isInteger(heap.rootIndex) && heap.rootIndex < nodeCount))) {
     throw new ImageError(`root ${String(heap.rootIndex)} is outside the nodes`);

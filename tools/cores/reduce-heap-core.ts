@@ -1,8 +1,9 @@
 /**
  * Reduces a full ELF core of a .NET 10+ process to what heapscope reads of it: the ELF header,
  * program headers and notes at their offsets, and of process memory only the 4 KB pages heapscope's
- * import read (the runtime discovery, the managed-heap walk, the handle tables and the thread stacks:
- * every byte range read from the file while importElfCore ran, recorded). Each
+ * import read (the runtime discovery, the managed-heap walk, the handle tables and the thread stacks)
+ * and its value reader reads for every object (fields and their names): every byte range read from the
+ * file, recorded. Each
  * PT_LOAD is split at the kept pages: a kept run becomes a PT_LOAD with its bytes (appended at the
  * end of the file), the rest PT_LOADs with p_filesz = 0. So the reduced core reads, for heapscope,
  * as the full core did — the same objects, references and roots — at a fraction of its size; its memory map has more
@@ -30,6 +31,8 @@ const source = {
 const { core, heap } = await importElfCore(source);
 const managed = heap.dumpFacts?.runtime?.managedHeap;
 if (managed?.status !== 'read') throw new Error(managed?.message ?? 'no managed heap');
+// And every object's values, as the inspector reads them: its type's fields and their names.
+for (let node = 0; node < heap.nodes.count; node++) await heap.values?.read(node);
 // The pages of process memory those reads came from.
 const pages = new Set<bigint>();
 for (const range of reads) {

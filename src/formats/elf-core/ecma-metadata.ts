@@ -2,7 +2,8 @@
  * Type names from a module's ECMA-335 metadata, read in the core's memory where the runtime loaded
  * the module (docs/specs/core-dumps.md §6.3): the PE headers at the module's base → the CLI header
  * (data directory 14) → the metadata root (`BSJB`) → its `#~` (or `#-`) table stream and `#Strings`
- * heap → the TypeDef table (name, namespace) and the NestedClass table (enclosing type).
+ * heap → the TypeDef table (name, namespace), the NestedClass table (enclosing type) and the Field
+ * table (field names).
  *
  * Only what names a type is read, but the row sizes of every table before NestedClass must be known
  * to find it, so the whole schema of tables 0x00–0x29 (ECMA-335 II.22) is here as column kinds.
@@ -23,6 +24,8 @@ export interface ModuleMetadata {
   /** TypeDef row (1-based) → its names, or null when the row does not exist. */
   typeDef(row: number): Promise<TypeDefName | null>;
   readonly typeDefCount: number;
+  /** A Field row's (1-based) name, or null when the row does not exist. */
+  fieldName(row: number): Promise<string | null>;
 }
 
 export type MetadataRead = { readonly metadata: ModuleMetadata } | { readonly problem: string };
@@ -32,6 +35,7 @@ const MAX_STREAMS = 16;
 const MAX_SECTIONS = 96;
 const MAX_NAME_BYTES = 1024;
 const TABLE_TYPEDEF = 0x02;
+const TABLE_FIELD = 0x04;
 const TABLE_NESTEDCLASS = 0x29;
 
 // Column kinds: fixed widths, heap indexes, simple table indexes and coded indexes.
@@ -281,7 +285,17 @@ export async function readModuleMetadata(memory: TargetMemory, base: number): Pr
     resolved.set(row, entry);
     return entry;
   };
-  return { metadata: { typeDefCount, typeDef } };
+  const fieldNames = new Map<number, string | null>();
+  const fieldName = async (row: number): Promise<string | null> => {
+    const known = fieldNames.get(row);
+    if (known !== undefined) return known;
+    if (!Number.isInteger(row) || row < 1 || row > rows[TABLE_FIELD]) return null;
+    const bytes = await memory.bytes(root + tableStart[TABLE_FIELD] + (row - 1) * rowSize[TABLE_FIELD], rowSize[TABLE_FIELD]);
+    const name = bytes ? await stringAt(readIndex(bytes, 2, stringWidth)) : null;
+    fieldNames.set(row, name);
+    return name;
+  };
+  return { metadata: { typeDefCount, typeDef, fieldName } };
 }
 
 function u16(bytes: Uint8Array, offset: number): number {

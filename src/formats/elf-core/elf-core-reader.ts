@@ -24,6 +24,10 @@ const MAX_NOTE_BYTES = 64 * 1024 * 1024;
 const PRSTATUS_PID_OFFSET = 32;
 const SP_OFFSET_X64 = 264;
 const SP_OFFSET_ARM64 = 360;
+/** pr_reg in prstatus_t, and how many 8-byte registers it holds (user_regs_struct). */
+const PR_REG_OFFSET = 112;
+const REGISTER_COUNT_X64 = 27;
+const REGISTER_COUNT_ARM64 = 34;
 
 export interface ElfLoadSegment {
   readonly vaddr: bigint;
@@ -36,6 +40,8 @@ export interface ElfLoadSegment {
 export interface ElfThread {
   readonly tid: number;
   readonly stackPointer: bigint;
+  /** The general registers NT_PRSTATUS holds (pr_reg: x86-64's 27, AArch64's 34), as saved. */
+  readonly registers: readonly bigint[];
 }
 export interface ElfFileMapping {
   readonly start: bigint;
@@ -159,9 +165,15 @@ export async function readElfCore(source: ByteSource): Promise<ElfCore> {
         const spOffset = machine === 'x64' ? SP_OFFSET_X64 : SP_OFFSET_ARM64;
         if (descSize < spOffset + 8)
           throw new FormatError(FORMAT, `NT_PRSTATUS of ${descSize} bytes is too short`, note.offset + at);
+        const registerCount = machine === 'x64' ? REGISTER_COUNT_X64 : REGISTER_COUNT_ARM64;
+        const registers: bigint[] = [];
+        for (let r = 0; r < registerCount && PR_REG_OFFSET + (r + 1) * 8 <= descSize; r++) {
+          registers.push(desc.getBigUint64(PR_REG_OFFSET + r * 8, true));
+        }
         threads.push({
           tid: desc.getInt32(PRSTATUS_PID_OFFSET, true),
           stackPointer: desc.getBigUint64(spOffset, true),
+          registers,
         });
       } else if (type === NT_PRPSINFO && descSize >= 136) {
         pid = desc.getInt32(24, true);

@@ -117,7 +117,9 @@ async function readTable(
     if ((await memory.pointer(first + nextAt + POINTER)) !== table) continue;
     let segment: number | null = first;
     let count = 0;
-    for (; segment && count < MAX_SEGMENTS; count++) {
+    const seen = new Set<number>();
+    for (; segment && !seen.has(segment) && count < MAX_SEGMENTS; count++) {
+      seen.add(segment);
       // After the links: flags, bFreeList, bEmptyLine, bCommitLine (the first uncommitted block).
       const header = await memory.bytes(segment, nextAt + 2 * POINTER + 6);
       const committed = header ? Math.min(header[nextAt + 2 * POINTER + 3], BLOCKS_PER_SEGMENT) : 0;

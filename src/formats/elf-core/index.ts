@@ -120,7 +120,7 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
             Math.floor(address / 2 ** 32),
             NodeFlag.Defined,
           );
-          references.object(address);
+          references.object(address, size);
         },
         reference(target) {
           references.add(current, target);
@@ -139,6 +139,7 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
       const edge = (from: number, to: number) => builder.addEdge(from as NodeIndex, to as NodeIndex);
       const resolved = references.resolve(edge);
       const roots = await rootsOf(walk.handles, core, targetMemory(memory), references, builder, edge);
+      builder.setValues(walk.values((node) => references.addressOf(node)));
       managedHeap = {
         ...managedHeap,
         references: resolved.edges,
@@ -233,7 +234,7 @@ const ROOT_CATEGORY: Record<HandleRootKind | 'stack', string> = {
   'sized-ref': '[sized-ref Handles]',
   'ref-counted': '[ref-counted Handles]',
   variable: '[variable Handles]',
-  stack: '[local vars (conservative)]',
+  stack: '[local vars (conservative)]', // every stack word and saved register that is an object
 };
 /** How far past a thread's stack pointer its stack is scanned, at most. */
 const MAX_STACK_BYTES = 16 * 1024 * 1024;
@@ -257,7 +258,9 @@ async function rootsOf(
   builder.setRoot(root as NodeIndex);
   const categories = new Map<string, { node: number; held: Set<number> }>();
   const hold = (kind: HandleRootKind | 'stack', target: number) => {
-    const node = objects.nodeAt(target);
+    // A handle holds an object's start; a stack slot or register may hold a pointer into an object
+    // (a `ref` or a Span over an array), which keeps the whole object alive.
+    const node = kind === 'stack' ? objects.nodeContaining(target) : objects.nodeAt(target);
     if (node < 0) return;
     let category = categories.get(kind);
     if (!category) {
@@ -291,12 +294,15 @@ async function rootsOf(
     stacks.push({ pointer, end: Math.min(Number(end), pointer + MAX_STACK_BYTES) });
   }
   await scanStacks(memory, stacks, (word) => hold('stack', word));
+  // And each thread's registers as saved in the core: a frame may hold an object in a register only.
+  for (const thread of core.threads) {
+    for (const register of thread.registers) if (register < 2n ** 53n) hold('stack', Number(register));
+  }
   const counts: Record<string, number> = {};
   for (const [kind, category] of categories) counts[kind] = category.held.size;
   const missing = [
     ...handles.problems,
     ...(stacks.length < core.threads.length ? [`the stacks of ${core.threads.length - stacks.length} threads`] : []),
-    'thread registers (the stacks are scanned, the registers not)',
     'the finalizer queue',
   ];
   return { counts, missing };
@@ -313,9 +319,27 @@ class ReferenceList {
   private to = new Float64Array(1024);
   private length = 0;
 
-  object(address: number): void {
-    if (this.count === this.addresses.length) this.addresses = grow(this.addresses);
+  private sizes = new Float64Array(1024);
+
+  object(address: number, size: number): void {
+    if (this.count === this.addresses.length) {
+      this.addresses = grow(this.addresses);
+      this.sizes = grow(this.sizes);
+    }
+    this.sizes[this.count] = size;
     this.addresses[this.count++] = address;
+  }
+
+  /** The object whose bytes hold this address (its start or inside it: an interior pointer), or −1. */
+  nodeContaining(address: number): number {
+    let low = 0;
+    let high = this.count - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (this.addresses[middle] <= address) low = middle + 1;
+      else high = middle - 1;
+    }
+    return high >= 0 && address < this.addresses[high] + Math.max(this.sizes[high], 1) ? high : -1;
   }
 
   add(node: number, target: number): void {
@@ -325,6 +349,11 @@ class ReferenceList {
     }
     this.from[this.length] = node;
     this.to[this.length++] = target;
+  }
+
+  /** The address of this object node, or null (a root node, or no node). */
+  addressOf(node: number): number | null {
+    return Number.isInteger(node) && node >= 0 && node < this.count ? this.addresses[node] : null;
   }
 
   /** The node at this address, or −1. */

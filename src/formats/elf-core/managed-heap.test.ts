@@ -31,7 +31,14 @@ interface Truth {
   allocationContexts: string[][];
   roots: Record<string, { entries: number; objects: number; addresses: string[] | null }>;
   histogram: { methodTable: string; name: string; count: number; bytes: number }[];
-  sample: { address: string; type: string | null; size: number; references: string[]; string?: string }[];
+  sample: {
+    address: string;
+    type: string | null;
+    size: number;
+    references: string[];
+    string?: string;
+    fields?: { name: string; offset: number; elementType: string; value: string | null }[];
+  }[];
 }
 
 const truthOf = (name: string): Truth =>
@@ -172,6 +179,42 @@ describe("a .NET 10 core's managed heap, without the DAC", () => {
       // ClrMD finds on a stack is a root here (on a stack, or held by a handle when ClrMD found it in a register).
       const rootsHere = new Set([...strong, ...pinning, ...stack]);
       expect(theirs('Stack').filter((a) => !rootsHere.has(a))).toEqual([]);
+    });
+  }
+
+  for (const name of CORES) {
+    it(`${name}: the values of ClrMD's sampled objects — strings, and each field's name, offset and primitive value`, async () => {
+      const truth = truthOf(name);
+      const { heap } = await importElfCore(byteSourceFromBytes(bytesOf(name), `${name}.core`));
+      const { nodes } = heap;
+      const byAddress = new Map<string, number>();
+      for (let node = 0; node < nodes.count; node++) {
+        byAddress.set(`0x${(nodes.addressHi[node] * 2 ** 32 + nodes.addressLo[node]).toString(16)}`, node);
+      }
+      let strings = 0;
+      let objectsWithFields = 0;
+      for (const sampled of truth.sample) {
+        const values = await heap.values!.read(byAddress.get(sampled.address)!);
+        if (sampled.string !== undefined) {
+          strings++;
+          expect(values?.string, sampled.address).toBe(sampled.string);
+          expect(values?.stringLength).toBe(sampled.string.length);
+        }
+        if (sampled.fields && sampled.fields.length > 0) {
+          objectsWithFields++;
+          expect(values?.note ?? null, `${sampled.address} ${sampled.type}`).toBeNull();
+          // ClrMD lists a type's fields by declaration; ours are in layout order: compare by name.
+          const ours = new Map(values!.fields.map((field) => [field.name, field]));
+          expect(ours.size, `${sampled.address} ${sampled.type}`).toBe(sampled.fields.length);
+          for (const field of sampled.fields) {
+            expect(ours.has(field.name), `${sampled.type}.${field.name}`).toBe(true);
+            if (field.value !== null)
+              expect(ours.get(field.name)!.value, `${sampled.type}.${field.name}`).toBe(field.value);
+          }
+        }
+      }
+      expect(strings).toBeGreaterThan(20);
+      expect(objectsWithFields).toBeGreaterThan(20);
     });
   }
 

@@ -25,6 +25,7 @@
  * Every number from the core is bounded before use; a missing or damaged piece is a status with a
  * message, and a region that cannot be walked is a warning, never a throw.
  */
+import type { ObjectFieldValue, ObjectValueReader, ObjectValues } from '../../heap/types';
 import type { ContractDescriptor, RuntimeImage } from './runtime-descriptor';
 import { findDynamicSymbol } from './runtime-descriptor';
 import type { CoreMemory } from './core-memory';
@@ -63,6 +64,8 @@ export type ManagedHeapRead =
       readonly warnings: readonly string[];
       /** The GC handles that are roots, and the dependent handles (gc-roots.ts). */
       readonly handles: HandleRoots;
+      /** Reads objects' values later, by address (strings, instance fields). */
+      readonly values: (addressOf: (node: number) => number | null) => ObjectValueReader;
     }
   | { readonly status: 'unreadable'; readonly message: string };
 
@@ -80,6 +83,10 @@ const MAX_NAME_DEPTH = 12;
 const CHUNK = 1 << 22; // 4 MB of a region at a time
 /** An object with references larger than this (an array of 2 million references) has them left unread, with a warning. */
 const MAX_OBJECT_READ = 16 * 1024 * 1024;
+/** A string's characters shown at most (its length is always given). */
+export const MAX_STRING_CHARS = 1 << 20;
+/** An object's fields are read from its first bytes, at most these many. */
+const MAX_FIELD_BYTES = 1 << 16;
 const POINTER = 8;
 const MIN_OBJECT = 3 * POINTER;
 const HEADER = 2 * POINTER; // MethodTable pointer and an array's count
@@ -139,6 +146,14 @@ type GcDescriptor =
   | { readonly kind: 'repeating'; readonly start: number; readonly items: readonly (readonly [number, number])[] };
 
 const CONTAINS_GC_POINTERS = 0x01000000;
+const FIELD_DESC_BYTES = 16;
+const MAX_FIELDS = 4096;
+
+/** The instance fields of a type's objects: name, CorElementType, offset from the object's start. */
+interface FieldLayout {
+  readonly fields: readonly { readonly name: string; readonly elementType: number; readonly offset: number }[];
+  readonly note: string | null;
+}
 const MAX_SERIES = 4096;
 
 /** The descriptor's field offsets: `Type.Field`, or a problem naming the missing one. */
@@ -452,8 +467,38 @@ async function read(
   const handles: HandleRoots = mapAddress
     ? await readHandleRoots(memory, mapAddress, heaps.length, server ? MAX_HEAPS_TRIED : 1)
     : { roots: [], dependent: [], tables: 0, segments: 0, problems: ['GcDacVars has no handle table map'] };
+  const stringMethodTable = await globalPointer('StringMethodTable');
+  const stringLength = offset('String', 'm_StringLength');
+  const firstChar = offset('String', 'm_FirstChar');
+  const values = (addressOf: (node: number) => number | null): ObjectValueReader => ({
+    async read(node: number): Promise<ObjectValues | null> {
+      const address = addressOf(node);
+      const header = address === null ? null : await memory.bytes(address, HEADER);
+      if (address === null || !header) return null;
+      const methodTable = readNumber(header, 0) - (readNumber(header, 0) % (unmask + 1));
+      const info = types.known(methodTable) ?? (await types.info(methodTable));
+      if (!info) return null;
+      if (methodTable === stringMethodTable) {
+        const length = (await memory.u32(address + stringLength)) ?? 0;
+        const shown = Math.min(length, MAX_STRING_CHARS);
+        const chars = await memory.slice(address + firstChar, shown * 2);
+        const text = chars ? new TextDecoder('utf-16le').decode(chars) : null;
+        return { string: text, stringLength: length, fields: [], note: text === null ? 'its characters are not in the core' : null };
+      }
+      const layout = await types.layoutOf(methodTable);
+      const body = await memory.bytes(address, Math.min(info.baseSize, MAX_FIELD_BYTES));
+      const fields: ObjectFieldValue[] = layout.fields.map((field) => ({
+        name: field.name,
+        type: ELEMENT_TYPE_NAMES[field.elementType] ?? `element type 0x${field.elementType.toString(16)}`,
+        value: body ? fieldValue(body, field.offset, field.elementType) : null,
+        attr: 'instance',
+      }));
+      return { string: null, stringLength: null, fields, note: layout.note };
+    },
+  });
   return {
     status: 'read',
+    values,
     handles,
     gcVersion,
     server,
@@ -631,7 +676,65 @@ function methodTables(
     return { kind: 'repeating', start, items: list };
   };
 
+  const fieldDescList = offset('EEClass', 'FieldDescList');
+  const numInstanceFields = offset('EEClass', 'NumInstanceFields');
+  const parentOffset = offset('MethodTable', 'ParentMethodTable');
+  const layouts = new Map<number, Promise<FieldLayout>>();
+  /**
+   * The instance fields of a MethodTable's objects, its parents' first. The EEClass lists its own
+   * FieldDescs (16 bytes each on 64-bit: the enclosing MethodTable; a word with the FieldDef row in its
+   * low 24 bits and bit 24 set for a static; a word with the offset after the MethodTable pointer in
+   * its low 27 bits and the CorElementType in its top 5). The descriptor of 10.0 does not describe
+   * FieldDesc, so each one's enclosing MethodTable must be the class's own, or the layout is not used.
+   */
+  const layoutOf = (address: number, depth = 0): Promise<FieldLayout> => {
+    let known = layouts.get(address);
+    if (!known) {
+      known = (async (): Promise<FieldLayout> => {
+        if (depth > MAX_NAME_DEPTH * 4) return { fields: [], note: 'the class hierarchy is too deep' };
+        const eeClass = await eeClassOf(address);
+        if (!eeClass) return { fields: [], note: `no EEClass for the MethodTable at 0x${address.toString(16)}` };
+        const parent = await memory.pointer(address + parentOffset);
+        const inherited = parent ? await layoutOf(parent, depth + 1) : { fields: [], note: null };
+        const parentClass = parent ? await eeClassOf(parent) : null;
+        const total = (await memory.u16(eeClass + numInstanceFields)) ?? 0;
+        const fromParent = parentClass ? ((await memory.u16(parentClass + numInstanceFields)) ?? 0) : 0;
+        const own = total - fromParent;
+        if (own <= 0) return inherited;
+        const canonical = await memory.pointer(eeClass + eeClassMethodTable);
+        const list = await memory.pointer(eeClass + fieldDescList);
+        const descs = list && own <= MAX_FIELDS ? await memory.bytes(list, own * FIELD_DESC_BYTES) : null;
+        const module = await memory.pointer(address + mt.module);
+        const metadata = module ? await metadataOf(module) : null;
+        if (!descs || !canonical) return { fields: inherited.fields, note: `the fields of 0x${address.toString(16)} are not in the core` };
+        const fields = [...inherited.fields];
+        for (let i = 0, seen = 0; seen < own && i < own; i++) {
+          const at = i * FIELD_DESC_BYTES;
+          if (readNumber(descs, at) !== canonical) {
+            return { fields: inherited.fields, note: 'a FieldDesc layout this reader does not know' };
+          }
+          const view = new DataView(descs.buffer, descs.byteOffset, descs.byteLength);
+          const word1 = view.getUint32(at + 8, true);
+          const word2 = view.getUint32(at + 12, true);
+          if (word1 & (1 << 24)) continue; // a static field
+          seen++;
+          const row = word1 & 0xffffff;
+          fields.push({
+            name: (metadata ? await metadata.fieldName(row) : null) ?? `field #${row}`,
+            elementType: word2 >>> 27,
+            offset: POINTER + (word2 & 0x7ffffff),
+          });
+        }
+        fields.sort((a, b) => a.offset - b.offset);
+        return { fields, note: inherited.note };
+      })();
+      layouts.set(address, known);
+    }
+    return known;
+  };
+
   return {
+    layoutOf,
     /** The MethodTable's info when already read (null: read and invalid), without waiting. */
     known(address: number): MethodTableInfo | null | undefined {
       return infos.get(address);
@@ -667,22 +770,101 @@ function forEachReference(pointers: GcDescriptor, body: Uint8Array, at: number, 
     const target = readNumber(body, at + offset);
     if (target !== 0) sink.reference(target);
   };
+  // Every loop is bounded by the object's size: a damaged descriptor reads nothing outside it.
   if (pointers.kind === 'series') {
     for (const [start, raw] of pointers.series) {
-      const length = raw + size;
-      for (let offset = start; offset < start + length && offset + POINTER <= size; offset += POINTER) emit(offset);
+      const end = Math.min(start + raw + size, size);
+      for (let offset = Math.max(start, POINTER); offset < end; offset += POINTER) emit(offset);
     }
     return;
   }
-  let offset = pointers.start;
+  let offset = Math.max(pointers.start, 0);
   const runs = pointers.items;
-  let guard = 0;
-  while (offset + POINTER <= size && guard++ < size) {
+  if (runs.every(([count, skip]) => count * POINTER + skip === 0)) return;
+  while (offset + POINTER <= size) {
     for (const [count, skip] of runs) {
-      for (let i = 0; i < count; i++) emit(offset + i * POINTER);
+      const run = Math.min(count, Math.ceil((size - offset) / POINTER));
+      for (let i = 0; i < run; i++) emit(offset + i * POINTER);
       offset += count * POINTER + skip;
+      if (offset + POINTER > size) break;
     }
-    if (runs.every(([count, skip]) => count === 0 && skip === 0)) break;
+  }
+}
+
+/** What a field of this CorElementType is called in the inspector. */
+const ELEMENT_TYPE_NAMES: Record<number, string> = {
+  0x02: 'System.Boolean',
+  0x03: 'System.Char',
+  0x04: 'System.SByte',
+  0x05: 'System.Byte',
+  0x06: 'System.Int16',
+  0x07: 'System.UInt16',
+  0x08: 'System.Int32',
+  0x09: 'System.UInt32',
+  0x0a: 'System.Int64',
+  0x0b: 'System.UInt64',
+  0x0c: 'System.Single',
+  0x0d: 'System.Double',
+  0x0e: 'System.String',
+  0x0f: 'pointer',
+  0x11: 'struct',
+  0x12: 'reference',
+  0x14: 'array',
+  0x18: 'System.IntPtr',
+  0x19: 'System.UIntPtr',
+  0x1b: 'function pointer',
+  0x1c: 'System.Object',
+  0x1d: 'array',
+};
+
+/** A field's value as the inspector shows it: a number, `true`/`false`, a character, an address or `null`. */
+function fieldValue(body: Uint8Array, offset: number, elementType: number): string | null {
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const fits = (size: number) => offset >= 0 && offset + size <= body.length;
+  switch (elementType) {
+    case 0x02:
+      return fits(1) ? String(view.getUint8(offset) !== 0) : null;
+    case 0x03: {
+      if (!fits(2)) return null;
+      const code = view.getUint16(offset, true);
+      return `${JSON.stringify(String.fromCharCode(code))} (0x${code.toString(16)})`;
+    }
+    case 0x04:
+      return fits(1) ? String(view.getInt8(offset)) : null;
+    case 0x05:
+      return fits(1) ? String(view.getUint8(offset)) : null;
+    case 0x06:
+      return fits(2) ? String(view.getInt16(offset, true)) : null;
+    case 0x07:
+      return fits(2) ? String(view.getUint16(offset, true)) : null;
+    case 0x08:
+      return fits(4) ? String(view.getInt32(offset, true)) : null;
+    case 0x09:
+      return fits(4) ? String(view.getUint32(offset, true)) : null;
+    case 0x0a:
+      return fits(8) ? String(view.getBigInt64(offset, true)) : null;
+    case 0x0b:
+      return fits(8) ? String(view.getBigUint64(offset, true)) : null;
+    case 0x0c:
+      return fits(4) ? String(view.getFloat32(offset, true)) : null;
+    case 0x0d:
+      return fits(8) ? String(view.getFloat64(offset, true)) : null;
+    case 0x0e:
+    case 0x0f:
+    case 0x12:
+    case 0x14:
+    case 0x18:
+    case 0x19:
+    case 0x1b:
+    case 0x1c:
+    case 0x1d: {
+      if (!fits(8)) return null;
+      const value = view.getBigUint64(offset, true);
+      const isReference = elementType !== 0x18 && elementType !== 0x19 && elementType !== 0x0f && elementType !== 0x1b;
+      return value === 0n && isReference ? 'null' : `0x${value.toString(16)}`;
+    }
+    default:
+      return null; // a struct: its own fields are not read here
   }
 }
 

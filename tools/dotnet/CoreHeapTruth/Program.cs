@@ -1,4 +1,6 @@
 // Usage: CoreHeapTruth FULL-CORE [SAMPLE-EVERY]  →  JSON on stdout (see CoreHeapTruth.csproj).
+// Each sampled object: its type, size, references, and a string's value or the fields of its type
+// (name, offset from the object's start, element type, and the value of a primitive).
 // Without SAMPLE-EVERY, every Nth object in walk order is sampled so that about 500 are.
 using System.Text.Json;
 using Microsoft.Diagnostics.Runtime;
@@ -43,6 +45,28 @@ foreach (var obj in heap.EnumerateObjects())
             ["references"] = obj.IsFree ? new List<string>() : obj.EnumerateReferenceAddresses(carefully: true).Select(Hex).ToList(),
         };
         if (type?.IsString == true) entry["string"] = obj.AsString(1 << 20);
+        else if (type is not null && !type.IsArray && !obj.IsFree)
+            entry["fields"] = type.Fields.Select(f => new Dictionary<string, object?>
+            {
+                ["name"] = f.Name,
+                // From the object's start (ClrMD's Offset counts from after the MethodTable pointer).
+                ["offset"] = f.Offset + IntPtr.Size,
+                ["elementType"] = f.ElementType.ToString(),
+                ["value"] = f.ElementType switch
+                {
+                    ClrElementType.Boolean => f.Read<bool>(obj.Address, false).ToString().ToLowerInvariant(),
+                    ClrElementType.Int32 => f.Read<int>(obj.Address, false).ToString(),
+                    ClrElementType.UInt32 => f.Read<uint>(obj.Address, false).ToString(),
+                    ClrElementType.Int64 => f.Read<long>(obj.Address, false).ToString(),
+                    ClrElementType.UInt64 => f.Read<ulong>(obj.Address, false).ToString(),
+                    ClrElementType.Int16 => f.Read<short>(obj.Address, false).ToString(),
+                    ClrElementType.UInt16 => f.Read<ushort>(obj.Address, false).ToString(),
+                    ClrElementType.Int8 => f.Read<sbyte>(obj.Address, false).ToString(),
+                    ClrElementType.UInt8 => f.Read<byte>(obj.Address, false).ToString(),
+                    ClrElementType.Double => f.Read<double>(obj.Address, false).ToString("R"),
+                    _ => null,
+                },
+            }).ToList();
         sample.Add(entry);
     }
     objects++;
