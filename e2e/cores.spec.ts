@@ -142,4 +142,34 @@ test("a .NET 10 core's managed heap: the Summary says what the walk read, Types 
   await expect(finding).toHaveCount(1);
   await expect(finding.getByTestId('finding-count')).toContainText(n(fromGcdump.count));
   await finding.screenshot({ path: join(projectRoot, 'docs/screenshot-core-finding.png') });
+  // Values read from the core on request: the Registrations object's fields, as heapscope dumpobj reads them.
+  const registrations = finding
+    .locator('dd')
+    .filter({ hasText: 'CancellationTokenSource+Registrations' })
+    .getByRole('button');
+  const address = /0x[0-9a-f]+/.exec((await registrations.textContent()) ?? '')![0];
+  await registrations.click();
+  const fields = page.getByTestId('object-fields');
+  await expect(fields).toContainText('Fields, read from the core');
+  const cli = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        join(projectRoot, 'bin/heapscope.mjs'),
+        'dumpobj',
+        join(projectRoot, 'sample-dumps/heap-cores/leaky-service.core'),
+        '--address',
+        address,
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    ),
+  ) as { fields: { name: string; value: string | null }[] };
+  expect(cli.fields.length).toBeGreaterThan(3);
+  for (const field of cli.fields) {
+    await expect(page.getByTestId('object-field').filter({ hasText: field.name }).first()).toContainText(
+      field.value ?? '—',
+    );
+  }
+  await page.getByTestId('object-fields').screenshot({ path: join(projectRoot, 'docs/screenshot-core-fields.png') });
 });

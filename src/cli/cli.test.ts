@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fixturePath, PROJECT_ROOT } from '../test-support/fixtures';
 import { HeapBuilder } from '../heap/heap-builder';
@@ -552,5 +552,61 @@ describe('heapscope runtime', () => {
     const gcdump = heapscope('runtime', fixturePath('gcdump', 'perfview-test1-jsheap-ie-2015.gcdump'));
     expect(gcdump.status).toBe(2);
     expect(gcdump.stderr).toContain('not an ELF core');
+  });
+});
+
+describe('heapscope stat, runtime and dumpobj on a .NET 10 core with its managed heap', () => {
+  const core = join(PROJECT_ROOT, 'sample-dumps/heap-cores/app10-wks.core');
+  // ClrMD's reading of the same full core (sample-dumps/heap-cores/README.md).
+  const truth = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, 'sample-dumps/heap-cores/app10-wks.heap.truth.json'), 'utf8'),
+  ) as {
+    objects: number;
+    bytes: number;
+    sample: { address: string; type: string; string?: string; fields?: { name: string; value: string | null }[] }[];
+  };
+
+  it('stat: ClrMD totals; runtime: what the walk read, its references and roots; exit 0', () => {
+    const stat = JSON.parse(heapscope('stat', core, '--json').stdout) as {
+      types: { name: string; count: number; bytes: number }[];
+    };
+    // The objects' rows (the root pseudo-nodes, `[.NET Roots]` and one per kind, are rows of 0 bytes as in a gcdump).
+    const objects = stat.types.filter((row) => !row.name.startsWith('['));
+    expect(objects.reduce((sum, row) => sum + row.count, 0)).toBe(truth.objects);
+    expect(objects.reduce((sum, row) => sum + row.bytes, 0)).toBe(truth.bytes);
+    expect(stat.types.filter((row) => row.name.startsWith('[')).every((row) => row.bytes === 0)).toBe(true);
+    const runtime = heapscope('runtime', core);
+    expect(runtime.status, runtime.stderr).toBe(0);
+    expect(runtime.stdout).toContain(`managed heap: ${truth.objects.toLocaleString('en-US')} objects`);
+    expect(runtime.stdout).toMatch(
+      /roots: \d+ strong handles, \d+ pinning handles, \d+ on thread stacks \(conservative\)/,
+    );
+  });
+
+  it("dumpobj: a string's value and an object's fields as ClrMD reads them; a gcdump says it holds no values", () => {
+    const sampled = truth.sample.find((s) => s.string !== undefined && s.string.length > 3)!;
+    const text = heapscope('dumpobj', core, '--address', sampled.address);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`String:      ${sampled.string}`);
+    const withFields = truth.sample.find((s) => (s.fields ?? []).some((f) => f.value !== null))!;
+    const json = JSON.parse(heapscope('dumpobj', core, '--address', withFields.address, '--json').stdout) as {
+      type: string;
+      fields: { name: string; value: string | null }[];
+    };
+    expect(json.type).toBe(withFields.type);
+    for (const field of withFields.fields!) {
+      if (field.value !== null) expect(json.fields.find((f) => f.name === field.name)?.value).toBe(field.value);
+    }
+    const gcdump = heapscope(
+      'dumpobj',
+      join(PROJECT_ROOT, 'sample-dumps/heap-cores/leaky-service.gcdump'),
+      '--address',
+      '0x1',
+    );
+    expect(gcdump.status).toBe(2);
+    expect(gcdump.stderr).toContain('no object at 0x1');
+    const missing = heapscope('dumpobj', core);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('which object?');
   });
 });

@@ -5,11 +5,13 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FindingKind, LeakPattern } from '../session/answers';
-import { FormatError } from '../session/open-heap';
+import { FormatError, openHeap } from '../session/open-heap';
 import {
   findingsJson,
   renderDiff,
   renderDumpheap,
+  renderDumpobj,
+  type DumpobjResult,
   renderFindings,
   renderMaddress,
   renderRoots,
@@ -77,6 +79,9 @@ Commands:
                      --fail-on KIND|PATTERN|any  exit status 1 when such a finding exists (for CI);
                                                KIND: ${FINDING_KINDS.join(', ')};
                                                PATTERN: ${FINDING_PATTERNS.join(', ')}
+  dumpobj FILE     one object, like SOS dumpobj: its type, size and, from a .NET 10 core, its string
+                   value or its fields with their values
+                     --address 0x…             the object
   show FILE.txt    every block an SOS transcript holds, in order, as heapscope read it (stat tables,
                    listings, dumpobj fields, dumparray, objsize, gcroot, eeheap, address summaries,
                    finalizequeue), then the heap model it makes
@@ -129,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, file] = positionals;
-  const known = ['stat', 'roots', 'findings', 'dumpheap', 'maddress', 'runtime', 'show', 'diff'];
+  const known = ['stat', 'roots', 'findings', 'dumpheap', 'dumpobj', 'maddress', 'runtime', 'show', 'diff'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   if (!file) throw new UsageError(`heapscope ${command}: which file? (heapscope ${command} FILE)`);
   if (values.session !== undefined) {
@@ -252,6 +257,31 @@ async function main(argv: string[]): Promise<number> {
         failOn !== undefined &&
         results.some(({ finding }) => failOn === 'any' || finding.kind === failOn || finding.pattern === failOn);
       return failed ? 1 : 0;
+    }
+    case 'dumpobj': {
+      if (!values.address) throw new UsageError('heapscope dumpobj: which object? (--address 0x…)');
+      // The file stays open while the object's values are read from it (a full core reads them lazily).
+      const result = await withFile(file, async (source): Promise<DumpobjResult> => {
+        const opened = await openHeap(source);
+        const node = nodeAtAddress(opened, values.address!);
+        const details = opened.session.object(node)!;
+        const read = await opened.session.objectValues(node);
+        return {
+          address: details.address,
+          type: details.type,
+          size: details.size,
+          string: read?.string ?? null,
+          stringLength: read?.stringLength ?? null,
+          fields: read?.fields ?? details.fields ?? [],
+          note: read
+            ? read.note
+            : details.fields
+              ? null
+              : `this ${opened.heap.format} holds no field values (a full core does)`,
+        };
+      });
+      print(result, () => renderDumpobj(result));
+      return 0;
     }
     case 'dumpheap': {
       if (values.type === undefined) throw new UsageError('heapscope dumpheap: which type? (--type NAME)');

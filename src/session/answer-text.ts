@@ -4,7 +4,7 @@
  */
 import type { RootPathSummary } from '../analysis/path-summary';
 import { formatBytes } from '../analysis/findings/finding-support';
-import type { FindingSummary, RootPathsAnswer } from './answers';
+import type { FindingSummary, ObjectFieldValue, RootPathsAnswer } from './answers';
 import type { StatResult, TranscriptStatResult } from './stat';
 import type { DumpheapResult } from './dumpheap';
 import type { MaddressResult } from './maddress';
@@ -193,6 +193,36 @@ export function renderStat(result: StatResult): string {
       );
   }
   return lines.join('\n') + '\n';
+}
+
+/** `heapscope dumpobj`: one object as SOS's dumpobj prints it — its type, size, string or fields. */
+export interface DumpobjResult {
+  readonly address: string | null;
+  readonly type: string;
+  readonly size: number;
+  readonly string: string | null;
+  readonly stringLength: number | null;
+  readonly fields: readonly ObjectFieldValue[];
+  /** Why values are missing: the input holds none (a gcdump), or what could not be read. */
+  readonly note: string | null;
+}
+
+export function renderDumpobj(result: DumpobjResult): string {
+  const lines = [
+    `Name:        ${result.type}`,
+    `Address:     ${result.address ?? '—'}`,
+    `Size:        ${result.size} (0x${result.size.toString(16)}) bytes`,
+  ];
+  if (result.stringLength !== null) lines.push(`String:      ${result.string ?? '(not in the core)'}`);
+  if (result.fields.length > 0) {
+    const width = Math.max(4, ...result.fields.map((f) => f.name.length));
+    const typeWidth = Math.max(4, ...result.fields.map((f) => f.type.length));
+    lines.push('Fields:', `  ${'Name'.padEnd(width)}  ${'Type'.padEnd(typeWidth)}  Value`);
+    for (const field of result.fields)
+      lines.push(`  ${field.name.padEnd(width)}  ${field.type.padEnd(typeWidth)}  ${field.value ?? '—'}`);
+  }
+  if (result.note) lines.push(result.note);
+  return `${lines.join('\n')}\n`;
 }
 
 export function renderDumpheap(result: DumpheapResult): string {

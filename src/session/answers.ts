@@ -15,7 +15,16 @@ import type { DumpFacts, GcHeapLayout, InputFormat, ObjectFieldValue } from '../
 export type { ByteCategory } from '../analysis/byte-categories';
 export type { FindingKind, FindingSeverity, KeptAliveRow, LeakPattern } from '../analysis/findings/finding';
 export type { PathStepSummary, RootPathSummary } from '../analysis/path-summary';
-export type { DumpFacts, GcHeapArea, GcHeapLayout, InputFormat, ManagedHeapFacts, ObjectFieldValue, RuntimeFacts } from '../heap/types';
+export type {
+  DumpFacts,
+  GcHeapArea,
+  GcHeapLayout,
+  InputFormat,
+  ManagedHeapFacts,
+  ObjectFieldValue,
+  ObjectValues,
+  RuntimeFacts,
+} from '../heap/types';
 import type { HeapModel } from '../heap/types';
 
 /** One progress report of a load. MB/s = bytesRead / elapsedMs / 1000. */
@@ -265,6 +274,8 @@ export interface ObjectDetails extends ObjectRef {
   readonly module: string | null;
   /** Field values as the input printed them (a transcript's dumpobj), or null: a gcdump has none. */
   readonly fields: readonly ObjectFieldValue[] | null;
+  /** The input can read this object's values on request (a full core): ask `objectValues`. */
+  readonly valuesReadable: boolean;
   /**
    * When the object is on a finding's story but keeps little by itself: why, in one line (the entries
    * are also reached from elsewhere; freeing them frees the finding's bytes). Null otherwise.

@@ -18,7 +18,7 @@ import { retainerCount, retainersOf } from '../analysis/reverse-edges';
 import { RootPathFinder, type RootPath } from '../analysis/root-paths';
 import { baseTypeName } from '../analysis/type-names';
 import { formatAddress, parseAddress } from '../heap/address';
-import { NO_NODE, NodeFlag, type HeapModel } from '../heap/types';
+import { NO_NODE, NodeFlag, type HeapModel, type ObjectValues } from '../heap/types';
 import {
   MAX_PAGE_ROWS,
   type DominatorPage,
@@ -241,8 +241,15 @@ export class HeapSession {
       dominator: dominator !== NO_NODE ? this.objectRef(dominator) : null,
       module: heap.types.modules[heap.nodes.type[node]],
       fields: heap.objectFields.get(node) ?? null,
+      valuesReadable: heap.values !== null && (heap.nodes.flags[node] & NodeFlag.Pseudo) === 0,
       ownershipNote: this.ownershipNote(node),
     };
+  }
+
+  /** The object's values as the input holds them (a full core: a string's characters, its fields), or null. */
+  async objectValues(node: number): Promise<ObjectValues | null> {
+    if (!this.validNode(node) || !this.heap.values || this.heap.nodes.flags[node] & NodeFlag.Pseudo) return null;
+    return this.heap.values.read(node);
   }
 
   /**

@@ -14,6 +14,7 @@ import type {
   InstanceQuery,
   LoadOutcome,
   ObjectDetails,
+  ObjectValues,
   ProgressCallback,
   ReferencePage,
   RootPathsAnswer,
@@ -79,6 +80,8 @@ export interface HeapWorkerApi {
   /** How a link names a node: its address, or its path signature when it has no address. */
   objectKey(node: number): string | null;
   object(node: number): ObjectDetails | null;
+  /** A full core's object values, read from the file on request (strings, fields). */
+  objectValues(node: number): Promise<ObjectValues | null>;
   references(node: number, direction: 'out' | 'in', offset: number, limit: number): ReferencePage;
   rootPaths(node: number): RootPathsAnswer;
   /** Members of a collapsed run in the last `rootPaths` answer (path index, run's first and last node). */

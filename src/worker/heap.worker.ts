@@ -241,6 +241,10 @@ const api: HeapWorkerApi = {
     return loaded ? loaded.session.object(node) : null;
   },
 
+  async objectValues(node: number) {
+    return loaded ? loaded.session.objectValues(node) : null;
+  },
+
   references(node: number, direction: 'out' | 'in', offset: number, limit: number) {
     if (!loaded || (direction === 'in' && !loaded.session.analyzed)) return { total: 0, offset: 0, rows: [] };
     return loaded.session.references(node, direction, offset, limit);

@@ -55,6 +55,7 @@ export function ObjectView() {
         Show root paths
       </button>
       {details.fields && <FieldTable fields={details.fields} />}
+      {details.valuesReadable && <CoreValues node={details.node} />}
       <div className="references">
         <ReferenceTable
           node={details.node}
@@ -73,11 +74,54 @@ export function ObjectView() {
   );
 }
 
-/** Fields as the transcript's dumpobj printed them (text, never markup). */
-function FieldTable({ fields }: { fields: NonNullable<ObjectDetails['fields']> }) {
+/**
+ * A full core's values of the object, read from the file when it is shown: a string's characters,
+ * or its fields with their values (text from the dump, never markup).
+ */
+function CoreValues({ node }: { node: number }) {
+  const { answer: values } = useWorkerAnswer(() => heapWorker.objectValues(node), `values:${node}`);
+  if (!values) return null;
+  if (values.string !== null || values.stringLength !== null) {
+    const cut = values.stringLength !== null && values.string !== null && values.string.length < values.stringLength;
+    return (
+      <section className="field-table" data-testid="object-string">
+        <h3>
+          String value ({formatInteger(values.stringLength ?? 0)} characters{cut ? ', the first shown' : ''}), read from
+          the core
+        </h3>
+        {values.string !== null ? (
+          <pre className="string-value">
+            <DumpText text={values.string} />
+          </pre>
+        ) : (
+          <p className="warning">{values.note}</p>
+        )}
+      </section>
+    );
+  }
+  return (
+    <>
+      {values.fields.length > 0 && <FieldTable fields={values.fields} title="Fields, read from the core" />}
+      {values.note && (
+        <p className="warning" data-testid="object-values-note">
+          <DumpText text={values.note} />
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Fields as the transcript's dumpobj printed them, or as read from a core (text, never markup). */
+function FieldTable({
+  fields,
+  title = "Fields, as the transcript's dumpobj printed them",
+}: {
+  fields: NonNullable<ObjectDetails['fields']>;
+  title?: string;
+}) {
   return (
     <section className="field-table" data-testid="object-fields">
-      <h3>Fields, as the transcript's dumpobj printed them</h3>
+      <h3>{title}</h3>
       <table className="data-table">
         <TableHead columns={['Name', 'Type', { number: 'Value' }, 'Attr']} />
         <tbody>
