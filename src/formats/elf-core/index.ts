@@ -99,7 +99,8 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
   const regions = labelling ? labelling.regions : elfMemoryMap(core);
   const builder = new HeapBuilder('elf-core');
   // The managed heap, where the runtime describes itself: its objects into the columns, by slices of
-  // the GC's regions (managed-heap.ts). References and roots are not read yet (issue #19 stage 3).
+  // the GC's regions (managed-heap.ts); then their references, the roots (gc-roots.ts) and a reader of
+  // values on request.
   let managedHeap: ManagedHeapFacts | null = null;
   if (runtime.status === 'found' && options.managedHeap !== false) {
     const typeByName = new Map<string, TypeIndex>();
@@ -185,9 +186,9 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
   return { core, regions, heap: builder.build(), runtime };
 }
 
-/** The walk as facts for the Summary and the CLI. */
+/** The walk as facts for the Summary and the CLI (references and roots are added once resolved). */
 function managedHeapFacts(walk: ManagedHeapRead): ManagedHeapFacts {
-  const missing = ['references between objects', 'roots'];
+  const missing: string[] = [];
   if (walk.status !== 'read') {
     return {
       status: 'unreadable',

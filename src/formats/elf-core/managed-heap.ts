@@ -1,9 +1,9 @@
 /**
- * The managed heap of a .NET 10+ core, read without the DAC (issue #19 stage 2; docs/specs/core-dumps.md §6):
+ * The managed heap of a .NET 10+ core, read without the DAC (issue #19; docs/specs/core-dumps.md §6):
  *
  * 1. **Where the GC heap is.** .NET 10's contract descriptor has no GC contract, so the GC's own
- *    description for debuggers is used: libcoreclr exports `g_dacTable`, a table of 32-bit offsets of
- *    the runtime's globals; one of them is `g_gcDacGlobals`, a pointer to the GC's `GcDacVars` — a
+ *    description for debuggers is used: libcoreclr exports `g_dacTable`, a table of where the
+ *    runtime's globals are (64-bit addresses in 10.0, 32-bit offsets before); one is `g_gcDacGlobals`, a pointer to the GC's `GcDacVars` — a
  *    versioned struct (major, minor, the size of a generation, the number of generations, then
  *    pointers to the GC's variables). Its entry is recognised by what it points to, not by its
  *    position, so a table that grows between versions is still read. From it: the generation tables
@@ -14,13 +14,16 @@
  *    types, and each heap's generation 0 context).
  * 2. **The walk.** From `mem` to the end, object by object: the MethodTable pointer (low bits masked
  *    by `ObjectToMethodTableUnmask`), its size (`BaseSize`, plus `ComponentSize` × the count at +8
- *    when it has components) — the next object starts at that size aligned to 8. A MethodTable is used only when its EEClass points back
- *    to it (or to its canonical MethodTable); the first that does not ends the walk of that region,
- *    with a warning. An allocation context's unused space is skipped to its limit plus a minimal
- *    object, as the runtime leaves it.
+ *    when it has components) — the next object starts at that size aligned to 8. A MethodTable is
+ *    used only when its EEClass points back to it (or to its canonical MethodTable); the first that
+ *    does not ends the walk of that region, with a warning. An allocation context's unused space is
+ *    skipped to its limit plus a minimal object, as the runtime leaves it. Each object's references
+ *    come from its MethodTable's GC descriptor, read from the bytes the walk holds.
  * 3. **Type names** from the module's ECMA-335 metadata (ecma-metadata.ts), with generic arguments
  *    from the MethodTable's instantiation, arrays from the element type and rank, nested types as
  *    `Outer+Inner` — in ClrMD's form (`System.Collections.Generic.Dictionary<System.String, System.Int32>`).
+ * 4. **Roots** from the GC's handle table map (gc-roots.ts), and a **value reader** for later: a
+ *    string's characters, an object's instance fields through its class's FieldDescs.
  *
  * Every number from the core is bounded before use; a missing or damaged piece is a status with a
  * message, and a region that cannot be walked is a warning, never a throw.
