@@ -290,7 +290,10 @@ export async function readModuleMetadata(memory: TargetMemory, base: number): Pr
     const known = fieldNames.get(row);
     if (known !== undefined) return known;
     if (!Number.isInteger(row) || row < 1 || row > rows[TABLE_FIELD]) return null;
-    const bytes = await memory.bytes(root + tableStart[TABLE_FIELD] + (row - 1) * rowSize[TABLE_FIELD], rowSize[TABLE_FIELD]);
+    const bytes = await memory.bytes(
+      root + tableStart[TABLE_FIELD] + (row - 1) * rowSize[TABLE_FIELD],
+      rowSize[TABLE_FIELD],
+    );
     const name = bytes ? await stringAt(readIndex(bytes, 2, stringWidth)) : null;
     fieldNames.set(row, name);
     return name;

@@ -114,13 +114,7 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
         object(address, typeName, size) {
           let type = typeByName.get(typeName);
           if (type === undefined) typeByName.set(typeName, (type = builder.internType(typeName)));
-          current = builder.addNode(
-            type,
-            size,
-            address % 2 ** 32,
-            Math.floor(address / 2 ** 32),
-            NodeFlag.Defined,
-          );
+          current = builder.addNode(type, size, address % 2 ** 32, Math.floor(address / 2 ** 32), NodeFlag.Defined);
           references.object(address, size);
         },
         reference(target) {
@@ -288,7 +282,11 @@ async function rootsOf(
     let index = loads.findIndex((load) => sp >= load.vaddr && sp < load.vaddr + load.memSize);
     if (index < 0) continue;
     let end = loads[index].vaddr + loads[index].memSize;
-    while (index + 1 < loads.length && loads[index + 1].vaddr === end && loads[index + 1].flags === loads[index].flags) {
+    while (
+      index + 1 < loads.length &&
+      loads[index + 1].vaddr === end &&
+      loads[index + 1].flags === loads[index].flags
+    ) {
       end = loads[++index].vaddr + loads[index].memSize;
     }
     const pointer = Number(sp);

@@ -486,7 +486,12 @@ async function read(
         const shown = Math.min(length, MAX_STRING_CHARS);
         const chars = await memory.slice(address + firstChar, shown * 2);
         const text = chars ? new TextDecoder('utf-16le').decode(chars) : null;
-        return { string: text, stringLength: length, fields: [], note: text === null ? 'its characters are not in the core' : null };
+        return {
+          string: text,
+          stringLength: length,
+          fields: [],
+          note: text === null ? 'its characters are not in the core' : null,
+        };
       }
       const layout = await types.layoutOf(methodTable);
       const body = await memory.bytes(address, Math.min(info.baseSize, MAX_FIELD_BYTES));
@@ -709,7 +714,8 @@ function methodTables(
         const descs = list && own <= MAX_FIELDS ? await memory.bytes(list, own * FIELD_DESC_BYTES) : null;
         const module = await memory.pointer(address + mt.module);
         const metadata = module ? await metadataOf(module) : null;
-        if (!descs || !canonical) return { fields: inherited.fields, note: `the fields of 0x${address.toString(16)} are not in the core` };
+        if (!descs || !canonical)
+          return { fields: inherited.fields, note: `the fields of 0x${address.toString(16)} are not in the core` };
         const fields = [...inherited.fields];
         for (let i = 0, seen = 0; seen < own && i < own; i++) {
           const at = i * FIELD_DESC_BYTES;
@@ -767,7 +773,13 @@ function methodTables(
  * Each non-null reference of an object whose bytes are `body` from `at` (`size` bytes), by its GC
  * descriptor; offsets outside the object are ignored (a damaged descriptor reads nothing wrong).
  */
-function forEachReference(pointers: GcDescriptor, body: Uint8Array, at: number, size: number, sink: ManagedObjectSink): void {
+function forEachReference(
+  pointers: GcDescriptor,
+  body: Uint8Array,
+  at: number,
+  size: number,
+  sink: ManagedObjectSink,
+): void {
   const emit = (offset: number) => {
     if (offset < POINTER || offset + POINTER > size || at + offset + POINTER > body.length) return;
     const target = readNumber(body, at + offset);
