@@ -8,6 +8,7 @@
 #   leaky-service.core               tools/dotnet/LeakyService (leak on) after ORDERS POST /orders
 #   leaky-service.gcdump             dotnet-gcdump of the same process just before its core
 #   <name>.heap.truth.json           ClrMD's reading of each full core
+#   tools/dotnet/truth/leaky-service.gcdump.truth.json   TraceEvent's reading of the gcdump
 #
 # Usage: bash tools/capture-heap-cores.sh [ORDERS]   (default 50). The full cores are deleted.
 # Needs dotnet (SDK 10), node, and the .NET 10 runtime's createdump.
@@ -57,5 +58,7 @@ fetch_stats
 gcdump collect -p "$service_pid" -o "$out/leaky-service.gcdump" >"$work/gcdump.log" 2>&1 ||
   { cat "$work/gcdump.log" >&2; die "dotnet-gcdump failed"; }
 finish leaky-service "$service_pid"
+# The new .gcdump's TraceEvent truth (tools/dotnet/truth/), which npm run truth -- --check holds it to.
+bash "$root/tools/dotnet/truth.sh" >"$work/truth.log" 2>&1 || { cat "$work/truth.log" >&2; die "TraceEvent truth failed"; }
 printf '%s\n' "runtime $runtime_version" "orders $ORDERS" "stats $stats" "gcdump $(gcdump --version 2>/dev/null | head -1)" >"$out/versions.txt"
 log "done: $(ls -1 "$out" | tr '\n' ' ')"

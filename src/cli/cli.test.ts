@@ -563,6 +563,7 @@ describe('heapscope stat, runtime and dumpobj on a .NET 10 core with its managed
   ) as {
     objects: number;
     bytes: number;
+    histogram: { name: string; count: number; bytes: number }[];
     sample: { address: string; type: string; string?: string; fields?: { name: string; value: string | null }[] }[];
   };
 
@@ -575,6 +576,15 @@ describe('heapscope stat, runtime and dumpobj on a .NET 10 core with its managed
     expect(objects.reduce((sum, row) => sum + row.count, 0)).toBe(truth.objects);
     expect(objects.reduce((sum, row) => sum + row.bytes, 0)).toBe(truth.bytes);
     expect(stat.types.filter((row) => row.name.startsWith('[')).every((row) => row.bytes === 0)).toBe(true);
+    // Every type's row is ClrMD's (ClrMD's rows are per MethodTable: summed by name).
+    const clrmd = new Map<string, { count: number; bytes: number }>();
+    for (const row of truth.histogram) {
+      const known = clrmd.get(row.name) ?? { count: 0, bytes: 0 };
+      clrmd.set(row.name, { count: known.count + row.count, bytes: known.bytes + row.bytes });
+    }
+    expect(Object.fromEntries(objects.map((row) => [row.name, { count: row.count, bytes: row.bytes }]))).toEqual(
+      Object.fromEntries(clrmd),
+    );
     const runtime = heapscope('runtime', core);
     expect(runtime.status, runtime.stderr).toBe(0);
     expect(runtime.stdout).toContain(`managed heap: ${truth.objects.toLocaleString('en-US')} objects`);
