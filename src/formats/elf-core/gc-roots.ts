@@ -15,7 +15,7 @@
  * Static fields need no reading of their own: the runtime keeps them in object arrays held by
  * pinning handles. Every count and pointer is bounded; what cannot be read is left out and said.
  */
-import type { TargetMemory } from './target-memory';
+import { readNumber, type TargetMemory } from './target-memory';
 
 export type HandleRootKind = 'strong' | 'pinning' | 'async pinned' | 'sized-ref' | 'ref-counted' | 'variable';
 
@@ -183,11 +183,4 @@ export async function scanStacks(
     }
   }
   return scanned;
-}
-
-function readNumber(bytes: Uint8Array, offset: number): number {
-  const low = (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
-  const high =
-    (bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24)) >>> 0;
-  return high * 2 ** 32 + low;
 }

@@ -34,7 +34,7 @@ import { findDynamicSymbol } from './runtime-descriptor';
 import type { CoreMemory } from './core-memory';
 import { readModuleMetadata, type ModuleMetadata } from './ecma-metadata';
 import { readHandleRoots, type HandleRoots } from './gc-roots';
-import { targetMemory, type TargetMemory } from './target-memory';
+import { readNumber, readSigned, targetMemory, type TargetMemory } from './target-memory';
 
 export interface GcRegion {
   /** Where the region's objects start and end (its `mem`, and `allocated` or `alloc_allocated`). */
@@ -881,19 +881,4 @@ function fieldValue(body: Uint8Array, offset: number, elementType: number): stri
     default:
       return null; // a struct: its own fields are not read here
   }
-}
-
-/** A little-endian i64 at `offset` as a number (exact within ±2^53). */
-function readSigned(bytes: Uint8Array, offset: number): number {
-  const low = (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
-  const high = bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24);
-  return high * 2 ** 32 + low;
-}
-
-/** A little-endian u64 at `offset` as a number (exact below 2^53). */
-function readNumber(bytes: Uint8Array, offset: number): number {
-  const low = (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
-  const high =
-    (bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24)) >>> 0;
-  return high * 2 ** 32 + low;
 }

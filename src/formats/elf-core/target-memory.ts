@@ -78,3 +78,18 @@ export function targetMemory(memory: CoreMemory): TargetMemory {
     },
   };
 }
+
+/** A little-endian u64 at `offset` of `bytes` as a number (exact below 2^53). */
+export function readNumber(bytes: Uint8Array, offset: number): number {
+  const low = (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
+  const high =
+    (bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24)) >>> 0;
+  return high * 2 ** 32 + low;
+}
+
+/** A little-endian i64 at `offset` of `bytes` as a number (exact within ±2^53). */
+export function readSigned(bytes: Uint8Array, offset: number): number {
+  const low = (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
+  const high = bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24);
+  return high * 2 ** 32 + low;
+}
