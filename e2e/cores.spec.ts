@@ -107,6 +107,10 @@ test("a .NET 10 core's managed heap: the Summary says what the walk read, Types 
   await expect(heap).toHaveAttribute('data-status', 'read');
   await expect(heap).toContainText(`${n(truth.objects)} objects`);
   await expect(heap).toContainText('server GC');
+  await expect(page.getByTestId('summary-no-objects')).toHaveCount(0);
+  // The objects ClrMD walks, and the 4 root nodes ([.NET Roots]; strong handles, pinning handles, local
+  // vars), which the Summary counts as it counts a gcdump's pseudo-nodes.
+  await expect(page.getByTestId('summary-objects')).toHaveText(n(truth.objects + 4));
   await openTypes(page);
   const rows = await visibleTypeRows(page, 12);
   expect(rows.length).toBe(12);

@@ -59,7 +59,9 @@ const GENERATION_LABELS = ['Gen 0', 'Gen 1', 'Gen 2', 'LOH', 'POH'] as const;
 
 export function SummaryView({ summary }: { summary: HeapSummary }) {
   const producer = summary.creationTool ?? summary.producerDescription;
-  const fullDump = summary.format === 'elf-core' || summary.format === 'minidump';
+  // A full dump whose objects were not read (no .NET 10 runtime to read them from, or a core without
+  // the GC's pages): only its memory map. A .NET 10 core whose heap was walked has its facts as a gcdump.
+  const fullDump = (summary.format === 'elf-core' || summary.format === 'minidump') && summary.objectCount === 0;
   const analysis = useViewStore((state) => state.analysis);
   const unreachable = analysis.state === 'ready' ? analysis.unreachable : null;
   return (
@@ -82,7 +84,8 @@ export function SummaryView({ summary }: { summary: HeapSummary }) {
       <div className="summary-columns">
         {fullDump ? (
           <p className="hint" data-testid="summary-no-objects">
-            A full dump read without the runtime: no objects or types, only where the process's memory is (below). A
+            A full dump whose objects were not read: only where the process's memory is (below). heapscope walks the
+            managed heap of a .NET 10 core holding the GC's pages (the .NET runtime section says why not here); a
             .gcdump or SOS transcript of the same process has the objects.
           </p>
         ) : (
