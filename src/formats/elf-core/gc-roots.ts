@@ -41,7 +41,10 @@ const CHAINS_OFFSET = USER_DATA_OFFSET + 2 * BLOCKS_PER_SEGMENT; // 1920: rgTail
 const BUCKETS_PER_MAP = 10; // INITIAL_HANDLE_TABLE_ARRAY_SIZE
 const MAX_MAPS = 64;
 const MAX_SLOTS = 1024;
-const MAX_SEGMENTS = 1 << 16;
+/** Handle table segments read in all (64 KB each; a process has a few dozen). */
+const MAX_SEGMENTS = 1 << 14;
+/** Stack bytes scanned in all: a hostile core's thousands of threads on one huge stack stop here. */
+const MAX_STACK_BYTES_SCANNED = 1024 * 1024 * 1024;
 const BLOCK_FREE = 0xff;
 
 const ROOT_KINDS: Record<number, HandleRootKind> = {
@@ -69,6 +72,7 @@ export async function readHandleRoots(
   const dependent: { primary: number; secondary: number }[] = [];
   const problems: string[] = [];
   const seenTables = new Set<number>();
+  const seenSegments = new Set<number>();
   let segments = 0;
   let map: number | null = mapAddress;
   for (let maps = 0; map && maps < MAX_MAPS; maps++) {
@@ -88,7 +92,7 @@ export async function readHandleRoots(
         const table = await memory.pointer(tables + slot * POINTER);
         if (!table || seenTables.has(table)) continue;
         const tableProblems: string[] = [];
-        const read = await readTable(memory, table, roots, dependent, tableProblems);
+        const read = await readTable(memory, table, roots, dependent, tableProblems, seenSegments);
         if (read > 0) seenTables.add(table);
         segments += read;
         if (slot < expected) problems.push(...tableProblems);
@@ -106,6 +110,7 @@ async function readTable(
   roots: { kind: HandleRootKind; target: number }[],
   dependent: { primary: number; secondary: number }[],
   problems: string[],
+  seen: Set<number>,
 ): Promise<number> {
   // The layout that fits: the number of handle types decides where the segment list and the
   // segment's own links are; the segment's pHandleTable must lead back to this table.
@@ -117,8 +122,8 @@ async function readTable(
     if ((await memory.pointer(first + nextAt + POINTER)) !== table) continue;
     let segment: number | null = first;
     let count = 0;
-    const seen = new Set<number>();
-    for (; segment && !seen.has(segment) && count < MAX_SEGMENTS; count++) {
+    // A segment belongs to one table: one seen anywhere ends the chain (a cycle, or a damaged link).
+    for (; segment && !seen.has(segment) && seen.size < MAX_SEGMENTS; count++) {
       seen.add(segment);
       // After the links: flags, bFreeList, bEmptyLine, bCommitLine (the first uncommitted block).
       const header = await memory.bytes(segment, nextAt + 2 * POINTER + 6);
@@ -166,12 +171,17 @@ export async function scanStacks(
   memory: TargetMemory,
   stacks: readonly { readonly pointer: number; readonly end: number }[],
   word: (value: number) => void,
-): Promise<number> {
+): Promise<{ scanned: number; complete: boolean }> {
   const SLICE = 1 << 20;
   let scanned = 0;
+  const seen = new Set<string>();
   for (const stack of stacks) {
     const start = stack.pointer - (stack.pointer % POINTER);
+    const key = `${start}:${stack.end}`;
+    if (seen.has(key)) continue; // two threads' notes naming one stack
+    seen.add(key);
     for (let at = start; at < stack.end; at += SLICE) {
+      if (scanned >= MAX_STACK_BYTES_SCANNED) return { scanned, complete: false };
       const length = Math.min(SLICE, stack.end - at);
       const bytes = await memory.slice(at, length);
       if (!bytes) break;
@@ -182,5 +192,5 @@ export async function scanStacks(
       scanned += bytes.length;
     }
   }
-  return scanned;
+  return { scanned, complete: true };
 }

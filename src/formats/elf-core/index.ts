@@ -292,7 +292,7 @@ async function rootsOf(
     const pointer = Number(sp);
     stacks.push({ pointer, end: Math.min(Number(end), pointer + MAX_STACK_BYTES) });
   }
-  await scanStacks(memory, stacks, (word) => hold('stack', word));
+  const scan = await scanStacks(memory, stacks, (word) => hold('stack', word));
   // And each thread's registers as saved in the core: a frame may hold an object in a register only.
   for (const thread of core.threads) {
     for (const register of thread.registers) if (register < 2n ** 53n) hold('stack', Number(register));
@@ -302,6 +302,7 @@ async function rootsOf(
   const missing = [
     ...handles.problems,
     ...(stacks.length < core.threads.length ? [`the stacks of ${core.threads.length - stacks.length} threads`] : []),
+    ...(scan.complete ? [] : [`thread stacks past the first ${scan.scanned.toLocaleString('en-US')} bytes`]),
     'the finalizer queue',
   ];
   return { counts, missing };

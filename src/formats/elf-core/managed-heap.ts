@@ -400,7 +400,14 @@ async function read(
   let walked = 0;
   let objects = 0;
   let bytes = 0;
+  let walkedTo = 0;
   for (const region of regions) {
+    // Regions do not overlap; a damaged list whose regions do is walked once per byte, not once per claim.
+    if (region.start < walkedTo) {
+      warnings.push(`region ${hex(region.start)}–${hex(region.end)} overlaps the one before it: not walked`);
+      continue;
+    }
+    walkedTo = region.end;
     let chunk: Uint8Array | null = null;
     let chunkStart = 0;
     let at = region.start;
