@@ -241,25 +241,39 @@ export async function readModuleMetadata(memory: TargetMemory, base: number): Pr
     };
   }
   const typeDefCount = rows[TABLE_TYPEDEF];
-  const typeDefBytes = await memory.bytes(root + tableStart[TABLE_TYPEDEF], typeDefCount * rowSize[TABLE_TYPEDEF]);
-  const nestedBytes = await memory.bytes(
-    root + tableStart[TABLE_NESTEDCLASS],
-    rows[TABLE_NESTEDCLASS] * rowSize[TABLE_NESTEDCLASS],
-  );
-  if (!typeDefBytes || !nestedBytes)
-    return { problem: `${where}: its TypeDef or NestedClass table is not in the core` };
   const stringWidth = width(S);
   const typeDefIndexWidth = width(T(TABLE_TYPEDEF));
   const readIndex = (bytes: Uint8Array, offset: number, size: number): number =>
     size === 2 ? u16(bytes, offset) : u32(bytes, offset);
-  const enclosing = new Map<number, number>();
-  for (let i = 0; i < rows[TABLE_NESTEDCLASS]; i++) {
-    const offset = i * rowSize[TABLE_NESTEDCLASS];
-    enclosing.set(
-      readIndex(nestedBytes, offset, typeDefIndexWidth),
-      readIndex(nestedBytes, offset + typeDefIndexWidth, typeDefIndexWidth),
-    );
-  }
+  /** Row `index` (1-based) of a table, read where it lies: only the rows a name needs are read. */
+  const rowOf = (table: number, index: number): Promise<Uint8Array | null> =>
+    memory.bytes(root + tableStart[table] + (index - 1) * rowSize[table], rowSize[table]);
+  // NestedClass is sorted by its nested type (ECMA-335 II.22.32, and the header's sorted mask says so):
+  // a type's enclosing type by binary search; a table not marked sorted is searched row by row.
+  const nestedSorted = (u32(tableHeader, 16 + (TABLE_NESTEDCLASS >> 5) * 4) & (1 << (TABLE_NESTEDCLASS & 31))) !== 0;
+  const enclosingOf = async (typeRow: number): Promise<number> => {
+    const count = rows[TABLE_NESTEDCLASS];
+    if (!nestedSorted) {
+      for (let index = 1; index <= count; index++) {
+        const bytes = await rowOf(TABLE_NESTEDCLASS, index);
+        if (bytes && readIndex(bytes, 0, typeDefIndexWidth) === typeRow)
+          return readIndex(bytes, typeDefIndexWidth, typeDefIndexWidth);
+      }
+      return 0;
+    }
+    let low = 1;
+    let high = count;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const bytes = await rowOf(TABLE_NESTEDCLASS, middle);
+      if (!bytes) return 0;
+      const nested = readIndex(bytes, 0, typeDefIndexWidth);
+      if (nested === typeRow) return readIndex(bytes, typeDefIndexWidth, typeDefIndexWidth);
+      if (nested < typeRow) low = middle + 1;
+      else high = middle - 1;
+    }
+    return 0;
+  };
   const stringsAt = root + strings.offset;
   const names = new Map<number, string>();
   const stringAt = async (index: number): Promise<string> => {
@@ -278,10 +292,11 @@ export async function readModuleMetadata(memory: TargetMemory, base: number): Pr
     const known = resolved.get(row);
     if (known !== undefined) return known;
     if (!Number.isInteger(row) || row < 1 || row > typeDefCount) return null;
-    const offset = (row - 1) * rowSize[TABLE_TYPEDEF];
-    const name = await stringAt(readIndex(typeDefBytes, offset + 4, stringWidth));
-    const namespace = await stringAt(readIndex(typeDefBytes, offset + 4 + stringWidth, stringWidth));
-    const entry = { namespace, name, enclosing: enclosing.get(row) ?? 0 };
+    const bytes = await rowOf(TABLE_TYPEDEF, row);
+    if (!bytes) return null;
+    const name = await stringAt(readIndex(bytes, 4, stringWidth));
+    const namespace = await stringAt(readIndex(bytes, 4 + stringWidth, stringWidth));
+    const entry = { namespace, name, enclosing: await enclosingOf(row) };
     resolved.set(row, entry);
     return entry;
   };
@@ -290,10 +305,7 @@ export async function readModuleMetadata(memory: TargetMemory, base: number): Pr
     const known = fieldNames.get(row);
     if (known !== undefined) return known;
     if (!Number.isInteger(row) || row < 1 || row > rows[TABLE_FIELD]) return null;
-    const bytes = await memory.bytes(
-      root + tableStart[TABLE_FIELD] + (row - 1) * rowSize[TABLE_FIELD],
-      rowSize[TABLE_FIELD],
-    );
+    const bytes = await rowOf(TABLE_FIELD, row);
     const name = bytes ? await stringAt(readIndex(bytes, 2, stringWidth)) : null;
     fieldNames.set(row, name);
     return name;
