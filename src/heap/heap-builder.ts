@@ -144,6 +144,11 @@ export class HeapBuilder {
     return this.columns;
   }
 
+  /** The columns filled so far and how many nodes they hold, to read (an importer's lookups before `build`). */
+  nodesSoFar(): { readonly columns: Readonly<NodeColumns>; readonly count: number } {
+    return { columns: this.columns, count: this.nodeCount };
+  }
+
   typeName(type: TypeIndex | number): string {
     return this.typeNames[type];
   }

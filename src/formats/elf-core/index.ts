@@ -102,9 +102,11 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
   // the GC's regions (managed-heap.ts); then their references, the roots (gc-roots.ts) and a reader of
   // values on request.
   let managedHeap: ManagedHeapFacts | null = null;
+  // The model the value reader finds an object's address in, once built.
+  let built: HeapModel | null = null;
   if (runtime.status === 'found' && options.managedHeap !== false) {
     const typeByName = new Map<string, TypeIndex>();
-    const references = new ReferenceList();
+    const references = new PendingReferences();
     let current = -1;
     const walk = await readManagedHeap(
       runtime.runtime,
@@ -115,7 +117,6 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
           let type = typeByName.get(typeName);
           if (type === undefined) typeByName.set(typeName, (type = builder.internType(typeName)));
           current = builder.addNode(type, size, address % 2 ** 32, Math.floor(address / 2 ** 32), NodeFlag.Defined);
-          references.object(address, size);
         },
         reference(target) {
           references.add(current, target);
@@ -132,9 +133,10 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
     managedHeap = managedHeapFacts(walk);
     if (walk.status === 'read') {
       const edge = (from: number, to: number) => builder.addEdge(from as NodeIndex, to as NodeIndex);
-      const resolved = references.resolve(edge);
-      const roots = await rootsOf(walk.handles, core, targetMemory(memory), references, builder, edge);
-      builder.setValues(walk.values((node) => references.addressOf(node)));
+      const objects = new ObjectIndex(builder);
+      const resolved = references.resolve(objects, edge);
+      const roots = await rootsOf(walk.handles, core, targetMemory(memory), objects, builder, edge);
+      builder.setValues(walk.values((node) => objectAddress(built, node)));
       managedHeap = {
         ...managedHeap,
         references: resolved.edges,
@@ -177,7 +179,9 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
     totalBytes: source.size,
     fraction: 1,
   });
-  return { core, regions, heap: builder.build(), runtime };
+  const heap = builder.build();
+  built = heap;
+  return { core, regions, heap, runtime };
 }
 
 /** The walk as facts for the Summary and the CLI (references and roots are added once resolved). */
@@ -243,7 +247,7 @@ async function rootsOf(
   handles: HandleRoots,
   core: ElfCore,
   memory: ReturnType<typeof targetMemory>,
-  objects: ReferenceList,
+  objects: ObjectIndex,
   builder: HeapBuilder,
   edge: (from: number, to: number) => void,
 ): Promise<{ counts: Record<string, number>; missing: string[] }> {
@@ -309,38 +313,13 @@ async function rootsOf(
 }
 
 /**
- * The references the walk found, as (node, target address) pairs, resolved to nodes once every
- * object is known: the objects come in address order, so a target is found by binary search.
+ * The references the walk found, as (node, target address) pairs: a target is known to be an object
+ * only once every object is, so they wait here and are resolved by the object index afterwards.
  */
-class ReferenceList {
-  private addresses = new Float64Array(1024);
-  private count = 0;
+class PendingReferences {
   private from = new Uint32Array(1024);
   private to = new Float64Array(1024);
   private length = 0;
-
-  private sizes = new Float64Array(1024);
-
-  object(address: number, size: number): void {
-    if (this.count === this.addresses.length) {
-      this.addresses = grow(this.addresses);
-      this.sizes = grow(this.sizes);
-    }
-    this.sizes[this.count] = size;
-    this.addresses[this.count++] = address;
-  }
-
-  /** The object whose bytes hold this address (its start or inside it: an interior pointer), or −1. */
-  nodeContaining(address: number): number {
-    let low = 0;
-    let high = this.count - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      if (this.addresses[middle] <= address) low = middle + 1;
-      else high = middle - 1;
-    }
-    return high >= 0 && address < this.addresses[high] + Math.max(this.sizes[high], 1) ? high : -1;
-  }
 
   add(node: number, target: number): void {
     if (this.length === this.from.length) {
@@ -351,36 +330,71 @@ class ReferenceList {
     this.to[this.length++] = target;
   }
 
-  /** The address of this object node, or null (a root node, or no node). */
-  addressOf(node: number): number | null {
-    return Number.isInteger(node) && node >= 0 && node < this.count ? this.addresses[node] : null;
-  }
-
-  /** The node at this address, or −1. */
-  nodeAt(address: number): number {
-    let low = 0;
-    let high = this.count - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const value = this.addresses[middle];
-      if (value === address) return middle;
-      if (value < address) low = middle + 1;
-      else high = middle - 1;
-    }
-    return -1;
-  }
-
-  /** Each reference whose target is an object, to `edge`; the others (not an object's start) are counted. */
-  resolve(edge: (from: number, to: number) => void): { edges: number; dropped: number } {
+  /** Each reference whose target is an object's start, to `edge`; the others are counted. */
+  resolve(objects: ObjectIndex, edge: (from: number, to: number) => void): { edges: number; dropped: number } {
     let edges = 0;
     for (let i = 0; i < this.length; i++) {
-      const to = this.nodeAt(this.to[i]);
+      const to = objects.nodeAt(this.to[i]);
       if (to < 0) continue;
       edge(this.from[i], to);
       edges++;
     }
     return { edges, dropped: this.length - edges };
   }
+}
+
+/**
+ * The objects the walk added, found by address: they come in address order, so a binary search over
+ * the builder's own address and size columns (no second copy of them).
+ */
+class ObjectIndex {
+  private readonly lo: Uint32Array;
+  private readonly hi: Uint32Array;
+  private readonly size: Uint32Array;
+  private readonly count: number;
+
+  constructor(builder: HeapBuilder) {
+    const { columns, count } = builder.nodesSoFar();
+    this.lo = columns.addressLo;
+    this.hi = columns.addressHi;
+    this.size = columns.size;
+    this.count = count;
+  }
+
+  private addressOf(node: number): number {
+    return this.hi[node] * 2 ** 32 + this.lo[node];
+  }
+
+  /** The last object starting at or below `address`, or −1. */
+  private floor(address: number): number {
+    let low = 0;
+    let high = this.count - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (this.addressOf(middle) <= address) low = middle + 1;
+      else high = middle - 1;
+    }
+    return high;
+  }
+
+  /** The object starting at this address, or −1. */
+  nodeAt(address: number): number {
+    const node = this.floor(address);
+    return node >= 0 && this.addressOf(node) === address ? node : -1;
+  }
+
+  /** The object whose bytes hold this address (its start or inside it: an interior pointer), or −1. */
+  nodeContaining(address: number): number {
+    const node = this.floor(address);
+    return node >= 0 && address < this.addressOf(node) + Math.max(this.size[node], 1) ? node : -1;
+  }
+}
+
+/** An object node's address in the built model, or null (a root node, no node, or not built yet). */
+function objectAddress(heap: HeapModel | null, node: number): number | null {
+  if (!heap || !Number.isInteger(node) || node < 0 || node >= heap.nodes.count) return null;
+  if (heap.nodes.flags[node] & NodeFlag.Pseudo) return null;
+  return heap.nodes.addressHi[node] * 2 ** 32 + heap.nodes.addressLo[node];
 }
 
 function grow<T extends Float64Array | Uint32Array>(array: T): T {
