@@ -195,6 +195,16 @@ export function renderStat(result: StatResult): string {
   return lines.join('\n') + '\n';
 }
 
+/** A core's roots per kind in words: `9 strong handles, 1 pinning handle, 34 on thread stacks (conservative)`. */
+export function rootsInWords(roots: Readonly<Record<string, number>>): string {
+  const words = Object.entries(roots).map(([kind, count]) =>
+    kind === 'stack'
+      ? `${count.toLocaleString('en-US')} on thread stacks (conservative)`
+      : `${count.toLocaleString('en-US')} ${kind} handle${count === 1 ? '' : 's'}`,
+  );
+  return words.join(', ') || 'none found';
+}
+
 /** `heapscope dumpobj`: one object as SOS's dumpobj prints it — its type, size, string or fields. */
 export interface DumpobjResult {
   readonly address: string | null;

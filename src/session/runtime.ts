@@ -8,6 +8,7 @@ import { detectFormat } from '../formats/detect';
 import { importElfCore } from '../formats/elf-core';
 import type { ContractDescriptor } from '../formats/elf-core/runtime-descriptor';
 import type { ManagedHeapFacts, RuntimeFacts } from '../heap/types';
+import { rootsInWords } from './answer-text';
 
 export interface RuntimeAnswer extends RuntimeFacts {
   readonly file: string;
@@ -91,13 +92,7 @@ export function managedHeapLines(heap: ManagedHeapFacts | null): string[] {
       `(${heap.server ? `server GC, ${heap.heaps} heap${heap.heaps === 1 ? '' : 's'}` : 'workstation GC'}; ` +
       `GC interface ${heap.gcVersion}; ${n(heap.allocationContexts)} allocation contexts skipped) — heapscope stat lists its types, heapscope findings its leaks`,
     ...heap.warnings.map((warning) => `  warning: ${warning}`),
-    `  ${n(heap.references)} references; roots: ${
-      Object.entries(heap.roots)
-        .map(
-          ([kind, count]) => `${n(count)} ${kind === 'stack' ? 'on thread stacks (conservative)' : `${kind} handles`}`,
-        )
-        .join(', ') || 'none'
-    }`,
+    `  ${n(heap.references)} references; roots: ${rootsInWords(heap.roots)}`,
     `  not read: ${heap.missing.join(', ')}`,
   ];
 }

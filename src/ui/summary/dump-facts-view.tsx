@@ -3,6 +3,7 @@ import type { DumpFacts, ManagedHeapFacts, RuntimeFacts } from '../../session/an
 import { formatBytesShort, formatInteger } from '../common/format';
 import { DumpText } from '../common/dump-text';
 import { TableHead } from '../common/table-head';
+import { rootsInWords } from '../../session/answer-text';
 
 /** A core's or minidump's process: who it was, its threads and stacks, its largest images, bytes read. */
 export function DumpFactsView({ facts }: { facts: DumpFacts }) {
@@ -158,7 +159,7 @@ function ManagedHeapView({ heap }: { heap: ManagedHeapFacts }) {
         {heap.server ? `server GC, ${formatInteger(heap.heaps)} heap${heap.heaps === 1 ? '' : 's'}` : 'workstation GC'};{' '}
         {formatInteger(heap.allocationContexts)} allocation contexts skipped), walked object by object without the DAC,
         with <span className="number">{formatInteger(heap.references)}</span> references between them (from each
-        type&apos;s GC descriptor). Roots: {rootsText(heap.roots)}. Not read: {heap.missing.join(', ')}.
+        type&apos;s GC descriptor). Roots: {rootsInWords(heap.roots)}. Not read: {heap.missing.join(', ')}.
       </p>
       {heap.warnings.length > 0 && (
         <ul className="warning" data-testid="managed-heap-warnings">
@@ -171,17 +172,4 @@ function ManagedHeapView({ heap }: { heap: ManagedHeapFacts }) {
       )}
     </div>
   );
-}
-
-/** `9 held by strong handles, 1 held by pinning handles, 34 on thread stacks (conservative …)`. */
-function rootsText(roots: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(roots);
-  if (entries.length === 0) return 'none found';
-  return entries
-    .map(([kind, count]) =>
-      kind === 'stack'
-        ? `${formatInteger(count)} on thread stacks (conservative: every stack word that is an object)`
-        : `${formatInteger(count)} held by ${kind} handles`,
-    )
-    .join(', ');
 }
