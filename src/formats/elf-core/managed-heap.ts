@@ -428,7 +428,8 @@ async function read(
         }
       }
       const within = at - chunkStart;
-      const methodTable = readNumber(chunk, within) - (readNumber(chunk, within) % (unmask + 1));
+      const word = readNumber(chunk, within);
+      const methodTable = word - (word % (unmask + 1));
       const known = types.known(methodTable);
       const info = known !== undefined ? known : methodTable ? await types.info(methodTable) : null;
       if (!info) {
@@ -688,6 +689,8 @@ function methodTables(
       const word = readNumber(bytes, at);
       list.push([word % 2 ** 32, Math.floor(word / 2 ** 32)]); // {u32 pointer count; u32 skip}
     }
+    // Items that advance nothing would repeat forever over no pointers: such a descriptor is unusable.
+    if (list.every(([count, skip]) => count * POINTER + skip === 0)) return null;
     return { kind: 'repeating', start, items: list };
   };
 
@@ -787,30 +790,31 @@ function forEachReference(
   size: number,
   sink: ManagedObjectSink,
 ): void {
-  const emit = (offset: number) => {
-    if (offset < POINTER || offset + POINTER > size || at + offset + POINTER > body.length) return;
-    const target = readNumber(body, at + offset);
-    if (target !== 0) sink.reference(target);
-  };
   // Every loop is bounded by the object's size: a damaged descriptor reads nothing outside it.
   if (pointers.kind === 'series') {
     for (const [start, raw] of pointers.series) {
       const end = Math.min(start + raw + size, size);
-      for (let offset = Math.max(start, POINTER); offset < end; offset += POINTER) emit(offset);
+      for (let offset = Math.max(start, POINTER); offset < end; offset += POINTER)
+        reference(body, at, offset, size, sink);
     }
     return;
   }
   let offset = Math.max(pointers.start, 0);
-  const runs = pointers.items;
-  if (runs.every(([count, skip]) => count * POINTER + skip === 0)) return;
   while (offset + POINTER <= size) {
-    for (const [count, skip] of runs) {
+    for (const [count, skip] of pointers.items) {
       const run = Math.min(count, Math.ceil((size - offset) / POINTER));
-      for (let i = 0; i < run; i++) emit(offset + i * POINTER);
+      for (let i = 0; i < run; i++) reference(body, at, offset + i * POINTER, size, sink);
       offset += count * POINTER + skip;
       if (offset + POINTER > size) break;
     }
   }
+}
+
+/** The reference at `offset` of the object at `at` in `body`, when it is inside the object and not null. */
+function reference(body: Uint8Array, at: number, offset: number, size: number, sink: ManagedObjectSink): void {
+  if (offset < POINTER || offset + POINTER > size || at + offset + POINTER > body.length) return;
+  const target = readNumber(body, at + offset);
+  if (target !== 0) sink.reference(target);
 }
 
 /** What a field of this CorElementType is called in the inspector. */
