@@ -82,7 +82,7 @@ export function renderRuntime(answer: RuntimeAnswer): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The walk of the GC heap in a few lines: what it read, or why it could not, and what is not read yet. */
+/** The walk of the GC heap in a few lines: what it read, or why it could not, and what it did not read. */
 export function managedHeapLines(heap: ManagedHeapFacts | null): string[] {
   if (!heap) return [];
   if (heap.status !== 'read') return [`managed heap: not read: ${heap.message}`];

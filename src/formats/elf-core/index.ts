@@ -1,5 +1,6 @@
 /**
- * ELF core → memory map → HeapModel with memory-summary rows only (no objects, edges or roots).
+ * ELF core → memory map → HeapModel with memory-summary rows and, for a .NET 10+ core holding the
+ * GC's pages, the managed heap: objects, references, roots and a value reader (managed-heap.ts, gc-roots.ts).
  * Region rules (docs/specs/core-dumps.md §3.2): PT_LOAD parts covered by NT_FILE are Image
  * (split at NT_FILE boundaries); the PT_LOAD holding a thread's SP is Stack; createdump's DIAGINFO page
  * is labelled apart (§1.2); the rest is named by
