@@ -241,6 +241,26 @@ describe("a .NET 10 core's managed heap, without the DAC", () => {
     expect(fromCore[0].id).toBe(fromGcdump[0].id);
   });
 
+  it('a GC interface of another major version is named and not read (its layout may differ)', async () => {
+    const bytes = bytesOf('app10-wks').slice();
+    // GcDacVars' header in the core's bytes: major 2, minor 4, a generation record size, 5 generations.
+    const view = new DataView(bytes.buffer);
+    let patched = 0;
+    for (let at = 0; at + 24 <= bytes.length; at += 8) {
+      if (bytes[at] !== 2 || bytes[at + 1] !== 4 || view.getUint32(at + 2, true) !== 0) continue;
+      const generationSize = Number(view.getBigUint64(at + 8, true));
+      if (view.getBigUint64(at + 16, true) !== 5n || generationSize < 32 || generationSize > 4096) continue;
+      bytes[at] = 3;
+      patched++;
+    }
+    expect(patched).toBe(1);
+    const { heap } = await importElfCore(byteSourceFromBytes(bytes, 'app10-wks.core'));
+    const managed = heap.dumpFacts?.runtime?.managedHeap;
+    expect(managed?.status).toBe('unreadable');
+    expect(managed?.message).toContain("the GC's interface for debuggers is version 3.4; heapscope reads version 2.x");
+    expect(heap.nodes.count).toBe(0);
+  });
+
   it('a damaged core never throws: the walk stops with a warning or the heap is unreadable with a reason', async () => {
     const original = bytesOf('app10-wks');
     const random = mulberry32(19);

@@ -73,6 +73,8 @@ export type ManagedHeapRead =
   | { readonly status: 'unreadable'; readonly message: string };
 
 const MAX_DAC_TABLE_ENTRIES = 2048;
+/** The `GcDacVars` major version whose layout this reader knows (gcinterface.dacvars.def in .NET 10). */
+const GC_INTERFACE_MAJOR = 2;
 /** How far past its base a global of libcoreclr.so can be (its image is about 8 MB). */
 const LIBRARY_SPAN = 64 * 1024 * 1024;
 const MAX_GENERATIONS = 8;
@@ -266,6 +268,13 @@ async function read(
   const vars = [...candidates][0];
   const head = (await memory.bytes(vars, VARS_FIRST)) as Uint8Array;
   const gcVersion = `${head[0]}.${head[1]}`;
+  // A major version changes the variables' order or the region record's layout: only the one whose
+  // layout is known here is read (minor versions only add variables at the end).
+  if (head[0] !== GC_INTERFACE_MAJOR) {
+    return unreadable(
+      `the GC's interface for debuggers is version ${gcVersion}; heapscope reads version ${GC_INTERFACE_MAJOR}.x (.NET 10)`,
+    );
+  }
   const generationSize = readNumber(head, 8);
   const generationCount = readNumber(head, 16);
   const variable = async (index: number): Promise<number | null> => memory.pointer(vars + VARS_FIRST + index * POINTER);
