@@ -12,6 +12,7 @@ import { breadthFirstFromRoot } from '../../src/analysis/bfs';
 import { computeDominators } from '../../src/analysis/dominators';
 import { dominatorTree, retainedSizes } from '../../src/analysis/retained';
 import { computeFindings } from '../../src/analysis/findings';
+import { outputHashes, type OutputHashes } from './output-hashes';
 
 export interface StageTiming {
   readonly stage: string;
@@ -31,6 +32,8 @@ export interface LoadMeasurement {
   readonly bytesPerObject: number;
   readonly peakResidentBytes: number;
   readonly residentAfterBytes: number;
+  /** Every output hashed (output-hashes.ts), for the same-outputs check; after the figures are taken. */
+  readonly outputs: OutputHashes;
 }
 
 async function measure(path: string): Promise<LoadMeasurement> {
@@ -82,6 +85,7 @@ async function measure(path: string): Promise<LoadMeasurement> {
   globalThis.gc?.();
   const residentAfter = process.memoryUsage().rss;
   if (kept.length === 0) throw new Error('unreachable');
+  const peakResidentBytes = process.resourceUsage().maxRSS * 1024;
   return {
     file: path,
     fileBytes,
@@ -91,8 +95,9 @@ async function measure(path: string): Promise<LoadMeasurement> {
     findings: findings.map((finding) => `${finding.pattern}: ${finding.count}`),
     totalSeconds,
     bytesPerObject: (residentAfter - residentBefore) / heap.nodes.count,
-    peakResidentBytes: process.resourceUsage().maxRSS * 1024,
+    peakResidentBytes,
     residentAfterBytes: residentAfter,
+    outputs: outputHashes(heap, { dominators, retained }, tree, findings),
   };
 }
 

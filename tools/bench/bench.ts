@@ -1,12 +1,19 @@
 /**
- * npm run bench [-- --sizes 1000000,5000000,18591667] [--no-traceevent]
+ * npm run bench [-- --sizes 1000000,5000000,18591667] [--no-traceevent] [--record-outputs]
  *
  * For each size: makes bench/incident-<N>.gcdump with the generator if it is missing, loads it in
  * a fresh Node process through the same modules the worker uses (bench-load.ts), times
  * Microsoft's own GCHeapDump load of the same file (tools/dotnet/GcdumpTruth --time) when dotnet
  * is present, prints one table and writes bench/results.json.
+ *
+ * Same outputs (issue #18): each load's outputs, hashed (output-hashes.ts), are compared with
+ * `tools/bench/same-outputs-generated.json`, recorded per file (by the file's SHA-256) from the
+ * implementation before a change; a difference fails the bench (exit 1) after the table. A file not
+ * recorded yet (another seed, a newer generator) is said so; `--record-outputs` records it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +28,7 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     'no-traceevent': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
+    'record-outputs': { type: 'boolean', default: false },
   },
 });
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
@@ -65,6 +73,33 @@ function traceEventSeconds(file: string): number | null {
 
 interface SizeResult extends LoadMeasurement {
   readonly traceEventSeconds: number | null;
+  /** 'same', 'DIFFERENT: …' or 'not recorded'. */
+  readonly sameOutputs: string;
+}
+
+const OUTPUTS_RECORD = join(ROOT, 'tools/bench/same-outputs-generated.json');
+const recordedOutputs = existsSync(OUTPUTS_RECORD)
+  ? (JSON.parse(readFileSync(OUTPUTS_RECORD, 'utf8')) as Record<string, Record<string, string>>)
+  : {};
+
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 8 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Compares a load's hashed outputs with the record for this exact file. */
+async function sameOutputs(file: string, outputs: Record<string, string>): Promise<string> {
+  const key = `${file.split('/').pop()} sha256:${await fileSha256(file)}`;
+  const recorded = recordedOutputs[key];
+  if (values['record-outputs']) {
+    recordedOutputs[key] = outputs;
+    writeFileSync(OUTPUTS_RECORD, JSON.stringify(recordedOutputs, null, 2) + '\n');
+    return recorded === undefined ? 'recorded' : 'recorded again';
+  }
+  if (recorded === undefined) return 'not recorded';
+  const differing = Object.keys({ ...recorded, ...outputs }).filter((name) => recorded[name] !== outputs[name]);
+  return differing.length === 0 ? 'same' : `DIFFERENT: ${differing.join(', ')}`;
 }
 
 const results: SizeResult[] = [];
@@ -77,7 +112,8 @@ for (const size of sizes) {
   process.stderr.write(`loading ${file}\n`);
   const measurement = JSON.parse(tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'])) as LoadMeasurement;
   process.stderr.write(`timing TraceEvent on ${file}\n`);
-  results.push({ ...measurement, traceEventSeconds: traceEventSeconds(file) });
+  const same = await sameOutputs(file, measurement.outputs);
+  results.push({ ...measurement, traceEventSeconds: traceEventSeconds(file), sameOutputs: same });
 }
 
 const stageNames = results[0].stages.map((s) => s.stage);
@@ -93,6 +129,7 @@ const header = [
   'peak MB',
   'TraceEvent s',
   'TraceEvent ÷ load',
+  'outputs',
 ];
 const loadSeconds = (r: SizeResult) => r.stages.slice(0, 2).reduce((sum, s) => sum + s.seconds, 0);
 const rows = results.map((r) => [
@@ -106,6 +143,7 @@ const rows = results.map((r) => [
   mb(r.peakResidentBytes).toFixed(0),
   r.traceEventSeconds === null ? 'n/a' : r.traceEventSeconds.toFixed(2),
   r.traceEventSeconds === null ? 'n/a' : `${(r.traceEventSeconds / loadSeconds(r)).toFixed(2)}×`,
+  r.sameOutputs,
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
@@ -116,13 +154,15 @@ console.log(
     'read: until the last byte is in (records are decoded while the next slice is read); decode: what is left after it.',
     'load: read + decode. MB/s: file megabytes over load. TraceEvent ÷ load: above 1× means heapscope loads faster',
     "(GCHeapDump's load reads the tables and decodes records only when asked; ours decodes every record into CSR edges).",
+    'outputs: every column, the dominators, retained sizes, dominator tree and findings, hashed and compared with',
+    'tools/bench/same-outputs-generated.json for this exact file.',
   ].join('\n'),
 );
 
 // The browser figures (npm run bench:browser) stay as they were.
 const resultsPath = join(BENCH_DIR, 'results.json');
 const previous = existsSync(resultsPath)
-  ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as { browser?: unknown })
+  ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as { browser?: unknown; browserDiff?: unknown })
   : {};
 writeFileSync(
   resultsPath,
@@ -130,10 +170,17 @@ writeFileSync(
     {
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
       date: new Date().toISOString(),
-      results,
+      results: results.map(({ outputs: _hashes, ...figures }) => figures),
       ...(previous.browser === undefined ? {} : { browser: previous.browser }),
+      ...(previous.browserDiff === undefined ? {} : { browserDiff: previous.browserDiff }),
     },
     null,
     2,
   ) + '\n',
 );
+
+const different = results.filter((r) => r.sameOutputs.startsWith('DIFFERENT'));
+if (different.length > 0) {
+  console.error(`outputs changed for ${different.map((r) => r.file).join(', ')}`);
+  process.exitCode = 1;
+}

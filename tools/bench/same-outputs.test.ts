@@ -8,7 +8,6 @@
  * that is meant to change an answer (and says so in its commit, with its tests) may record the
  * hashes again: `UPDATE_OUTPUT_HASHES=1 npx vitest run tools/bench/same-outputs.test.ts`.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import { loadHeap } from '../../src/formats/load';
 import type { HeapModel } from '../../src/heap/types';
 import { PROJECT_ROOT } from '../../src/test-support/fixtures';
 import { buildIncidentHeap } from '../generate/incident-heap';
+import { outputHashes, type OutputHashes } from './output-hashes';
 
 const RECORD = join(PROJECT_ROOT, 'tools/bench/same-outputs.json');
 const UPDATE = process.env.UPDATE_OUTPUT_HASHES === '1';
@@ -36,35 +36,11 @@ function gcdumps(): string[] {
   );
 }
 
-function sha(...parts: (ArrayBufferView | string)[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts)
-    hash.update(typeof part === 'string' ? part : new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
-  return hash.digest('hex');
-}
-
 /** Each output of a load and its analyses, hashed. */
-function outputs(heap: HeapModel): Record<string, string> {
-  const { nodes, edges, types } = heap;
+function outputs(heap: HeapModel): OutputHashes {
   const context = analyzeHeap(heap);
-  const result: Record<string, string> = {
-    'nodes.type': sha(nodes.type.subarray(0, nodes.count)),
-    'nodes.size': sha(nodes.size.subarray(0, nodes.count)),
-    'nodes.address': sha(nodes.addressLo.subarray(0, nodes.count), nodes.addressHi.subarray(0, nodes.count)),
-    'nodes.flags': sha(nodes.flags.subarray(0, nodes.count)),
-    'edges.start': sha(edges.start),
-    'edges.target': sha(edges.target.subarray(0, edges.count)),
-    'types.names': sha(types.names.join('\n')),
-    root: String(heap.rootIndex),
-  };
-  if (context.dominators && context.retained) {
-    const tree = dominatorTree(context.dominators, context.retained);
-    result['dominators.idom'] = sha(context.dominators.idom);
-    result.retained = sha(context.retained);
-    result['tree.children'] = sha(tree.childStart, tree.children, tree.topLevel);
-  }
-  result.findings = sha(JSON.stringify(computeFindings(context)));
-  return result;
+  const tree = context.dominators && context.retained ? dominatorTree(context.dominators, context.retained) : null;
+  return outputHashes(heap, context, tree, computeFindings(context));
 }
 
 const recorded: Record<string, Record<string, string>> = existsSync(RECORD)
