@@ -52,8 +52,10 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   yield 'reverse edges';
   mark = performance.now(); // time spent between stages is not the next stage's
   // The BFS visiting order is not kept: nothing reads it after this point, and it is 4 bytes per
-  // node (the difference between 83 and 79 bytes per object in a tab at the incident's scale).
-  const { parent, distance, reachableCount } = stage('BFS', () => breadthFirstFromRoot(heap));
+  // node (the difference between 83 and 79 bytes per object in a tab at the incident's scale). Its
+  // array (the BFS queue, nodeCount entries) becomes the dominators' path-compression stack.
+  const { parent, distance, reachableCount, order } = stage('BFS', () => breadthFirstFromRoot(heap));
+  const spare = new Uint32Array(order.buffer, order.byteOffset);
   const bfs = { parent, distance, reachableCount, order: NOT_KEPT };
   if (!heap.capabilities.edges) return { heap, retainers, bfs, dominators: null, retained: null };
   yield 'BFS';
@@ -61,6 +63,7 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   const [from, to] = STAGE_SHARE.dominators;
   const dominators = stage('dominators', () =>
     computeDominators(heap, retainers, {
+      scratch: spare,
       signal,
       onProgress: (fraction) => onProgress?.('dominators', from + (to - from) * fraction),
     }),

@@ -41,16 +41,22 @@ const NONE = 0xffff_ffff;
  * whose NCA step is quadratic when many objects hang off the end of a long list and are also
  * referenced from near the root.
  *
- * Everything is iterative over typed arrays indexed by DFS number: nine arrays of nodeCount+1
- * Uint32 (about 36 bytes per node while it runs; the result reuses two of them). The DFS stack and
- * the path-compression stack are explicit, so a chain of millions of objects never touches the call
+ * Everything is iterative over typed arrays indexed by DFS number: seven arrays of nodeCount+1
+ * Uint32 and the path-compression stack (about 32 bytes per node while it runs, 28 when the caller
+ * lends a spare array as `scratch`; the result reuses two of them). The DFS stack and the
+ * path-compression stack are explicit, so a chain of millions of objects never touches the call
  * stack. Progress is reported about every PROGRESS_INTERVAL_STEPS nodes-or-edges, and the signal
  * checked there (an abort throws its reason, an AbortError).
  */
+export interface DominatorOptions extends AnalysisProgressOptions {
+  /** A Uint32Array of at least nodeCount entries the caller no longer needs, used as scratch space. */
+  readonly scratch?: Uint32Array;
+}
+
 export function computeDominators(
   heap: HeapModel,
   retainers: Retainers,
-  options: AnalysisProgressOptions = {},
+  options: DominatorOptions = {},
 ): Dominators {
   const nodeCount = heap.nodes.count;
   const vertexCount = nodeCount + 1; // DFS numbers: 0 = virtual root, 1…nodeCount = nodes
@@ -73,12 +79,16 @@ export function computeDominators(
   const dfsNumber = new Uint32Array(nodeCount);
   /** Node of each DFS number (vertex[0] is unused: the virtual root is no node). */
   const vertex = new Uint32Array(vertexCount);
-  /** DFS-tree parent, as a DFS number. */
+  /**
+   * DFS-tree parent, as a DFS number; once a vertex is linked into the EVAL/LINK forest (vertices
+   * numbered `firstLinked` and above), its forest ancestor, which path compression moves up. One
+   * array serves both: a vertex's tree parent is read only before it is linked, and LINK(parent(w), w)
+   * makes the tree parent w's first forest ancestor.
+   */
   const parent = new Uint32Array(vertexCount);
   /** Semidominator, as a DFS number (then: the candidate compared in step 3). */
   const semi = new Uint32Array(vertexCount);
-  /** Forest of processed vertices for EVAL/LINK (NONE = forest root), and the min-semi label. */
-  const ancestor = new Uint32Array(vertexCount);
+  /** The vertex of minimum semidominator on the forest path, for EVAL. */
   const label = new Uint32Array(vertexCount);
   /** bucketHead[s]: first vertex whose semidominator is s; NONE when empty. */
   const bucketHead = new Uint32Array(vertexCount).fill(NONE);
@@ -87,11 +97,13 @@ export function computeDominators(
    * emptied it holds v's (provisional, then final) immediate dominator. The two uses never overlap.
    */
   const idom = new Uint32Array(vertexCount);
-  const compressStack = new Uint32Array(vertexCount);
+  /** A forest path is at most nodeCount − 1 long; a caller's spare array of nodeCount serves. */
+  const compressStack =
+    options.scratch && options.scratch.length >= nodeCount ? options.scratch : new Uint32Array(nodeCount);
 
-  // Step 1: depth-first numbering from the virtual root. The DFS stack borrows `ancestor` (nodes)
-  // and `label` (edge cursors), which are initialised only afterwards.
-  const stackNode = ancestor;
+  // Step 1: depth-first numbering from the virtual root. The DFS stack borrows `semi` (nodes) and
+  // `label` (edge cursors), which are initialised only afterwards.
+  const stackNode = semi;
   const stackCursor = label;
   let nextNumber = 1;
   const depthFirstFrom = (start: number) => {
@@ -136,21 +148,25 @@ export function computeDominators(
   for (let v = 0; v < vertexCount; v++) {
     semi[v] = v;
     label[v] = v;
-    ancestor[v] = NONE;
   }
+  /**
+   * Vertices numbered from here up are linked into the forest (step 2 links them in reverse
+   * preorder); below it, each vertex is a forest root of its own. The virtual root (0) never is.
+   */
+  let firstLinked = vertexCount;
 
   /** EVAL(v): the vertex of minimum semidominator on v's forest path, compressing the path. */
   const evaluate = (v: number): number => {
-    if (ancestor[v] === NONE) return v;
+    if (v < firstLinked) return v;
     // COMPRESS(v) without recursion: collect the path up to the vertex below the forest root, then
     // update from the top down, as the recursive version does on its way back.
     let top = 0;
-    for (let x = v; ancestor[ancestor[x]] !== NONE; x = ancestor[x]) compressStack[top++] = x;
+    for (let x = v; parent[x] >= firstLinked; x = parent[x]) compressStack[top++] = x;
     while (top > 0) {
       const x = compressStack[--top];
-      const a = ancestor[x];
+      const a = parent[x];
       if (semi[label[a]] < semi[label[x]]) label[x] = label[a];
-      ancestor[x] = ancestor[a];
+      parent[x] = parent[a];
     }
     return label[v];
   };
@@ -174,7 +190,7 @@ export function computeDominators(
     }
     idom[w] = bucketHead[semi[w]];
     bucketHead[semi[w]] = w;
-    ancestor[w] = treeParent; // LINK(parent(w), w)
+    firstLinked = w; // LINK(parent(w), w): parent[w] is already w's forest ancestor
     for (let v = bucketHead[treeParent]; v !== NONE;) {
       const nextInBucket = idom[v];
       const u = evaluate(v);

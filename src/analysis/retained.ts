@@ -64,9 +64,31 @@ export function dominatorTree(dominators: Dominators, retained: Float64Array): D
   for (let node = 0; node < nodeCount; node++) {
     const start = childStart[node];
     const end = childStart[node + 1];
-    if (end - start > 1) children.subarray(start, end).sort(biggestFirst);
+    if (end - start > SMALL_ROW) children.subarray(start, end).sort(biggestFirst);
+    else if (end - start > 1) insertionSortRow(children, start, end, retained);
   }
   return { childStart, children, topLevel };
+}
+
+/** Rows up to this long are sorted in place by insertion sort (most rows have a few children). */
+const SMALL_ROW = 64;
+
+/**
+ * Sorts children[start … end-1] biggest retained size first. Rows come out of the counting sort in
+ * increasing NodeIndex, and insertion sort is stable, so ties stay by NodeIndex, as biggestFirst
+ * orders them.
+ */
+function insertionSortRow(children: Uint32Array, start: number, end: number, retained: Float64Array): void {
+  for (let i = start + 1; i < end; i++) {
+    const node = children[i];
+    const size = retained[node];
+    let j = i - 1;
+    while (j >= start && retained[children[j]] < size) {
+      children[j + 1] = children[j];
+      j--;
+    }
+    children[j + 1] = node;
+  }
 }
 
 /**

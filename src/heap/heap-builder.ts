@@ -269,13 +269,14 @@ export class HeapBuilder {
     const objectCount = new Float64Array(typeCount);
     const bytes = new Float64Array(typeCount);
     let sizeSum = 0;
+    const { flags, type, size } = nodes;
     for (let i = 0; i < n; i++) {
-      if ((nodes.flags[i] & NodeFlag.Defined) === 0) continue;
-      const t = nodes.type[i];
+      if ((flags[i] & NodeFlag.Defined) === 0) continue;
+      const t = type[i];
       if (t >= typeCount) throw new Error(`HeapBuilder: node ${i} has type ${t} but only ${typeCount} types exist`);
       objectCount[t] += 1;
-      bytes[t] += nodes.size[i];
-      sizeSum += nodes.size[i];
+      bytes[t] += size[i];
+      sizeSum += size[i];
     }
     for (const [type, totals] of this.explicitTotals) {
       objectCount[type] = totals.count;

@@ -7,10 +7,8 @@ import { stat } from 'node:fs/promises';
 import { openFileByteSource } from '../../src/cli/node-byte-source';
 import { readGcdump } from '../../src/formats/gcdump/gcdump-reader';
 import { typeHistogram } from '../../src/analysis/histogram';
-import { computeRetainers } from '../../src/analysis/reverse-edges';
-import { breadthFirstFromRoot } from '../../src/analysis/bfs';
-import { computeDominators } from '../../src/analysis/dominators';
-import { dominatorTree, retainedSizes } from '../../src/analysis/retained';
+import { analyzeHeap } from '../../src/analysis/analyze-heap';
+import { dominatorTree } from '../../src/analysis/retained';
 import { computeFindings } from '../../src/analysis/findings';
 import { outputHashes, type OutputHashes } from './output-hashes';
 
@@ -65,21 +63,23 @@ async function measure(path: string): Promise<LoadMeasurement> {
   lap('decode');
   const histogram = typeHistogram(heap);
   lap('histogram');
-  const retainers = computeRetainers(heap);
-  lap('reverse edges');
-  const bfs = breadthFirstFromRoot(heap);
-  lap('BFS');
-  const dominators = computeDominators(heap, retainers);
-  lap('dominators');
-  const retained = retainedSizes(heap, dominators);
-  lap('retained sizes');
+  // The analyses as the session runs them (analyze-heap.ts), so that what is kept is what it keeps.
+  mark = performance.now();
+  const context = analyzeHeap(heap, {
+    onStageDone: (stage, seconds) => {
+      stages.push({ stage, seconds });
+      mark = performance.now();
+    },
+  });
+  const { dominators, retained } = context;
+  if (!dominators || !retained) throw new Error(`${path}: no dominators (a model without edges?)`);
   // The session builds the dominator tree for its Dominators view, then hands it to the findings.
   const tree = dominatorTree(dominators, retained);
   lap('dominator tree');
-  const findings = computeFindings({ heap, retainers, bfs, dominators, retained }, { dominatorChildren: tree });
+  const findings = computeFindings(context, { dominatorChildren: tree });
   lap('findings');
   // Everything the worker keeps stays referenced until memory is measured.
-  const kept = [heap, histogram, retainers, bfs, dominators, retained, tree, findings];
+  const kept = [heap, histogram, context, tree, findings];
   const totalSeconds = (performance.now() - started) / 1000;
 
   globalThis.gc?.();
