@@ -31,6 +31,7 @@ import { diffHeaps, diffSideOf, type DiffSide, type HeapDiff } from '../session/
 import { openTranscript, transcriptShow } from '../session/transcript';
 import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
+import { byteSourceThroughReader } from './blob-reader';
 
 /** Progress reports are throttled to about one per animation frame; the UI cannot show more. */
 const PROGRESS_INTERVAL_MS = 16;
@@ -137,22 +138,30 @@ const api: HeapWorkerApi = {
           direct?.close();
         }
       }
-      opened ??= await openHeap(byteSourceFromBlob(file, name), {
-        signal: controller.signal,
-        memoryBudgetBytes: BROWSER_MEMORY_BUDGET_BYTES,
-        transcriptSession,
-        // A full dump with a transcript or gcdump of the same process beside it names its GC heap.
-        companion: companion ? byteSourceFromBlob(companion.file, companion.name) : undefined,
-        onProgress: reportProgress,
-        onIndexing: () =>
-          void onProgress({
-            stage: 'indexing types',
-            bytesRead: file.size,
-            totalBytes: file.size,
-            fraction: 1,
-            elapsedMs: performance.now() - startedAt,
-          }),
-      });
+      if (!opened) {
+        // The dump's slices are read by a second worker while this one decodes (blob-reader.ts).
+        const reading = byteSourceThroughReader(file, name);
+        try {
+          opened = await openHeap(reading, {
+            signal: controller.signal,
+            memoryBudgetBytes: BROWSER_MEMORY_BUDGET_BYTES,
+            transcriptSession,
+            // A full dump with a transcript or gcdump of the same process beside it names its GC heap.
+            companion: companion ? byteSourceFromBlob(companion.file, companion.name) : undefined,
+            onProgress: reportProgress,
+            onIndexing: () =>
+              void onProgress({
+                stage: 'indexing types',
+                bytesRead: file.size,
+                totalBytes: file.size,
+                fraction: 1,
+                elapsedMs: performance.now() - startedAt,
+              }),
+          });
+        } finally {
+          reading.close();
+        }
+      }
       if (controller.signal.aborted) return { status: 'cancelled' };
       loaded = {
         ...opened,

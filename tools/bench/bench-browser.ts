@@ -140,6 +140,13 @@ async function main() {
           `long tasks (ms after the pick): ${during.map((t) => `${Math.round(t.start - pickedAt)}+${Math.round(t.duration)}`).join(' ')}`,
         );
       const resident = rendererResidentBytes();
+      // The worker's own load (read + decode + type index), as the Summary states it: the rest of
+      // "loaded" is the page (the pick, the messages, the first render).
+      await page.getByTestId('tab-summary').click();
+      const workerLoadMs = Number(
+        /Read in\s*([\d,]+) ms/.exec(await page.locator('main').innerText())?.[1]?.replaceAll(',', '') ?? NaN,
+      );
+      await page.getByTestId('tab-findings').click();
 
       // The cached reopen: once the page has kept the analyses with the cached dump (its heap
       // image), the finding's link opened in a fresh tab of the same browser, the first one closed.
@@ -200,6 +207,7 @@ async function main() {
       rows.push({
         objects: size,
         loadedSeconds,
+        workerLoadSeconds: workerLoadMs / 1000,
         histogramSeconds,
         readySeconds,
         registrations,
@@ -252,11 +260,22 @@ async function main() {
     await browser.close();
     server.kill();
   }
+  // The Node figures of the same file (npm run bench), for the ratios issue #18 asks of the tab.
+  const nodeResults = existsSync(join(ROOT, 'bench', 'results.json'))
+    ? ((JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) as { results?: NodeFigures[] }).results ??
+      [])
+    : [];
+  const nodeOf = (objects: unknown) => nodeResults.find((r) => r.objects === Number(objects));
+  const ratio = (tab: unknown, node: number | undefined) =>
+    node === undefined ? 'n/a' : `${(Number(tab) / node).toFixed(2)}×`;
   const header = [
     'objects',
     'loaded s',
+    'worker load s',
     'histogram s',
+    'histogram ÷ Node load',
     'analysis ready s',
+    'ready ÷ Node total',
     'registrations',
     'longest task ms',
     'start-up task ms',
@@ -273,8 +292,11 @@ async function main() {
   const cells = rows.map((r) => [
     Number(r.objects).toLocaleString('en-US'),
     Number(r.loadedSeconds).toFixed(2),
+    Number(r.workerLoadSeconds).toFixed(2),
     Number(r.histogramSeconds).toFixed(2),
+    ratio(r.histogramSeconds, nodeLoadSeconds(nodeOf(r.objects))),
     Number(r.readySeconds).toFixed(2),
+    ratio(r.readySeconds, nodeOf(r.objects)?.totalSeconds),
     Number(r.registrations).toLocaleString('en-US'),
     String(r.longestMainThreadTaskMs),
     String(r.longestStartupTaskMs),
@@ -293,6 +315,18 @@ async function main() {
   console.log(header.map((h, i) => h.padStart(widths[i])).join('  '));
   for (const c of cells) console.log(c.map((v, i) => v.padStart(widths[i])).join('  '));
   keepResults('browser', { results: rows });
+}
+
+/** What the browser bench reads of `npm run bench`'s figures. */
+interface NodeFigures {
+  readonly objects: number;
+  readonly totalSeconds: number;
+  readonly stages: readonly { readonly stage: string; readonly seconds: number }[];
+}
+
+/** Node's load of the same file: read + decode, as `npm run bench` prints it. */
+function nodeLoadSeconds(figures: NodeFigures | undefined): number | undefined {
+  return figures?.stages.slice(0, 2).reduce((sum, s) => sum + s.seconds, 0);
 }
 
 /** Merges one run's figures into bench/results.json under `key`, dated. */

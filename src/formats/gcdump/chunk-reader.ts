@@ -21,6 +21,9 @@ export interface PlannedRead {
  * slice by slice with `readInto`. Every read past the end of the file raises a FormatError naming
  * the offset and what was being read, so a truncated file is reported, never mis-parsed.
  */
+/** Reads `readPipelined` keeps in flight while a slice is consumed. */
+export const PIPELINE_DEPTH = 3;
+
 export class ChunkReader {
   private window: Uint8Array = new Uint8Array(0);
   private view: DataView = new DataView(this.window.buffer);
@@ -207,34 +210,38 @@ export class ChunkReader {
   }
 
   /**
-   * Makes `count` reads and hands each to `consume(index, bytes)` in order, with the next read
-   * already under way while `consume` runs: a Node file read runs on libuv's thread pool and a
-   * Blob read off the worker's thread, so decoding one slice overlaps reading the next and the load
-   * takes about the longer of the two, not their sum. `plan(index)` says where read `index` is and
-   * where its bytes go (a part of the caller's array, or one of two staging buffers taken in turn:
-   * the one not being consumed); it is asked when that read starts, one ahead of `consume`. When
-   * `consume` throws, the read in flight is abandoned. The cursor (`position`) is left alone.
+   * Makes `count` reads and hands each to `consume(index, bytes)` in order, with the next `depth`
+   * reads already under way while `consume` runs: a Node file read runs on libuv's thread pool and a
+   * Blob read off the worker's thread, so decoding one slice overlaps reading the next ones and the
+   * load takes about the longer of the two, not their sum. More than one read in flight matters in
+   * a browser, where each Blob read waits on the browser process (`npm run bench:browser`).
+   * `plan(index)` says where read `index` is and where its bytes go (a part of the caller's array,
+   * or one of `depth + 1` staging buffers taken in turn: none of them is being read into while it is
+   * consumed); it is asked when that read starts, `depth` ahead of `consume`. When `consume` throws,
+   * the reads in flight are abandoned. The cursor (`position`) is left alone.
    */
   async readPipelined(
     count: number,
     plan: (index: number) => PlannedRead,
     consume: (index: number, bytes: Uint8Array) => void,
+    depth = PIPELINE_DEPTH,
   ): Promise<void> {
     const start = (index: number) => {
       const read = plan(index);
-      return this.readSlice(read.at, read.target, read.what);
+      const reading = this.readSlice(read.at, read.target, read.what);
+      // A read that fails while an earlier one is awaited is reported when its turn comes (the
+      // await below), not as an unhandled rejection.
+      reading.catch(() => undefined);
+      return reading;
     };
-    let pending: Promise<Uint8Array> | null = count > 0 ? start(0) : null;
-    for (let index = 0; pending; index++) {
-      const bytes = await pending;
-      pending = index + 1 < count ? start(index + 1) : null;
-      try {
-        consume(index, bytes);
-      } catch (error) {
-        // Nobody will await the read in flight: keep its failure (if any) from going unhandled.
-        pending?.catch(() => undefined);
-        throw error;
-      }
+    const pending: Promise<Uint8Array>[] = [];
+    let started = 0;
+    for (; started < Math.min(count, depth); started++) pending.push(start(started));
+    for (let index = 0; index < count; index++) {
+      const bytes = await pending.shift()!;
+      if (started < count) pending.push(start(started++));
+      // When consume throws, the reads in flight are abandoned (their failures are handled above).
+      consume(index, bytes);
     }
   }
 

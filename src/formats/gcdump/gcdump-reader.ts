@@ -22,6 +22,7 @@ import type {
 } from './gcdump-details';
 import { HEADER_BYTES, hex, READ_SHARE, versionsOf } from './fast-serialization';
 import { GcdumpMetadataReader } from './gcdump-metadata';
+import { PIPELINE_DEPTH } from './chunk-reader';
 import { Tag } from './tags';
 
 export interface GcdumpFile {
@@ -45,7 +46,7 @@ const NODES_PER_PROGRESS = 1 << 20;
 /**
  * Bytes per read while the node tables are read and decoded together (ChunkReader.readPipelined):
  * small enough that the first read, which nothing overlaps, is short; the address table is read
- * through two staging buffers of this size.
+ * through PIPELINE_DEPTH + 1 staging buffers of this size.
  */
 const PIPELINE_SLICE_BYTES = 8 << 20;
 
@@ -303,18 +304,18 @@ class GcdumpParser extends GcdumpMetadataReader {
     const r = this.r;
     const perSlice = Math.max(1, Math.floor(this.pipelineSliceBytes / 8));
     const slices = Math.ceil(count / perSlice);
-    const staging = [0, 1].map(() => new Uint32Array(Math.min(count, perSlice) * 2));
+    const staging = Array.from({ length: PIPELINE_DEPTH + 1 }, () => new Uint32Array(Math.min(count, perSlice) * 2));
     const nodeCount = decoder.nodeCount;
     const first = r.position;
     await r.readPipelined(
       slices,
       (slice) => ({
         at: first + slice * perSlice * 8,
-        target: littleEndianBytes(staging[slice & 1]).subarray(0, Math.min(perSlice, count - slice * perSlice) * 8),
+        target: littleEndianBytes(staging[slice % staging.length]).subarray(0, Math.min(perSlice, count - slice * perSlice) * 8),
         what: 'the address table',
       }),
       (slice, bytes) => {
-        decoder.setAddresses(staging[slice & 1], slice * perSlice, bytes.length / 8);
+        decoder.setAddresses(staging[slice % staging.length], slice * perSlice, bytes.length / 8);
         const share = Math.ceil((nodeCount - decoder.next) / (slices - slice));
         this.decodeWhileReading(decoder, decoder.next + share);
         r.position = first + slice * perSlice * 8 + bytes.length;

@@ -1,0 +1,80 @@
+/**
+ * A ByteSource over a Blob whose slices are read by a second worker (blob-reader.worker.ts), so that
+ * reading the next slices overlaps decoding the last one on the heap worker's thread. Falls back to
+ * reading the Blob here, as `byteSourceFromBlob` does, where a worker cannot start one of its own or
+ * when the reader fails: a read is then slower, never lost or stuck.
+ */
+import { byteSourceFromBlob, type ByteSource } from '../session/open-heap';
+import type { SliceReply, SliceRequest } from './blob-reader.worker';
+
+export interface ClosableByteSource extends ByteSource {
+  /** Stops the reader worker (reads after this are made here). */
+  close(): void;
+}
+
+export function byteSourceThroughReader(blob: Blob, name: string): ClosableByteSource {
+  const direct = byteSourceFromBlob(blob, name);
+  let reader: Worker | null = null;
+  try {
+    if (typeof Worker !== 'undefined') {
+      reader = new Worker(new URL('./blob-reader.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'heapscope-reader',
+      });
+    }
+  } catch {
+    reader = null;
+  }
+  if (!reader) return { ...direct, close: () => undefined };
+
+  const pending = new Map<
+    number,
+    { offset: number; length: number; resolve: (bytes: Uint8Array) => void; reject: (error: unknown) => void }
+  >();
+  let nextId = 0;
+  /** The reader failed (it could not start, or a read failed): every read from now on is made here. */
+  const fallBack = () => {
+    reader?.terminate();
+    reader = null;
+    for (const [id, read] of pending) {
+      pending.delete(id);
+      direct.read(read.offset, read.length).then(read.resolve, read.reject);
+    }
+  };
+  reader.onerror = (event) => {
+    event.preventDefault();
+    fallBack();
+  };
+  reader.onmessageerror = fallBack;
+  reader.onmessage = (event: MessageEvent<SliceReply>) => {
+    const reply = event.data;
+    const read = pending.get(reply.id);
+    if (!read) return;
+    if ('error' in reply) {
+      fallBack();
+      return;
+    }
+    pending.delete(reply.id);
+    read.resolve(new Uint8Array(reply.bytes));
+  };
+  reader.postMessage(blob);
+
+  return {
+    name,
+    size: blob.size,
+    read(offset, length) {
+      if (!reader) return direct.read(offset, length);
+      const id = nextId++;
+      return new Promise<Uint8Array>((resolve, reject) => {
+        pending.set(id, { offset, length, resolve, reject });
+        reader!.postMessage({ id, offset, length } satisfies SliceRequest);
+      });
+    },
+    close() {
+      reader?.terminate();
+      reader = null;
+      // Reads still waiting (a cancelled load) are made here, so none stays unanswered.
+      fallBack();
+    },
+  };
+}
