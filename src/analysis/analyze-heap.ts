@@ -1,6 +1,7 @@
 /**
  * The analyses after a load, in the one order every caller uses (the worker, the CLI, the
- * benchmark, tests): retainers → BFS → dominators → retained sizes. Each stage reports progress
+ * benchmark, tests): retainers → dominators → BFS → retained sizes (a model without edges: retainers
+ * → BFS). Each stage reports progress
  * as a share of the whole and can be cancelled between checkpoints.
  */
 import type { HeapModel } from '../heap/types';
@@ -27,8 +28,8 @@ export interface AnalyzeOptions {
 /** Shares of the total time, measured by `npm run bench` on the incident's shape. */
 const STAGE_SHARE: Record<AnalysisStage, [number, number]> = {
   'reverse edges': [0, 0.12],
-  BFS: [0.12, 0.35],
-  dominators: [0.35, 0.95],
+  dominators: [0.12, 0.72],
+  BFS: [0.72, 0.95],
   'retained sizes': [0.95, 1],
 };
 
@@ -51,19 +52,15 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   const retainers = stage('reverse edges', () => computeRetainers(heap));
   yield 'reverse edges';
   mark = performance.now(); // time spent between stages is not the next stage's
-  // The BFS visiting order is not kept: nothing reads it after this point, and it is 4 bytes per
-  // node (the difference between 83 and 79 bytes per object in a tab at the incident's scale). Its
-  // array (the BFS queue, nodeCount entries) becomes the dominators' path-compression stack.
-  const { parent, distance, reachableCount, order } = stage('BFS', () => breadthFirstFromRoot(heap));
-  const spare = new Uint32Array(order.buffer, order.byteOffset);
-  const bfs = { parent, distance, reachableCount, order: NOT_KEPT };
-  if (!heap.capabilities.edges) return { heap, retainers, bfs, dominators: null, retained: null };
-  yield 'BFS';
-  mark = performance.now();
+  if (!heap.capabilities.edges) {
+    const bfs = stage('BFS', () => keptBreadthFirst(heap));
+    return { heap, retainers, bfs, dominators: null, retained: null };
+  }
+  // Dominators come before the BFS, which they do not need: a diff's growth paths need only them
+  // (onDominators), and their scratch arrays are allocated before the BFS's columns are.
   const [from, to] = STAGE_SHARE.dominators;
   const dominators = stage('dominators', () =>
     computeDominators(heap, retainers, {
-      scratch: spare,
       signal,
       onProgress: (fraction) => onProgress?.('dominators', from + (to - from) * fraction),
     }),
@@ -71,9 +68,22 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   options.onDominators?.(dominators);
   yield 'dominators';
   mark = performance.now();
+  const bfs = stage('BFS', () => keptBreadthFirst(heap));
+  yield 'BFS';
+  mark = performance.now();
   const retained = stage('retained sizes', () => retainedSizes(heap, dominators));
   onProgress?.('retained sizes', 1);
   return { heap, retainers, bfs, dominators, retained };
+}
+
+/**
+ * The BFS as the context keeps it: its visiting order is dropped, as nothing reads it after this
+ * point, and it is 4 bytes per node (the difference between 83 and 79 bytes per object in a tab at
+ * the incident's scale).
+ */
+function keptBreadthFirst(heap: HeapModel): AnalysisContext['bfs'] {
+  const { parent, distance, reachableCount } = breadthFirstFromRoot(heap);
+  return { parent, distance, reachableCount, order: NOT_KEPT };
 }
 
 export function analyzeHeap(heap: HeapModel, options: AnalyzeOptions = {}): AnalysisContext {

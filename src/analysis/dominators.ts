@@ -42,21 +42,16 @@ const NONE = 0xffff_ffff;
  * referenced from near the root.
  *
  * Everything is iterative over typed arrays indexed by DFS number: seven arrays of nodeCount+1
- * Uint32 and the path-compression stack (about 32 bytes per node while it runs, 28 when the caller
- * lends a spare array as `scratch`; the result reuses two of them). The DFS stack and the
+ * Uint32 and the path-compression stack (about 32 bytes per node while it runs; the result reuses
+ * two of them). The DFS stack and the
  * path-compression stack are explicit, so a chain of millions of objects never touches the call
  * stack. Progress is reported about every PROGRESS_INTERVAL_STEPS nodes-or-edges, and the signal
  * checked there (an abort throws its reason, an AbortError).
  */
-export interface DominatorOptions extends AnalysisProgressOptions {
-  /** A Uint32Array of at least nodeCount entries the caller no longer needs, used as scratch space. */
-  readonly scratch?: Uint32Array;
-}
-
 export function computeDominators(
   heap: HeapModel,
   retainers: Retainers,
-  options: DominatorOptions = {},
+  options: AnalysisProgressOptions = {},
 ): Dominators {
   const nodeCount = heap.nodes.count;
   const vertexCount = nodeCount + 1; // DFS numbers: 0 = virtual root, 1…nodeCount = nodes
@@ -97,9 +92,8 @@ export function computeDominators(
    * emptied it holds v's (provisional, then final) immediate dominator. The two uses never overlap.
    */
   const idom = new Uint32Array(vertexCount);
-  /** A forest path is at most nodeCount − 1 long; a caller's spare array of nodeCount serves. */
-  const compressStack =
-    options.scratch && options.scratch.length >= nodeCount ? options.scratch : new Uint32Array(nodeCount);
+  /** A forest path is at most nodeCount − 1 long. */
+  const compressStack = new Uint32Array(nodeCount);
 
   // Step 1: depth-first numbering from the virtual root. The DFS stack borrows `semi` (nodes) and
   // `label` (edge cursors), which are initialised only afterwards.
