@@ -37,73 +37,108 @@ const MAX_PATH_NODES = 4_000_000;
 const SCANNED_CHILDREN = 16;
 
 export function dominatorPathTree(heap: HeapModel, dominators: Dominators): DominatorPathTree {
-  const { idom, preorder } = dominators;
-  const typeOf = heap.nodes.type;
-  const size = heap.nodes.size;
-  // Type identities by name: entries sharing a name are one type here, as in the merged histogram.
-  const identity = new Int32Array(heap.types.count);
-  const names: string[] = [];
-  const byName = new Map<string, number>();
-  heap.types.names.forEach((name, t) => {
-    let id = byName.get(name);
-    if (id === undefined) {
-      id = names.length;
-      names.push(name);
-      byName.set(name, id);
-    }
-    identity[t] = id;
-  });
-  const nameCount = names.length;
-  const tree = new GrowablePathTree();
+  const builder = new DominatorPathTreeBuilder(heap, dominators);
+  builder.step(Infinity);
+  return builder.finish();
+}
+
+/**
+ * The pass of `dominatorPathTree` in slices of the preorder, so that a worker can build the tree in
+ * its idle time and still answer between slices: `step(count)` folds the next `count` objects,
+ * `finish()` (once `done`) gives the tree.
+ */
+export class DominatorPathTreeBuilder {
+  private next = 0;
+  private readonly identity: Int32Array;
+  private readonly names: string[] = [];
+  private readonly tree = new GrowablePathTree();
   // Children by (parent path, type) for parents with many: (parent + 1) * names + id stays exact below 2^53.
-  const wide = new NumericMap(1 << 12);
-  const pathOf = new Int32Array(heap.nodes.count);
-  for (let k = 0; k < preorder.length; k++) {
-    const node = preorder[k];
-    const id = identity[typeOf[node]];
-    const dominator = idom[node];
-    const up = dominator === NO_NODE ? -1 : pathOf[dominator];
-    let path: number;
-    // A run of one type folds into one step: a member dominated by a member of its own type.
-    if (up >= 0 && tree.nameId[up] === id) path = up;
-    else {
-      const slot = up + 1; // the root's children are slot 0
-      let found = -1;
-      if (tree.childCount[slot] <= SCANNED_CHILDREN) {
-        for (let child = tree.firstChild[slot]; child >= 0; child = tree.nextSibling[child])
-          if (tree.nameId[child] === id) {
-            found = child;
-            break;
-          }
-      } else found = wide.get(slot * nameCount + id);
-      if (found >= 0) path = found;
-      else if (tree.size >= MAX_PATH_NODES) path = up < 0 ? 0 : up;
-      else {
-        path = tree.add(up, id);
-        const children = tree.childCount[slot];
-        if (children === SCANNED_CHILDREN + 1) {
-          for (let child = tree.firstChild[slot]; child >= 0; child = tree.nextSibling[child])
-            wide.set(slot * nameCount + tree.nameId[child], child);
-        } else if (children > SCANNED_CHILDREN + 1) wide.set(slot * nameCount + id, path);
+  private readonly wide = new NumericMap(1 << 12);
+  private readonly pathOf: Int32Array;
+
+  constructor(
+    private readonly heap: HeapModel,
+    private readonly dominators: Dominators,
+  ) {
+    // Type identities by name: entries sharing a name are one type here, as in the merged histogram.
+    this.identity = new Int32Array(heap.types.count);
+    const byName = new Map<string, number>();
+    heap.types.names.forEach((name, t) => {
+      let id = byName.get(name);
+      if (id === undefined) {
+        id = this.names.length;
+        this.names.push(name);
+        byName.set(name, id);
       }
-    }
-    pathOf[node] = path;
-    tree.count[path]++;
-    tree.bytes[path] += size[node];
+      this.identity[t] = id;
+    });
+    this.pathOf = new Int32Array(heap.nodes.count);
   }
-  const n = tree.size;
-  const parent = tree.parent.slice(0, n);
-  const subtreeBytes = tree.bytes.slice(0, n);
-  // Parents are created before their children: a backward pass sums the subtrees.
-  for (let p = n - 1; p >= 0; p--) if (parent[p] >= 0) subtreeBytes[parent[p]] += subtreeBytes[p];
-  return {
-    parent,
-    nameId: tree.nameId.slice(0, n),
-    names,
-    count: tree.count.slice(0, n),
-    bytes: tree.bytes.slice(0, n),
-    subtreeBytes,
-  };
+
+  get done(): boolean {
+    return this.next >= this.dominators.preorder.length;
+  }
+
+  step(count: number): void {
+    const { idom, preorder } = this.dominators;
+    const typeOf = this.heap.nodes.type;
+    const size = this.heap.nodes.size;
+    const { identity, tree, wide, pathOf } = this;
+    const nameCount = this.names.length;
+    const end = Math.min(preorder.length, this.next + count);
+    for (let k = this.next; k < end; k++) {
+      const node = preorder[k];
+      const id = identity[typeOf[node]];
+      const dominator = idom[node];
+      const up = dominator === NO_NODE ? -1 : pathOf[dominator];
+      let path: number;
+      // A run of one type folds into one step: a member dominated by a member of its own type.
+      if (up >= 0 && tree.nameId[up] === id) path = up;
+      else {
+        const slot = up + 1; // the root's children are slot 0
+        let found = -1;
+        if (tree.childCount[slot] <= SCANNED_CHILDREN) {
+          for (let child = tree.firstChild[slot]; child >= 0; child = tree.nextSibling[child])
+            if (tree.nameId[child] === id) {
+              found = child;
+              break;
+            }
+        } else found = wide.get(slot * nameCount + id);
+        if (found >= 0) path = found;
+        else if (tree.size >= MAX_PATH_NODES) path = up < 0 ? 0 : up;
+        else {
+          path = tree.add(up, id);
+          const children = tree.childCount[slot];
+          if (children === SCANNED_CHILDREN + 1) {
+            for (let child = tree.firstChild[slot]; child >= 0; child = tree.nextSibling[child])
+              wide.set(slot * nameCount + tree.nameId[child], child);
+          } else if (children > SCANNED_CHILDREN + 1) wide.set(slot * nameCount + id, path);
+        }
+      }
+      pathOf[node] = path;
+      tree.count[path]++;
+      tree.bytes[path] += size[node];
+    }
+    this.next = end;
+  }
+
+  finish(): DominatorPathTree {
+    if (!this.done) throw new Error('DominatorPathTreeBuilder: finish() before every object was folded');
+    const tree = this.tree;
+    const n = tree.size;
+    const parent = tree.parent.slice(0, n);
+    const subtreeBytes = tree.bytes.slice(0, n);
+    // Parents are created before their children: a backward pass sums the subtrees.
+    for (let p = n - 1; p >= 0; p--) if (parent[p] >= 0) subtreeBytes[parent[p]] += subtreeBytes[p];
+    return {
+      parent,
+      nameId: tree.nameId.slice(0, n),
+      names: this.names,
+      count: tree.count.slice(0, n),
+      bytes: tree.bytes.slice(0, n),
+      subtreeBytes,
+    };
+  }
 }
 
 /** The path nodes in typed arrays that double as they fill, each with its list of children. */

@@ -8,7 +8,7 @@ import type { Dominators } from '../analysis/dominators';
 import { UNREACHABLE } from '../analysis/bfs';
 import { computeFindings, type Finding } from '../analysis/findings';
 import { formatBytes } from '../analysis/findings/finding-support';
-import { dominatorPathTree, type DominatorPathTree } from '../analysis/dominator-path-tree';
+import { dominatorPathTree, DominatorPathTreeBuilder, type DominatorPathTree } from '../analysis/dominator-path-tree';
 import type { HistogramRow } from '../analysis/histogram';
 import { pathSignature, resolvePathSignature } from '../analysis/path-signature';
 import { summarizeRootPath, type RootPathSummary } from '../analysis/path-summary';
@@ -37,6 +37,9 @@ import {
 /** Address text parsing, for callers that say "not an address" apart from "no object there". */
 export { parseAddress } from '../heap/address';
 
+/** Objects folded into the path tree per slice when it is built in idle time (about 60 ms each). */
+const PATH_TREE_SLICE = 1 << 20;
+
 /** Cached instance lists: one per (type, size filter) query; small (node indices of one type). */
 interface InstanceCache {
   readonly key: string;
@@ -61,6 +64,7 @@ export class HeapSession {
   /** The dominators once their stage is done, before the rest of the analyses. */
   private earlyDominators: Dominators | null = null;
   private pathTree: DominatorPathTree | null = null;
+  private pathTreeBuilder: DominatorPathTreeBuilder | null = null;
 
   constructor(readonly heap: HeapModel) {}
 
@@ -452,8 +456,43 @@ export class HeapSession {
   dominatorPathTree(): DominatorPathTree | null {
     const dominators = this.context?.dominators ?? this.earlyDominators;
     if (!dominators) return null;
+    if (!this.pathTree && this.pathTreeBuilder) {
+      // Being built in slices (prepareDominatorPathTree): the rest now.
+      this.pathTreeBuilder.step(Infinity);
+      this.pathTree = this.pathTreeBuilder.finish();
+    }
+    this.pathTreeBuilder = null;
     this.pathTree ??= dominatorPathTree(this.heap, dominators);
     return this.pathTree;
+  }
+
+  /**
+   * Builds the path tree in slices of `sliceObjects` objects, awaiting `between` after each, while
+   * `wanted()` holds: the worker does it in its idle time after the analyses, so that a later
+   * "Compare with…", which keeps this dump's path tree as the baseline's, does not wait for it
+   * (about a second at the incident's scale). A `dominatorPathTree()` meanwhile finishes it at once.
+   */
+  async prepareDominatorPathTree(
+    between: () => Promise<void>,
+    wanted: () => boolean,
+    sliceObjects = PATH_TREE_SLICE,
+  ): Promise<void> {
+    const dominators = this.context?.dominators;
+    if (!dominators || this.pathTree || this.pathTreeBuilder) return;
+    const builder = new DominatorPathTreeBuilder(this.heap, dominators);
+    this.pathTreeBuilder = builder;
+    try {
+      while (!builder.done) {
+        await between();
+        if (this.pathTreeBuilder !== builder) return; // finished by dominatorPathTree()
+        if (!wanted()) break;
+        builder.step(sliceObjects);
+      }
+      if (builder.done) this.pathTree = builder.finish();
+    } finally {
+      // Done, abandoned or failed: a later dominatorPathTree() builds it whole if it is not there.
+      if (this.pathTreeBuilder === builder) this.pathTreeBuilder = null;
+    }
   }
 
   /** MAT-style retained bytes for each row of a histogram (see retained-by-name.ts), or null. */

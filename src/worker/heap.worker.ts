@@ -408,6 +408,8 @@ async function runAnalysis(current: LoadedHeap, onProgress: (status: AnalysisSta
       unreachable: current.session.unreachable(),
       fromImage: current.fromImage,
     });
+    // In the idle time that follows: the path tree a "Compare with…" would keep of this dump.
+    void current.session.prepareDominatorPathTree(yieldToQueue, () => loaded === current);
   } catch (error) {
     report({ state: 'failed', message: errorText(error) });
   } finally {
