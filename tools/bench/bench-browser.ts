@@ -361,6 +361,8 @@ async function benchDiff(pair: string): Promise<void> {
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     await page.goto(`http://127.0.0.1:${PORT}/`);
+    // The page's own start-up (the app, the samples list) is over before the pick, as in the main bench.
+    await page.waitForLoadState('networkidle');
     let started = Date.now();
     await page.getByTestId('file-input').setInputFiles(base);
     await page.getByTestId('tab-types').click({ timeout: 300_000 });
