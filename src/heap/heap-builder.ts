@@ -269,15 +269,10 @@ export class HeapBuilder {
     const objectCount = new Float64Array(typeCount);
     const bytes = new Float64Array(typeCount);
     let sizeSum = 0;
-    const { flags, type, size } = nodes;
-    for (let i = 0; i < n; i++) {
-      if ((flags[i] & NodeFlag.Defined) === 0) continue;
-      const t = type[i];
-      if (t >= typeCount) throw new Error(`HeapBuilder: node ${i} has type ${t} but only ${typeCount} types exist`);
-      objectCount[t] += 1;
-      bytes[t] += size[i];
-      sizeSum += size[i];
-    }
+    // In blocks: a loop in a function called many times is optimized from its first blocks on, where
+    // one loop over every node ran at about half the speed (measured: 150 → 80 ms at 18.6 M nodes).
+    for (let from = 0; from < n; from += TOTALS_BLOCK)
+      sizeSum += addTypeTotals(nodes, typeCount, objectCount, bytes, from, Math.min(n, from + TOTALS_BLOCK));
     for (const [type, totals] of this.explicitTotals) {
       objectCount[type] = totals.count;
       bytes[type] = totals.bytes;
@@ -321,4 +316,29 @@ export class HeapBuilder {
     for (let e = 0; e < m; e++) target[cursor[this.edgeFrom[e]]++] = this.edgeTo[e];
     return { start, target };
   }
+}
+
+/** Nodes per call of addTypeTotals. */
+const TOTALS_BLOCK = 1 << 16;
+
+/** Adds the defined nodes from … to-1 to their type's count and bytes; returns their bytes. */
+function addTypeTotals(
+  nodes: { readonly flags: Uint8Array; readonly type: Uint32Array; readonly size: Uint32Array },
+  typeCount: number,
+  objectCount: Float64Array,
+  bytes: Float64Array,
+  from: number,
+  to: number,
+): number {
+  const { flags, type, size } = nodes;
+  let sizeSum = 0;
+  for (let i = from; i < to; i++) {
+    if ((flags[i] & NodeFlag.Defined) === 0) continue;
+    const t = type[i];
+    if (t >= typeCount) throw new Error(`HeapBuilder: node ${i} has type ${t} but only ${typeCount} types exist`);
+    objectCount[t] += 1;
+    bytes[t] += size[i];
+    sizeSum += size[i];
+  }
+  return sizeSum;
 }

@@ -7,11 +7,19 @@ import { loadHeap } from '../formats/load';
 import { HeapBuilder } from '../heap/heap-builder';
 import { NodeFlag, type NodeIndex } from '../heap/types';
 import { DOTNET_GCDUMP_NODE_CAP, heapSummary, mayHaveReachedNodeCap } from './heap-summary';
+import { countNodeKinds } from './histogram-query';
 
 const MAUI = resolve(__dirname, '../../test-data/gcdump/gcdump-analyze-test1-maui-winui-coreclr9.gcdump');
 
 function summaryOf(heap: ReturnType<HeapBuilder['build']>) {
-  return heapSummary({ heap, histogram: typeHistogram(heap, true), fileName: 'x.gcdump', fileBytes: 1, loadMs: 0 });
+  return heapSummary({
+    heap,
+    histogram: typeHistogram(heap, true),
+    nodeKinds: countNodeKinds(heap),
+    fileName: 'x.gcdump',
+    fileBytes: 1,
+    loadMs: 0,
+  });
 }
 
 describe('heapSummary', () => {

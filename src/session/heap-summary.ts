@@ -8,6 +8,7 @@ import type { HistogramRow } from '../analysis/histogram';
 import { addressToNumber, formatAddress, splitBigAddress } from '../heap/address';
 import { NO_NODE, NodeFlag, type GcSegment, type HeapModel, type InputFormat } from '../heap/types';
 import type { HeapSummary, SegmentRow } from './answers';
+import type { NodeKinds } from './histogram-query';
 
 /** Root categories listed by name in the summary (a dump has a handful; a bound keeps the answer small). */
 const MAX_LISTED_ROOT_CATEGORIES = 20;
@@ -29,20 +30,16 @@ export interface SummaryInput {
   readonly heap: HeapModel;
   /** The histogram merged by name (the same rows the Types view shows by default). */
   readonly histogram: readonly HistogramRow[];
+  /** The nodes counted by kind (the histogram index counts them once for both). */
+  readonly nodeKinds: NodeKinds;
   readonly fileName: string;
   readonly fileBytes: number;
   readonly loadMs: number;
 }
 
-export function heapSummary({ heap, histogram, fileName, fileBytes, loadMs }: SummaryInput): HeapSummary {
+export function heapSummary({ heap, histogram, nodeKinds, fileName, fileBytes, loadMs }: SummaryInput): HeapSummary {
   const { nodes, edges, producer } = heap;
-  let pseudoNodeCount = 0;
-  let undefinedNodeCount = 0;
-  for (let node = 0; node < nodes.count; node++) {
-    const flags = nodes.flags[node];
-    if ((flags & NodeFlag.Defined) === 0) undefinedNodeCount++;
-    else if ((flags & NodeFlag.Pseudo) !== 0) pseudoNodeCount++;
-  }
+  const { pseudoNodes: pseudoNodeCount, undefinedNodes: undefinedNodeCount } = nodeKinds;
   let objectCount = 0;
   let histogramBytes = 0;
   for (const row of histogram) {

@@ -105,10 +105,66 @@ function rowComparator(
     direction * (value(a) - value(b)) || compareNames(rows[a].name, rows[b].name) || a - b;
 }
 
+/** Nodes per call of countNodeKinds. */
+const NODE_KINDS_BLOCK = 1 << 16;
+
+/** What each node is, counted once per heap: per type, all nodes and root pseudo-nodes; in all, pseudo and undefined nodes. */
+export interface NodeKinds {
+  readonly nodesOfType: Uint32Array;
+  readonly pseudoOfType: Uint32Array;
+  /** Defined nodes flagged Pseudo (the root, its categories, CCWs …). */
+  readonly pseudoNodes: number;
+  /** Nodes referenced but never defined. */
+  readonly undefinedNodes: number;
+}
+
+/**
+ * One pass over the nodes, in blocks: a loop in a function called many times is optimized from its
+ * first blocks on, where one loop over every node ran at about half the speed.
+ */
+export function countNodeKinds(heap: HeapModel): NodeKinds {
+  const { nodes, types } = heap;
+  const nodesOfType = new Uint32Array(types.count);
+  const pseudoOfType = new Uint32Array(types.count);
+  /** [pseudo nodes, undefined nodes], added to by each block. */
+  const totals = new Float64Array(2);
+  for (let from = 0; from < nodes.count; from += NODE_KINDS_BLOCK) {
+    const to = Math.min(nodes.count, from + NODE_KINDS_BLOCK);
+    countNodeKindsIn(nodes.type, nodes.flags, nodesOfType, pseudoOfType, totals, from, to);
+  }
+  return { nodesOfType, pseudoOfType, pseudoNodes: totals[0], undefinedNodes: totals[1] };
+}
+
+function countNodeKindsIn(
+  type: Uint32Array,
+  flags: Uint8Array,
+  nodesOfType: Uint32Array,
+  pseudoOfType: Uint32Array,
+  totals: Float64Array,
+  from: number,
+  to: number,
+): void {
+  let pseudo = 0;
+  let undefinedCount = 0;
+  for (let node = from; node < to; node++) {
+    const t = type[node];
+    const f = flags[node];
+    nodesOfType[t]++;
+    if (f & NodeFlag.Pseudo) {
+      pseudoOfType[t]++;
+      if (f & NodeFlag.Defined) pseudo++;
+    }
+    if ((f & NodeFlag.Defined) === 0) undefinedCount++;
+  }
+  totals[0] += pseudo;
+  totals[1] += undefinedCount;
+}
+
 export class HistogramIndex {
   private readonly tables = new Map<boolean, HistogramTable>();
   private sorted: SortedView | null = null;
   private pseudoTypeCache: Uint8Array | null = null;
+  private nodeKindsCache: NodeKinds | null = null;
   private retainedOf: ((rows: readonly HistogramRow[]) => Float64Array | null) | null = null;
 
   constructor(private readonly heap: HeapModel) {}
@@ -130,16 +186,17 @@ export class HistogramIndex {
   /** Types all of whose nodes are root pseudo-nodes: one pass over the nodes, once. */
   private pseudoTypes(): Uint8Array {
     if (this.pseudoTypeCache) return this.pseudoTypeCache;
-    const { nodes, types } = this.heap;
-    const all = new Uint32Array(types.count);
-    const pseudo = new Uint32Array(types.count);
-    for (let node = 0; node < nodes.count; node++) {
-      const type = nodes.type[node];
-      all[type]++;
-      if (nodes.flags[node] & NodeFlag.Pseudo) pseudo[type]++;
-    }
-    this.pseudoTypeCache = Uint8Array.from(all, (count, type) => (count > 0 && pseudo[type] === count ? 1 : 0));
+    const { nodesOfType, pseudoOfType } = this.nodeKinds();
+    this.pseudoTypeCache = Uint8Array.from(nodesOfType, (count, type) =>
+      count > 0 && pseudoOfType[type] === count ? 1 : 0,
+    );
     return this.pseudoTypeCache;
+  }
+
+  /** The nodes counted by kind (countNodeKinds), once: the Summary's counts come from it too. */
+  nodeKinds(): NodeKinds {
+    this.nodeKindsCache ??= countNodeKinds(this.heap);
+    return this.nodeKindsCache;
   }
 
   /**

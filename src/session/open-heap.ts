@@ -61,6 +61,7 @@ function opened(
   const summary = heapSummary({
     heap,
     histogram: histogram.table(true).rows,
+    nodeKinds: histogram.nodeKinds(),
     fileName: file.name,
     fileBytes: file.size,
     loadMs: performance.now() - startedAt,
