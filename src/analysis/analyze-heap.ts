@@ -1,8 +1,8 @@
 /**
  * The analyses after a load, in the one order every caller uses (the worker, the CLI, the
- * benchmark, tests): retainers → dominators → BFS → retained sizes (a model without edges: retainers
- * → BFS). Each stage reports progress
- * as a share of the whole and can be cancelled between checkpoints.
+ * benchmark, tests): retainers → dominators → BFS → retained sizes (a model without edges:
+ * retainers → BFS). Each stage reports progress as a share of the whole and can be cancelled
+ * between checkpoints.
  */
 import type { HeapModel } from '../heap/types';
 import type { AnalysisContext } from './analysis-context';

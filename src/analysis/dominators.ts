@@ -43,9 +43,8 @@ const NONE = 0xffff_ffff;
  *
  * Everything is iterative over typed arrays indexed by DFS number: seven arrays of nodeCount+1
  * Uint32 and the path-compression stack (about 32 bytes per node while it runs; the result reuses
- * two of them). The DFS stack and the
- * path-compression stack are explicit, so a chain of millions of objects never touches the call
- * stack. Progress is reported about every PROGRESS_INTERVAL_STEPS nodes-or-edges, and the signal
+ * two of them). The DFS stack and the path-compression stack are explicit, so a chain of millions
+ * of objects never touches the call stack. Progress is reported about every PROGRESS_INTERVAL_STEPS nodes-or-edges, and the signal
  * checked there (an abort throws its reason, an AbortError).
  */
 export function computeDominators(

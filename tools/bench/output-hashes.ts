@@ -24,7 +24,9 @@ function sha(...parts: (ArrayBufferView | string)[]): string {
 
 /** A column's values as Uint32 bytes, whatever the width it is stored in. */
 function asUint32(column: ArrayLike<number> & ArrayBufferView, count: number): Uint32Array {
-  return column instanceof Uint32Array ? column.subarray(0, count) : Uint32Array.from({ length: count }, (_, i) => column[i]);
+  return column instanceof Uint32Array
+    ? column.subarray(0, count)
+    : Uint32Array.from({ length: count }, (_, i) => column[i]);
 }
 
 export function outputHashes(

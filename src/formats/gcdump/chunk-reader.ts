@@ -15,15 +15,15 @@ export interface PlannedRead {
   readonly what: string;
 }
 
+/** Reads `readPipelined` keeps in flight while a slice is consumed. */
+export const PIPELINE_DEPTH = 3;
+
 /**
  * A cursor over a ByteSource that keeps a window of the file in memory. Small values are read
  * synchronously after an `ensure(n)` that guarantees n bytes are buffered; large arrays are copied
  * slice by slice with `readInto`. Every read past the end of the file raises a FormatError naming
  * the offset and what was being read, so a truncated file is reported, never mis-parsed.
  */
-/** Reads `readPipelined` keeps in flight while a slice is consumed. */
-export const PIPELINE_DEPTH = 3;
-
 export class ChunkReader {
   private window: Uint8Array = new Uint8Array(0);
   private view: DataView = new DataView(this.window.buffer);

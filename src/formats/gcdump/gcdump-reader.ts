@@ -311,7 +311,10 @@ class GcdumpParser extends GcdumpMetadataReader {
       slices,
       (slice) => ({
         at: first + slice * perSlice * 8,
-        target: littleEndianBytes(staging[slice % staging.length]).subarray(0, Math.min(perSlice, count - slice * perSlice) * 8),
+        target: littleEndianBytes(staging[slice % staging.length]).subarray(
+          0,
+          Math.min(perSlice, count - slice * perSlice) * 8,
+        ),
         what: 'the address table',
       }),
       (slice, bytes) => {
