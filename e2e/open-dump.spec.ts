@@ -199,3 +199,41 @@ test('the server sends the policy as a header too, with what a meta tag cannot s
     expect(policy).toContain(directive);
   expect(response?.headers()['x-content-type-options']).toBe('nosniff');
 });
+
+test('a second worker reads the dump; where it fails, the heap worker reads the dump itself', async ({ page }) => {
+  const readerScripts: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('blob-reader')) readerScripts.push(request.url());
+  });
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles(MAUI_FIXTURE);
+  await waitForLoaded(page, basename(MAUI_FIXTURE));
+  await expect(page.getByTestId('summary-nodes')).toHaveText('46,645');
+  expect(readerScripts.length, 'the reader worker was started').toBeGreaterThan(0);
+
+  // In the heap worker, every worker it starts now fails as it starts (its script throws): the
+  // reads fall back to the heap worker itself, with the same result.
+  const heapWorker = page.workers().find((worker) => worker.url().includes('heap.worker'));
+  expect(heapWorker, 'the heap worker').toBeDefined();
+  await heapWorker!.evaluate(() => {
+    const scope = self as unknown as { Worker: typeof Worker; readersStarted: number };
+    const RealWorker = scope.Worker;
+    scope.readersStarted = 0;
+    scope.Worker = class extends RealWorker {
+      constructor(_url: string | URL, options?: WorkerOptions) {
+        super(URL.createObjectURL(new Blob(['throw new Error("refused")'], { type: 'text/javascript' })), options);
+        scope.readersStarted++;
+      }
+    };
+  });
+  await page.getByTestId('file-input').setInputFiles(MAUI_FIXTURE);
+  // The load started its (failing) reader, then ended neither stuck nor refused.
+  await expect
+    .poll(() => heapWorker!.evaluate(() => (self as unknown as { readersStarted: number }).readersStarted))
+    .toBe(1);
+  await expect(page.getByTestId('load-progress')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByTestId('load-error')).toHaveCount(0);
+  await waitForLoaded(page, basename(MAUI_FIXTURE));
+  await expect(page.getByTestId('summary-nodes')).toHaveText('46,645');
+  await expect(page.getByTestId('summary-bytes')).toContainText('3,339,490 bytes');
+});
