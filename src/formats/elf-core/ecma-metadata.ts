@@ -11,7 +11,7 @@
  * is looked for both ways, mapped first. Every count and offset comes from the core and is checked
  * before use; a damaged module is a status with a message, never a throw.
  */
-import type { TargetMemory } from './target-memory';
+import { readU32 as u32, type TargetMemory } from './target-memory';
 
 /** A TypeDef's names: `namespace` is empty for nested types; `enclosing` is the enclosing TypeDef's row, or 0. */
 export interface TypeDefName {
@@ -315,8 +315,4 @@ export async function readModuleMetadata(memory: TargetMemory, base: number): Pr
 
 function u16(bytes: Uint8Array, offset: number): number {
   return bytes[offset] | (bytes[offset + 1] << 8);
-}
-
-function u32(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
 }

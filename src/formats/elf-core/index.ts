@@ -187,9 +187,10 @@ export async function importElfCore(source: ByteSource, options: LoadOptions = {
 
 /** The walk as facts for the Summary and the CLI (references and roots are added once resolved). */
 function managedHeapFacts(walk: ManagedHeapRead): ManagedHeapFacts {
-  const missing: string[] = [];
+  const resolvedLater = { warnings: [], missing: [], references: 0, referencesOutsideHeap: 0, roots: {} };
   if (walk.status !== 'read') {
     return {
+      ...resolvedLater,
       status: 'unreadable',
       message: walk.message,
       gcVersion: null,
@@ -200,14 +201,10 @@ function managedHeapFacts(walk: ManagedHeapRead): ManagedHeapFacts {
       allocationContexts: 0,
       objects: 0,
       bytes: 0,
-      warnings: [],
-      missing,
-      references: 0,
-      referencesOutsideHeap: 0,
-      roots: {},
     };
   }
   return {
+    ...resolvedLater,
     status: 'read',
     message: null,
     gcVersion: walk.gcVersion,
@@ -219,10 +216,6 @@ function managedHeapFacts(walk: ManagedHeapRead): ManagedHeapFacts {
     objects: walk.objects,
     bytes: walk.bytes,
     warnings: walk.warnings,
-    missing,
-    references: 0,
-    referencesOutsideHeap: 0,
-    roots: {},
   };
 }
 

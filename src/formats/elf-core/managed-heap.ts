@@ -34,7 +34,7 @@ import { findDynamicSymbol } from './runtime-descriptor';
 import type { CoreMemory } from './core-memory';
 import { readModuleMetadata, type ModuleMetadata } from './ecma-metadata';
 import { readHandleRoots, type HandleRoots } from './gc-roots';
-import { readNumber, readSigned, targetMemory, type TargetMemory } from './target-memory';
+import { readNumber, readSigned, readU32, targetMemory, type TargetMemory } from './target-memory';
 
 export interface GcRegion {
   /** Where the region's objects start and end (its `mem`, and `allocated` or `alloc_allocated`). */
@@ -234,7 +234,7 @@ async function read(
     if (address >= base && address < base + LIBRARY_SPAN) places.add(address);
   }
   for (let i = 0; i + 4 <= table.length; i += 4) {
-    const rva = (table[i] | (table[i + 1] << 8) | (table[i + 2] << 16) | (table[i + 3] << 24)) >>> 0;
+    const rva = readU32(table, i);
     if (rva > 0 && rva < LIBRARY_SPAN) places.add(base + rva);
   }
   for (const place of places) {
@@ -399,9 +399,14 @@ async function read(
     }
   }
 
-  // 3. The walk, in address order (so the objects come out sorted by address).
+  // 3. The walk, in address order (so the objects come out sorted by address). The allocation
+  // contexts are met in the same order: the next one is compared with each object's address.
   regions.sort((a, b) => a.start - b.start);
+  const contextStarts = [...contexts.keys()].sort((a, b) => a - b);
+  let nextContext = 0;
   const unmask = globalValue('ObjectToMethodTableUnmask') ?? 7;
+  /** An object's first word without the GC's mark bits: its MethodTable. */
+  const methodTableOf = (word: number) => word - (word % (unmask + 1));
   const freeMethodTable = await globalPointer('FreeObjectMethodTable');
   const types = methodTables(descriptor, memory, freeMethodTable, offset);
   const warnings: string[] = [];
@@ -421,9 +426,9 @@ async function read(
     let chunkStart = 0;
     let at = region.start;
     while (at < region.end) {
-      const limit = contexts.get(at);
-      if (limit !== undefined) {
-        at = limit + MIN_OBJECT;
+      while (nextContext < contextStarts.length && contextStarts[nextContext] < at) nextContext++;
+      if (contextStarts[nextContext] === at) {
+        at = contexts.get(at)! + MIN_OBJECT;
         continue;
       }
       if (!chunk || at < chunkStart || at + HEADER > chunkStart + chunk.length) {
@@ -437,8 +442,7 @@ async function read(
         }
       }
       const within = at - chunkStart;
-      const word = readNumber(chunk, within);
-      const methodTable = word - (word % (unmask + 1));
+      const methodTable = methodTableOf(readNumber(chunk, within));
       const known = types.known(methodTable);
       const info = known !== undefined ? known : methodTable ? await types.info(methodTable) : null;
       if (!info) {
@@ -449,9 +453,7 @@ async function read(
       }
       let size = info.baseSize;
       if (info.componentSize > 0) {
-        const count =
-          chunk[within + 8] | (chunk[within + 9] << 8) | (chunk[within + 10] << 16) | (chunk[within + 11] << 24);
-        size += info.componentSize * (count >>> 0);
+        size += info.componentSize * readU32(chunk, within + POINTER);
       }
       // The size is the object's own, at least a minimal object (as SOS and ClrMD report it: an empty
       // string is 22 bytes of fields in a 24-byte object); the next object starts after its alignment.
@@ -495,7 +497,7 @@ async function read(
       const address = addressOf(node);
       const header = address === null ? null : await memory.bytes(address, HEADER);
       if (address === null || !header) return null;
-      const methodTable = readNumber(header, 0) - (readNumber(header, 0) % (unmask + 1));
+      const methodTable = methodTableOf(readNumber(header, 0));
       const info = types.known(methodTable) ?? (await types.info(methodTable));
       if (!info) return null;
       if (methodTable === stringMethodTable) {
@@ -736,12 +738,12 @@ function methodTables(
         if (!descs || !canonical)
           return { fields: inherited.fields, note: `the fields of 0x${address.toString(16)} are not in the core` };
         const fields = [...inherited.fields];
+        const view = new DataView(descs.buffer, descs.byteOffset, descs.byteLength);
         for (let i = 0, seen = 0; seen < own && i < own; i++) {
           const at = i * FIELD_DESC_BYTES;
           if (readNumber(descs, at) !== canonical) {
             return { fields: inherited.fields, note: 'a FieldDesc layout this reader does not know' };
           }
-          const view = new DataView(descs.buffer, descs.byteOffset, descs.byteLength);
           const word1 = view.getUint32(at + 8, true);
           const word2 = view.getUint32(at + 12, true);
           if (word1 & (1 << 24)) continue; // a static field
@@ -773,8 +775,9 @@ function methodTables(
       let info: MethodTableInfo | null = null;
       const header = await memory.bytes(address, 8);
       if (header) {
-        const flags = readNumber(header, 0) % 2 ** 32;
-        const baseSize = Math.floor(readNumber(header, 0) / 2 ** 32);
+        const word = readNumber(header, 0);
+        const flags = word % 2 ** 32;
+        const baseSize = Math.floor(word / 2 ** 32);
         const componentSize = flags & HAS_COMPONENT_SIZE ? flags & 0xffff : 0;
         const valid = address === freeMethodTable || (await eeClassOf(address)) !== null;
         if (valid && baseSize >= 2 * POINTER && baseSize < 1 << 30) {

@@ -79,17 +79,22 @@ export function targetMemory(memory: CoreMemory): TargetMemory {
   };
 }
 
+/** A little-endian u32 at `offset` of `bytes`. */
+export function readU32(bytes: Uint8Array, offset: number): number {
+  return word32(bytes, offset) >>> 0;
+}
+
 /** A little-endian u64 at `offset` of `bytes` as a number (exact below 2^53). */
 export function readNumber(bytes: Uint8Array, offset: number): number {
-  const low = (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
-  const high =
-    (bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24)) >>> 0;
-  return high * 2 ** 32 + low;
+  return readU32(bytes, offset + 4) * 2 ** 32 + readU32(bytes, offset);
 }
 
 /** A little-endian i64 at `offset` of `bytes` as a number (exact within ±2^53). */
 export function readSigned(bytes: Uint8Array, offset: number): number {
-  const low = (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
-  const high = bytes[offset + 4] | (bytes[offset + 5] << 8) | (bytes[offset + 6] << 16) | (bytes[offset + 7] << 24);
-  return high * 2 ** 32 + low;
+  return word32(bytes, offset + 4) * 2 ** 32 + readU32(bytes, offset);
+}
+
+/** The little-endian 32-bit word at `offset`, as a signed int32 (`>>> 0` for its unsigned value). */
+function word32(bytes: Uint8Array, offset: number): number {
+  return bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24);
 }
