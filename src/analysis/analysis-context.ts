@@ -2,7 +2,7 @@ import type { HeapModel } from '../heap/types';
 import type { RootBreadthFirstTree } from './bfs';
 import type { Dominators } from './dominators';
 import type { Retainers } from './reverse-edges';
-import type { DominatorTree } from './retained';
+import type { DominatorTree, RetainedSizes } from './retained';
 import type { Finding } from './findings/finding';
 
 /**
@@ -16,7 +16,7 @@ export interface AnalysisContext {
   readonly bfs: RootBreadthFirstTree;
   readonly dominators: Dominators | null;
   /** Retained size per node, or null without dominators. */
-  readonly retained: Float64Array | null;
+  readonly retained: RetainedSizes | null;
 }
 
 /**

@@ -7,6 +7,7 @@ import { NO_NODE, NodeFlag, type HeapModel } from '../heap/types';
 import type { Dominators } from './dominators';
 import { isTraversedEdge } from './edge-predicate';
 import type { Retainers } from './reverse-edges';
+import type { RetainedSizes } from './retained';
 import { typeIdentityByName } from './runs';
 
 /**
@@ -62,7 +63,7 @@ export interface HomogeneousChainOptions {
    */
   readonly dominators?: Dominators;
   /** Retained sizes (retained.ts), for `retainedBytes`. */
-  readonly retained?: Float64Array;
+  readonly retained?: RetainedSizes;
 }
 
 /**

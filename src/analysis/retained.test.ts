@@ -42,6 +42,16 @@ describe('retained sizes', () => {
     expect(ids(dominatedChildren(tree, dsl.node('shared')))).toEqual([]);
   });
 
+  it('keeps retained sizes in 4 bytes per node while the heap’s bytes fit, in 8 beyond, exact either way', () => {
+    expect(retained).toBeInstanceOf(Uint32Array);
+    // Three objects of 2 GB: the root retains 6 GB, past what a Uint32 holds.
+    const big = heapFromDsl(`root -> a:Big:${2 ** 31} -> b:Big:${2 ** 31}; root -> c:Big:${2 ** 31}`);
+    const { retained: bigRetained } = analyse(big);
+    expect(bigRetained).toBeInstanceOf(Float64Array);
+    expect(bigRetained[big.node('root')]).toBe(3 * 2 ** 31);
+    expect(bigRetained[big.node('a')]).toBe(2 ** 32);
+  });
+
   it('sums per type the way MAT does: nested objects of one type count once', () => {
     const nested = heapFromDsl(`
       root -> outer:Node:10 -> inner:Node:10 -> leaf:Leaf:5

@@ -95,6 +95,23 @@ describe('heap image', () => {
     });
   }
 
+  it('keeps retained sizes in the width they were computed in (8 bytes for a heap past 4 GB)', async () => {
+    const first = await openAnalysed(SAMPLES[0]);
+    const computed = first.session.computed()!;
+    const dump = { sha256: 'c'.repeat(64), size: 1, name: 'runaway-cts.gcdump' };
+    const narrow = await readHeapImage(source(imageBytes(first, dump)), dump);
+    expect(computed.context.retained).toBeInstanceOf(Uint32Array);
+    expect(narrow.computed.context.retained).toBeInstanceOf(Uint32Array);
+    // As retainedSizes gives them for a heap whose bytes exceed a Uint32.
+    const wide = Float64Array.from(computed.context.retained!);
+    const { totalBytes, parts } = heapImageParts(dump, { ...computed, context: { ...computed.context, retained: wide } });
+    const bytes = new Uint8Array(totalBytes);
+    for (const part of parts) bytes.set(part.bytes, part.offset);
+    const read = await readHeapImage(source(bytes), dump);
+    expect(read.computed.context.retained).toBeInstanceOf(Float64Array);
+    expect(read.computed.context.retained).toEqual(wide);
+  });
+
   describe('refuses what is not an image of this dump', async () => {
     const first = await openAnalysed(SAMPLES[0]);
     const dump = { sha256: 'b'.repeat(64), size: 99, name: 'runaway-cts.gcdump' };

@@ -20,6 +20,7 @@
  */
 import type { AnalysisContext, ComputedAnalyses } from '../analysis/analysis-context';
 import type { Finding } from '../analysis/findings';
+import type { RetainedSizes } from '../analysis/retained';
 import { NO_NODE, type HeapModel } from '../heap/types';
 
 export const HEAP_IMAGE_VERSION = 1;
@@ -389,7 +390,10 @@ export async function readHeapImage(
   const idom = hasDominators ? await read<Uint32Array>('dominators.idom', 'u32', nodeCount) : null;
   const reachable = hasDominators ? await read<Uint8Array>('dominators.reachable', 'u8', nodeCount) : null;
   const preorder = hasDominators ? await read<Uint32Array>('dominators.preorder', 'u32', null) : null;
-  const retained = optional('retained') ? await read<Float64Array>('retained', 'f64', nodeCount) : null;
+  // Retained sizes are kept in 4 bytes per node when the heap's bytes fit (analysis/retained.ts).
+  const retained = optional('retained')
+    ? await read<RetainedSizes>('retained', table.get('retained')?.kind === 'u32' ? 'u32' : 'f64', nodeCount)
+    : null;
   const hasTree = optional('tree.childStart');
   const childStart = hasTree ? await read<Uint32Array>('tree.childStart', 'u32', nodeCount + 1) : null;
   const children = hasTree ? await read<Uint32Array>('tree.children', 'u32', null) : null;

@@ -5,7 +5,8 @@
  * `npm run bench` (the generated sizes, too large for a unit test).
  *
  * Columns are hashed by value as Uint32 (or their own width for flags), so that a column stored in a
- * narrower array hashes as it did when it was a Uint32Array.
+ * narrower array hashes as it did when it was a Uint32Array; retained sizes are hashed as Float64,
+ * whichever width they are kept in.
  */
 import { createHash } from 'node:crypto';
 import type { AnalysisContext } from '../../src/analysis/analysis-context';
@@ -48,7 +49,8 @@ export function outputHashes(
   };
   if (context.dominators && context.retained && tree) {
     result['dominators.idom'] = sha(context.dominators.idom);
-    result.retained = sha(context.retained);
+    const { retained } = context;
+    result.retained = sha(retained instanceof Float64Array ? retained : Float64Array.from(retained));
     result['tree.children'] = sha(tree.childStart, tree.children, tree.topLevel);
   }
   result.findings = sha(JSON.stringify(findings));

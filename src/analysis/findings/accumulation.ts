@@ -20,6 +20,7 @@
 import { NO_NODE, NodeFlag } from '../../heap/types';
 import type { AnalysisContext } from '../analysis-context';
 import { typeIdentityByName } from '../runs';
+import type { RetainedSizes } from '../retained';
 
 /** A group of same-type objects under one holder. Node fields are NodeIndex values. */
 export interface AccumulationGroup {
@@ -84,7 +85,7 @@ export function childrenOf(idom: Uint32Array): DominatorChildren {
 }
 
 /** Moves the member with the largest retained size to the front (the others keep their order): O(n). */
-function biggestFirst(members: Uint32Array, retained: Float64Array): Uint32Array {
+function biggestFirst(members: Uint32Array, retained: RetainedSizes): Uint32Array {
   let best = 0;
   for (let i = 1; i < members.length; i++) if (retained[members[i]] > retained[members[best]]) best = i;
   if (best > 0) [members[0], members[best]] = [members[best], members[0]];
