@@ -3,7 +3,7 @@
  * (singly or doubly linked, entered from several places), found in O(N + E) with per-node marks.
  * Display runs inside one path are runs.ts.
  */
-import { NO_NODE, NodeFlag, type HeapModel } from '../heap/types';
+import { NO_NODE, NodeFlag, type HeapModel, type TypeColumn } from '../heap/types';
 import type { Dominators } from './dominators';
 import { isTraversedEdge } from './edge-predicate';
 import type { Retainers } from './reverse-edges';
@@ -92,7 +92,7 @@ const VISITED = 4;
 
 /** The state shared by both chain structures: the heap's columns, per-node marks, type identity. */
 class ChainScan {
-  private readonly nodeType: Uint32Array;
+  private readonly nodeType: TypeColumn;
   private readonly nodeSize: Uint32Array;
   private readonly flags: Uint8Array;
   private readonly edgeStart: Uint32Array;

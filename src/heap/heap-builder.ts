@@ -12,6 +12,7 @@ import {
   type ObjectFieldValue,
   type ObjectValueReader,
   type ProducerInfo,
+  type TypeColumn,
   type TypeIndex,
 } from './types';
 
@@ -32,16 +33,19 @@ export const UNKNOWN_PRODUCER: ProducerInfo = {
 };
 
 export interface NodeColumns {
-  type: Uint32Array;
+  type: TypeColumn;
   size: Uint32Array;
   addressLo: Uint32Array;
   addressHi: Uint32Array;
   flags: Uint8Array;
 }
 
-function allocateNodeColumns(capacity: number): NodeColumns {
+/** Type indices fit 2 bytes per node up to this many types. */
+const NARROW_TYPE_COUNT = 0x1_0000;
+
+function allocateNodeColumns(capacity: number, typeCount = Infinity): NodeColumns {
   return {
-    type: new Uint32Array(capacity),
+    type: typeCount <= NARROW_TYPE_COUNT ? new Uint16Array(capacity) : new Uint32Array(capacity),
     size: new Uint32Array(capacity),
     addressLo: new Uint32Array(capacity),
     addressHi: new Uint32Array(capacity),
@@ -129,10 +133,14 @@ export class HeapBuilder {
     this.explicitTotals.set(type, { count, bytes });
   }
 
-  /** Bulk mode: allocates exactly n nodes and returns the columns to fill. */
-  allocateNodes(count: number): NodeColumns {
+  /**
+   * Bulk mode: allocates exactly n nodes and returns the columns to fill. Given the number of
+   * types, the type column takes the width it needs (2 bytes per node up to 65,536 types); writing
+   * a type index at or past that count is the caller's error.
+   */
+  allocateNodes(count: number, typeCount = Infinity): NodeColumns {
     if (this.nodeCount !== 0) throw new Error('HeapBuilder: allocateNodes after nodes were added');
-    this.columns = allocateNodeColumns(count);
+    this.columns = allocateNodeColumns(count, typeCount);
     this.nodeCount = count;
     this.bulk = true;
     return this.columns;
@@ -255,7 +263,7 @@ export class HeapBuilder {
     const c = this.columns;
     const nodes = {
       count: n,
-      type: c.type.length === n ? c.type : c.type.slice(0, n),
+      type: narrowedTypes(c.type, n, this.typeNames.length),
       size: c.size.length === n ? c.size : c.size.slice(0, n),
       addressLo: c.addressLo.length === n ? c.addressLo : c.addressLo.slice(0, n),
       addressHi: c.addressHi.length === n ? c.addressHi : c.addressHi.slice(0, n),
@@ -318,12 +326,22 @@ export class HeapBuilder {
   }
 }
 
+/** The first n entries of a type column, in 2 bytes per node when the type count allows. */
+function narrowedTypes(type: TypeColumn, n: number, typeCount: number): TypeColumn {
+  if (type instanceof Uint32Array && typeCount <= NARROW_TYPE_COUNT) {
+    const narrow = new Uint16Array(n);
+    narrow.set(type.subarray(0, n));
+    return narrow;
+  }
+  return type.length === n ? type : type.slice(0, n);
+}
+
 /** Nodes per call of addTypeTotals. */
 const TOTALS_BLOCK = 1 << 16;
 
 /** Adds the defined nodes from … to-1 to their type's count and bytes; returns their bytes. */
 function addTypeTotals(
-  nodes: { readonly flags: Uint8Array; readonly type: Uint32Array; readonly size: Uint32Array },
+  nodes: { readonly flags: Uint8Array; readonly type: TypeColumn; readonly size: Uint32Array },
   typeCount: number,
   objectCount: Float64Array,
   bytes: Float64Array,

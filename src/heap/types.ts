@@ -31,11 +31,17 @@ export const NodeFlag = {
   Pseudo: 2,
 } as const;
 
+/** The node type column: 2 bytes per node up to 65,536 types, else 4. */
+export type TypeColumn = Uint16Array | Uint32Array;
+
 export interface HeapNodes {
   /** Number of nodes, pseudo-nodes and undefined nodes included. */
   readonly count: number;
-  /** Type of each node (TypeIndex). Length `count`. */
-  readonly type: Uint32Array;
+  /**
+   * Type of each node (TypeIndex). Length `count`. In 2 bytes per node when the dump has at most
+   * 65,536 types (real dumps have thousands), else in 4: read it as numbers, whichever it is.
+   */
+  readonly type: TypeColumn;
   /** Shallow size in bytes of each node (0 for pseudo and undefined nodes). Length `count`. */
   readonly size: Uint32Array;
   /**

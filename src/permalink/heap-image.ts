@@ -21,7 +21,7 @@
 import type { AnalysisContext, ComputedAnalyses } from '../analysis/analysis-context';
 import type { Finding } from '../analysis/findings';
 import type { RetainedSizes } from '../analysis/retained';
-import { NO_NODE, type HeapModel } from '../heap/types';
+import { NO_NODE, type HeapModel, type TypeColumn } from '../heap/types';
 
 export const HEAP_IMAGE_VERSION = 1;
 const MAGIC = 'HSIMAGE\0';
@@ -29,9 +29,9 @@ const HEADER_BYTES = 16;
 /** A meta JSON larger than this is not ours (type tables of real dumps are a few MB at most). */
 const MAX_META_BYTES = 256 << 20;
 
-type ElementKind = 'u8' | 'u32' | 'f32' | 'f64';
-const WIDTH: Record<ElementKind, number> = { u8: 1, u32: 4, f32: 4, f64: 8 };
-type Column = Uint8Array | Uint32Array | Float32Array | Float64Array;
+type ElementKind = 'u8' | 'u16' | 'u32' | 'f32' | 'f64';
+const WIDTH: Record<ElementKind, number> = { u8: 1, u16: 2, u32: 4, f32: 4, f64: 8 };
+type Column = Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
 
 interface SectionEntry {
   readonly name: string;
@@ -95,11 +95,13 @@ function bytesOf(column: Column): Uint8Array {
 const kindOf = (column: Column): ElementKind =>
   column instanceof Uint8Array
     ? 'u8'
-    : column instanceof Uint32Array
-      ? 'u32'
-      : column instanceof Float32Array
-        ? 'f32'
-        : 'f64';
+    : column instanceof Uint16Array
+      ? 'u16'
+      : column instanceof Uint32Array
+        ? 'u32'
+        : column instanceof Float32Array
+          ? 'f32'
+          : 'f64';
 
 /** JSON with bigints (GC segment bounds) kept exact and node lists (root paths) kept as Uint32Arrays. */
 function toJson(value: unknown): string {
@@ -268,6 +270,8 @@ function column(bytes: Uint8Array, kind: ElementKind, length: number): Column {
   switch (kind) {
     case 'u8':
       return aligned;
+    case 'u16':
+      return new Uint16Array(aligned.buffer, aligned.byteOffset, length);
     case 'u32':
       return new Uint32Array(aligned.buffer, aligned.byteOffset, length);
     case 'f32':
@@ -278,7 +282,7 @@ function column(bytes: Uint8Array, kind: ElementKind, length: number): Column {
 }
 
 /** True when every value is below `bound` (or is NO_NODE, where `allowNone`). */
-function allBelow(values: Uint32Array, bound: number, allowNone = false): boolean {
+function allBelow(values: Uint16Array | Uint32Array, bound: number, allowNone = false): boolean {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v >= bound && !(allowNone && v === NO_NODE)) return false;
@@ -370,7 +374,10 @@ export async function readHeapImage(
   };
   const optional = (name: string) => table.has(name);
 
-  const type = await read<Uint32Array>('nodes.type', 'u32', nodeCount);
+  // Columns kept in the width they were built in (heap/types.ts, analysis/retained.ts).
+  const kindAs = (name: string, narrow: ElementKind, wide: ElementKind) =>
+    table.get(name)?.kind === narrow ? narrow : wide;
+  const type = await read<TypeColumn>('nodes.type', kindAs('nodes.type', 'u16', 'u32'), nodeCount);
   const size = await read<Uint32Array>('nodes.size', 'u32', nodeCount);
   const addressLo = await read<Uint32Array>('nodes.addressLo', 'u32', nodeCount);
   const addressHi = await read<Uint32Array>('nodes.addressHi', 'u32', nodeCount);
@@ -390,9 +397,8 @@ export async function readHeapImage(
   const idom = hasDominators ? await read<Uint32Array>('dominators.idom', 'u32', nodeCount) : null;
   const reachable = hasDominators ? await read<Uint8Array>('dominators.reachable', 'u8', nodeCount) : null;
   const preorder = hasDominators ? await read<Uint32Array>('dominators.preorder', 'u32', null) : null;
-  // Retained sizes are kept in 4 bytes per node when the heap's bytes fit (analysis/retained.ts).
   const retained = optional('retained')
-    ? await read<RetainedSizes>('retained', table.get('retained')?.kind === 'u32' ? 'u32' : 'f64', nodeCount)
+    ? await read<RetainedSizes>('retained', kindAs('retained', 'u32', 'f64'), nodeCount)
     : null;
   const hasTree = optional('tree.childStart');
   const childStart = hasTree ? await read<Uint32Array>('tree.childStart', 'u32', nodeCount + 1) : null;

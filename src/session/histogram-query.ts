@@ -6,7 +6,7 @@
  */
 import { RE2JS } from 're2js';
 import { typeHistogram, type HistogramRow } from '../analysis/histogram';
-import { NodeFlag, type HeapModel } from '../heap/types';
+import { NodeFlag, type HeapModel, type TypeColumn } from '../heap/types';
 import {
   MAX_HISTOGRAM_PAGE_ROWS,
   type HistogramPage,
@@ -136,7 +136,7 @@ export function countNodeKinds(heap: HeapModel): NodeKinds {
 }
 
 function countNodeKindsIn(
-  type: Uint32Array,
+  type: TypeColumn,
   flags: Uint8Array,
   nodesOfType: Uint32Array,
   pseudoOfType: Uint32Array,

@@ -229,7 +229,7 @@ class GcdumpParser extends GcdumpMetadataReader {
       // CCW nodes have an address but are synthetic too (§5.1): decided per type, not per node. A
       // type without a stored name is named TypeID(…) (§4.6), never a CCW.
       Uint8Array.from(types, (t) => (t.name?.startsWith('[CCW ') ? 1 : 0)),
-      this.builder.allocateNodes(nodeCount),
+      this.builder.allocateNodes(nodeCount, types.length),
     );
     const slices = new NodeTableReads(nodeCount, decoder);
     let offsetsRead = 0;

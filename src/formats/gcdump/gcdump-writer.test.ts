@@ -111,6 +111,27 @@ describe('gcdump writer', () => {
     expect(writeGcdump({ heap: back, details })).toEqual(written);
   });
 
+  it('keeps type indices in 2 bytes per node up to 65,536 types and in 4 past them, read back alike', async () => {
+    const small = workedExample();
+    expect(small.nodes.type).toBeInstanceOf(Uint16Array);
+    expect((await roundTrip(writeGcdump({ heap: small }))).heap.nodes.type).toBeInstanceOf(Uint16Array);
+    // 70,000 type entries, the last ones used: an index past 65,535 must survive the load.
+    const b = new HeapBuilder('gcdump');
+    for (let t = 0; t < 70_000; t++) b.addType(t === 0 ? 'UNDEFINED' : `T${t}`, 'M.dll');
+    b.addNode(69_999 as never, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+    b.addNode(65_536 as never, 24, 0x1000, 0x7f00, NodeFlag.Defined);
+    b.addNode(1 as never, 24, 0x1018, 0x7f00, NodeFlag.Defined);
+    b.addEdge(0 as NodeIndex, 1 as NodeIndex);
+    b.addEdge(0 as NodeIndex, 2 as NodeIndex);
+    b.setRoot(0 as NodeIndex);
+    const wide = b.build();
+    expect(wide.nodes.type).toBeInstanceOf(Uint32Array);
+    const { heap: back } = await roundTrip(writeGcdump({ heap: wide }));
+    expect(back.nodes.type).toBeInstanceOf(Uint32Array);
+    expect(Array.from(back.nodes.type)).toEqual([69_999, 65_536, 1]);
+    expectSameGraph(back, wide);
+  });
+
   it('reads back deferred (NativeAOT) type names, with a module shared by two types', async () => {
     const heap = workedExample();
     const module = {

@@ -1,6 +1,6 @@
 import { FormatError } from '../byte-source';
 import type { NodeColumns } from '../../heap/heap-builder';
-import { NodeFlag } from '../../heap/types';
+import { NodeFlag, type TypeColumn } from '../../heap/types';
 
 /**
  * The three compressed Int32s that open a node record (type, optional size, child count) take at
@@ -45,7 +45,7 @@ export class NodeRecordDecoder {
   private addressesKnown = 0;
   /** The flags of a defined node of each type, before its address is looked at. */
   private readonly typeFlags: Uint8Array;
-  private readonly nodeType: Uint32Array;
+  private readonly nodeType: TypeColumn;
   private readonly nodeSize: Uint32Array;
   private readonly flags: Uint8Array;
   private readonly addressLo: Uint32Array;
