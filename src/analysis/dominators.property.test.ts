@@ -115,7 +115,10 @@ describe('dominators, retained sizes and root paths on random heaps', () => {
       const successors = successorLists(heap);
       const starts = virtualRootChildren(heap, successors);
       const dominates = bruteForceDominance(heap, successors, starts);
-      const { idom, reachable, preorder } = computeDominators(heap, computeRetainers(heap));
+      const { idom, reachableCount, preorder } = computeDominators(heap, computeRetainers(heap));
+      // The root reaches the first reachableCount of the preorder; the BFS reaches the same nodes.
+      const reachable = new Set(preorder.subarray(0, reachableCount));
+      const bfsDistance = breadthFirstFromRoot(heap).distance;
       const rootReach = heap.rootIndex === NO_NODE ? [] : reachableFrom(successors, [heap.rootIndex]);
       for (let w = 0; w < heap.nodes.count; w++) {
         const strictDominators = successors.map((_, v) => v).filter((v) => dominates[v][w]);
@@ -123,7 +126,8 @@ describe('dominators, retained sizes and root paths on random heaps', () => {
         const expected =
           strictDominators.length === 0 ? NO_NODE : strictDominators.reduce((a, b) => (depth(b) > depth(a) ? b : a));
         expect({ graph, node: w, idom: idom[w] }).toEqual({ graph, node: w, idom: expected });
-        expect(reachable[w] === 1).toBe(rootReach[w] === true);
+        expect(reachable.has(w)).toBe(rootReach[w] === true);
+        expect(bfsDistance[w] !== UNREACHABLE).toBe(rootReach[w] === true);
       }
       const position = new Map(Array.from(preorder, (node, i) => [node, i]));
       for (let w = 0; w < heap.nodes.count; w++) {

@@ -20,8 +20,10 @@ import type { Retainers } from './reverse-edges';
 export interface Dominators {
   /** Immediate dominator of each node; NO_NODE for the virtual root's children (the heap's root and the tops of unreachable parts). */
   readonly idom: Uint32Array;
-  /** 1 when the heap's root reaches the node (over edges accepted by isTraversedEdge), else 0. */
-  readonly reachable: Uint8Array;
+  /**
+   * How many nodes the heap's root reaches (over edges accepted by isTraversedEdge): the first
+   * `reachableCount` of `preorder`. The BFS (bfs.ts) reaches the same nodes and says which.
+   */
   readonly reachableCount: number;
   /**
    * Every node in the depth-first preorder of the search: a node's dominators all come before it,
@@ -41,11 +43,11 @@ const NONE = 0xffff_ffff;
  * whose NCA step is quadratic when many objects hang off the end of a long list and are also
  * referenced from near the root.
  *
- * Everything is iterative over typed arrays indexed by DFS number: seven arrays of nodeCount+1
- * Uint32 and the path-compression stack (about 32 bytes per node while it runs; the result reuses
- * two of them). The DFS stack and the path-compression stack are explicit, so a chain of millions
- * of objects never touches the call stack. Progress is reported about every PROGRESS_INTERVAL_STEPS nodes-or-edges, and the signal
- * checked there (an abort throws its reason, an AbortError).
+ * Everything is iterative over seven arrays of nodeCount+1 Uint32, indexed by DFS number (28
+ * bytes per node while it runs; the result reuses two of them). The DFS stack is explicit and path
+ * compression reverses pointers instead of keeping a stack, so a chain of millions of objects never
+ * touches the call stack. Progress is reported about every PROGRESS_INTERVAL_STEPS nodes-or-edges,
+ * and the signal checked there (an abort throws its reason, an AbortError).
  */
 export function computeDominators(
   heap: HeapModel,
@@ -91,8 +93,6 @@ export function computeDominators(
    * emptied it holds v's (provisional, then final) immediate dominator. The two uses never overlap.
    */
   const idom = new Uint32Array(vertexCount);
-  /** A forest path is at most nodeCount − 1 long. */
-  const compressStack = new Uint32Array(nodeCount);
 
   // Step 1: depth-first numbering from the virtual root. The DFS stack borrows `semi` (nodes) and
   // `label` (edge cursors), which are initialised only afterwards.
@@ -151,15 +151,31 @@ export function computeDominators(
   /** EVAL(v): the vertex of minimum semidominator on v's forest path, compressing the path. */
   const evaluate = (v: number): number => {
     if (v < firstLinked) return v;
-    // COMPRESS(v) without recursion: collect the path up to the vertex below the forest root, then
-    // update from the top down, as the recursive version does on its way back.
-    let top = 0;
-    for (let x = v; parent[x] >= firstLinked; x = parent[x]) compressStack[top++] = x;
-    while (top > 0) {
-      const x = compressStack[--top];
-      const a = parent[x];
-      if (semi[label[a]] < semi[label[x]]) label[x] = label[a];
-      parent[x] = parent[a];
+    // COMPRESS(v) without recursion and without a stack (pointer reversal): on the way up to the
+    // vertex below the forest root, each vertex's ancestor pointer is turned to point down the path
+    // (v's to itself); on the way back down, each vertex takes its ancestor's label when smaller and
+    // its ancestor's ancestor, as the recursive version does on its way back, and the pointer
+    // turned down is followed to the next vertex.
+    let x = v;
+    let below = v;
+    while (parent[x] >= firstLinked) {
+      const up = parent[x];
+      parent[x] = below;
+      below = x;
+      x = up;
+    }
+    // x is the vertex below the forest root; `below` the last vertex turned (v itself if none was).
+    if (x !== v) {
+      let a = x;
+      let y = below;
+      for (;;) {
+        const next = parent[y];
+        if (semi[label[a]] < semi[label[y]]) label[y] = label[a];
+        parent[y] = parent[a];
+        if (y === v) break;
+        a = y;
+        y = next;
+      }
     }
     return label[v];
   };
@@ -201,12 +217,7 @@ export function computeDominators(
 
   // Back to node indices; dfsNumber is not needed any more and becomes the result.
   const idomByNode = dfsNumber;
-  const reachable = new Uint8Array(nodeCount);
-  for (let w = 1; w < vertexCount; w++) {
-    const node = vertex[w];
-    idomByNode[node] = idom[w] === 0 ? NO_NODE : vertex[idom[w]];
-    if (w <= reachableCount) reachable[node] = 1;
-  }
+  for (let w = 1; w < vertexCount; w++) idomByNode[vertex[w]] = idom[w] === 0 ? NO_NODE : vertex[idom[w]];
   report(totalSteps);
-  return { idom: idomByNode, reachable, reachableCount, preorder: vertex.subarray(1) };
+  return { idom: idomByNode, reachableCount, preorder: vertex.subarray(1) };
 }

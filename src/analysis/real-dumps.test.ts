@@ -49,9 +49,14 @@ describe.each(SAMPLES)('analyses on %s', (name, read) => {
   it('dominate every reachable object from the root, and retain at least the shallow size', async () => {
     const { heap, tree, dominators, retained } = await analyse(name, read());
     expect(dominators.reachableCount).toBe(tree.reachableCount);
+    // The same nodes, not just as many: the findings ask the BFS which nodes the root reaches.
+    const outsideBfs = dominators.preorder
+      .subarray(0, dominators.reachableCount)
+      .filter((node) => tree.distance[node] === UNREACHABLE);
+    expect(outsideBfs.length).toBe(0);
     let reachableBytes = 0;
     for (let node = 0; node < heap.nodes.count; node++) {
-      if (dominators.reachable[node]) reachableBytes += heap.nodes.size[node];
+      if (tree.distance[node] !== UNREACHABLE) reachableBytes += heap.nodes.size[node];
       expect(retained[node]).toBeGreaterThanOrEqual(heap.nodes.size[node]);
     }
     expect(retained[heap.rootIndex]).toBe(reachableBytes);
@@ -59,7 +64,7 @@ describe.each(SAMPLES)('analyses on %s', (name, read) => {
     const endsAtRoot = new Uint8Array(heap.nodes.count);
     let broken = 0;
     for (const node of dominators.preorder) {
-      if (!dominators.reachable[node]) continue;
+      if (tree.distance[node] === UNREACHABLE) continue;
       const dominator = dominators.idom[node];
       endsAtRoot[node] = node === heap.rootIndex || (dominator !== NO_NODE && endsAtRoot[dominator] === 1) ? 1 : 0;
       if (!endsAtRoot[node]) broken++;

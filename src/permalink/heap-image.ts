@@ -171,7 +171,6 @@ export function heapImageParts(dump: ImageDump, computed: ComputedAnalyses): Ima
   if (context.dominators) {
     columns.push(
       ['dominators.idom', context.dominators.idom],
-      ['dominators.reachable', context.dominators.reachable],
       ['dominators.preorder', context.dominators.preorder],
     );
   }
@@ -395,7 +394,6 @@ export async function readHeapImage(
   const distance = await read<Uint32Array>('bfs.distance', 'u32', nodeCount);
   const hasDominators = optional('dominators.idom');
   const idom = hasDominators ? await read<Uint32Array>('dominators.idom', 'u32', nodeCount) : null;
-  const reachable = hasDominators ? await read<Uint8Array>('dominators.reachable', 'u8', nodeCount) : null;
   const preorder = hasDominators ? await read<Uint32Array>('dominators.preorder', 'u32', null) : null;
   const retained = optional('retained')
     ? await read<RetainedSizes>('retained', kindAs('retained', 'u32', 'f64'), nodeCount)
@@ -462,8 +460,7 @@ export async function readHeapImage(
     retainers: { retainerStart, retainerSource },
     bfs: { parent, distance, reachableCount: meta.bfsReachableCount, order: new Uint32Array(0) },
     dominators:
-      idom && reachable && preorder
-        ? { idom, reachable, preorder, reachableCount: meta.dominatorsReachableCount ?? 0 }
+      idom && preorder ? { idom, preorder, reachableCount: meta.dominatorsReachableCount ?? 0 }
         : null,
     retained,
   };

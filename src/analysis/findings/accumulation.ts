@@ -20,6 +20,7 @@
 import { NO_NODE, NodeFlag } from '../../heap/types';
 import type { AnalysisContext } from '../analysis-context';
 import { typeIdentityByName } from '../runs';
+import { UNREACHABLE } from '../bfs';
 import type { RetainedSizes } from '../retained';
 
 /** A group of same-type objects under one holder. Node fields are NodeIndex values. */
@@ -256,13 +257,13 @@ function linkedMembers(
   identity: Uint32Array,
   mark: Uint8Array,
 ): { count: number; tops: Uint32Array } {
-  const { heap, dominators } = context;
+  const { heap, bfs } = context;
   const { start, target } = heap.edges;
   const type = heap.nodes.type;
   const component: number[] = [];
   const stack: number[] = [];
   const visit = (node: number) => {
-    if (mark[node] || identity[type[node]] !== memberIdentity || !dominators!.reachable[node]) return;
+    if (mark[node] || identity[type[node]] !== memberIdentity || bfs.distance[node] === UNREACHABLE) return;
     mark[node] = 1;
     component.push(node);
     stack.push(node);
@@ -274,7 +275,7 @@ function linkedMembers(
   }
   for (const node of component) mark[node] = 0;
   // Tops only: a member dominated by another member is counted inside that one's retained size.
-  const tops = component.filter((node) => identity[type[dominators!.idom[node]]] !== memberIdentity);
+  const tops = component.filter((node) => identity[type[context.dominators!.idom[node]]] !== memberIdentity);
   return { count: component.length, tops: Uint32Array.from(tops) };
 }
 

@@ -108,7 +108,7 @@ export function leakSuspectFindings(
     identity,
   )
     // Members each held by a root of their own are no accumulation.
-    .filter((group) => dominators.reachable[group.holder] && !isPseudo(group.accumulationPoint))
+    .filter((group) => context.bfs.distance[group.holder] !== UNREACHABLE && !isPseudo(group.accumulationPoint))
     .slice(0, MAX_CANDIDATES);
 
   const finder =
