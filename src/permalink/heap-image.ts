@@ -169,10 +169,7 @@ export function heapImageParts(dump: ImageDump, computed: ComputedAnalyses): Ima
   ];
   if (heap.types.countMultiplier) columns.push(['types.countMultiplier', heap.types.countMultiplier]);
   if (context.dominators) {
-    columns.push(
-      ['dominators.idom', context.dominators.idom],
-      ['dominators.preorder', context.dominators.preorder],
-    );
+    columns.push(['dominators.idom', context.dominators.idom], ['dominators.preorder', context.dominators.preorder]);
   }
   if (context.retained) columns.push(['retained', context.retained]);
   if (tree) {
@@ -459,9 +456,7 @@ export async function readHeapImage(
     heap,
     retainers: { retainerStart, retainerSource },
     bfs: { parent, distance, reachableCount: meta.bfsReachableCount, order: new Uint32Array(0) },
-    dominators:
-      idom && preorder ? { idom, preorder, reachableCount: meta.dominatorsReachableCount ?? 0 }
-        : null,
+    dominators: idom && preorder ? { idom, preorder, reachableCount: meta.dominatorsReachableCount ?? 0 } : null,
     retained,
   };
   const findings = Array.isArray(meta.findings) ? (meta.findings as Finding[]) : null;
