@@ -43,8 +43,8 @@ const NONE = 0xffff_ffff;
  * whose NCA step is quadratic when many objects hang off the end of a long list and are also
  * referenced from near the root.
  *
- * Everything is iterative over seven arrays of nodeCount+1 Uint32, indexed by DFS number (28
- * bytes per node while it runs; the result reuses two of them). The DFS stack is explicit and path
+ * Everything is iterative over six arrays of nodeCount+1 Uint32, indexed by DFS number (24 bytes
+ * per node while it runs; the result reuses two of them). The DFS stack is explicit and path
  * compression reverses pointers instead of keeping a stack, so a chain of millions of objects never
  * touches the call stack. Progress is reported about every PROGRESS_INTERVAL_STEPS nodes-or-edges,
  * and the signal checked there (an abort throws its reason, an AbortError).
@@ -84,10 +84,14 @@ export function computeDominators(
   const parent = new Uint32Array(vertexCount);
   /** Semidominator, as a DFS number (then: the candidate compared in step 3). */
   const semi = new Uint32Array(vertexCount);
-  /** The vertex of minimum semidominator on the forest path, for EVAL. */
+  /**
+   * For a vertex linked into the forest: the vertex of minimum semidominator on its forest path,
+   * for EVAL. For a vertex s not linked yet, whose label nothing reads: the head of its bucket,
+   * the first vertex whose semidominator is s (NONE when empty). A bucket is emptied before its
+   * vertex is linked (bucket(s) last at the iteration of s + 1, its first DFS child), and LINK sets
+   * the label: one array serves both.
+   */
   const label = new Uint32Array(vertexCount);
-  /** bucketHead[s]: first vertex whose semidominator is s; NONE when empty. */
-  const bucketHead = new Uint32Array(vertexCount).fill(NONE);
   /**
    * While v waits in a bucket, idom[v] links to the next vertex of that bucket; once its bucket is
    * emptied it holds v's (provisional, then final) immediate dominator. The two uses never overlap.
@@ -138,10 +142,8 @@ export function computeDominators(
   }
   stepsDone = nodeCount + heap.edges.count;
 
-  for (let v = 0; v < vertexCount; v++) {
-    semi[v] = v;
-    label[v] = v;
-  }
+  for (let v = 0; v < vertexCount; v++) semi[v] = v;
+  label.fill(NONE); // every bucket empty
   /**
    * Vertices numbered from here up are linked into the forest (step 2 links them in reverse
    * preorder); below it, each vertex is a forest root of its own. The virtual root (0) never is.
@@ -197,16 +199,18 @@ export function computeDominators(
       }
       step(retainerStart[node + 1] - retainerStart[node]);
     }
-    idom[w] = bucketHead[semi[w]];
-    bucketHead[semi[w]] = w;
-    firstLinked = w; // LINK(parent(w), w): parent[w] is already w's forest ancestor
-    for (let v = bucketHead[treeParent]; v !== NONE;) {
+    idom[w] = label[semi[w]]; // into bucket(semi(w)): semi(w) < w is not linked yet
+    label[semi[w]] = w;
+    // LINK(parent(w), w): parent[w] is already w's forest ancestor; w's own bucket is empty.
+    label[w] = w;
+    firstLinked = w;
+    for (let v = label[treeParent]; v !== NONE;) {
       const nextInBucket = idom[v];
       const u = evaluate(v);
       idom[v] = semi[u] < semi[v] ? u : treeParent;
       v = nextInBucket;
     }
-    bucketHead[treeParent] = NONE;
+    label[treeParent] = NONE;
     step(1);
   }
 
