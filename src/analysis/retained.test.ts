@@ -3,7 +3,15 @@ import { NO_NODE } from '../heap/types';
 import { computeDominators } from './dominators';
 import { chainHeap, heapFromDsl, type DslHeap } from './graph-dsl';
 import { computeRetainers } from './reverse-edges';
-import { dominatedChildren, dominatorTree, retainedSizeByType, retainedSizes } from './retained';
+import { mulberry32 } from '../test-support/prng';
+import {
+  dominatedChildren,
+  dominatorChildren,
+  dominatorTree,
+  LONG_ROW,
+  retainedSizeByType,
+  retainedSizes,
+} from './retained';
 
 function analyse(dsl: DslHeap) {
   const dominators = computeDominators(dsl.heap, computeRetainers(dsl.heap));
@@ -82,5 +90,46 @@ describe('retained sizes', () => {
     expect(chainRetained[chain.heap.rootIndex]).toBe(10 * 1_000_000);
     const byType = retainedSizeByType(chain.heap, chainTree, chainRetained);
     expect(byType[chain.heap.types.names.indexOf('Node')]).toBe(10 * 1_000_000);
+  });
+});
+
+describe('dominator tree rows', () => {
+  /** The plain CSR the compact rows replace: a counting sort over idom, rows in NodeIndex order. */
+  function plainRows(idom: Uint32Array) {
+    const n = idom.length;
+    const start = new Uint32Array(n + 1);
+    for (const d of idom) if (d !== NO_NODE) start[d + 1]++;
+    for (let i = 0; i < n; i++) start[i + 1] += start[i];
+    const fill = start.slice(0, n);
+    const children = new Uint32Array(start[n]);
+    const topLevel: number[] = [];
+    idom.forEach((d, node) => (d === NO_NODE ? topLevel.push(node) : (children[fill[d]++] = node)));
+    return { start, children, topLevel };
+  }
+
+  it('give every node its row, as a plain row-start column would, with long rows and any block layout', () => {
+    const random = mulberry32(18);
+    // Sizes around block edges (16) and rows past 255 children (a count byte's limit).
+    for (const n of [0, 1, 15, 16, 17, 33, 300, 1000, 4099]) {
+      for (const shape of ['random', 'star', 'two long rows']) {
+        const idom = new Uint32Array(n).map((_, node) => {
+          if (node === 0) return NO_NODE;
+          if (shape === 'star') return 0;
+          if (shape === 'two long rows') return node % 2 === 0 ? 1 : Math.min(n - 1, 17);
+          return random() < 0.05 ? NO_NODE : Math.floor(random() * n);
+        });
+        const plain = plainRows(idom);
+        const { rows, children, topLevel } = dominatorChildren(idom);
+        expect(Array.from(rows.startColumn())).toEqual(Array.from(plain.start));
+        expect(Array.from(children)).toEqual(Array.from(plain.children));
+        expect(Array.from(topLevel)).toEqual(plain.topLevel);
+        expect(rows.total).toBe(plain.children.length);
+        for (let node = 0; node < n; node++) {
+          expect(rows.start(node)).toBe(plain.start[node]);
+          expect(rows.count(node)).toBe(plain.start[node + 1] - plain.start[node]);
+        }
+        if (shape === 'star' && n > LONG_ROW) expect(rows.longRows.get(0)).toBe(n - 1);
+      }
+    }
   });
 });

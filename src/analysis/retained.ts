@@ -32,51 +32,165 @@ export function retainedSizes(heap: HeapModel, dominators: Dominators): Retained
 }
 
 /**
- * The dominator tree as CSR, for a lazy, paged dominators view: the children of node p are
- * children[childStart[p] … childStart[p+1]-1]; the virtual root's children (the heap root and the
- * tops of unreachable parts) are `topLevel`. Every row is sorted by retained size, biggest first
- * (ties by NodeIndex), so a page of the view is a subarray.
+ * Where each node's row of children starts in a CSR column, in about 1.3 bytes per node rather than
+ * the 4 of a row-start column: each node's child count in a byte (a count of 255 or more is kept in
+ * a map: rows that long are few) and the start of every 16th node's row. A row starts where its
+ * block's first row does, plus the counts of the nodes before it in the block (15 bytes at most).
  */
-export interface DominatorTree {
-  /** Length nodeCount+1. */
-  readonly childStart: Uint32Array;
-  readonly children: Uint32Array;
+export class ChildRows {
+  /** Start of the row of node 16·b, for each block b. */
+  private readonly blockStart: Uint32Array;
+  /** Children in all rows. */
+  readonly total: number;
+
+  constructor(
+    /** Per node: its child count, or LONG_ROW when `longRows` holds it. */
+    readonly counts: Uint8Array,
+    /** The child counts of LONG_ROW or more, by node. */
+    readonly longRows: ReadonlyMap<number, number>,
+  ) {
+    const n = counts.length;
+    this.blockStart = new Uint32Array((n >>> ROW_BLOCK_SHIFT) + 1);
+    let running = 0;
+    for (let node = 0; node < n; node++) {
+      if ((node & ROW_BLOCK_MASK) === 0) this.blockStart[node >>> ROW_BLOCK_SHIFT] = running;
+      const c = counts[node];
+      running += c === LONG_ROW ? longRows.get(node)! : c;
+    }
+    this.total = running;
+  }
+
+  count(node: number): number {
+    const c = this.counts[node];
+    return c === LONG_ROW ? this.longRows.get(node)! : c;
+  }
+
+  start(node: number): number {
+    let start = this.blockStart[node >>> ROW_BLOCK_SHIFT];
+    for (let q = node - (node & ROW_BLOCK_MASK); q < node; q++) start += this.count(q);
+    return start;
+  }
+
+  /** Every node's row start as a column of nodeCount+1 (for a check; 4 bytes per node). */
+  startColumn(): Uint32Array {
+    const n = this.counts.length;
+    const column = new Uint32Array(n + 1);
+    for (let node = 0; node < n; node++) column[node + 1] = column[node] + this.count(node);
+    return column;
+  }
+}
+
+const ROW_BLOCK_SHIFT = 4;
+const ROW_BLOCK_MASK = (1 << ROW_BLOCK_SHIFT) - 1;
+/** A ChildRows count byte meaning "255 or more: see longRows". */
+export const LONG_ROW = 0xff;
+
+/**
+ * The dominator tree, for a lazy, paged dominators view: the children of node p are
+ * children[rows.start(p) … rows.start(p) + rows.count(p) − 1]; the virtual root's children (the
+ * heap root and the tops of unreachable parts) are `topLevel`. Every row is sorted by retained
+ * size, biggest first (ties by NodeIndex), so a page of the view is a subarray.
+ */
+export interface DominatorTree extends DominatorChildren {
   /** Children of the virtual root, biggest retained size first. */
   readonly topLevel: Uint32Array;
 }
 
-/** Builds the CSR with a counting sort over idom, then sorts each row: O(n log(row length)). */
-export function dominatorTree(dominators: Dominators, retained: RetainedSizes): DominatorTree {
-  const { idom } = dominators;
-  const nodeCount = idom.length;
-  const childStart = new Uint32Array(nodeCount + 1);
+/** Children of each node in the dominator tree: `children[rows.start(v) …]`, `rows.count(v)` of them. */
+export interface DominatorChildren {
+  readonly rows: ChildRows;
+  readonly children: Uint32Array;
+}
+
+/**
+ * The dominator tree's rows, each in increasing NodeIndex order, and the virtual root's children
+ * (`topLevel`): O(n), with no column of n row starts. Children are counted per node, dealt to their
+ * parent's block of 16 nodes, then each block's share is put in parent order by a stable counting
+ * sort of 16 keys (through a buffer as long as the largest block's share, and a byte per child).
+ */
+export function dominatorChildren(idom: Uint32Array): DominatorChildren & { readonly topLevel: Uint32Array } {
+  const n = idom.length;
+  const counts = new Uint8Array(n);
+  const longRows = new Map<number, number>();
   let topCount = 0;
-  for (let node = 0; node < nodeCount; node++) {
-    if (idom[node] === NO_NODE) topCount++;
-    else childStart[idom[node]]++;
-  }
-  let running = 0;
-  for (let node = 0; node < nodeCount; node++) {
-    running += childStart[node];
-    childStart[node] = running;
-  }
-  childStart[nodeCount] = running;
-  const children = new Uint32Array(running);
-  const topLevel = new Uint32Array(topCount);
-  for (let node = nodeCount - 1; node >= 0; node--) {
+  for (let node = 0; node < n; node++) {
     const dominator = idom[node];
-    if (dominator === NO_NODE) topLevel[--topCount] = node;
-    else children[--childStart[dominator]] = node;
+    if (dominator === NO_NODE) {
+      topCount++;
+      continue;
+    }
+    const c = counts[dominator];
+    if (c < LONG_ROW - 1) counts[dominator] = c + 1;
+    else if (c === LONG_ROW - 1) {
+      counts[dominator] = LONG_ROW;
+      longRows.set(dominator, LONG_ROW);
+    } else longRows.set(dominator, longRows.get(dominator)! + 1);
   }
+  const rows = new ChildRows(counts, longRows);
+  const blocks = (n >>> ROW_BLOCK_SHIFT) + 1;
+  const blockCursor = new Uint32Array(blocks + 1);
+  for (let b = 0; b < blocks; b++) {
+    const first = b << ROW_BLOCK_SHIFT;
+    blockCursor[b] = first < n ? rows.start(first) : rows.total;
+  }
+  blockCursor[blocks] = rows.total;
+  const blockEnd = blockCursor.slice(1);
+  let longestShare = 0;
+  for (let b = 0; b < blocks; b++) longestShare = Math.max(longestShare, blockEnd[b] - blockCursor[b]);
+  const children = new Uint32Array(rows.total);
+  // Beside each child, its parent's place in the block: the sort below reads it in order rather than
+  // the parent's idom at random.
+  const parentInBlock = new Uint8Array(rows.total);
+  const topLevel = new Uint32Array(topCount);
+  let top = 0;
+  for (let node = 0; node < n; node++) {
+    const dominator = idom[node];
+    if (dominator === NO_NODE) topLevel[top++] = node;
+    else {
+      const at = blockCursor[dominator >>> ROW_BLOCK_SHIFT]++;
+      children[at] = node;
+      parentInBlock[at] = dominator & ROW_BLOCK_MASK;
+    }
+  }
+  // Each block's share, in increasing NodeIndex order, into rows: stable by parent within the block.
+  const buffer = new Uint32Array(longestShare);
+  const slot = new Uint32Array(1 << ROW_BLOCK_SHIFT);
+  for (let b = 0, shareStart = 0; b < blocks; b++) {
+    const first = b << ROW_BLOCK_SHIFT;
+    if (first >= n) break;
+    const shareEnd = blockEnd[b];
+    const share = shareEnd - shareStart;
+    if (share >= 2) {
+      let parentsWithChildren = 0;
+      for (let q = first, at = 0; q < Math.min(n, first + (1 << ROW_BLOCK_SHIFT)); q++) {
+        slot[q - first] = at;
+        const c = counts[q] === LONG_ROW ? longRows.get(q)! : counts[q];
+        if (c > 0) parentsWithChildren++;
+        at += c;
+      }
+      if (parentsWithChildren >= 2) {
+        for (let k = shareStart; k < shareEnd; k++) buffer[slot[parentInBlock[k]]++] = children[k];
+        for (let k = 0; k < share; k++) children[shareStart + k] = buffer[k];
+      }
+    }
+    shareStart = shareEnd;
+  }
+  return { rows, children, topLevel };
+}
+
+/** The tree of `dominatorChildren`, every row (and the top level) sorted biggest retained first: O(n log(row length)). */
+export function dominatorTree(dominators: Dominators, retained: RetainedSizes): DominatorTree {
+  const { rows, children, topLevel } = dominatorChildren(dominators.idom);
   const biggestFirst = (a: number, b: number) => retained[b] - retained[a] || a - b;
   topLevel.sort(biggestFirst);
-  for (let node = 0; node < nodeCount; node++) {
-    const start = childStart[node];
-    const end = childStart[node + 1];
+  const n = rows.counts.length;
+  for (let node = 0, start = 0; node < n; node++) {
+    const end = start + rows.count(node);
     if (end - start > SMALL_ROW) children.subarray(start, end).sort(biggestFirst);
     else if (end - start > 1) insertionSortRow(children, start, end, retained);
+    start = end;
   }
-  return { childStart, children, topLevel };
+  return { rows, children, topLevel };
 }
 
 /** Rows up to this long are sorted in place by insertion sort (most rows have a few children). */
@@ -105,8 +219,8 @@ function insertionSortRow(children: Uint32Array, start: number, end: number, ret
  * retained size first. A view into the tree, not a copy.
  */
 export function dominatedChildren(tree: DominatorTree, parent: number, offset = 0, limit = Infinity): Uint32Array {
-  const row =
-    parent === NO_NODE ? tree.topLevel : tree.children.subarray(tree.childStart[parent], tree.childStart[parent + 1]);
+  const rowStart = parent === NO_NODE ? 0 : tree.rows.start(parent);
+  const row = parent === NO_NODE ? tree.topLevel : tree.children.subarray(rowStart, rowStart + tree.rows.count(parent));
   const start = Math.min(offset, row.length);
   return row.subarray(start, Math.min(row.length, start + limit));
 }
@@ -136,9 +250,17 @@ export function retainedSizeByType(
   const groupOf = (node: number) => (groupOfType ? groupOfType[nodeType[node]] : nodeType[node]);
   const result = new Float64Array(groupCount);
   const onPath = new Uint32Array(groupCount);
-  const { childStart, children, topLevel } = tree;
+  const { rows, children, topLevel } = tree;
+  // Only as deep as the tree is tall is ever touched.
   const stackNode = new Uint32Array(heap.nodes.count);
   const stackCursor = new Uint32Array(heap.nodes.count);
+  const stackEnd = new Uint32Array(heap.nodes.count);
+  const push = (at: number, node: number) => {
+    const start = rows.start(node);
+    stackNode[at] = node;
+    stackCursor[at] = start;
+    stackEnd[at] = start + rows.count(node);
+  };
   const enter = (node: number) => {
     const group = groupOf(node);
     if (onPath[group] === 0) result[group] += retained[node];
@@ -146,13 +268,12 @@ export function retainedSizeByType(
   };
   for (let t = 0; t < topLevel.length; t++) {
     let top = 0;
-    stackNode[0] = topLevel[t];
-    stackCursor[0] = childStart[topLevel[t]];
+    push(0, topLevel[t]);
     enter(topLevel[t]);
     while (top >= 0) {
       const node = stackNode[top];
       const cursor = stackCursor[top];
-      if (cursor === childStart[node + 1]) {
+      if (cursor === stackEnd[top]) {
         onPath[groupOf(node)]--;
         top--;
         continue;
@@ -161,8 +282,7 @@ export function retainedSizeByType(
       const child = children[cursor];
       enter(child);
       top++;
-      stackNode[top] = child;
-      stackCursor[top] = childStart[child];
+      push(top, child);
     }
   }
   return result;

@@ -20,10 +20,10 @@
  */
 import type { AnalysisContext, ComputedAnalyses } from '../analysis/analysis-context';
 import type { Finding } from '../analysis/findings';
-import type { RetainedSizes } from '../analysis/retained';
+import { ChildRows, LONG_ROW, type RetainedSizes } from '../analysis/retained';
 import { NO_NODE, type HeapModel, type TypeColumn } from '../heap/types';
 
-export const HEAP_IMAGE_VERSION = 1;
+export const HEAP_IMAGE_VERSION = 2;
 const MAGIC = 'HSIMAGE\0';
 const HEADER_BYTES = 16;
 /** A meta JSON larger than this is not ours (type tables of real dumps are a few MB at most). */
@@ -174,7 +174,8 @@ export function heapImageParts(dump: ImageDump, computed: ComputedAnalyses): Ima
   if (context.retained) columns.push(['retained', context.retained]);
   if (tree) {
     columns.push(
-      ['tree.childStart', tree.childStart],
+      ['tree.rowCounts', tree.rows.counts],
+      ['tree.longRows', Uint32Array.from([...tree.rows.longRows].flat())],
       ['tree.children', tree.children],
       ['tree.topLevel', tree.topLevel],
     );
@@ -395,8 +396,9 @@ export async function readHeapImage(
   const retained = optional('retained')
     ? await read<RetainedSizes>('retained', kindAs('retained', 'u32', 'f64'), nodeCount)
     : null;
-  const hasTree = optional('tree.childStart');
-  const childStart = hasTree ? await read<Uint32Array>('tree.childStart', 'u32', nodeCount + 1) : null;
+  const hasTree = optional('tree.rowCounts');
+  const rowCounts = hasTree ? await read<Uint8Array>('tree.rowCounts', 'u8', nodeCount) : null;
+  const longRows = hasTree ? await read<Uint32Array>('tree.longRows', 'u32', null) : null;
   const children = hasTree ? await read<Uint32Array>('tree.children', 'u32', null) : null;
   const topLevel = hasTree ? await read<Uint32Array>('tree.topLevel', 'u32', null) : null;
 
@@ -413,8 +415,21 @@ export async function readHeapImage(
     check(allBelow(idom, nodeCount, true), 'an immediate dominator is outside the nodes');
     check(preorder.length <= nodeCount && allBelow(preorder, nodeCount), 'the dominator preorder is outside the nodes');
   }
-  if (childStart && children && topLevel) {
-    check(isRowStart(childStart, children.length), 'the dominator tree rows do not end at their column');
+  let rows: ChildRows | null = null;
+  if (rowCounts && longRows && children && topLevel) {
+    // Counts of LONG_ROW and more are (node, count) pairs, one for each node whose byte says so.
+    const long = new Map<number, number>();
+    for (let k = 0; k + 1 < longRows.length; k += 2) long.set(longRows[k], longRows[k + 1]);
+    let longCount = 0;
+    for (let node = 0; node < nodeCount; node++) if (rowCounts[node] === LONG_ROW) longCount++;
+    check(
+      longRows.length % 2 === 0 &&
+        long.size === longCount &&
+        [...long].every(([node, count]) => node < nodeCount && rowCounts[node] === LONG_ROW && count >= LONG_ROW),
+      'the dominator tree rows are not counted as they are written',
+    );
+    rows = new ChildRows(rowCounts, long);
+    check(rows.total === children.length, 'the dominator tree rows do not end at their column');
     check(
       allBelow(children, nodeCount) && allBelow(topLevel, nodeCount),
       'a dominator-tree child is outside the nodes',
@@ -463,6 +478,6 @@ export async function readHeapImage(
   if (!findings || !findings.every((f) => f !== null && typeof f === 'object' && findingNodesInside(f, nodeCount))) {
     throw new ImageError('a finding names a node outside the heap');
   }
-  const tree = childStart && children && topLevel ? { childStart, children, topLevel } : null;
+  const tree = rows && children && topLevel ? { rows, children, topLevel } : null;
   return { heap, computed: { context, tree, findings } };
 }

@@ -442,7 +442,7 @@ export class HeapSession {
       offset: page.offset,
       rows: page.rows.map((row) => ({
         ...row,
-        children: tree.childStart[row.node + 1] - tree.childStart[row.node],
+        children: tree.rows.count(row.node),
         percent: ((row.retained ?? 0) / total) * 100,
       })),
     };

@@ -51,7 +51,8 @@ export function outputHashes(
     result['dominators.idom'] = sha(context.dominators.idom);
     const { retained } = context;
     result.retained = sha(retained instanceof Float64Array ? retained : Float64Array.from(retained));
-    result['tree.children'] = sha(tree.childStart, tree.children, tree.topLevel);
+    // The row starts as the column they were before the compact row index, so the record still holds.
+    result['tree.children'] = sha(tree.rows.startColumn(), tree.children, tree.topLevel);
   }
   result.findings = sha(JSON.stringify(findings));
   return result;

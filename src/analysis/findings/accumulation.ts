@@ -21,7 +21,7 @@ import { NO_NODE, NodeFlag } from '../../heap/types';
 import type { AnalysisContext } from '../analysis-context';
 import { typeIdentityByName } from '../runs';
 import { UNREACHABLE } from '../bfs';
-import type { RetainedSizes } from '../retained';
+import { dominatorChildren, type DominatorChildren, type RetainedSizes } from '../retained';
 
 /** A group of same-type objects under one holder. Node fields are NodeIndex values. */
 export interface AccumulationGroup {
@@ -63,28 +63,6 @@ export interface AccumulationOptions {
   readonly dominatorChildren?: DominatorChildren;
 }
 
-/** Children of each node in the dominator tree: `children[childStart[v] … childStart[v+1]]`. */
-export interface DominatorChildren {
-  readonly childStart: Uint32Array;
-  readonly children: Uint32Array;
-}
-
-/** The dominator tree's children as CSR, by a counting sort over idom: O(N). */
-export function childrenOf(idom: Uint32Array): DominatorChildren {
-  const n = idom.length;
-  const childStart = new Uint32Array(n + 1);
-  for (let node = 0; node < n; node++) if (idom[node] !== NO_NODE) childStart[idom[node]]++;
-  for (let node = 0, running = 0; node <= n; node++) {
-    const c = node < n ? childStart[node] : 0;
-    childStart[node] = running;
-    running += c;
-  }
-  const children = new Uint32Array(childStart[n]);
-  const fill = childStart.slice(0, n);
-  for (let node = 0; node < n; node++) if (idom[node] !== NO_NODE) children[fill[idom[node]]++] = node;
-  return { childStart, children };
-}
-
 /** Moves the member with the largest retained size to the front (the others keep their order): O(n). */
 function biggestFirst(members: Uint32Array, retained: RetainedSizes): Uint32Array {
   let best = 0;
@@ -109,7 +87,7 @@ export function accumulationGroups(
   const PSEUDO = NodeFlag.Pseudo;
   const isPseudo = (node: number) => node === root || (flags[node] & PSEUDO) !== 0;
 
-  const { childStart, children } = options.dominatorChildren ?? childrenOf(idom);
+  const { rows, children } = options.dominatorChildren ?? dominatorChildren(idom);
 
   /**
    * Same-type members chained below a member (its same-type descendants in the dominator tree, each
@@ -123,7 +101,7 @@ export function accumulationGroups(
     stack.push(member);
     while (stack.length > 0) {
       const node = stack.pop()!;
-      for (let c = childStart[node]; c < childStart[node + 1]; c++) {
+      for (let c = rows.start(node), end = c + rows.count(node); c < end; c++) {
         const child = children[c];
         if (child === root || (flags[child] & PSEUDO) !== 0 || identity[type[child]] !== id) continue;
         count++;
@@ -149,9 +127,10 @@ export function accumulationGroups(
     count: Infinity,
   };
   const lowestBytes = Math.min(options.minBytes, relaxed.minBytes);
-  for (let holder = 0; holder < n; holder++) {
-    const start = childStart[holder];
-    const end = childStart[holder + 1];
+  // Rows lie in NodeIndex order: each holder's starts where the previous one's ends.
+  for (let holder = 0, end = 0; holder < n; holder++) {
+    const start = end;
+    end = start + rows.count(holder);
     // A holder that keeps too little, with too few children to be counted regardless, has no group.
     const kids = end - start;
     // Most nodes are skipped on two reads: no children, or too little kept and too few children.

@@ -12,7 +12,7 @@ import { homogeneousChainFindings } from './homogeneous-chain-rule';
 import { DEFAULT_MIN_CHAIN_LENGTH } from '../chain-scan';
 import type { Finding } from './finding';
 import { leakSuspectFindings } from './leak-suspects';
-import type { DominatorChildren } from './accumulation';
+import type { DominatorChildren } from '../retained';
 import type { RootPathFinder } from '../root-paths';
 import { transcriptStatFindings } from './transcript-stat-rule';
 import { simpleTypeName } from '../type-names';

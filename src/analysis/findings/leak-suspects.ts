@@ -13,7 +13,8 @@ import { ROOT_KIND_LABELS, type RootKind } from '../root-kinds';
 import { RootPathFinder, rootPathFromChain, type RootPath } from '../root-paths';
 import { baseTypeName, simpleTypeName } from '../type-names';
 import { typeIdentityByName } from '../runs';
-import { accumulationGroups, childrenOf, type AccumulationGroup, type DominatorChildren } from './accumulation';
+import { accumulationGroups, type AccumulationGroup } from './accumulation';
+import { dominatorChildren as childrenOfTree, type DominatorChildren } from '../retained';
 import { findingId, type Finding, type FindingKind, type FindingSeverity, type KeptAliveRow } from './finding';
 import { addressOf, describeRows, formatBytes, KEPT_ALIVE_ROWS, typeNameOf } from './finding-support';
 import { recognize, type GroupFacts, type LeakPattern } from './recognizers';
@@ -91,7 +92,7 @@ export function leakSuspectFindings(
     if (DELEGATE_NAME.test(simpleTypeName(name))) delegates[identity[t]] = 1;
     if (/\[\]$/.test(baseTypeName(name))) arrays[identity[t]] = 1;
   });
-  const tree = dominatorChildren ?? childrenOf(dominators.idom);
+  const tree = dominatorChildren ?? childrenOfTree(dominators.idom);
   const groups = accumulationGroups(
     context,
     {
