@@ -20,7 +20,7 @@ export interface DominatorPathTree {
   /** The distinct type names. */
   readonly names: readonly string[];
   /** Objects on this path (pseudo-nodes count too: they are the roots' names). */
-  readonly count: Float64Array;
+  readonly count: Uint32Array;
   /** Their shallow bytes. */
   readonly bytes: Float64Array;
   /** Shallow bytes of this path node and every path below it: what it holds. */
@@ -126,16 +126,20 @@ export class DominatorPathTreeBuilder {
     if (!this.done) throw new Error('DominatorPathTreeBuilder: finish() before every object was folded');
     const tree = this.tree;
     const n = tree.size;
-    const parent = tree.parent.slice(0, n);
+    // The builder's own arrays when they are mostly used (no copy of a tree of millions of paths
+    // beside the builder's), else copies to the exact length.
+    const kept = <T extends Int32Array | Uint32Array | Float64Array>(array: T): T =>
+      (n >= array.length * 0.75 ? array.subarray(0, n) : array.slice(0, n)) as T;
+    const parent = kept(tree.parent);
     const subtreeBytes = tree.bytes.slice(0, n);
     // Parents are created before their children: a backward pass sums the subtrees.
     for (let p = n - 1; p >= 0; p--) if (parent[p] >= 0) subtreeBytes[parent[p]] += subtreeBytes[p];
     return {
       parent,
-      nameId: tree.nameId.slice(0, n),
+      nameId: kept(tree.nameId),
       names: this.names,
-      count: tree.count.slice(0, n),
-      bytes: tree.bytes.slice(0, n),
+      count: kept(tree.count),
+      bytes: kept(tree.bytes),
       subtreeBytes,
     };
   }
@@ -147,7 +151,7 @@ class GrowablePathTree {
   parent = new Int32Array(1 << 12);
   nameId = new Int32Array(1 << 12);
   nextSibling = new Int32Array(1 << 12);
-  count = new Float64Array(1 << 12);
+  count = new Uint32Array(1 << 12);
   bytes = new Float64Array(1 << 12);
   /** By slot (path + 1; slot 0 is the root's): the first child and how many. */
   firstChild = new Int32Array((1 << 12) + 1).fill(-1);
@@ -166,7 +170,8 @@ class GrowablePathTree {
   }
 
   private grow(): void {
-    const capacity = this.parent.length * 2;
+    // No more than the most path nodes a tree may have.
+    const capacity = Math.min(this.parent.length * 2, MAX_PATH_NODES);
     const int32 = (from: Int32Array, length: number, fill = 0) => {
       const to = new Int32Array(length).fill(fill);
       to.set(from);
@@ -177,10 +182,15 @@ class GrowablePathTree {
       to.set(from);
       return to;
     };
+    const uint32 = (from: Uint32Array) => {
+      const to = new Uint32Array(capacity);
+      to.set(from);
+      return to;
+    };
     this.parent = int32(this.parent, capacity);
     this.nameId = int32(this.nameId, capacity);
     this.nextSibling = int32(this.nextSibling, capacity);
-    this.count = float64(this.count);
+    this.count = uint32(this.count);
     this.bytes = float64(this.bytes);
     this.firstChild = int32(this.firstChild, capacity + 1, -1);
     this.childCount = int32(this.childCount, capacity + 1);
