@@ -251,13 +251,12 @@ export function retainedSizeByType(
   const result = new Float64Array(groupCount);
   const onPath = new Uint32Array(groupCount);
   const { rows, children, topLevel } = tree;
-  // Only as deep as the tree is tall is ever touched.
-  const stackNode = new Uint32Array(heap.nodes.count);
+  // Per level of the walk, the next child's place and the row's end: only as deep as the tree is
+  // tall is ever touched. A level's node is the child its parent level last took.
   const stackCursor = new Uint32Array(heap.nodes.count);
   const stackEnd = new Uint32Array(heap.nodes.count);
   const push = (at: number, node: number) => {
     const start = rows.start(node);
-    stackNode[at] = node;
     stackCursor[at] = start;
     stackEnd[at] = start + rows.count(node);
   };
@@ -271,9 +270,9 @@ export function retainedSizeByType(
     push(0, topLevel[t]);
     enter(topLevel[t]);
     while (top >= 0) {
-      const node = stackNode[top];
       const cursor = stackCursor[top];
       if (cursor === stackEnd[top]) {
+        const node = top === 0 ? topLevel[t] : children[stackCursor[top - 1] - 1];
         onPath[groupOf(node)]--;
         top--;
         continue;
