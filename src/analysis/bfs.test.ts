@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NO_NODE } from '../heap/types';
-import { breadthFirstFromRoot, UNREACHABLE } from './bfs';
+import { breadthFirstFromRoot, isReached, rootDistance } from './bfs';
 import { chainHeap, heapFromDsl } from './graph-dsl';
 
 describe('breadth-first tree from the root', () => {
@@ -13,7 +13,7 @@ describe('breadth-first tree from the root', () => {
     expect(tree.distance[at('D')]).toBe(2);
     expect(tree.parent[at('D')]).toBe(at('C'));
     expect(tree.parent[at('root')]).toBe(NO_NODE);
-    expect(tree.distance[at('X')]).toBe(UNREACHABLE);
+    expect(isReached(tree, at('X'))).toBe(false);
     expect(tree.parent[at('X')]).toBe(NO_NODE);
     expect(tree.reachableCount).toBe(5);
     expect(Array.from(tree.order, (n) => dsl.idOf(n))).toEqual(['root', 'A', 'C', 'B', 'D']);
@@ -24,7 +24,7 @@ describe('breadth-first tree from the root', () => {
     const heap = { ...dsl.heap, rootIndex: NO_NODE };
     const tree = breadthFirstFromRoot(heap);
     expect(tree.reachableCount).toBe(0);
-    expect(tree.distance[dsl.node('B')]).toBe(UNREACHABLE);
+    expect(isReached(tree, dsl.node('B'))).toBe(false);
   });
 
   it('walks a 1,000,000-long chain without recursion', () => {
@@ -33,5 +33,22 @@ describe('breadth-first tree from the root', () => {
     const chain = dsl.chains[0];
     expect(tree.distance[chain.first + chain.length - 1]).toBe(2 + chain.length);
     expect(tree.reachableCount).toBe(dsl.heap.nodes.count);
+  });
+
+  it('keeps distances in 2 bytes per node below 0xffff, and widens past it without changing one', () => {
+    expect(breadthFirstFromRoot(heapFromDsl('root -> A -> B').heap).distance).toBeInstanceOf(Uint16Array);
+    // Distances 0 … 70,002 along the chain, and X (retained by nothing) never reached.
+    const dsl = heapFromDsl('root -> [static vars] -> [static var Holder.head] -> Node*70000; X -> Y');
+    const tree = breadthFirstFromRoot(dsl.heap);
+    expect(tree.distance).toBeInstanceOf(Uint32Array);
+    const chain = dsl.chains[0];
+    for (const k of [0, 65_531, 65_532, 65_533, 65_534, 69_999]) {
+      expect(tree.distance[chain.first + k]).toBe(3 + k);
+      expect(tree.parent[chain.first + k]).toBe(k === 0 ? dsl.node('[static var Holder.head]') : chain.first + k - 1);
+    }
+    expect(isReached(tree, dsl.node('X'))).toBe(false);
+    expect(isReached(tree, dsl.node('Y'))).toBe(false);
+    expect(rootDistance(tree, dsl.node('X'))).toBeNull();
+    expect(tree.reachableCount).toBe(dsl.heap.nodes.count - 2);
   });
 });

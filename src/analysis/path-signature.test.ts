@@ -4,7 +4,7 @@ import { readGcdump } from '../formats/gcdump/gcdump-reader';
 import { listFixtures, readFixture } from '../test-support/fixtures';
 import { mulberry32 } from '../test-support/prng';
 import { NodeFlag, type HeapModel } from '../heap/types';
-import { breadthFirstFromRoot, UNREACHABLE } from './bfs';
+import { breadthFirstFromRoot, isReached } from './bfs';
 import { chainHeap } from './graph-dsl';
 import { PATH_SIGNATURE, pathSignature, resolvePathSignature } from './path-signature';
 
@@ -22,7 +22,7 @@ describe('path signatures (objects named without an address)', () => {
       const sample: number[] = [];
       let deepest = heap.rootIndex as number;
       for (let node = 0; node < heap.nodes.count; node++) {
-        if (bfs.distance[node] === UNREACHABLE) continue;
+        if (!isReached(bfs, node)) continue;
         if (bfs.distance[node] > bfs.distance[deepest]) deepest = node;
         if ((heap.nodes.flags[node] & NodeFlag.Pseudo) !== 0 || random() < 0.01) sample.push(node);
       }
@@ -58,7 +58,7 @@ describe('path signatures (objects named without an address)', () => {
     const heap = await fixtureHeap('gcdump-analyze-test1-maui-winui-coreclr9.gcdump');
     const bfs = breadthFirstFromRoot(heap);
     let node = 0;
-    while (bfs.distance[node] === UNREACHABLE || bfs.distance[node] < 4) node++;
+    while (!isReached(bfs, node) || bfs.distance[node] < 4) node++;
     const signature = pathSignature(heap, bfs, node)!;
     const [body, hash] = signature.split('~');
     const otherHash = (parseInt(hash, 16) ^ 1).toString(16).padStart(8, '0');

@@ -10,7 +10,7 @@ import { byteSourceFromBytes } from '../formats/byte-source';
 import { readGcdump } from '../formats/gcdump';
 import { NO_NODE, type HeapModel } from '../heap/types';
 import { listFixtures, PROJECT_ROOT, readFixture } from '../test-support/fixtures';
-import { breadthFirstFromRoot, UNREACHABLE } from './bfs';
+import { breadthFirstFromRoot, isReached } from './bfs';
 import { computeDominators } from './dominators';
 import { retainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
@@ -52,11 +52,11 @@ describe.each(SAMPLES)('analyses on %s', (name, read) => {
     // The same nodes, not just as many: the findings ask the BFS which nodes the root reaches.
     const outsideBfs = dominators.preorder
       .subarray(0, dominators.reachableCount)
-      .filter((node) => tree.distance[node] === UNREACHABLE);
+      .filter((node) => !isReached(tree, node));
     expect(outsideBfs.length).toBe(0);
     let reachableBytes = 0;
     for (let node = 0; node < heap.nodes.count; node++) {
-      if (tree.distance[node] !== UNREACHABLE) reachableBytes += heap.nodes.size[node];
+      if (isReached(tree, node)) reachableBytes += heap.nodes.size[node];
       expect(retained[node]).toBeGreaterThanOrEqual(heap.nodes.size[node]);
     }
     expect(retained[heap.rootIndex]).toBe(reachableBytes);
@@ -64,7 +64,7 @@ describe.each(SAMPLES)('analyses on %s', (name, read) => {
     const endsAtRoot = new Uint8Array(heap.nodes.count);
     let broken = 0;
     for (const node of dominators.preorder) {
-      if (tree.distance[node] === UNREACHABLE) continue;
+      if (!isReached(tree, node)) continue;
       const dominator = dominators.idom[node];
       endsAtRoot[node] = node === heap.rootIndex || (dominator !== NO_NODE && endsAtRoot[dominator] === 1) ? 1 : 0;
       if (!endsAtRoot[node]) broken++;
@@ -78,7 +78,7 @@ describe.each(SAMPLES)('analyses on %s', (name, read) => {
     const stride = Math.max(1, Math.floor(heap.nodes.count / PATH_TARGETS_PER_DUMP));
     for (let target = 0; target < heap.nodes.count; target += stride) {
       const { paths, stoppedBy } = finder.distinctRootPaths(target);
-      if (tree.distance[target] === UNREACHABLE) {
+      if (!isReached(tree, target)) {
         expect(paths).toEqual([]);
         continue;
       }

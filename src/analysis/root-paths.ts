@@ -1,5 +1,5 @@
 import { NodeFlag, type HeapModel } from '../heap/types';
-import { UNREACHABLE, type RootBreadthFirstTree } from './bfs';
+import { isReached, rootDistance, unreachableIn, type RootBreadthFirstTree } from './bfs';
 import type { Retainers } from './reverse-edges';
 import { rootKindOfName, type RootKind } from './root-kinds';
 
@@ -54,8 +54,8 @@ export function rootPathFromChain(heap: HeapModel, chain: Uint32Array): RootPath
 
 /** The BFS-tree chain root → … → node, or null when the root does not reach the node. O(depth). */
 function chainFromRoot(tree: RootBreadthFirstTree, node: number): Uint32Array | null {
-  const depth = tree.distance[node];
-  if (depth === UNREACHABLE) return null;
+  const depth = rootDistance(tree, node);
+  if (depth === null) return null;
   const chain = new Uint32Array(depth + 1);
   for (let i = depth, current = node; i >= 0; i--, current = tree.parent[current]) chain[i] = current;
   return chain;
@@ -141,10 +141,11 @@ export class RootPathFinder {
   distinctRootPaths(target: number, limits: Partial<RootPathLimits> = {}): RootPathSet {
     const { maxPaths, maxPathsPerKind, maxVisitedNodes } = { ...DEFAULT_ROOT_PATH_LIMITS, ...limits };
     const { heap, tree, towardTarget, queue } = this;
+    const unreachable = unreachableIn(tree.distance);
     const { retainerStart, retainerSource } = this.retainers;
     checkTarget(heap, target);
     const paths: RootPath[] = [];
-    if (tree.distance[target] === UNREACHABLE || maxPaths <= 0) {
+    if (!isReached(tree, target) || maxPaths <= 0) {
       return { paths, visitedNodes: 0, stoppedBy: 'complete' };
     }
     const pathsByKind = new Map<RootKind, number>();
@@ -169,7 +170,7 @@ export class RootPathFinder {
       }
       for (let r = retainerStart[node], end = retainerStart[node + 1]; r < end; r++) {
         const retainer = retainerSource[r];
-        if (towardTarget[retainer] !== 0 || tree.distance[retainer] === UNREACHABLE) continue;
+        if (towardTarget[retainer] !== 0 || tree.distance[retainer] === unreachable) continue;
         if (tail >= maxVisitedNodes) {
           stoppedBy = 'maxVisitedNodes';
           break search;

@@ -12,6 +12,7 @@ import {
   type ObjectFieldValue,
   type ObjectValueReader,
   type ProducerInfo,
+  type AddressHighColumn,
   type TypeColumn,
   type TypeIndex,
 } from './types';
@@ -36,21 +37,39 @@ export interface NodeColumns {
   type: TypeColumn;
   size: Uint32Array;
   addressLo: Uint32Array;
-  addressHi: Uint32Array;
+  /**
+   * Bulk mode starts it in 2 bytes per node: a writer meeting a high half of 2^16 or more calls
+   * `widenedAddressHigh` first. Incremental mode keeps 4 until `build()` narrows it.
+   */
+  addressHi: AddressHighColumn;
   flags: Uint8Array;
 }
 
 /** Type indices fit 2 bytes per node up to this many types. */
 const NARROW_TYPE_COUNT = 0x1_0000;
+/** The high halves of addresses fit 2 bytes per node below this. */
+const NARROW_ADDRESS_HIGH = 0x1_0000;
 
-function allocateNodeColumns(capacity: number, typeCount = Infinity): NodeColumns {
+function allocateNodeColumns(capacity: number, typeCount = Infinity, narrowAddressHigh = false): NodeColumns {
   return {
     type: typeCount <= NARROW_TYPE_COUNT ? new Uint16Array(capacity) : new Uint32Array(capacity),
     size: new Uint32Array(capacity),
     addressLo: new Uint32Array(capacity),
-    addressHi: new Uint32Array(capacity),
+    addressHi: narrowAddressHigh ? new Uint16Array(capacity) : new Uint32Array(capacity),
     flags: new Uint8Array(capacity),
   };
+}
+
+/**
+ * The columns' high address halves in 4 bytes per node (copied once if they were in 2), for a
+ * writer about to store one of 2^16 or more; returns the column to write to.
+ */
+export function widenedAddressHigh(columns: NodeColumns): Uint32Array {
+  if (columns.addressHi instanceof Uint32Array) return columns.addressHi;
+  const wide = new Uint32Array(columns.addressHi.length);
+  wide.set(columns.addressHi);
+  columns.addressHi = wide;
+  return wide;
 }
 
 function growUint32(array: Uint32Array, capacity: number): Uint32Array {
@@ -136,11 +155,12 @@ export class HeapBuilder {
   /**
    * Bulk mode: allocates exactly n nodes and returns the columns to fill. Given the number of
    * types, the type column takes the width it needs (2 bytes per node up to 65,536 types); writing
-   * a type index at or past that count is the caller's error.
+   * a type index at or past that count is the caller's error. The high address halves start in 2
+   * bytes per node: see `widenedAddressHigh`.
    */
   allocateNodes(count: number, typeCount = Infinity): NodeColumns {
     if (this.nodeCount !== 0) throw new Error('HeapBuilder: allocateNodes after nodes were added');
-    this.columns = allocateNodeColumns(count, typeCount);
+    this.columns = allocateNodeColumns(count, typeCount, true);
     this.nodeCount = count;
     this.bulk = true;
     return this.columns;
@@ -266,7 +286,7 @@ export class HeapBuilder {
       type: narrowedTypes(c.type, n, this.typeNames.length),
       size: c.size.length === n ? c.size : c.size.slice(0, n),
       addressLo: c.addressLo.length === n ? c.addressLo : c.addressLo.slice(0, n),
-      addressHi: c.addressHi.length === n ? c.addressHi : c.addressHi.slice(0, n),
+      addressHi: narrowedAddressHigh(c.addressHi, n),
       flags: c.flags.length === n ? c.flags : c.flags.slice(0, n),
     };
     const edges = this.csr ?? this.pendingEdgesToCsr(n);
@@ -334,6 +354,20 @@ function narrowedTypes(type: TypeColumn, n: number, typeCount: number): TypeColu
     return narrow;
   }
   return type.length === n ? type : type.slice(0, n);
+}
+
+/** The first n high address halves, in 2 bytes per node when every one fits. */
+function narrowedAddressHigh(high: AddressHighColumn, n: number): AddressHighColumn {
+  if (high instanceof Uint32Array) {
+    let fits = true;
+    for (let i = 0; i < n && fits; i++) fits = high[i] < NARROW_ADDRESS_HIGH;
+    if (fits) {
+      const narrow = new Uint16Array(n);
+      narrow.set(high.subarray(0, n));
+      return narrow;
+    }
+  }
+  return high.length === n ? high : high.slice(0, n);
 }
 
 /** Nodes per call of addTypeTotals. */

@@ -34,6 +34,13 @@ export const NodeFlag = {
 /** The node type column: 2 bytes per node up to 65,536 types, else 4. */
 export type TypeColumn = Uint16Array | Uint32Array;
 
+/**
+ * The high halves of the node addresses: 2 bytes per node when every one is below 2^16 (any
+ * address below 2^48: user space on x64 and ARM64 without pointer tags, and every 32-bit process),
+ * else 4.
+ */
+export type AddressHighColumn = Uint16Array | Uint32Array;
+
 export interface HeapNodes {
   /** Number of nodes, pseudo-nodes and undefined nodes included. */
   readonly count: number;
@@ -47,10 +54,11 @@ export interface HeapNodes {
   /**
    * Address of each node, split in two 32-bit halves because addresses are full 64-bit values
    * (ARM64 tagged pointers exceed 2^53; gcdump spec §4.7), so a Float64Array would lose bits.
-   * 0 for pseudo-nodes. Use `heap/address.ts` to format or compare.
+   * 0 for pseudo-nodes. Use `heap/address.ts` to format or compare. The high halves take the width
+   * they need (AddressHighColumn): read them as numbers, whichever it is.
    */
   readonly addressLo: Uint32Array;
-  readonly addressHi: Uint32Array;
+  readonly addressHi: AddressHighColumn;
   /** NodeFlag bits per node. */
   readonly flags: Uint8Array;
 }

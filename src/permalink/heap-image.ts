@@ -20,8 +20,9 @@
  */
 import type { AnalysisContext, ComputedAnalyses } from '../analysis/analysis-context';
 import type { Finding } from '../analysis/findings';
+import type { DistanceColumn } from '../analysis/bfs';
 import { ChildRows, LONG_ROW, type RetainedSizes } from '../analysis/retained';
-import { NO_NODE, type HeapModel, type TypeColumn } from '../heap/types';
+import { NO_NODE, type AddressHighColumn, type HeapModel, type TypeColumn } from '../heap/types';
 
 export const HEAP_IMAGE_VERSION = 2;
 const MAGIC = 'HSIMAGE\0';
@@ -377,7 +378,11 @@ export async function readHeapImage(
   const type = await read<TypeColumn>('nodes.type', kindAs('nodes.type', 'u16', 'u32'), nodeCount);
   const size = await read<Uint32Array>('nodes.size', 'u32', nodeCount);
   const addressLo = await read<Uint32Array>('nodes.addressLo', 'u32', nodeCount);
-  const addressHi = await read<Uint32Array>('nodes.addressHi', 'u32', nodeCount);
+  const addressHi = await read<AddressHighColumn>(
+    'nodes.addressHi',
+    kindAs('nodes.addressHi', 'u16', 'u32'),
+    nodeCount,
+  );
   const flags = await read<Uint8Array>('nodes.flags', 'u8', nodeCount);
   const edgeStart = await read<Uint32Array>('edges.start', 'u32', nodeCount + 1);
   const edgeTarget = await read<Uint32Array>('edges.target', 'u32', edgeCount);
@@ -389,7 +394,7 @@ export async function readHeapImage(
   const retainerStart = await read<Uint32Array>('retainers.start', 'u32', nodeCount + 1);
   const retainerSource = await read<Uint32Array>('retainers.source', 'u32', null);
   const parent = await read<Uint32Array>('bfs.parent', 'u32', nodeCount);
-  const distance = await read<Uint32Array>('bfs.distance', 'u32', nodeCount);
+  const distance = await read<DistanceColumn>('bfs.distance', kindAs('bfs.distance', 'u16', 'u32'), nodeCount);
   const hasDominators = optional('dominators.idom');
   const idom = hasDominators ? await read<Uint32Array>('dominators.idom', 'u32', nodeCount) : null;
   const preorder = hasDominators ? await read<Uint32Array>('dominators.preorder', 'u32', null) : null;

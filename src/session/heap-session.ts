@@ -5,7 +5,7 @@
 import { analyzeHeapBetween, type AnalysisStage } from '../analysis/analyze-heap';
 import type { AnalysisContext, ComputedAnalyses } from '../analysis/analysis-context';
 import type { Dominators } from '../analysis/dominators';
-import { UNREACHABLE } from '../analysis/bfs';
+import { rootDistance, unreachableIn } from '../analysis/bfs';
 import { computeFindings, type Finding } from '../analysis/findings';
 import { formatBytes } from '../analysis/findings/finding-support';
 import { dominatorPathTree, DominatorPathTreeBuilder, type DominatorPathTree } from '../analysis/dominator-path-tree';
@@ -86,10 +86,11 @@ export class HeapSession {
     if (!context || this.heap.rootIndex === NO_NODE) return null;
     const { flags, size } = this.heap.nodes;
     const { distance } = context.bfs;
+    const unreachable = unreachableIn(distance);
     let count = 0;
     let bytes = 0;
     for (let node = 0; node < this.heap.nodes.count; node++) {
-      if (distance[node] !== UNREACHABLE) continue;
+      if (distance[node] !== unreachable) continue;
       if ((flags[node] & (NodeFlag.Defined | NodeFlag.Pseudo)) !== NodeFlag.Defined) continue;
       count++;
       bytes += size[node];
@@ -148,7 +149,7 @@ export class HeapSession {
   objectRef(node: number): ObjectRef {
     const { heap } = this;
     const pseudo = (heap.nodes.flags[node] & NodeFlag.Pseudo) !== 0 || node === heap.rootIndex;
-    const distance = this.context ? this.context.bfs.distance[node] : UNREACHABLE;
+    const distance = this.context ? rootDistance(this.context.bfs, node) : null;
     return {
       node,
       type: heap.types.names[heap.nodes.type[node]],
@@ -158,7 +159,7 @@ export class HeapSession {
           : formatAddress(heap.nodes.addressLo[node], heap.nodes.addressHi[node]),
       size: heap.nodes.size[node],
       retained: this.context?.retained ? this.context.retained[node] : null,
-      distance: distance === UNREACHABLE ? null : distance,
+      distance,
       pseudo,
     };
   }
@@ -384,6 +385,7 @@ export class HeapSession {
     if (!cache || cache.key !== key) {
       const typeMatches = matchingTypes(heap, query);
       const distance = this.context?.bfs.distance;
+      const unreachable = distance ? unreachableIn(distance) : 0;
       const { type, size, flags } = heap.nodes;
       let count = 0;
       const matching = new Uint32Array(heap.nodes.count);
@@ -396,7 +398,7 @@ export class HeapSession {
         )
           continue;
         if (query.liveness !== 'all' && distance && this.livenessKnown) {
-          const live = distance[node] !== UNREACHABLE;
+          const live = distance[node] !== unreachable;
           if (live !== (query.liveness === 'live')) continue;
         }
         matching[count++] = node;

@@ -40,7 +40,7 @@ export function outputHashes(
   const result: OutputHashes = {
     'nodes.type': sha(asUint32(nodes.type, nodes.count)),
     'nodes.size': sha(asUint32(nodes.size, nodes.count)),
-    'nodes.address': sha(nodes.addressLo.subarray(0, nodes.count), nodes.addressHi.subarray(0, nodes.count)),
+    'nodes.address': sha(nodes.addressLo.subarray(0, nodes.count), asUint32(nodes.addressHi, nodes.count)),
     'nodes.flags': sha(nodes.flags.subarray(0, nodes.count)),
     'edges.start': sha(edges.start),
     'edges.target': sha(edges.target.subarray(0, edges.count)),

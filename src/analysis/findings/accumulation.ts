@@ -20,7 +20,7 @@
 import { NO_NODE, NodeFlag } from '../../heap/types';
 import type { AnalysisContext } from '../analysis-context';
 import { typeIdentityByName } from '../runs';
-import { UNREACHABLE } from '../bfs';
+import { isReached } from '../bfs';
 import { dominatorChildren, type DominatorChildren, type RetainedSizes } from '../retained';
 
 /** A group of same-type objects under one holder. Node fields are NodeIndex values. */
@@ -242,7 +242,7 @@ function linkedMembers(
   const component: number[] = [];
   const stack: number[] = [];
   const visit = (node: number) => {
-    if (mark[node] || identity[type[node]] !== memberIdentity || bfs.distance[node] === UNREACHABLE) return;
+    if (mark[node] || identity[type[node]] !== memberIdentity || !isReached(bfs, node)) return;
     mark[node] = 1;
     component.push(node);
     stack.push(node);

@@ -1,7 +1,7 @@
 /** What the finding rules share: owners, what an object keeps alive, addresses. */
 import { NO_NODE, NodeFlag, type HeapModel } from '../../heap/types';
 import { formatAddress } from '../../heap/address';
-import { UNREACHABLE } from '../bfs';
+import { isReached } from '../bfs';
 import type { AnalysisContext } from '../analysis-context';
 import type { Finding, KeptAliveRow, LeakPattern } from './finding';
 
@@ -28,7 +28,7 @@ export function nearestRetainer(
   const { retainerStart, retainerSource } = context.retainers;
   const { distance } = context.bfs;
   let best = NO_NODE;
-  let bestDistance = UNREACHABLE;
+  let bestDistance = Infinity;
   for (let r = retainerStart[node]; r < retainerStart[node + 1]; r++) {
     const retainer = retainerSource[r];
     if (skip(retainer)) continue;
@@ -111,7 +111,7 @@ export function farthestMarkedOfType(
   let best = NO_NODE;
   if (typeName === undefined) return best;
   for (let node = 0; node < marked.length; node++) {
-    if (!marked[node] || bfs.distance[node] === UNREACHABLE || typeNameOf(heap, node) !== typeName) continue;
+    if (!marked[node] || !isReached(bfs, node) || typeNameOf(heap, node) !== typeName) continue;
     if (best === NO_NODE || bfs.distance[node] > bfs.distance[best]) best = node;
   }
   return best;

@@ -8,7 +8,7 @@
  */
 import { NO_NODE, NodeFlag, type HeapModel } from '../../heap/types';
 import type { AnalysisContext } from '../analysis-context';
-import { UNREACHABLE } from '../bfs';
+import { isReached } from '../bfs';
 import { ROOT_KIND_LABELS, type RootKind } from '../root-kinds';
 import { RootPathFinder, rootPathFromChain, type RootPath } from '../root-paths';
 import { baseTypeName, simpleTypeName } from '../type-names';
@@ -109,7 +109,7 @@ export function leakSuspectFindings(
     identity,
   )
     // Members each held by a root of their own are no accumulation.
-    .filter((group) => context.bfs.distance[group.holder] !== UNREACHABLE && !isPseudo(group.accumulationPoint))
+    .filter((group) => isReached(context.bfs, group.holder) && !isPseudo(group.accumulationPoint))
     .slice(0, MAX_CANDIDATES);
 
   const finder =
@@ -308,11 +308,7 @@ function extendThroughMembers(
       let next = NO_NODE;
       for (let e = start[current]; e < start[current + 1]; e++) {
         const candidate = target[e];
-        if (
-          identity[type[candidate]] === memberIdentity &&
-          !visited[candidate] &&
-          context.bfs.distance[candidate] !== UNREACHABLE
-        ) {
+        if (identity[type[candidate]] === memberIdentity && !visited[candidate] && isReached(context.bfs, candidate)) {
           next = candidate;
           break;
         }

@@ -8,7 +8,7 @@
  */
 import { ELIDED_LINKS_TYPE_NAME, NO_NODE, NodeFlag } from '../../heap/types';
 import type { AnalysisContext } from '../analysis-context';
-import { UNREACHABLE } from '../bfs';
+import { isReached } from '../bfs';
 import { ROOT_KIND_LABELS } from '../root-kinds';
 import { rootPathFromChain } from '../root-paths';
 import { simpleTypeName } from '../type-names';
@@ -42,7 +42,7 @@ export function transcriptStatFindings(context: AnalysisContext, alreadyReported
   // BFS order (parents first), rebuilt from the distances: the analyses do not keep it, and a
   // transcript's model is small (the objects it printed).
   const order: number[] = [];
-  for (let node = 0; node < heap.nodes.count; node++) if (bfs.distance[node] !== UNREACHABLE) order.push(node);
+  for (let node = 0; node < heap.nodes.count; node++) if (isReached(bfs, node)) order.push(node);
   order.sort((a, b) => bfs.distance[a] - bfs.distance[b] || a - b);
 
   // Along each printed chain, the first object whose type the stat table counts in the thousands

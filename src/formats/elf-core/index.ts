@@ -17,7 +17,14 @@ import {
   summarizeMemoryMap,
   type MemoryRegion,
 } from '../../heap/memory-map';
-import { NodeFlag, type HeapModel, type ManagedHeapFacts, type NodeIndex, type TypeIndex } from '../../heap/types';
+import {
+  NodeFlag,
+  type AddressHighColumn,
+  type HeapModel,
+  type ManagedHeapFacts,
+  type NodeIndex,
+  type TypeIndex,
+} from '../../heap/types';
 import type { ByteSource, LoadOptions } from '../byte-source';
 import { coreMemory } from './core-memory';
 import { scanStacks, type HandleRootKind, type HandleRoots } from './gc-roots';
@@ -343,7 +350,7 @@ class PendingReferences {
  */
 class ObjectIndex {
   private readonly lo: Uint32Array;
-  private readonly hi: Uint32Array;
+  private readonly hi: AddressHighColumn;
   private readonly size: Uint32Array;
   private readonly count: number;
 

@@ -132,6 +132,30 @@ describe('gcdump writer', () => {
     expectSameGraph(back, wide);
   });
 
+  it('keeps high address halves in 2 bytes per node while they fit, and widens at the first that does not', async () => {
+    const small = workedExample();
+    expect(small.nodes.addressHi).toBeInstanceOf(Uint16Array);
+    expect((await roundTrip(writeGcdump({ heap: small }))).heap.nodes.addressHi).toBeInstanceOf(Uint16Array);
+    // An Android ARM64 heap's tagged pointers (top byte 0xb4) need all 32 bits of the high half. The
+    // tagged object comes last, so the reader has stored narrow halves before it meets one.
+    const b = new HeapBuilder('gcdump');
+    b.addType('UNDEFINED');
+    const t = b.addType('T', 'M.dll');
+    b.addNode(t, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+    b.addNode(t, 24, 0x1000, 0xffff, NodeFlag.Defined);
+    b.addNode(t, 24, 0x1018, 0xb400_007f, NodeFlag.Defined);
+    b.addEdge(0 as NodeIndex, 1 as NodeIndex);
+    b.addEdge(0 as NodeIndex, 2 as NodeIndex);
+    b.setRoot(0 as NodeIndex);
+    const tagged = b.build();
+    expect(tagged.nodes.addressHi).toBeInstanceOf(Uint32Array);
+    const { heap: back } = await roundTrip(writeGcdump({ heap: tagged }));
+    expect(back.nodes.addressHi).toBeInstanceOf(Uint32Array);
+    expect(Array.from(back.nodes.addressHi)).toEqual([0, 0xffff, 0xb400_007f]);
+    expect(Array.from(back.nodes.addressLo)).toEqual([0, 0x1000, 0x1018]);
+    expectSameGraph(back, tagged);
+  });
+
   it('reads back deferred (NativeAOT) type names, with a module shared by two types', async () => {
     const heap = workedExample();
     const module = {

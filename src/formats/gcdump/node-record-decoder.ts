@@ -1,5 +1,5 @@
 import { FormatError } from '../byte-source';
-import type { NodeColumns } from '../../heap/heap-builder';
+import { widenedAddressHigh, type NodeColumns } from '../../heap/heap-builder';
 import { NodeFlag, type TypeColumn } from '../../heap/types';
 
 /**
@@ -49,7 +49,8 @@ export class NodeRecordDecoder {
   private readonly nodeSize: Uint32Array;
   private readonly flags: Uint8Array;
   private readonly addressLo: Uint32Array;
-  private readonly addressHi: Uint32Array;
+  /** The builder's columns: the high address halves are widened there when one needs 4 bytes. */
+  private readonly columns: NodeColumns;
   /** Where `checkedVarint` left off, or -1 when the integer runs past the bytes received. */
   private varintEnd = 0;
 
@@ -89,7 +90,7 @@ export class NodeRecordDecoder {
     this.nodeSize = columns.size;
     this.flags = columns.flags;
     this.addressLo = columns.addressLo;
-    this.addressHi = columns.addressHi;
+    this.columns = columns;
   }
 
   get done(): boolean {
@@ -424,10 +425,11 @@ export class NodeRecordDecoder {
    */
   setAddresses(words: Uint32Array, first: number, count: number): void {
     const lo = this.addressLo;
-    const hi = this.addressHi;
+    let hi = this.columns.addressHi;
     for (let k = 0; k < count; k++) {
       const low = words[2 * k];
       const high = words[2 * k + 1];
+      if (high > 0xffff && !(hi instanceof Uint32Array)) hi = widenedAddressHigh(this.columns);
       lo[first + k] = low;
       hi[first + k] = high;
       if ((low | high) === 0) this.markZeroAddress(first + k);
