@@ -92,4 +92,35 @@ describe('dominators', () => {
     expect(run).toThrow(expect.objectContaining({ name: 'AbortError' }));
     expect(calls).toBe(2);
   });
+
+  it('leaves the retainers as it found them, also when aborted while it reads them in DFS numbers', () => {
+    const dsl = heapFromDsl('root -> A -> B -> C; root -> C; A -> D -> B; D -> D; X -> B');
+    const before = computeRetainers(dsl.heap);
+    const retainers = computeRetainers(dsl.heap);
+    const first = computeDominators(dsl.heap, retainers);
+    expect(retainers).toEqual(before);
+
+    const chain = chainHeap(3_000_000);
+    const chainRetainers = computeRetainers(chain.heap);
+    const chainBefore = computeRetainers(chain.heap);
+    const controller = new AbortController();
+    const fractions: number[] = [];
+    const run = () =>
+      computeDominators(chain.heap, chainRetainers, {
+        signal: controller.signal,
+        onProgress: (fraction) => {
+          fractions.push(fraction);
+          // Past the depth-first numbering (a third of the steps here): in step 2.
+          if (fraction > 0.5) controller.abort();
+        },
+      });
+    expect(run).toThrow(expect.objectContaining({ name: 'AbortError' }));
+    expect(fractions.at(-1)).toBeGreaterThan(0.5);
+    expect(fractions.at(-1)).toBeLessThan(0.9);
+    let changed = 0;
+    for (let r = 0; r < chainBefore.retainerSource.length; r++)
+      if (chainRetainers.retainerSource[r] !== chainBefore.retainerSource[r]) changed++;
+    expect(changed).toBe(0);
+    expect(computeDominators(dsl.heap, retainers).idom).toEqual(first.idom);
+  });
 });

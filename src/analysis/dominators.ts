@@ -43,8 +43,11 @@ const NONE = 0xffff_ffff;
  * whose NCA step is quadratic when many objects hang off the end of a long list and are also
  * referenced from near the root.
  *
- * Everything is iterative over six arrays of nodeCount+1 Uint32, indexed by DFS number (24 bytes
- * per node while it runs; the result reuses two of them). The DFS stack is explicit and path
+ * Everything is iterative over five arrays of nodeCount+1 Uint32 (20 bytes per node while it
+ * runs; the result reuses two of them). Between the depth-first numbering and the end of step 3,
+ * the retainers' sources are DFS numbers instead of node indices: rewritten in place once each
+ * way, so that no node-to-DFS-number column is kept while the semidominators are computed. An
+ * abort in between restores them before it propagates. The DFS stack is explicit and path
  * compression reverses pointers instead of keeping a stack, so a chain of millions of objects never
  * touches the call stack. Progress is reported about every PROGRESS_INTERVAL_STEPS nodes-or-edges,
  * and the signal checked there (an abort throws its reason, an AbortError).
@@ -71,8 +74,11 @@ export function computeDominators(
     }
   };
 
-  /** DFS number of each node; 0 = not visited yet. Reused for the result's idom. */
-  const dfsNumber = new Uint32Array(nodeCount);
+  /**
+   * DFS number of each node (0 = not visited yet) during step 1; once the retainers are rewritten
+   * in DFS numbers, its memory becomes `idom` (vertexCount entries, so one more than step 1 uses).
+   */
+  const dfsNumber = new Uint32Array(vertexCount);
   /** Node of each DFS number (vertex[0] is unused: the virtual root is no node). */
   const vertex = new Uint32Array(vertexCount);
   /**
@@ -92,11 +98,6 @@ export function computeDominators(
    * the label: one array serves both.
    */
   const label = new Uint32Array(vertexCount);
-  /**
-   * While v waits in a bucket, idom[v] links to the next vertex of that bucket; once its bucket is
-   * emptied it holds v's (provisional, then final) immediate dominator. The two uses never overlap.
-   */
-  const idom = new Uint32Array(vertexCount);
 
   // Step 1: depth-first numbering from the virtual root. The DFS stack borrows `semi` (nodes) and
   // `label` (edge cursors), which are initialised only afterwards.
@@ -141,6 +142,49 @@ export function computeDominators(
     if (dfsNumber[node] === 0) depthFirstFrom(node);
   }
   stepsDone = nodeCount + heap.edges.count;
+
+  // The retainers' sources in DFS numbers, so step 2 reads each retainer's number directly.
+  for (let r = 0, end = retainerSource.length; r < end; r++) retainerSource[r] = dfsNumber[retainerSource[r]];
+  /**
+   * While v waits in a bucket, idom[v] links to the next vertex of that bucket; once its bucket is
+   * emptied it holds v's (provisional, then final) immediate dominator. The two uses never overlap.
+   */
+  const idom = dfsNumber;
+  idom[0] = 0; // the virtual root's, never read: every other entry is written before it is read
+  try {
+    semidominators(vertexCount, reachableCount, retainers, vertex, parent, semi, label, idom, step);
+  } finally {
+    for (let r = 0, end = retainerSource.length; r < end; r++) retainerSource[r] = vertex[retainerSource[r]];
+  }
+
+  // Step 4: in preorder, an idom differing from the semidominator is the idom of that idom.
+  for (let w = 1; w < vertexCount; w++) {
+    if (idom[w] !== semi[w]) idom[w] = idom[idom[w]];
+  }
+
+  // Back to node indices, in the memory of the semidominators, which are not needed any more.
+  const idomByNode = semi.subarray(0, nodeCount);
+  for (let w = 1; w < vertexCount; w++) idomByNode[vertex[w]] = idom[w] === 0 ? NO_NODE : vertex[idom[w]];
+  report(totalSteps);
+  return { idom: idomByNode, reachableCount, preorder: vertex.subarray(1) };
+}
+
+/**
+ * Steps 2 and 3 of Lengauer–Tarjan over the DFS numbering: semidominators in reverse preorder, and
+ * each bucket's provisional immediate dominators. Reads the retainers with DFS-number sources.
+ */
+function semidominators(
+  vertexCount: number,
+  reachableCount: number,
+  retainers: Retainers,
+  vertex: Uint32Array,
+  parent: Uint32Array,
+  semi: Uint32Array,
+  label: Uint32Array,
+  idom: Uint32Array,
+  step: (count: number) => void,
+): void {
+  const { retainerStart, retainerSource } = retainers;
 
   for (let v = 0; v < vertexCount; v++) semi[v] = v;
   label.fill(NONE); // every bucket empty
@@ -192,7 +236,7 @@ export function computeDominators(
       // Reachable nodes are numbered 1…reachableCount; their unreachable retainers are ignored.
       const ignoreFrom = w <= reachableCount ? reachableCount : vertexCount;
       for (let r = retainerStart[node], end = retainerStart[node + 1]; r < end; r++) {
-        const v = dfsNumber[retainerSource[r]];
+        const v = retainerSource[r];
         if (v > ignoreFrom) continue;
         const u = evaluate(v);
         if (semi[u] < semi[w]) semi[w] = semi[u];
@@ -213,15 +257,4 @@ export function computeDominators(
     label[treeParent] = NONE;
     step(1);
   }
-
-  // Step 4: in preorder, an idom differing from the semidominator is the idom of that idom.
-  for (let w = 1; w < vertexCount; w++) {
-    if (idom[w] !== semi[w]) idom[w] = idom[idom[w]];
-  }
-
-  // Back to node indices; dfsNumber is not needed any more and becomes the result.
-  const idomByNode = dfsNumber;
-  for (let w = 1; w < vertexCount; w++) idomByNode[vertex[w]] = idom[w] === 0 ? NO_NODE : vertex[idom[w]];
-  report(totalSteps);
-  return { idom: idomByNode, reachableCount, preorder: vertex.subarray(1) };
 }
