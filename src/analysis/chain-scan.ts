@@ -3,6 +3,7 @@
  * (singly or doubly linked, entered from several places), found in O(N + E) with per-node marks.
  * Display runs inside one path are runs.ts.
  */
+import type { ObjectSizes } from '../heap/object-sizes';
 import { NO_NODE, NodeFlag, type HeapModel, type TypeColumn } from '../heap/types';
 import type { Dominators } from './dominators';
 import { isTraversedEdge } from './edge-predicate';
@@ -93,7 +94,7 @@ const VISITED = 4;
 /** The state shared by both chain structures: the heap's columns, per-node marks, type identity. */
 class ChainScan {
   private readonly nodeType: TypeColumn;
-  private readonly nodeSize: Uint32Array;
+  private readonly nodeSize: ObjectSizes;
   private readonly flags: Uint8Array;
   private readonly edgeStart: Uint32Array;
   private readonly edgeTarget: Uint32Array;
@@ -275,7 +276,7 @@ class ChainScan {
       for (;;) {
         marks[current] |= VISITED;
         walkedCount++;
-        walkedBytes += nodeSize[current];
+        walkedBytes += nodeSize.get(current);
         const next = this.nextLinkedNeighbour(current, previous);
         if (next === NO_NODE) return current;
         previous = current;
@@ -305,7 +306,7 @@ class ChainScan {
       for (let current = node, previous = NO_NODE; current !== NO_NODE;) {
         marks[current] |= VISITED;
         count++;
-        bytes += nodeSize[current];
+        bytes += nodeSize.get(current);
         if (current < lowest) lowest = current;
         if ((ownedHead === NO_NODE || current < ownedHead) && this.hasOtherTypeRetainer(current)) ownedHead = current;
         const next = this.nextLinkedNeighbour(current, previous);
@@ -365,7 +366,7 @@ class ChainScan {
         const depth = stackDepth[top];
         top--;
         memberCount++;
-        bytes += nodeSize[member];
+        bytes += nodeSize.get(member);
         if (depth > length) {
           length = depth;
           tail = member;

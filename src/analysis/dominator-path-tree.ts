@@ -117,7 +117,7 @@ export class DominatorPathTreeBuilder {
       }
       pathOf[node] = path;
       tree.count[path]++;
-      tree.bytes[path] += size[node];
+      tree.bytes[path] += size.get(node);
     }
     this.next = end;
   }

@@ -144,7 +144,7 @@ describe('dominators, retained sizes and root paths on random heaps', () => {
       const retained = retainedSizes(heap, dominators);
       const size = heap.nodes.size;
       const expectedRetained = successors.map((_, v) =>
-        successors.reduce((sum, __, w) => sum + (w === v || dominates[v][w] ? size[w] : 0), 0),
+        successors.reduce((sum, __, w) => sum + (w === v || dominates[v][w] ? size.get(w) : 0), 0),
       );
       expect({ graph, retained: Array.from(retained) }).toEqual({ graph, retained: expectedRetained });
 
@@ -159,7 +159,7 @@ describe('dominators, retained sizes and root paths on random heaps', () => {
 
       if (heap.rootIndex !== NO_NODE) {
         const reachableTotal = reachableFrom(successors, [heap.rootIndex]).reduce(
-          (sum, r, v) => sum + (r ? size[v] : 0),
+          (sum, r, v) => sum + (r ? size.get(v) : 0),
           0,
         );
         expect(retained[heap.rootIndex]).toBe(reachableTotal);

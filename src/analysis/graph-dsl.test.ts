@@ -34,13 +34,13 @@ describe('graph DSL', () => {
     expect(typeName('[COM/WinRT Objects]#2')).toBe('[COM/WinRT Objects]');
     expect(dsl.node('[COM/WinRT Objects]#2')).not.toBe(dsl.node('[COM/WinRT Objects]'));
     expect(typeName('cache')).toBe('Dictionary');
-    expect(heap.nodes.size[dsl.node('cache')]).toBe(64);
+    expect(heap.nodes.size.get(dsl.node('cache'))).toBe(64);
     expect(typeName('n')).toBe('n');
-    expect(heap.nodes.size[dsl.node('n')]).toBe(DSL_DEFAULT_SIZE);
+    expect(heap.nodes.size.get(dsl.node('n'))).toBe(DSL_DEFAULT_SIZE);
     expect(heap.nodes.flags[dsl.node('[static vars]')]).toBe(NodeFlag.Defined | NodeFlag.Pseudo);
     expect(heap.nodes.addressLo[dsl.node('[static vars]')]).toBe(0);
     expect(heap.nodes.flags[dsl.node('missing')]).toBe(0);
-    expect(heap.nodes.size[dsl.node('missing')]).toBe(0);
+    expect(heap.nodes.size.get(dsl.node('missing'))).toBe(0);
     expect(heap.nodes.addressLo[dsl.node('cache')]).not.toBe(0);
   });
 
@@ -55,7 +55,7 @@ describe('graph DSL', () => {
         dsl.heap.edges.target.subarray(dsl.heap.edges.start[single.first + 4], dsl.heap.edges.start[single.first + 5]),
       ),
     ).toEqual([dsl.node('buffer')]);
-    expect(dsl.heap.nodes.size[single.first + 2]).toBe(48);
+    expect(dsl.heap.nodes.size.get(single.first + 2)).toBe(48);
     const { start, target } = dsl.heap.edges;
     const middle = double.first + 1;
     expect(Array.from(target.subarray(start[middle], start[middle + 1])).sort((a, b) => a - b)).toEqual([

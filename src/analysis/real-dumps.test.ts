@@ -56,8 +56,8 @@ describe.each(SAMPLES)('analyses on %s', (name, read) => {
     expect(outsideBfs.length).toBe(0);
     let reachableBytes = 0;
     for (let node = 0; node < heap.nodes.count; node++) {
-      if (isReached(tree, node)) reachableBytes += heap.nodes.size[node];
-      expect(retained[node]).toBeGreaterThanOrEqual(heap.nodes.size[node]);
+      if (isReached(tree, node)) reachableBytes += heap.nodes.size.get(node);
+      expect(retained[node]).toBeGreaterThanOrEqual(heap.nodes.size.get(node));
     }
     expect(retained[heap.rootIndex]).toBe(reachableBytes);
     // The idom chain of every reachable object ends at the root: check it top-down in preorder.

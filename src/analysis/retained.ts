@@ -19,10 +19,8 @@ export type RetainedSizes = Uint32Array | Float64Array;
 export function retainedSizes(heap: HeapModel, dominators: Dominators): RetainedSizes {
   const { idom, preorder } = dominators;
   const shallow = heap.nodes.size;
-  let total = 0;
-  for (let node = 0; node < shallow.length; node++) total += shallow[node];
-  const retained = total < 2 ** 32 ? new Uint32Array(heap.nodes.count) : new Float64Array(heap.nodes.count);
-  for (let node = 0; node < retained.length; node++) retained[node] = shallow[node];
+  const retained = shallow.total() < 2 ** 32 ? new Uint32Array(heap.nodes.count) : new Float64Array(heap.nodes.count);
+  shallow.copyTo(retained);
   for (let i = preorder.length - 1; i >= 0; i--) {
     const node = preorder[i];
     const dominator = idom[node];

@@ -16,6 +16,7 @@ import {
   type TypeColumn,
   type TypeIndex,
 } from './types';
+import { LARGE_SHARE_LIMIT, LARGE_SIZE, ObjectSizes } from './object-sizes';
 
 /** Initial capacity of growable node columns (grows by doubling). */
 const INITIAL_NODE_CAPACITY = 1024;
@@ -35,7 +36,14 @@ export const UNKNOWN_PRODUCER: ProducerInfo = {
 
 export interface NodeColumns {
   type: TypeColumn;
-  size: Uint32Array;
+  /**
+   * Bulk mode starts it in 2 bytes per node: a size of LARGE_SIZE or more is written with
+   * `writeLargeSize`, which keeps it in `largeSizes` (or widens the column when too many are large).
+   * Incremental mode keeps 4 bytes until `build()` narrows it.
+   */
+  size: Uint16Array | Uint32Array;
+  /** Bulk mode: (node, size) pairs of the sizes of LARGE_SIZE or more, in node order. */
+  largeSizes: number[];
   addressLo: Uint32Array;
   /**
    * Bulk mode starts it in 2 bytes per node: a writer meeting a high half of 2^16 or more calls
@@ -50,14 +58,37 @@ const NARROW_TYPE_COUNT = 0x1_0000;
 /** The high halves of addresses fit 2 bytes per node below this. */
 const NARROW_ADDRESS_HIGH = 0x1_0000;
 
-function allocateNodeColumns(capacity: number, typeCount = Infinity, narrowAddressHigh = false): NodeColumns {
+function allocateNodeColumns(capacity: number, typeCount = Infinity, bulk = false): NodeColumns {
   return {
     type: typeCount <= NARROW_TYPE_COUNT ? new Uint16Array(capacity) : new Uint32Array(capacity),
-    size: new Uint32Array(capacity),
+    size: bulk ? new Uint16Array(capacity) : new Uint32Array(capacity),
+    largeSizes: [],
     addressLo: new Uint32Array(capacity),
-    addressHi: narrowAddressHigh ? new Uint16Array(capacity) : new Uint32Array(capacity),
+    addressHi: bulk ? new Uint16Array(capacity) : new Uint32Array(capacity),
     flags: new Uint8Array(capacity),
   };
+}
+
+/**
+ * Bulk mode: stores a size of LARGE_SIZE or more for `node` (nodes in increasing order). Past one
+ * node in LARGE_SHARE_LIMIT, the column is widened to 4 bytes per node with every size in it.
+ */
+export function writeLargeSize(columns: NodeColumns, node: number, size: number): void {
+  if (columns.size instanceof Uint32Array) {
+    columns.size[node] = size;
+    return;
+  }
+  columns.size[node] = LARGE_SIZE;
+  columns.largeSizes.push(node, size);
+  if (columns.largeSizes.length > (2 * columns.size.length) / LARGE_SHARE_LIMIT) {
+    const narrow = columns.size;
+    const wide = new Uint32Array(narrow.length);
+    for (let i = 0; i < narrow.length; i++) wide[i] = narrow[i];
+    const large = columns.largeSizes;
+    for (let k = 0; k < large.length; k += 2) wide[large[k]] = large[k + 1];
+    columns.size = wide;
+    columns.largeSizes = [];
+  }
 }
 
 /**
@@ -190,7 +221,7 @@ export class HeapBuilder {
       const old = this.columns;
       const grown = allocateNodeColumns(capacity);
       grown.type.set(old.type);
-      grown.size.set(old.size);
+      grown.size.set(old.size as Uint32Array);
       grown.addressLo.set(old.addressLo);
       grown.addressHi.set(old.addressHi);
       grown.flags.set(old.flags);
@@ -281,10 +312,12 @@ export class HeapBuilder {
   build(): HeapModel {
     const n = this.nodeCount;
     const c = this.columns;
+    const type = narrowedTypes(c.type, n, this.typeNames.length);
+    const sizes = builtSizes(c, n, this.bulk);
     const nodes = {
       count: n,
-      type: narrowedTypes(c.type, n, this.typeNames.length),
-      size: c.size.length === n ? c.size : c.size.slice(0, n),
+      type,
+      size: sizes,
       addressLo: c.addressLo.length === n ? c.addressLo : c.addressLo.slice(0, n),
       addressHi: narrowedAddressHigh(c.addressHi, n),
       flags: c.flags.length === n ? c.flags : c.flags.slice(0, n),
@@ -300,7 +333,21 @@ export class HeapBuilder {
     // In blocks: a loop in a function called many times is optimized from its first blocks on, where
     // one loop over every node ran at about half the speed (measured: 150 → 80 ms at 18.6 M nodes).
     for (let from = 0; from < n; from += TOTALS_BLOCK)
-      sizeSum += addTypeTotals(nodes, typeCount, objectCount, bytes, from, Math.min(n, from + TOTALS_BLOCK));
+      sizeSum += addTypeTotals(
+        { flags: nodes.flags, type, size: sizes.values },
+        typeCount,
+        objectCount,
+        bytes,
+        from,
+        Math.min(n, from + TOTALS_BLOCK),
+      );
+    // The large sizes were counted as LARGE_SIZE above.
+    for (let k = 0; k < sizes.largeNodes.length; k++) {
+      const node = sizes.largeNodes[k];
+      if ((nodes.flags[node] & NodeFlag.Defined) === 0) continue;
+      bytes[type[node]] += sizes.largeSizes[k] - LARGE_SIZE;
+      sizeSum += sizes.largeSizes[k] - LARGE_SIZE;
+    }
     for (const [type, totals] of this.explicitTotals) {
       objectCount[type] = totals.count;
       bytes[type] = totals.bytes;
@@ -356,6 +403,22 @@ function narrowedTypes(type: TypeColumn, n: number, typeCount: number): TypeColu
   return type.length === n ? type : type.slice(0, n);
 }
 
+/** The sizes of the first n nodes as the model keeps them (object-sizes.ts). */
+function builtSizes(columns: NodeColumns, n: number, bulk: boolean): ObjectSizes {
+  const { size, largeSizes } = columns;
+  if (size instanceof Uint16Array) {
+    const largeNodes = new Uint32Array(largeSizes.length / 2);
+    const sizes = new Uint32Array(largeSizes.length / 2);
+    for (let k = 0; k < largeNodes.length; k++) {
+      largeNodes[k] = largeSizes[2 * k];
+      sizes[k] = largeSizes[2 * k + 1];
+    }
+    return new ObjectSizes(size.length === n ? size : size.slice(0, n), largeNodes, sizes);
+  }
+  // Bulk mode widened it because too many sizes are large; incremental mode narrows it now.
+  return bulk ? new ObjectSizes(size.length === n ? size : size.slice(0, n)) : ObjectSizes.of(size, n);
+}
+
 /** The first n high address halves, in 2 bytes per node when every one fits. */
 function narrowedAddressHigh(high: AddressHighColumn, n: number): AddressHighColumn {
   if (high instanceof Uint32Array) {
@@ -375,7 +438,7 @@ const TOTALS_BLOCK = 1 << 16;
 
 /** Adds the defined nodes from … to-1 to their type's count and bytes; returns their bytes. */
 function addTypeTotals(
-  nodes: { readonly flags: Uint8Array; readonly type: TypeColumn; readonly size: Uint32Array },
+  nodes: { readonly flags: Uint8Array; readonly type: TypeColumn; readonly size: Uint16Array | Uint32Array },
   typeCount: number,
   objectCount: Float64Array,
   bytes: Float64Array,

@@ -13,6 +13,8 @@
  */
 
 /** A node (heap object or pseudo-node) by its position in the node columns. */
+import type { ObjectSizes } from './object-sizes';
+
 export type NodeIndex = number & { readonly __brand: 'NodeIndex' };
 /** An entry of the type table. */
 export type TypeIndex = number & { readonly __brand: 'TypeIndex' };
@@ -49,8 +51,11 @@ export interface HeapNodes {
    * 65,536 types (real dumps have thousands), else in 4: read it as numbers, whichever it is.
    */
   readonly type: TypeColumn;
-  /** Shallow size in bytes of each node (0 for pseudo and undefined nodes). Length `count`. */
-  readonly size: Uint32Array;
+  /**
+   * Shallow size in bytes of each node (0 for pseudo and undefined nodes), read with `size.get(node)`:
+   * 2 bytes per node with the few large sizes kept aside, or 4 (object-sizes.ts). Length `count`.
+   */
+  readonly size: ObjectSizes;
   /**
    * Address of each node, split in two 32-bit halves because addresses are full 64-bit values
    * (ARM64 tagged pointers exceed 2^53; gcdump spec §4.7), so a Float64Array would lose bits.

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PROJECT_ROOT, fixturePath } from '../test-support/fixtures';
+import { ObjectSizes } from '../heap/object-sizes';
 import { mulberry32 } from '../test-support/prng';
 import { analyzeOpened, byteSourceFromBlob, openHeap, openHeapImage, type OpenedHeap } from '../session/open-heap';
 import { heapImageParts, ImageError, readHeapImage, type ImageDump } from './heap-image';
@@ -104,12 +105,39 @@ describe('heap image', () => {
     expect(narrow.computed.context.retained).toBeInstanceOf(Uint32Array);
     // As retainedSizes gives them for a heap whose bytes exceed a Uint32.
     const wide = Float64Array.from(computed.context.retained!);
-    const { totalBytes, parts } = heapImageParts(dump, { ...computed, context: { ...computed.context, retained: wide } });
+    const { totalBytes, parts } = heapImageParts(dump, {
+      ...computed,
+      context: { ...computed.context, retained: wide },
+    });
     const bytes = new Uint8Array(totalBytes);
     for (const part of parts) bytes.set(part.bytes, part.offset);
     const read = await readHeapImage(source(bytes), dump);
     expect(read.computed.context.retained).toBeInstanceOf(Float64Array);
     expect(read.computed.context.retained).toEqual(wide);
+  });
+
+  it('keeps object sizes in 2 bytes with the large ones aside, and reads sizes stored in 4 (older images)', async () => {
+    const first = await openAnalysed(SAMPLES[4]);
+    const computed = first.session.computed()!;
+    const sizes = computed.context.heap.nodes.size;
+    // This iOS heap holds one object of 65,535 bytes or more.
+    expect(sizes.values).toBeInstanceOf(Uint16Array);
+    expect(sizes.largeNodes.length).toBe(1);
+    const dump = { sha256: 'd'.repeat(64), size: 1, name: 'heapview-sample-monovm-ios-2023-08-17.gcdump' };
+    const narrow = await readHeapImage(source(imageBytes(first, dump)), dump);
+    expect(narrow.computed.context.heap.nodes.size.toUint32Array()).toEqual(sizes.toUint32Array());
+    expect(narrow.computed.context.heap.nodes.size.get(sizes.largeNodes[0])).toBe(sizes.largeSizes[0]);
+    const heap = computed.context.heap;
+    const wideHeap = { ...heap, nodes: { ...heap.nodes, size: new ObjectSizes(sizes.toUint32Array()) } };
+    const { totalBytes, parts } = heapImageParts(dump, {
+      ...computed,
+      context: { ...computed.context, heap: wideHeap },
+    });
+    const bytes = new Uint8Array(totalBytes);
+    for (const part of parts) bytes.set(part.bytes, part.offset);
+    const wide = (await readHeapImage(source(bytes), dump)).computed.context.heap.nodes.size;
+    expect(wide.values).toBeInstanceOf(Uint32Array);
+    expect(wide.toUint32Array()).toEqual(sizes.toUint32Array());
   });
 
   describe('refuses what is not an image of this dump', async () => {

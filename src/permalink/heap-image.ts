@@ -22,6 +22,7 @@ import type { AnalysisContext, ComputedAnalyses } from '../analysis/analysis-con
 import type { Finding } from '../analysis/findings';
 import type { DistanceColumn } from '../analysis/bfs';
 import { ChildRows, LONG_ROW, type RetainedSizes } from '../analysis/retained';
+import { ObjectSizes } from '../heap/object-sizes';
 import { NO_NODE, type AddressHighColumn, type HeapModel, type TypeColumn } from '../heap/types';
 
 export const HEAP_IMAGE_VERSION = 2;
@@ -155,7 +156,9 @@ export function heapImageParts(dump: ImageDump, computed: ComputedAnalyses): Ima
   const { heap } = context;
   const columns: [string, Column][] = [
     ['nodes.type', heap.nodes.type],
-    ['nodes.size', heap.nodes.size],
+    ['nodes.size', heap.nodes.size.values],
+    ['nodes.largeSizeNodes', heap.nodes.size.largeNodes],
+    ['nodes.largeSizes', heap.nodes.size.largeSizes],
     ['nodes.addressLo', heap.nodes.addressLo],
     ['nodes.addressHi', heap.nodes.addressHi],
     ['nodes.flags', heap.nodes.flags],
@@ -376,7 +379,14 @@ export async function readHeapImage(
   const kindAs = (name: string, narrow: ElementKind, wide: ElementKind) =>
     table.get(name)?.kind === narrow ? narrow : wide;
   const type = await read<TypeColumn>('nodes.type', kindAs('nodes.type', 'u16', 'u32'), nodeCount);
-  const size = await read<Uint32Array>('nodes.size', 'u32', nodeCount);
+  const sizeValues = await read<Uint16Array | Uint32Array>('nodes.size', kindAs('nodes.size', 'u16', 'u32'), nodeCount);
+  // Images before the narrow sizes have no large list: their sizes are all in 4 bytes.
+  const largeSizeNodes = optional('nodes.largeSizeNodes')
+    ? await read<Uint32Array>('nodes.largeSizeNodes', 'u32', null)
+    : new Uint32Array(0);
+  const largeSizes = optional('nodes.largeSizes')
+    ? await read<Uint32Array>('nodes.largeSizes', 'u32', null)
+    : new Uint32Array(0);
   const addressLo = await read<Uint32Array>('nodes.addressLo', 'u32', nodeCount);
   const addressHi = await read<AddressHighColumn>(
     'nodes.addressHi',
@@ -411,6 +421,11 @@ export async function readHeapImage(
     if (!ok) throw new ImageError(what);
   };
   check(allBelow(type, Math.max(typeCount, 1)), 'a node type is outside the type table');
+  check(
+    ObjectSizes.wellFormed(sizeValues, largeSizeNodes, largeSizes),
+    'the large object sizes are not listed as they are written',
+  );
+  const size = new ObjectSizes(sizeValues, largeSizeNodes, largeSizes);
   check(isRowStart(edgeStart, edgeCount), 'the edge rows do not end at the edge count');
   check(allBelow(edgeTarget, nodeCount), 'an edge target is outside the nodes');
   check(isRowStart(retainerStart, retainerSource.length), 'the retainer rows do not end at their column');

@@ -18,6 +18,7 @@ import { retainerCount, retainersOf } from '../analysis/reverse-edges';
 import { RootPathFinder, type RootPath } from '../analysis/root-paths';
 import { baseTypeName } from '../analysis/type-names';
 import { formatAddress, parseAddress } from '../heap/address';
+import type { ObjectSizes } from '../heap/object-sizes';
 import { NO_NODE, NodeFlag, type HeapModel, type ObjectValues } from '../heap/types';
 import {
   MAX_PAGE_ROWS,
@@ -93,7 +94,7 @@ export class HeapSession {
       if (distance[node] !== unreachable) continue;
       if ((flags[node] & (NodeFlag.Defined | NodeFlag.Pseudo)) !== NodeFlag.Defined) continue;
       count++;
-      bytes += size[node];
+      bytes += size.get(node);
     }
     return { count, bytes };
   }
@@ -157,7 +158,7 @@ export class HeapSession {
         pseudo && heap.nodes.addressLo[node] === 0 && heap.nodes.addressHi[node] === 0
           ? ''
           : formatAddress(heap.nodes.addressLo[node], heap.nodes.addressHi[node]),
-      size: heap.nodes.size[node],
+      size: heap.nodes.size.get(node),
       retained: this.context?.retained ? this.context.retained[node] : null,
       distance,
       pseudo,
@@ -393,8 +394,8 @@ export class HeapSession {
         if (!typeMatches[type[node]] || (flags[node] & (NodeFlag.Defined | NodeFlag.Pseudo)) !== NodeFlag.Defined)
           continue;
         if (
-          (query.minSize !== null && size[node] < query.minSize) ||
-          (query.maxSize !== null && size[node] > query.maxSize)
+          (query.minSize !== null && size.get(node) < query.minSize) ||
+          (query.maxSize !== null && size.get(node) > query.maxSize)
         )
           continue;
         if (query.liveness !== 'all' && distance && this.livenessKnown) {
@@ -405,7 +406,7 @@ export class HeapSession {
       }
       const nodes = matching.slice(0, count);
       let bytes = 0;
-      for (const node of nodes) bytes += size[node];
+      for (const node of nodes) bytes += size.get(node);
       cache = { key, nodes, sortKey: '', bytes, sizeBins: sizeBins(nodes, size) };
       this.instanceCache = cache;
     }
@@ -522,13 +523,13 @@ export class HeapSession {
     const distance = this.context?.bfs.distance;
     switch (key) {
       case 'retained':
-        return retained ? (node) => retained[node] : (node) => heap.nodes.size[node];
+        return retained ? (node) => retained[node] : (node) => heap.nodes.size.get(node);
       case 'distance':
         return distance ? (node) => distance[node] : () => 0;
       case 'address':
         return (node) => heap.nodes.addressHi[node] * 0x1_0000_0000 + heap.nodes.addressLo[node];
       default:
-        return (node) => heap.nodes.size[node];
+        return (node) => heap.nodes.size.get(node);
     }
   }
 }
@@ -548,10 +549,10 @@ export function matchingTypes(
 }
 
 /** Log-spaced bins (powers of two) of the sizes of `nodes`; at most ~32 bins. */
-function sizeBins(nodes: Uint32Array, size: Uint32Array): SizeBin[] {
+function sizeBins(nodes: Uint32Array, size: ObjectSizes): SizeBin[] {
   const counts = new Map<number, number>();
   for (const node of nodes) {
-    const bin = size[node] === 0 ? -1 : Math.floor(Math.log2(size[node]));
+    const bin = size.get(node) === 0 ? -1 : Math.floor(Math.log2(size.get(node)));
     counts.set(bin, (counts.get(bin) ?? 0) + 1);
   }
   return [...counts]

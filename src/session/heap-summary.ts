@@ -163,7 +163,7 @@ function segmentRows(heap: HeapModel): SegmentRow[] {
       }
     }
     if (found < 0 || address >= ends[found]) continue;
-    const size = nodes.size[node];
+    const size = nodes.size.get(node);
     objectCount[found]++;
     objectBytes[found] += size;
     const ends5 = genEnds[found];

@@ -81,9 +81,9 @@ export function typeRowsByName(heap: HeapModel): TypeRow[] {
     const row = rows.get(name);
     if (row) {
       row.count++;
-      row.bytes += size[node];
+      row.bytes += size.get(node);
     } else {
-      rows.set(name, { count: 1, bytes: size[node] });
+      rows.set(name, { count: 1, bytes: size.get(node) });
     }
   }
   return [...rows.entries()].sort(([a], [b]) => ordinal(a, b)).map(([name, row]) => ({ name, ...row }));
@@ -100,7 +100,7 @@ export function nodesSha256(heap: HeapModel): string {
     for (let edge = start[node]; edge < start[node + 1]; edge++) {
       children += (edge === start[node] ? '' : ',') + target[edge];
     }
-    batch += `${node}\t${heap.types.names[type[node]]}\t${size[node]}\t${formatAddress(addressLo[node], addressHi[node])}\t${children}\n`;
+    batch += `${node}\t${heap.types.names[type[node]]}\t${size.get(node)}\t${formatAddress(addressLo[node], addressHi[node])}\t${children}\n`;
     if (batch.length >= HASH_BATCH_CHARS) {
       hash.update(batch, 'utf8');
       batch = '';

@@ -39,7 +39,7 @@ export function outputHashes(
   const { nodes, edges, types } = heap;
   const result: OutputHashes = {
     'nodes.type': sha(asUint32(nodes.type, nodes.count)),
-    'nodes.size': sha(asUint32(nodes.size, nodes.count)),
+    'nodes.size': sha(nodes.size.toUint32Array().subarray(0, nodes.count)),
     'nodes.address': sha(nodes.addressLo.subarray(0, nodes.count), asUint32(nodes.addressHi, nodes.count)),
     'nodes.flags': sha(nodes.flags.subarray(0, nodes.count)),
     'edges.start': sha(edges.start),

@@ -56,7 +56,7 @@ export function eventHandlerFindings(context: AnalysisContext, threshold = DEFAU
         const name = typeNameOf(heap, child);
         if (METHOD_INFO_NAME.test(name) || child === list) continue;
         const row = subscribers.get(name) ?? { type: name, count: 0, bytes: 0 };
-        subscribers.set(name, { type: name, count: row.count + 1, bytes: row.bytes + heap.nodes.size[child] });
+        subscribers.set(name, { type: name, count: row.count + 1, bytes: row.bytes + heap.nodes.size.get(child) });
         lastSubscriber = child;
       }
     }

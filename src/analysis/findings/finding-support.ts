@@ -87,12 +87,12 @@ export function keptAliveBy(
   let totalBytes = 0;
   for (let node = 0; node < marked.length; node++) {
     if (!marked[node]) continue;
-    totalBytes += heap.nodes.size[node];
+    totalBytes += heap.nodes.size.get(node);
     if (excludeFromRows(node)) continue;
     const name = typeNameOf(heap, node);
     const row = byName.get(name) ?? { count: 0, bytes: 0 };
     row.count++;
-    row.bytes += heap.nodes.size[node];
+    row.bytes += heap.nodes.size.get(node);
     byName.set(name, row);
   }
   const rows = [...byName]

@@ -413,7 +413,7 @@ function keptAliveRows(context: AnalysisContext, suspects: readonly Suspect[]): 
     }
     const at = (mark - 1) * types + type[node];
     counts[at]++;
-    bytes[at] += size[node];
+    bytes[at] += size.get(node);
   }
   return suspects.map((_, index) => {
     const byName = new Map<string, { count: number; bytes: number }>();

@@ -351,7 +351,8 @@ class PendingReferences {
 class ObjectIndex {
   private readonly lo: Uint32Array;
   private readonly hi: AddressHighColumn;
-  private readonly size: Uint32Array;
+  /** The builder's sizes: 4 bytes per node while nodes are added one by one (incremental mode). */
+  private readonly size: Uint16Array | Uint32Array;
   private readonly count: number;
 
   constructor(builder: HeapBuilder) {

@@ -83,7 +83,7 @@ describe("a .NET 10 core's managed heap, without the DAC", () => {
         objects.map((node) => ({
           name: heap.types.names[heap.nodes.type[node]],
           count: 1,
-          bytes: heap.nodes.size[node],
+          bytes: heap.nodes.size.get(node),
         })),
       );
       const theirs = byName(truth.histogram);

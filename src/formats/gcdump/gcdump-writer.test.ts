@@ -132,6 +132,37 @@ describe('gcdump writer', () => {
     expectSameGraph(back, wide);
   });
 
+  it('reads sizes into 2 bytes per node with the large ones aside, widening when more than 1 in 32 are large', async () => {
+    const heapWith = (largeCount: number) => {
+      const b = new HeapBuilder('gcdump');
+      b.addType('UNDEFINED');
+      const array = b.addType('System.Byte[]', 'System.Private.CoreLib.dll');
+      const root = b.addNode(array, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+      for (let k = 0; k < 64; k++) {
+        // 0xfffe fits, 0xffff is the first large size; the large ones go up to 2 GB − 1.
+        const size = k < largeCount ? [0xffff, 0x1_0000, 85_000, 2_147_483_647][k % 4] : k === 63 ? 0xfffe : 24 + k;
+        b.addEdge(root, b.addNode(array, size, 0x1000 + 0x10_0000 * k, 0x7f00, NodeFlag.Defined));
+      }
+      b.setRoot(root);
+      return b.build();
+    };
+    for (const [largeCount, width] of [
+      [0, Uint16Array],
+      [2, Uint16Array],
+      [3, Uint32Array],
+    ] as const) {
+      const heap = heapWith(largeCount);
+      const { heap: back } = await roundTrip(writeGcdump({ heap }));
+      expect(back.nodes.size.values).toBeInstanceOf(width);
+      expect(back.nodes.size.largeNodes.length).toBe(width === Uint16Array ? largeCount : 0);
+      expect(back.nodes.size.toUint32Array()).toEqual(heap.nodes.size.toUint32Array());
+      expect(back.types.bytes).toEqual(heap.types.bytes);
+      expect(back.totalSize).toBe(heap.totalSize);
+    }
+    // The type's bytes count the large sizes whole: two large, 0xfffe, and 24 + k for k = 2 … 62.
+    expect(heapWith(2).types.bytes[1]).toBe(0xffff + 0x1_0000 + 0xfffe + 61 * 24 + (61 * (2 + 62)) / 2);
+  });
+
   it('keeps high address halves in 2 bytes per node while they fit, and widens at the first that does not', async () => {
     const small = workedExample();
     expect(small.nodes.addressHi).toBeInstanceOf(Uint16Array);
@@ -262,7 +293,7 @@ function defaultDetailsFor(heap: HeapModel): GcdumpDetails {
   const sizes = new Int32Array(heap.types.count).fill(-1);
   sizes[0] = 0;
   for (const node of order)
-    if (sizes[heap.nodes.type[node]] === -1) sizes[heap.nodes.type[node]] = heap.nodes.size[node];
+    if (sizes[heap.nodes.type[node]] === -1) sizes[heap.nodes.type[node]] = heap.nodes.size.get(node);
   const offsets = new Uint32Array(heap.nodes.count);
   order.forEach((node, k) => (offsets[node] = k + 1)); // only the relative order matters to the writer
   return {
@@ -299,7 +330,7 @@ function defaultDetailsFor(heap: HeapModel): GcdumpDetails {
 function expectSameGraph(actual: HeapModel, expected: HeapModel) {
   expect(actual.nodes.count).toBe(expected.nodes.count);
   expect(Array.from(actual.nodes.type)).toEqual(Array.from(expected.nodes.type));
-  expect(Array.from(actual.nodes.size)).toEqual(Array.from(expected.nodes.size));
+  expect(Array.from(actual.nodes.size.toUint32Array())).toEqual(Array.from(expected.nodes.size.toUint32Array()));
   expect(Array.from(actual.nodes.addressLo)).toEqual(Array.from(expected.nodes.addressLo));
   expect(Array.from(actual.edges.start)).toEqual(Array.from(expected.edges.start));
   expect(Array.from(actual.edges.target)).toEqual(Array.from(expected.edges.target));

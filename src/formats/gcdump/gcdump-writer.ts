@@ -485,7 +485,7 @@ function storedTypesFor(heap: HeapModel, order: Uint32Array): StoredType[] {
   sizes[0] = 0;
   for (const node of order) {
     const t = heap.nodes.type[node];
-    if (sizes[t] === -1) sizes[t] = heap.nodes.size[node];
+    if (sizes[t] === -1) sizes[t] = heap.nodes.size.get(node);
   }
   return heap.types.names.map((name, t) => ({ name, size: sizes[t], module: heap.types.modules[t] }));
 }
@@ -501,9 +501,9 @@ function encodeRecords(heap: HeapModel, order: Uint32Array, types: readonly Stor
   for (const node of order) {
     offsets[node] = blob.length;
     const t = type[node];
-    const explicit = size[node] !== types[t].size;
+    const explicit = size.get(node) !== types[t].size;
     blob.compressed(t * 2 + (explicit ? 1 : 0));
-    if (explicit) blob.compressed(size[node]);
+    if (explicit) blob.compressed(size.get(node));
     blob.compressed(start[node + 1] - start[node]);
     for (let e = start[node]; e < start[node + 1]; e++) blob.compressed(target[e] - node);
   }

@@ -1,5 +1,6 @@
 import { FormatError } from '../byte-source';
-import { widenedAddressHigh, type NodeColumns } from '../../heap/heap-builder';
+import { widenedAddressHigh, writeLargeSize, type NodeColumns } from '../../heap/heap-builder';
+import { LARGE_SIZE } from '../../heap/object-sizes';
 import { NodeFlag, type TypeColumn } from '../../heap/types';
 
 /**
@@ -46,7 +47,6 @@ export class NodeRecordDecoder {
   /** The flags of a defined node of each type, before its address is looked at. */
   private readonly typeFlags: Uint8Array;
   private readonly nodeType: TypeColumn;
-  private readonly nodeSize: Uint32Array;
   private readonly flags: Uint8Array;
   private readonly addressLo: Uint32Array;
   /** The builder's columns: the high address halves are widened there when one needs 4 bytes. */
@@ -87,7 +87,6 @@ export class NodeRecordDecoder {
     // never exceed the blob's bytes (each child delta takes ≥ 1 byte, records do not overlap).
     this.target = new Uint32Array(Math.max(16, Math.min(blob.length, 2 * n)));
     this.nodeType = columns.type;
-    this.nodeSize = columns.size;
     this.flags = columns.flags;
     this.addressLo = columns.addressLo;
     this.columns = columns;
@@ -146,7 +145,9 @@ export class NodeRecordDecoder {
     const typeFlags = this.typeFlags;
     const typeCount = typeSizes.length;
     const nodeType = this.nodeType;
-    const nodeSize = this.nodeSize;
+    // Sizes of LARGE_SIZE and more are left to checkedRecord (writeLargeSize), which may widen the
+    // column: it is read again after each record that path decodes.
+    let nodeSize = this.columns.size;
     const flags = this.flags;
     const end = Math.min(stopAt, n);
     let target = this.target;
@@ -217,7 +218,7 @@ export class NodeRecordDecoder {
             }
           }
         }
-        if (size < 0) break fast;
+        if (size < 0 || size >= LARGE_SIZE) break fast;
         let childCount: number;
         byte = blob[p++];
         childCount = (byte << 25) >> 25;
@@ -288,6 +289,7 @@ export class NodeRecordDecoder {
         after = this.checkedRecord(i, offset, firstEdge, windowEnd);
       }
       target = this.target;
+      nodeSize = this.columns.size;
       if (after < 0) {
         // The record runs on into a slice not received yet: the one after the window.
         this.wantedBlobSlice = Math.floor(windowEnd / this.blobSliceBytes);
@@ -383,7 +385,8 @@ export class NodeRecordDecoder {
     }
     this.start[i] = firstEdge;
     this.nodeType[i] = type;
-    this.nodeSize[i] = size;
+    if (size >= LARGE_SIZE) writeLargeSize(this.columns, i, size);
+    else this.columns.size[i] = size;
     this.flags[i] = this.typeFlags[type] | ((this.flags[i] & ZERO_ADDRESS) >> ZERO_ADDRESS_TO_PSEUDO);
     return edgeCount;
   }

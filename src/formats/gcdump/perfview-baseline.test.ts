@@ -72,7 +72,7 @@ describe("perfview-test1-jsheap-ie-2015 against PerfView's XML baseline", () => 
       const children = Array.from(heap.edges.target.subarray(heap.edges.start[i], heap.edges.start[i + 1]));
       const ours = {
         typeIndex: heap.nodes.type[i],
-        size: heap.nodes.size[i],
+        size: heap.nodes.size.get(i),
         type: heap.types.names[heap.nodes.type[i]],
         address: formatAddress(heap.nodes.addressLo[i], heap.nodes.addressHi[i]),
         children,
