@@ -1,10 +1,12 @@
 /**
- * npm run bench [-- --sizes 1000000,5000000,18591667] [--no-traceevent] [--record-outputs]
+ * npm run bench [-- --sizes 1000000,5000000,18591667] [--no-traceevent] [--record-outputs] [--no-huge-pages]
  *
  * For each size: makes bench/incident-<N>.gcdump with the generator if it is missing, loads it in
  * a fresh Node process through the same modules the worker uses (bench-load.ts), times
  * Microsoft's own GCHeapDump load of the same file (tools/dotnet/GcdumpTruth --time) when dotnet
- * is present, prints one table and writes bench/results.json.
+ * is present, prints one table and writes bench/results.json. The Node process runs as the CLI
+ * does, with glibc's huge-page tunable where Linux offers transparent huge pages (bin/huge-pages.mjs);
+ * --no-huge-pages measures it without.
  *
  * Same outputs (issue #18): each load's outputs, hashed (output-hashes.ts), are compared with
  * `tools/bench/same-outputs-generated.json`, recorded per file (by the file's SHA-256) from the
@@ -17,6 +19,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } 
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LoadMeasurement } from './bench-load';
+import { hugePageEnv } from '../../bin/huge-pages.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BENCH_DIR = join(ROOT, 'bench');
@@ -28,14 +31,19 @@ const { values } = parseArgs({
     'no-traceevent': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
     'record-outputs': { type: 'boolean', default: false },
+    'no-huge-pages': { type: 'boolean', default: false },
   },
 });
+/** The environment of the measured process: the CLI's (bin/heapscope.mjs), unless --no-huge-pages. */
+const loadEnv = values['no-huge-pages'] ? process.env : (hugePageEnv(process.env) ?? process.env);
+const hugePages = /glibc\.malloc\.hugetlb=1/.test(loadEnv.GLIBC_TUNABLES ?? '');
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
 mkdirSync(BENCH_DIR, { recursive: true });
 
-function tsx(script: string, args: string[], nodeFlags: string[] = []): string {
+function tsx(script: string, args: string[], nodeFlags: string[] = [], env = process.env): string {
   const result = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(ROOT, script), ...args], {
     cwd: ROOT,
+    env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 26,
@@ -109,7 +117,7 @@ for (const size of sizes) {
     tsx('tools/generate/generate.ts', ['--objects', String(size), '--seed', values.seed!, '--out', file]);
   }
   process.stderr.write(`loading ${file}\n`);
-  const measurement = JSON.parse(tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'])) as LoadMeasurement;
+  const measurement = JSON.parse(tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'], loadEnv)) as LoadMeasurement;
   process.stderr.write(`timing TraceEvent on ${file}\n`);
   const same = await sameOutputs(file, measurement.outputs);
   results.push({ ...measurement, traceEventSeconds: traceEventSeconds(file), sameOutputs: same });
@@ -155,6 +163,9 @@ console.log(
     "(GCHeapDump's load reads the tables and decodes records only when asked; ours decodes every record into CSR edges).",
     'outputs: every column, the dominators, retained sizes, dominator tree and findings, hashed and compared with',
     'tools/bench/same-outputs-generated.json for this exact file.',
+    hugePages
+      ? 'Node ran with glibc.malloc.hugetlb=1, as the CLI does (transparent huge pages; --no-huge-pages: without).'
+      : 'Node ran without the huge-page tunable (--no-huge-pages, or no transparent huge pages here).',
   ].join('\n'),
 );
 
@@ -167,7 +178,7 @@ writeFileSync(
   resultsPath,
   JSON.stringify(
     {
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version, hugePages },
       date: new Date().toISOString(),
       results: results.map(({ outputs: _hashes, ...figures }) => figures),
       ...(previous.browser === undefined ? {} : { browser: previous.browser }),
