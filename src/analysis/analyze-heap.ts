@@ -10,8 +10,7 @@ import { breadthFirstFromRoot } from './bfs';
 import { computeDominators, type Dominators } from './dominators';
 import { retainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
-
-const NOT_KEPT = new Uint32Array(0);
+import type { SpareArrays } from './spare-arrays';
 
 export type AnalysisStage = 'reverse edges' | 'BFS' | 'dominators' | 'retained sizes';
 
@@ -59,8 +58,11 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   // Dominators come before the BFS, which they do not need: a diff's growth paths need only them
   // (onDominators), and their scratch arrays are allocated before the BFS's columns are.
   const [from, to] = STAGE_SHARE.dominators;
+  // The dominators' scratch arrays become the BFS's and the retained sizes' (spare-arrays.ts).
+  const spares: SpareArrays = [];
   const dominators = stage('dominators', () =>
     computeDominators(heap, retainers, {
+      spares,
       signal,
       onProgress: (fraction) => onProgress?.('dominators', from + (to - from) * fraction),
     }),
@@ -68,22 +70,21 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   options.onDominators?.(dominators);
   yield 'dominators';
   mark = performance.now();
-  const bfs = stage('BFS', () => keptBreadthFirst(heap));
+  const bfs = stage('BFS', () => keptBreadthFirst(heap, spares));
   yield 'BFS';
   mark = performance.now();
-  const retained = stage('retained sizes', () => retainedSizes(heap, dominators));
+  const retained = stage('retained sizes', () => retainedSizes(heap, dominators, spares));
   onProgress?.('retained sizes', 1);
   return { heap, retainers, bfs, dominators, retained };
 }
 
 /**
- * The BFS as the context keeps it: its visiting order is dropped, as nothing reads it after this
+ * The BFS as the context keeps it: its visiting order is not kept, as nothing reads it after this
  * point, and it is 4 bytes per node (the difference between 83 and 79 bytes per object in a tab at
- * the incident's scale).
+ * the incident's scale); its queue goes to the spares, for the retained sizes.
  */
-function keptBreadthFirst(heap: HeapModel): AnalysisContext['bfs'] {
-  const { parent, distance, reachableCount } = breadthFirstFromRoot(heap);
-  return { parent, distance, reachableCount, order: NOT_KEPT };
+function keptBreadthFirst(heap: HeapModel, spares?: SpareArrays): AnalysisContext['bfs'] {
+  return breadthFirstFromRoot(heap, { spares, keepOrder: false });
 }
 
 export function analyzeHeap(heap: HeapModel, options: AnalyzeOptions = {}): AnalysisContext {

@@ -1,5 +1,6 @@
 import { NO_NODE, type HeapModel } from '../heap/types';
 import { isTraversedEdge } from './edge-predicate';
+import { takeSpare, type SpareArrays } from './spare-arrays';
 
 /**
  * The BFS distance column: 2 bytes per node while every distance is below 0xffff (real heaps are a
@@ -42,12 +43,19 @@ export function rootDistance(tree: Pick<RootBreadthFirstTree, 'distance'>, node:
  * typed array of nodeCount entries). A model without a root (NO_NODE) reaches nothing. Distances
  * start in 2 bytes per node; the search widens them to 4 (one copy) before it would store the first
  * distance of 0xffff, so the result is the same either way.
+ *
+ * With `spares`, the parents and the queue reuse node-sized arrays from there; and with
+ * `keepOrder: false`, the queue goes back to them and `order` is empty.
  */
-export function breadthFirstFromRoot(heap: HeapModel): RootBreadthFirstTree {
+export function breadthFirstFromRoot(
+  heap: HeapModel,
+  { spares, keepOrder = true }: { readonly spares?: SpareArrays; readonly keepOrder?: boolean } = {},
+): RootBreadthFirstTree {
   const nodeCount = heap.nodes.count;
-  const parent = new Uint32Array(nodeCount).fill(NO_NODE);
+  const parent = takeSpare(spares, nodeCount).fill(NO_NODE);
   const narrow = new Uint16Array(nodeCount).fill(0xffff);
-  const queue = new Uint32Array(nodeCount);
+  // Every entry the search reads it has written first: left-over contents do no harm.
+  const queue = takeSpare(spares, nodeCount);
   const search: SearchState = { head: 0, tail: 0 };
   const root = heap.rootIndex;
   if (root !== NO_NODE && root < nodeCount) {
@@ -61,7 +69,9 @@ export function breadthFirstFromRoot(heap: HeapModel): RootBreadthFirstTree {
     distance = wide;
     searchLevels(heap, parent, wide, queue, search);
   }
-  return { parent, distance, reachableCount: search.tail, order: queue.subarray(0, search.tail) };
+  if (!keepOrder) spares?.push(queue);
+  const order = keepOrder ? queue.subarray(0, search.tail) : new Uint32Array(0);
+  return { parent, distance, reachableCount: search.tail, order };
 }
 
 interface SearchState {

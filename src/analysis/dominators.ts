@@ -2,6 +2,7 @@ import { NO_NODE, type HeapModel } from '../heap/types';
 import { isTraversedEdge } from './edge-predicate';
 import { progressCheckpoint, PROGRESS_INTERVAL_STEPS, type AnalysisProgressOptions } from './progress';
 import type { Retainers } from './reverse-edges';
+import type { SpareArrays } from './spare-arrays';
 
 /**
  * The dominator forest of the heap: x dominates y when every path from the roots to y passes
@@ -55,7 +56,10 @@ const NONE = 0xffff_ffff;
 export function computeDominators(
   heap: HeapModel,
   retainers: Retainers,
-  options: AnalysisProgressOptions = {},
+  options: AnalysisProgressOptions & {
+    /** Receives the three scratch arrays (nodeCount + 1 entries each) once they are done with. */
+    readonly spares?: SpareArrays;
+  } = {},
 ): Dominators {
   const nodeCount = heap.nodes.count;
   const vertexCount = nodeCount + 1; // DFS numbers: 0 = virtual root, 1…nodeCount = nodes
@@ -166,6 +170,7 @@ export function computeDominators(
   const idomByNode = semi.subarray(0, nodeCount);
   for (let w = 1; w < vertexCount; w++) idomByNode[vertex[w]] = idom[w] === 0 ? NO_NODE : vertex[idom[w]];
   report(totalSteps);
+  options.spares?.push(parent, label, idom);
   return { idom: idomByNode, reachableCount, preorder: vertex.subarray(1) };
 }
 

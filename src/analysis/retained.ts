@@ -1,5 +1,6 @@
 import { NO_NODE, type HeapModel } from '../heap/types';
 import type { Dominators } from './dominators';
+import { takeSpare, type SpareArrays } from './spare-arrays';
 
 /**
  * Retained bytes per node, exact: in 4 bytes per node when every node's shallow size together is
@@ -16,10 +17,12 @@ export type RetainedSizes = Uint32Array | Float64Array;
  * unreachable part retains that part (see dominators.ts for the virtual root).
  * Sizes are the stored shallow sizes (a sampled dump's multipliers are not applied).
  */
-export function retainedSizes(heap: HeapModel, dominators: Dominators): RetainedSizes {
+export function retainedSizes(heap: HeapModel, dominators: Dominators, spares?: SpareArrays): RetainedSizes {
   const { idom, preorder } = dominators;
   const shallow = heap.nodes.size;
-  const retained = shallow.total() < 2 ** 32 ? new Uint32Array(heap.nodes.count) : new Float64Array(heap.nodes.count);
+  const count = heap.nodes.count;
+  // Every entry is overwritten with the shallow size: a spare array's contents do no harm.
+  const retained = shallow.total() < 2 ** 32 ? takeSpare(spares, count) : new Float64Array(count);
   shallow.copyTo(retained);
   for (let i = preorder.length - 1; i >= 0; i--) {
     const node = preorder[i];
