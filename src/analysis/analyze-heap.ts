@@ -22,6 +22,11 @@ export interface AnalyzeOptions {
   readonly onStageDone?: (stage: AnalysisStage, seconds: number) => void;
   /** The dominators as soon as they are known, before retained sizes (a diff's growth paths need only them). */
   readonly onDominators?: (dominators: Dominators) => void;
+  /**
+   * Receives the node-sized arrays the stages are done with (spare-arrays.ts), for what the caller
+   * computes next (the dominator tree); the caller drops the list when done.
+   */
+  readonly spares?: SpareArrays;
 }
 
 /** Shares of the total time, measured by `npm run bench` on the incident's shape. */
@@ -59,7 +64,7 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   // (onDominators), and their scratch arrays are allocated before the BFS's columns are.
   const [from, to] = STAGE_SHARE.dominators;
   // The dominators' scratch arrays become the BFS's and the retained sizes' (spare-arrays.ts).
-  const spares: SpareArrays = [];
+  const spares: SpareArrays = options.spares ?? [];
   const dominators = stage('dominators', () =>
     computeDominators(heap, retainers, {
       spares,

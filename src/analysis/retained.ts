@@ -108,7 +108,10 @@ export interface DominatorChildren {
  * parent's block of 16 nodes, then each block's share is put in parent order by a stable counting
  * sort of 16 keys (through a buffer as long as the largest block's share, and a byte per child).
  */
-export function dominatorChildren(idom: Uint32Array): DominatorChildren & { readonly topLevel: Uint32Array } {
+export function dominatorChildren(
+  idom: Uint32Array,
+  spares?: SpareArrays,
+): DominatorChildren & { readonly topLevel: Uint32Array } {
   const n = idom.length;
   const counts = new Uint8Array(n);
   const longRows = new Map<number, number>();
@@ -137,7 +140,8 @@ export function dominatorChildren(idom: Uint32Array): DominatorChildren & { read
   const blockEnd = blockCursor.slice(1);
   let longestShare = 0;
   for (let b = 0; b < blocks; b++) longestShare = Math.max(longestShare, blockEnd[b] - blockCursor[b]);
-  const children = new Uint32Array(rows.total);
+  // A spare node-sized array when there is one (spare-arrays.ts); the top level's share of it stays unused.
+  const children = spares ? takeSpare(spares, n).subarray(0, rows.total) : new Uint32Array(rows.total);
   // Beside each child, its parent's place in the block: the sort below reads it in order rather than
   // the parent's idom at random.
   const parentInBlock = new Uint8Array(rows.total);
@@ -179,8 +183,8 @@ export function dominatorChildren(idom: Uint32Array): DominatorChildren & { read
 }
 
 /** The tree of `dominatorChildren`, every row (and the top level) sorted biggest retained first: O(n log(row length)). */
-export function dominatorTree(dominators: Dominators, retained: RetainedSizes): DominatorTree {
-  const { rows, children, topLevel } = dominatorChildren(dominators.idom);
+export function dominatorTree(dominators: Dominators, retained: RetainedSizes, spares?: SpareArrays): DominatorTree {
+  const { rows, children, topLevel } = dominatorChildren(dominators.idom, spares);
   const biggestFirst = (a: number, b: number) => retained[b] - retained[a] || a - b;
   topLevel.sort(biggestFirst);
   const n = rows.counts.length;

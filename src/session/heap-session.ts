@@ -14,6 +14,7 @@ import { pathSignature, resolvePathSignature } from '../analysis/path-signature'
 import { summarizeRootPath, type RootPathSummary } from '../analysis/path-summary';
 import { dominatorTree, dominatedChildren, type DominatorTree } from '../analysis/retained';
 import { retainedByHistogramRow } from '../analysis/retained-by-name';
+import type { SpareArrays } from '../analysis/spare-arrays';
 import { retainerCount, retainersOf } from '../analysis/reverse-edges';
 import { RootPathFinder, type RootPath } from '../analysis/root-paths';
 import { baseTypeName } from '../analysis/type-names';
@@ -111,17 +112,21 @@ export class HeapSession {
     computed?: ComputedAnalyses,
   ): Promise<void> {
     if (computed && computed.context.heap !== this.heap) throw new Error('the analyses are of another heap');
+    // Arrays the analyses are done with, for the dominator tree (analysis/spare-arrays.ts).
+    const spares: SpareArrays = [];
     const context =
       computed?.context ??
       (await analyzeHeapBetween(this.heap, yieldBetween, {
         onProgress,
         signal,
         onDominators: (dominators) => (this.earlyDominators = dominators),
+        spares,
       }));
     await yieldBetween();
     if (context.dominators && context.retained) {
       onProgress('dominator tree', 0.97);
-      this.tree = computed?.tree ?? dominatorTree(context.dominators, context.retained);
+      this.tree = computed?.tree ?? dominatorTree(context.dominators, context.retained, spares);
+      spares.length = 0;
       this.rootRetained = this.heap.rootIndex !== NO_NODE ? context.retained[this.heap.rootIndex] : 0;
       await yieldBetween();
     }

@@ -10,6 +10,7 @@ import { typeHistogram } from '../../src/analysis/histogram';
 import { analyzeHeap } from '../../src/analysis/analyze-heap';
 import { dominatorTree } from '../../src/analysis/retained';
 import { computeFindings } from '../../src/analysis/findings';
+import type { SpareArrays } from '../../src/analysis/spare-arrays';
 import { outputHashes, type OutputHashes } from './output-hashes';
 
 export interface StageTiming {
@@ -65,7 +66,9 @@ async function measure(path: string): Promise<LoadMeasurement> {
   lap('histogram');
   // The analyses as the session runs them (analyze-heap.ts), so that what is kept is what it keeps.
   mark = performance.now();
+  const spares: SpareArrays = [];
   const context = analyzeHeap(heap, {
+    spares,
     onStageDone: (stage, seconds) => {
       stages.push({ stage, seconds });
       mark = performance.now();
@@ -74,7 +77,8 @@ async function measure(path: string): Promise<LoadMeasurement> {
   const { dominators, retained } = context;
   if (!dominators || !retained) throw new Error(`${path}: no dominators (a model without edges?)`);
   // The session builds the dominator tree for its Dominators view, then hands it to the findings.
-  const tree = dominatorTree(dominators, retained);
+  const tree = dominatorTree(dominators, retained, spares);
+  spares.length = 0;
   lap('dominator tree');
   const findings = computeFindings(context, { dominatorChildren: tree });
   lap('findings');
