@@ -203,7 +203,8 @@ export function accumulationGroups(
         };
       }
       // Members reachable along several paths: the structure is what the entry point links to.
-      entries ??= new Uint32Array(n).fill(NO_NODE);
+      // Not filled: 0 says "not walked yet", so only the pages of walked nodes are ever touched.
+      entries ??= new Uint32Array(n);
       inComponent ??= new Uint8Array(n);
       const accumulationPoint = entryPoint(context, topMembers, identity, entries);
       const component = linkedMembers(context, accumulationPoint, group.identity, identity, inComponent);
@@ -262,7 +263,8 @@ function linkedMembers(
  * For members reachable along several paths (their holder is a root pseudo-node): the non-member
  * object through which the breadth-first tree enters the most of them. A member's entry is found by
  * walking its BFS parents back over objects of its own type; `entries` remembers each walked node's
- * entry, so every node is walked once whatever the number of groups: O(members + runs).
+ * entry plus one (0: not walked yet), so every node is walked once whatever the number of groups:
+ * O(members + runs).
  */
 function entryPoint(
   context: AnalysisContext,
@@ -278,18 +280,18 @@ function entryPoint(
     const id = identity[type[member]];
     let node = member;
     // Back over same-type BFS parents until a node whose entry is known, or the run's first member.
-    while (entries[node] === NO_NODE) {
+    while (entries[node] === 0) {
       const parent = bfs.parent[node];
       walk.push(node);
       if (parent === NO_NODE || identity[type[parent]] !== id) {
-        entries[node] = parent === NO_NODE ? node : parent;
+        entries[node] = (parent === NO_NODE ? node : parent) + 1;
         walk.pop();
         break;
       }
       node = parent;
     }
-    const entry = entries[node];
-    for (const walked of walk) entries[walked] = entry;
+    const entry = entries[node] - 1;
+    for (const walked of walk) entries[walked] = entry + 1;
     walk.length = 0;
     if (entry !== member) votes.set(entry, (votes.get(entry) ?? 0) + 1);
   }
