@@ -397,7 +397,8 @@ function keptAliveRows(context: AnalysisContext, suspects: readonly Suspect[]): 
   const types = heap.types.count;
   const counts = new Float64Array(suspects.length * types);
   const bytes = new Float64Array(suspects.length * types);
-  const label = new Uint16Array(heap.nodes.count);
+  // A byte per node while the suspects' numbers fit one (real heaps have a few suspects).
+  const label = suspects.length < 0xff ? new Uint8Array(heap.nodes.count) : new Uint16Array(heap.nodes.count);
   suspects.forEach((suspect, index) => {
     for (const member of suspect.group.topMembers) label[member] = index + 1;
   });
