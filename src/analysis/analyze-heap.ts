@@ -1,6 +1,6 @@
 /**
  * The analyses after a load, in the one order every caller uses (the worker, the CLI, the
- * benchmark, tests): retainers → dominators → BFS → retained sizes (a model without edges:
+ * benchmark, tests): retainers → dominators → retained sizes → BFS (a model without edges:
  * retainers → BFS). Each stage reports progress as a share of the whole and can be cancelled
  * between checkpoints.
  */
@@ -10,7 +10,7 @@ import { breadthFirstFromRoot } from './bfs';
 import { computeDominators, type Dominators } from './dominators';
 import { retainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
-import type { SpareArrays } from './spare-arrays';
+import { keepSpares, type SpareArrays } from './spare-arrays';
 
 export type AnalysisStage = 'reverse edges' | 'BFS' | 'dominators' | 'retained sizes';
 
@@ -33,8 +33,8 @@ export interface AnalyzeOptions {
 const STAGE_SHARE: Record<AnalysisStage, [number, number]> = {
   'reverse edges': [0, 0.12],
   dominators: [0.12, 0.72],
-  BFS: [0.72, 0.95],
-  'retained sizes': [0.95, 1],
+  'retained sizes': [0.72, 0.77],
+  BFS: [0.77, 1],
 };
 
 /**
@@ -63,7 +63,8 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   // Dominators come before the BFS, which they do not need: a diff's growth paths need only them
   // (onDominators), and their scratch arrays are allocated before the BFS's columns are.
   const [from, to] = STAGE_SHARE.dominators;
-  // The dominators' scratch arrays become the BFS's and the retained sizes' (spare-arrays.ts).
+  // The dominators' three scratch arrays become the retained sizes and the BFS's parents and queue
+  // (spare-arrays.ts), in that order, so that none waits idle while a stage runs.
   const spares: SpareArrays = options.spares ?? [];
   const dominators = stage('dominators', () =>
     computeDominators(heap, retainers, {
@@ -75,11 +76,15 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   options.onDominators?.(dominators);
   yield 'dominators';
   mark = performance.now();
-  const bfs = stage('BFS', () => keptBreadthFirst(heap, spares));
-  yield 'BFS';
-  mark = performance.now();
   const retained = stage('retained sizes', () => retainedSizes(heap, dominators, spares));
-  onProgress?.('retained sizes', 1);
+  // The BFS takes two (none were taken for retained sizes of 8 bytes, past 4 GB of heap); after it,
+  // its queue is the one the dominator tree takes.
+  keepSpares(spares, 2);
+  yield 'retained sizes';
+  mark = performance.now();
+  const bfs = stage('BFS', () => keptBreadthFirst(heap, spares));
+  keepSpares(spares, 1);
+  onProgress?.('BFS', 1);
   return { heap, retainers, bfs, dominators, retained };
 }
 
