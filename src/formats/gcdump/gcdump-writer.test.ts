@@ -4,7 +4,7 @@ import { writeGcdump, ByteWriter } from './gcdump-writer';
 import type { GcdumpDetails } from './gcdump-details';
 import { byteSourceFromBytes, FormatError } from '../byte-source';
 import { HeapBuilder } from '../../heap/heap-builder';
-import { NodeFlag, type HeapModel, type NodeIndex } from '../../heap/types';
+import { NodeFlag, type HeapModel, type NodeIndex, type TypeIndex } from '../../heap/types';
 import { typeHistogram } from '../../analysis/histogram';
 
 /** The worked example of gcdump spec §4.5: 5 types, 5 nodes, records written 2, 3, 4, 1, 0. */
@@ -118,13 +118,10 @@ describe('gcdump writer', () => {
     // 70,000 type entries, the last ones used: an index past 65,535 must survive the load.
     const b = new HeapBuilder('gcdump');
     for (let t = 0; t < 70_000; t++) b.addType(t === 0 ? 'UNDEFINED' : `T${t}`, 'M.dll');
-    b.addNode(69_999 as never, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
-    b.addNode(65_536 as never, 24, 0x1000, 0x7f00, NodeFlag.Defined);
-    b.addNode(1 as never, 24, 0x1018, 0x7f00, NodeFlag.Defined);
-    b.addEdge(0 as NodeIndex, 1 as NodeIndex);
-    b.addEdge(0 as NodeIndex, 2 as NodeIndex);
-    b.setRoot(0 as NodeIndex);
-    const wide = b.build();
+    const wide = rootHolding(b, 69_999, [
+      [65_536, 24, 0x1000, 0x7f00],
+      [1, 24, 0x1018, 0x7f00],
+    ]);
     expect(wide.nodes.type).toBeInstanceOf(Uint32Array);
     const { heap: back } = await roundTrip(writeGcdump({ heap: wide }));
     expect(back.nodes.type).toBeInstanceOf(Uint32Array);
@@ -137,14 +134,14 @@ describe('gcdump writer', () => {
       const b = new HeapBuilder('gcdump');
       b.addType('UNDEFINED');
       const array = b.addType('System.Byte[]', 'System.Private.CoreLib.dll');
-      const root = b.addNode(array, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
-      for (let k = 0; k < 64; k++) {
-        // 0xfffe fits, 0xffff is the first large size; the large ones go up to 2 GB − 1.
-        const size = k < largeCount ? [0xffff, 0x1_0000, 85_000, 2_147_483_647][k % 4] : k === 63 ? 0xfffe : 24 + k;
-        b.addEdge(root, b.addNode(array, size, 0x1000 + 0x10_0000 * k, 0x7f00, NodeFlag.Defined));
-      }
-      b.setRoot(root);
-      return b.build();
+      // 0xfffe fits, 0xffff is the first large size; the large ones go up to 2 GB − 1.
+      const sizeOf = (k: number) =>
+        k < largeCount ? [0xffff, 0x1_0000, 85_000, 2_147_483_647][k % 4] : k === 63 ? 0xfffe : 24 + k;
+      return rootHolding(
+        b,
+        array,
+        Array.from({ length: 64 }, (_, k) => [array, sizeOf(k), 0x1000 + 0x10_0000 * k, 0x7f00]),
+      );
     };
     for (const [largeCount, width] of [
       [0, Uint16Array],
@@ -172,13 +169,10 @@ describe('gcdump writer', () => {
     const b = new HeapBuilder('gcdump');
     b.addType('UNDEFINED');
     const t = b.addType('T', 'M.dll');
-    b.addNode(t, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
-    b.addNode(t, 24, 0x1000, 0xffff, NodeFlag.Defined);
-    b.addNode(t, 24, 0x1018, 0xb400_007f, NodeFlag.Defined);
-    b.addEdge(0 as NodeIndex, 1 as NodeIndex);
-    b.addEdge(0 as NodeIndex, 2 as NodeIndex);
-    b.setRoot(0 as NodeIndex);
-    const tagged = b.build();
+    const tagged = rootHolding(b, t, [
+      [t, 24, 0x1000, 0xffff],
+      [t, 24, 0x1018, 0xb400_007f],
+    ]);
     expect(tagged.nodes.addressHi).toBeInstanceOf(Uint32Array);
     const { heap: back } = await roundTrip(writeGcdump({ heap: tagged }));
     expect(back.nodes.addressHi).toBeInstanceOf(Uint32Array);
@@ -325,6 +319,15 @@ function defaultDetailsFor(heap: HeapModel): GcdumpDetails {
     creationTool: { present: true, value: 'dotnet-gcdump' },
     legacy: null,
   };
+}
+
+/** A root pseudo-node of type `rootType` holding objects given as (type, size, address low, high): built. */
+function rootHolding(b: HeapBuilder, rootType: number, objects: [number, number, number, number][]): HeapModel {
+  const root = b.addNode(rootType as TypeIndex, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+  for (const [type, size, low, high] of objects)
+    b.addEdge(root, b.addNode(type as TypeIndex, size, low, high, NodeFlag.Defined));
+  b.setRoot(root);
+  return b.build();
 }
 
 function expectSameGraph(actual: HeapModel, expected: HeapModel) {
