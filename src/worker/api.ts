@@ -56,7 +56,7 @@ export interface HeapWorkerApi {
 
   // ── After the load: the analyses (analysis-api.ts) ──
   /**
-   * Runs reverse edges, BFS, dominators, retained sizes and findings on the loaded heap (the
+   * Runs reverse edges, dominators, retained sizes, BFS, the dominator tree and findings on the loaded heap (the
    * histogram is already on screen). Resolves when they are ready; progress through `onProgress`.
    * Pages of the histogram are still answered between stages.
    */
