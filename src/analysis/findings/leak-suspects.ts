@@ -461,8 +461,8 @@ function toFinding(context: AnalysisContext, suspect: Suspect, rows: KeptAliveRo
   const ownerRef = suspect.owner
     ? {
         node: ownerNode!,
-        type: typeNameOf(heap, suspect.owner.node),
-        address: addressOf(heap, suspect.owner.node),
+        type: typeNameOf(heap, ownerNode!),
+        address: addressOf(heap, ownerNode!),
         rootKind: suspect.owner.kind,
         label: suspect.owner.label,
       }

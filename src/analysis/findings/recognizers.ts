@@ -89,6 +89,23 @@ function tokenAndHolder(facts: GroupFacts): { token: string; holder: number | nu
   return { token, holder: at >= 0 ? at : null };
 }
 
+/** An array type's name, as `simpleTypeName` gives it (`Object[]`, `Delegate[] (Bytes > 10K)`). */
+const ARRAY = /\[\](\s*\(.*\))?$/;
+
+/**
+ * The object whose event holds the handlers: walking up the path from the accumulation point over
+ * the event's own parts (the multicast delegate, its invocation list — `Object[]` in CoreCLR,
+ * `Delegate[]` in Mono — nested delegates), the first object that is neither; its index in
+ * `pathTypes`, or null when the path is only those parts (the root is the event's static field).
+ */
+function eventPublisher(facts: GroupFacts): number | null {
+  for (let at = facts.pathTypes.length - 1; at >= 0; at--) {
+    const name = short(facts.pathTypes[at]);
+    if (!DELEGATE.test(name) && !ARRAY.test(name)) return at;
+  }
+  return null;
+}
+
 export function recognize(facts: GroupFacts): Recognition {
   const entry = short(facts.entryType);
   const root = ownerWords(facts);
@@ -148,13 +165,21 @@ export function recognize(facts: GroupFacts): Recognition {
 
   if (DELEGATE.test(entry)) {
     const views = [...facts.memberTargets, ...facts.memberTargets2].filter((name) => VIEW.test(short(name)));
-    const event = staticField(facts.rootName) ?? `an event of ${short(facts.pathTypes[0] ?? facts.pointType)}`;
-    const publisher = facts.pathTypes.length > 0 ? short(facts.pathTypes[0]) : short(facts.pointType);
+    // The event's publisher is the finding's owner, reached from the root (a window held by the
+    // application, held by a static field); without one on the path, the root is the event itself.
+    const publisher = eventPublisher(facts);
+    const owned = publisher !== null ? { holder: publisher } : {};
+    const held = publisher !== null && publisher > 0 ? `reached from ${root}` : `held by ${root}`;
+    const event =
+      publisher !== null
+        ? `an event of ${short(facts.pathTypes[publisher])}`
+        : (staticField(facts.rootName) ?? `an event of ${short(facts.pointType)}`);
     if (views.length > 0) {
       const view = short(views[0]);
       return {
         pattern: 'page-kept-by-event',
-        what: `${count} ${view} objects are still subscribed (${entry}) to ${publisher}, which lives longer than they do (held by ${root}); each keeps its whole tree.`,
+        ...owned,
+        what: `${count} ${view} objects are still subscribed (${entry}) to ${event}, which lives longer than they do (${held}); each keeps its whole tree.`,
         cause:
           'A view that subscribes to an event of a longer-lived object (the window, the application, a singleton service) is referenced by that object until it unsubscribes. Closed views that never unsubscribe cannot be collected — even a few matter, each holds everything it displayed.',
         fix: `Unsubscribe when the view goes away (its Unloaded / Disappearing / Closed handler, or Dispose), or subscribe through a weak event manager.`,
@@ -162,7 +187,8 @@ export function recognize(facts: GroupFacts): Recognition {
     }
     return {
       pattern: 'event-subscription',
-      what: `${count} handlers (${entry}) are subscribed to ${event} (held by ${root}) and never removed.`,
+      ...owned,
+      what: `${count} handlers (${entry}) are subscribed to ${event} (${held}) and never removed.`,
       cause:
         'An event keeps every subscriber in its invocation list until it unsubscribes; subscribers of a static or long-lived object live as long as it does. Subscribed per request or per item and never removed, the list only grows.',
       fix: 'Unsubscribe (`-=`) when the subscriber is done — or dispose the subscription object, if the event was subscribed through an API that returned an IDisposable — or use a weak event.',
