@@ -264,4 +264,19 @@ describe('findings on real and generated dumps', () => {
     // The owner is the event's publisher, the Window, not the first object under the root.
     expect(findings[0].owner?.type).toBe('Microsoft.Maui.Controls.Window');
   });
+
+  it("the Android MAUI sample's three LeakyPages, subscribed to Window.PropertyChanged (Mono's Delegate[] invocation list)", async () => {
+    const name = 'gcdump-analyze-leakypage-maui-android-arm64.gcdump';
+    const { heap } = await readGcdump(byteSourceFromBytes(readFixture('gcdump', name), name));
+    const findings = findingsOf(heap);
+    expect(findings.map((f) => [f.pattern, f.count, f.entryType])).toEqual([
+      ['page-kept-by-event', 3, 'System.ComponentModel.PropertyChangedEventHandler'],
+    ]);
+    expect(findings[0].accumulationPoint?.type).toBe('System.Delegate[]');
+    expect(findings[0].explanation[0]).toMatch(
+      /^3 LeakyPage objects are still subscribed \(PropertyChangedEventHandler\) to an event of Window, which lives longer than they do \(reached from the static field Microsoft\.Maui\.Controls\.Application\.<Current>k__BackingField\)/,
+    );
+    expect(findings[0].owner?.type).toBe('Microsoft.Maui.Controls.Window');
+    expect(findings[0].keptAlive.map((row) => [row.type, row.count])).toContainEqual(['hellomauileak.LeakyPage', 3]);
+  });
 });

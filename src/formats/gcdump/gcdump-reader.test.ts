@@ -30,6 +30,7 @@ function edgeCount(heap: HeapModel) {
 describe('gcdump reader on the real fixtures', () => {
   it('finds every fixture', () => {
     expect(FIXTURES).toEqual([
+      'gcdump-analyze-leakypage-maui-android-arm64.gcdump',
       'gcdump-analyze-test1-maui-winui-coreclr9.gcdump',
       'heapview-sample-monovm-ios-2023-08-17.gcdump',
       'perfview-test1-jsheap-ie-2015.gcdump',
@@ -58,6 +59,13 @@ describe('gcdump reader on the real fixtures', () => {
       types: 430,
       edges: 32349,
       total: 1309128,
+      root: '[.NET Roots]',
+    },
+    'gcdump-analyze-leakypage-maui-android-arm64.gcdump': {
+      nodes: 19811,
+      types: 3819,
+      edges: 34228,
+      total: 1286952,
       root: '[.NET Roots]',
     },
     'gcdump-analyze-test1-maui-winui-coreclr9.gcdump': {
