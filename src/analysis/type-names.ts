@@ -37,3 +37,14 @@ export function isTypeNamed(name: string, qualified: string): boolean {
   const nestedAt = qualified.lastIndexOf('+');
   return nestedAt >= 0 && base === qualified.slice(nestedAt + 1);
 }
+
+/**
+ * A type's simple name with the indefinite article English puts before it: "an AuditRecord", "an
+ * ArrayList", "a Dictionary", "a UserSession" (U sounding "you" before one consonant and a vowel)
+ * but "an UpdateQueue". Capitalized ("An …") when `sentenceStart`.
+ */
+export function withArticle(name: string, sentenceStart = false): string {
+  const an = /^[AEIOaeio]/.test(name) || (/^[Uu]/.test(name) && !/^[Uu][^aeiouAEIOU\W][aeiouy]/.test(name));
+  const article = an ? 'an' : 'a';
+  return `${sentenceStart ? article[0].toUpperCase() + article.slice(1) : article} ${name}`;
+}

@@ -225,6 +225,13 @@ describe('findings on real and generated dumps', () => {
     expect(event.keptAlive.map((row) => row.type)).toContain('LeakyService.QuoteWatcher');
   });
 
+  it('the audit-trail sample: a hand-written linked list is called one, its head the holder', async () => {
+    const findings = findingsOf(await readSample('sample-dumps/leaks/audit-trail.gcdump'));
+    expect(findings.map((f) => [f.pattern, f.count])).toEqual([['general', 6011]]);
+    expect(findings[0].title).toBe('6,011 × AuditRecord in one linked list');
+    expect(findings[0].explanation[0]).toMatch(/^6,011 × LeakZoo\.AuditRecord form one linked list, its head held by /);
+  });
+
   it('LeakyService control sample: no findings', async () => {
     expect(findingsOf(await readSample('sample-dumps/leaky-service/control.gcdump'))).toEqual([]);
   });

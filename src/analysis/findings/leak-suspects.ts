@@ -11,7 +11,7 @@ import type { AnalysisContext } from '../analysis-context';
 import { isReached } from '../bfs';
 import { ROOT_KIND_LABELS, type RootKind } from '../root-kinds';
 import { RootPathFinder, rootPathFromChain, type RootPath } from '../root-paths';
-import { baseTypeName, simpleTypeName } from '../type-names';
+import { baseTypeName, simpleTypeName, withArticle } from '../type-names';
 import { typeIdentityByName } from '../runs';
 import { accumulationGroups, type AccumulationGroup } from './accumulation';
 import { dominatorChildren as childrenOfTree, type DominatorChildren } from '../retained';
@@ -512,7 +512,10 @@ function titleOf(pattern: LeakPattern, count: number, entry: string, pointType: 
     case 'growing-static-collection':
       return `${n} entries in a static collection that only grows`;
     default:
-      return `${n} × ${entry} accumulate in a ${simpleTypeName(pointType)}`;
+      // Members holding one another (each the next one's only holder) are a list, not a container.
+      return simpleTypeName(pointType) === entry
+        ? `${n} × ${entry} in one linked list`
+        : `${n} × ${entry} accumulate in ${withArticle(simpleTypeName(pointType))}`;
   }
 }
 

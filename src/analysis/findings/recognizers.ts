@@ -5,7 +5,7 @@
  * pattern and gives cause and fix in that API's vocabulary. Where none matches, the general words.
  * An explanation never claims more than those facts.
  */
-import { simpleTypeName } from '../type-names';
+import { simpleTypeName, withArticle } from '../type-names';
 
 export type LeakPattern =
   | 'linked-token-source'
@@ -201,10 +201,10 @@ export function recognize(facts: GroupFacts): Recognition {
     const memoryCache = what === 'MemoryCache';
     return {
       pattern: 'growing-static-collection',
-      what: `${count} entries (${entry}) accumulate in a ${what} held by ${root}.`,
+      what: `${count} entries (${entry}) accumulate in ${withArticle(what)} held by ${root}.`,
       cause: memoryCache
         ? 'A MemoryCache without a SizeLimit and without expirations keeps every entry until it is removed; keyed by something unbounded (a request id, a URL), it only grows.'
-        : `A ${what} reachable from a static field lives for the process; entries added per request or per item and never removed make it grow without bound.`,
+        : `${withArticle(what, true)} reachable from a static field lives for the process; entries added per request or per item and never removed make it grow without bound.`,
       fix: memoryCache
         ? 'Give the cache a SizeLimit (and each entry a Size) and expirations, or key it by something finite.'
         : `Remove entries when they are no longer needed, bound the ${what} (evict the oldest), or use a cache with a size limit and expirations (MemoryCache with SizeLimit) instead.`,
@@ -216,7 +216,7 @@ export function recognize(facts: GroupFacts): Recognition {
     pattern: 'general',
     what: list
       ? `${count} × ${facts.entryType} form one linked list, its head held by ${root}.`
-      : `${count} × ${facts.entryType} accumulate in a ${short(facts.pointType)} held by ${root}.`,
+      : `${count} × ${facts.entryType} accumulate in ${withArticle(short(facts.pointType))} held by ${root}.`,
     cause: `Nothing in the heap names the code that adds them: they are many objects of one type under one holder, and together they keep what is listed here alive${facts.biggestKeptType ? ` (mostly ${short(facts.biggestKeptType)})` : ''}.`,
     fix: list
       ? `Find where ${short(facts.entryType)} objects are linked onto this list and trim it (or stop linking each one to the previous); the root path shows who holds its head.`
