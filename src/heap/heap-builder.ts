@@ -42,7 +42,8 @@ export interface NodeColumns {
    * Incremental mode keeps 4 bytes until `build()` narrows it.
    */
   size: Uint16Array | Uint32Array;
-  /** Bulk mode: (node, size) pairs of the sizes of LARGE_SIZE or more, in node order. */
+  /** Bulk mode: the nodes whose size is LARGE_SIZE or more, in node order, and those sizes. */
+  largeNodes: number[];
   largeSizes: number[];
   addressLo: Uint32Array;
   /**
@@ -62,6 +63,7 @@ function allocateNodeColumns(capacity: number, typeCount = Infinity, bulk = fals
   return {
     type: typeCount <= NARROW_TYPE_COUNT ? new Uint16Array(capacity) : new Uint32Array(capacity),
     size: bulk ? new Uint16Array(capacity) : new Uint32Array(capacity),
+    largeNodes: [],
     largeSizes: [],
     addressLo: new Uint32Array(capacity),
     addressHi: bulk ? new Uint16Array(capacity) : new Uint32Array(capacity),
@@ -79,14 +81,11 @@ export function writeLargeSize(columns: NodeColumns, node: number, size: number)
     return;
   }
   columns.size[node] = LARGE_SIZE;
-  columns.largeSizes.push(node, size);
-  if (columns.largeSizes.length > (2 * columns.size.length) / LARGE_SHARE_LIMIT) {
-    const narrow = columns.size;
-    const wide = new Uint32Array(narrow.length);
-    for (let i = 0; i < narrow.length; i++) wide[i] = narrow[i];
-    const large = columns.largeSizes;
-    for (let k = 0; k < large.length; k += 2) wide[large[k]] = large[k + 1];
-    columns.size = wide;
+  columns.largeNodes.push(node);
+  columns.largeSizes.push(size);
+  if (columns.largeNodes.length > columns.size.length / LARGE_SHARE_LIMIT) {
+    columns.size = ObjectSizes.withLarge(columns.size, columns.largeNodes, columns.largeSizes).toUint32Array();
+    columns.largeNodes = [];
     columns.largeSizes = [];
   }
 }
@@ -318,9 +317,9 @@ export class HeapBuilder {
       count: n,
       type,
       size: sizes,
-      addressLo: c.addressLo.length === n ? c.addressLo : c.addressLo.slice(0, n),
+      addressLo: firstNodes(c.addressLo, n),
       addressHi: narrowedAddressHigh(c.addressHi, n),
-      flags: c.flags.length === n ? c.flags : c.flags.slice(0, n),
+      flags: firstNodes(c.flags, n),
     };
     const edges = this.csr ?? this.pendingEdgesToCsr(n);
     if (edges.start.length !== n + 1) {
@@ -393,44 +392,37 @@ export class HeapBuilder {
   }
 }
 
+/** The first n entries of a column (itself when it holds exactly n). */
+function firstNodes<C extends Uint8Array | Uint16Array | Uint32Array>(column: C, n: number): C {
+  return column.length === n ? column : (column.slice(0, n) as C);
+}
+
+/** The first n entries of a 4-byte column in 2 bytes per node when `fits`, else as they are. */
+function narrowedTo16<C extends Uint16Array | Uint32Array>(column: C, n: number, fits: boolean): Uint16Array | C {
+  if (!(column instanceof Uint32Array) || !fits) return firstNodes(column, n);
+  const narrow = new Uint16Array(n);
+  narrow.set(column.subarray(0, n));
+  return narrow;
+}
+
 /** The first n entries of a type column, in 2 bytes per node when the type count allows. */
 function narrowedTypes(type: TypeColumn, n: number, typeCount: number): TypeColumn {
-  if (type instanceof Uint32Array && typeCount <= NARROW_TYPE_COUNT) {
-    const narrow = new Uint16Array(n);
-    narrow.set(type.subarray(0, n));
-    return narrow;
-  }
-  return type.length === n ? type : type.slice(0, n);
+  return narrowedTo16(type, n, typeCount <= NARROW_TYPE_COUNT);
 }
 
 /** The sizes of the first n nodes as the model keeps them (object-sizes.ts). */
 function builtSizes(columns: NodeColumns, n: number, bulk: boolean): ObjectSizes {
-  const { size, largeSizes } = columns;
-  if (size instanceof Uint16Array) {
-    const largeNodes = new Uint32Array(largeSizes.length / 2);
-    const sizes = new Uint32Array(largeSizes.length / 2);
-    for (let k = 0; k < largeNodes.length; k++) {
-      largeNodes[k] = largeSizes[2 * k];
-      sizes[k] = largeSizes[2 * k + 1];
-    }
-    return new ObjectSizes(size.length === n ? size : size.slice(0, n), largeNodes, sizes);
-  }
+  const size = firstNodes(columns.size, n);
+  if (size instanceof Uint16Array) return ObjectSizes.withLarge(size, columns.largeNodes, columns.largeSizes);
   // Bulk mode widened it because too many sizes are large; incremental mode narrows it now.
-  return bulk ? new ObjectSizes(size.length === n ? size : size.slice(0, n)) : ObjectSizes.of(size, n);
+  return bulk ? new ObjectSizes(size) : ObjectSizes.of(size, n);
 }
 
 /** The first n high address halves, in 2 bytes per node when every one fits. */
 function narrowedAddressHigh(high: AddressHighColumn, n: number): AddressHighColumn {
-  if (high instanceof Uint32Array) {
-    let fits = true;
-    for (let i = 0; i < n && fits; i++) fits = high[i] < NARROW_ADDRESS_HIGH;
-    if (fits) {
-      const narrow = new Uint16Array(n);
-      narrow.set(high.subarray(0, n));
-      return narrow;
-    }
-  }
-  return high.length === n ? high : high.slice(0, n);
+  let fits = high instanceof Uint32Array;
+  for (let i = 0; i < n && fits; i++) fits = high[i] < NARROW_ADDRESS_HIGH;
+  return narrowedTo16(high, n, fits);
 }
 
 /** Nodes per call of addTypeTotals. */

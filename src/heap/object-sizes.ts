@@ -8,6 +8,11 @@
  * search finds one). When more than one node in LARGE_SHARE_LIMIT is large, that side list would
  * cost more than it saves, and every size is kept in a Uint32Array instead. Exact either way.
  */
+/** Sizes from this up are kept aside; 0xffff in the narrow column says so. */
+export const LARGE_SIZE = 0xffff;
+/** At most one node in this many may be large for the narrow form (8 bytes each aside: ≤ 0.25 B/node). */
+export const LARGE_SHARE_LIMIT = 32;
+
 export class ObjectSizes {
   /** The sizes, or 0xffff for a large one (narrow); or every size (wide: `largeNodes` is empty). */
   readonly values: Uint16Array | Uint32Array;
@@ -27,7 +32,7 @@ export class ObjectSizes {
     this.values = values;
     this.largeNodes = largeNodes;
     this.largeSizes = largeSizes;
-    this.escape = values instanceof Uint16Array ? LARGE : -1;
+    this.escape = values instanceof Uint16Array ? LARGE_SIZE : -1;
   }
 
   get length(): number {
@@ -59,7 +64,7 @@ export class ObjectSizes {
     const values = this.values;
     let sum = 0;
     for (let node = 0; node < values.length; node++) sum += values[node];
-    for (let k = 0; k < this.largeNodes.length; k++) sum += this.largeSizes[k] - LARGE;
+    for (let k = 0; k < this.largeNodes.length; k++) sum += this.largeSizes[k] - LARGE_SIZE;
     return sum;
   }
 
@@ -77,24 +82,25 @@ export class ObjectSizes {
     return wide;
   }
 
+  /** A narrow column with its large sizes listed as gathered (nodes in increasing order). */
+  static withLarge(values: Uint16Array, largeNodes: readonly number[], largeSizes: readonly number[]): ObjectSizes {
+    return new ObjectSizes(values, Uint32Array.from(largeNodes), Uint32Array.from(largeSizes));
+  }
+
   /**
    * The first `count` sizes of `sizes` in the width they need. Returns null when they do not fit
    * the narrow form (too many large ones): the caller keeps `sizes` itself.
    */
   static narrowed(sizes: Uint32Array, count: number): ObjectSizes | null {
     const values = new Uint16Array(count);
-    const large: number[] = [];
+    const largeNodes: number[] = [];
+    const largeSizes: number[] = [];
     const limit = Math.floor(count / LARGE_SHARE_LIMIT);
     for (let from = 0; from < count; from += NARROW_BLOCK) {
-      if (!markLarge(sizes, values, from, Math.min(count, from + NARROW_BLOCK), large, limit)) return null;
+      const to = Math.min(count, from + NARROW_BLOCK);
+      if (!markLarge(sizes, values, from, to, largeNodes, largeSizes, limit)) return null;
     }
-    const largeNodes = new Uint32Array(large.length / 2);
-    const largeSizes = new Uint32Array(large.length / 2);
-    for (let k = 0; k < largeNodes.length; k++) {
-      largeNodes[k] = large[2 * k];
-      largeSizes[k] = large[2 * k + 1];
-    }
-    return new ObjectSizes(values, largeNodes, largeSizes);
+    return ObjectSizes.withLarge(values, largeNodes, largeSizes);
   }
 
   /**
@@ -105,12 +111,12 @@ export class ObjectSizes {
     if (largeNodes.length !== largeSizes.length) return false;
     if (values instanceof Uint32Array) return largeNodes.length === 0;
     let escapes = 0;
-    for (let node = 0; node < values.length; node++) if (values[node] === LARGE) escapes++;
+    for (let node = 0; node < values.length; node++) if (values[node] === LARGE_SIZE) escapes++;
     if (escapes !== largeNodes.length) return false;
     for (let k = 0; k < largeNodes.length; k++) {
       const node = largeNodes[k];
-      if ((k > 0 && node <= largeNodes[k - 1]) || node >= values.length || values[node] !== LARGE) return false;
-      if (largeSizes[k] < LARGE) return false;
+      if ((k > 0 && node <= largeNodes[k - 1]) || node >= values.length || values[node] !== LARGE_SIZE) return false;
+      if (largeSizes[k] < LARGE_SIZE) return false;
     }
     return true;
   }
@@ -127,8 +133,8 @@ export class ObjectSizes {
 const NARROW_BLOCK = 1 << 16;
 
 /**
- * Copies the sizes of nodes from … to−1 into `values`, LARGE for those of LARGE or more, appended as
- * (node, size) to `large`; false as soon as more than `limit` are large. (A loop, not `set`: V8
+ * Copies the sizes of nodes from … to−1 into `values`, LARGE_SIZE for those of LARGE_SIZE or more,
+ * appended to `largeNodes` and `largeSizes`; false as soon as more than `limit` are large. (A loop, not `set`: V8
  * converts between typed-array kinds element by element on a slow path, 5 times slower.)
  */
 function markLarge(
@@ -136,24 +142,20 @@ function markLarge(
   values: Uint16Array,
   from: number,
   to: number,
-  large: number[],
+  largeNodes: number[],
+  largeSizes: number[],
   limit: number,
 ): boolean {
   for (let node = from; node < to; node++) {
     const size = sizes[node];
-    if (size < LARGE) {
+    if (size < LARGE_SIZE) {
       values[node] = size;
       continue;
     }
-    values[node] = LARGE;
-    large.push(node, size);
-    if (large.length > 2 * limit) return false;
+    values[node] = LARGE_SIZE;
+    largeNodes.push(node);
+    largeSizes.push(size);
+    if (largeNodes.length > limit) return false;
   }
   return true;
 }
-
-/** Sizes from this up are kept aside; 0xffff in the narrow column says so. */
-export const LARGE_SIZE = 0xffff;
-const LARGE = LARGE_SIZE;
-/** At most one node in this many may be large for the narrow form (8 bytes each aside: ≤ 0.25 B/node). */
-export const LARGE_SHARE_LIMIT = 32;

@@ -89,8 +89,8 @@ function tokenAndHolder(facts: GroupFacts): { token: string; holder: number | nu
   return { token, holder: at >= 0 ? at : null };
 }
 
-/** An array type's name, as `simpleTypeName` gives it (`Object[]`, `Delegate[] (Bytes > 10K)`). */
-const ARRAY = /\[\](\s*\(.*\))?$/;
+/** An array type's name, as `simpleTypeName` gives it (collector suffixes dropped): `Object[]`, `Delegate[]`. */
+const ARRAY = /\[\]$/;
 
 /**
  * The object whose event holds the handlers: walking up the path from the accumulation point over
