@@ -7,7 +7,7 @@
 import type { HeapModel } from '../heap/types';
 import type { AnalysisContext } from './analysis-context';
 import { breadthFirstFromRoot } from './bfs';
-import { computeDominators, type Dominators } from './dominators';
+import { computeDominators, preorderArray, type Dominators } from './dominators';
 import { retainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
 import { keepSpares, type SpareArrays } from './spare-arrays';
@@ -53,7 +53,10 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
     mark = now;
     return result;
   };
-  const retainers = stage('reverse edges', () => computeRetainers(heap));
+  // The reverse edges' row cursors, then the dominators' three scratch arrays, become what later
+  // stages would otherwise allocate (spare-arrays.ts), so that none waits idle while a stage runs.
+  const spares: SpareArrays = options.spares ?? [];
+  const retainers = stage('reverse edges', () => computeRetainers(heap, heap.capabilities.edges ? spares : undefined));
   yield 'reverse edges';
   mark = performance.now(); // time spent between stages is not the next stage's
   if (!heap.capabilities.edges) {
@@ -63,23 +66,26 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   // Dominators come before the BFS, which they do not need: a diff's growth paths need only them
   // (onDominators), and their scratch arrays are allocated before the BFS's columns are.
   const [from, to] = STAGE_SHARE.dominators;
-  // The dominators' three scratch arrays become the retained sizes and the BFS's parents and queue
-  // (spare-arrays.ts), in that order, so that none waits idle while a stage runs.
-  const spares: SpareArrays = options.spares ?? [];
-  const dominators = stage('dominators', () =>
+  // The dominators take the row cursors; their three scratch arrays become the retained sizes and
+  // the BFS's parents and queue, in that order.
+  const search = stage('dominators', () =>
     computeDominators(heap, retainers, {
       spares,
       signal,
       onProgress: (fraction) => onProgress?.('dominators', from + (to - from) * fraction),
     }),
   );
+  // What is kept: the search's preorder is read by the retained sizes alone, then spared.
+  const dominators: Dominators = { idom: search.idom, reachableCount: search.reachableCount };
   options.onDominators?.(dominators);
   yield 'dominators';
   mark = performance.now();
-  const retained = stage('retained sizes', () => retainedSizes(heap, dominators, spares));
-  // The BFS takes two (none were taken for retained sizes of 8 bytes, past 4 GB of heap); after it,
-  // its queue is the one the dominator tree takes.
-  keepSpares(spares, 2);
+  const retained = stage('retained sizes', () => retainedSizes(heap, search, spares));
+  // The BFS takes two of the spares left (none were taken for retained sizes of 8 bytes, past 4 GB
+  // of heap): the preorder's array and a scratch array. After it, its queue is the one the
+  // dominator tree takes.
+  keepSpares(spares, 1);
+  spares.push(preorderArray(search));
   yield 'retained sizes';
   mark = performance.now();
   const bfs = stage('BFS', () => keptBreadthFirst(heap, spares));

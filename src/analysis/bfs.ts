@@ -104,7 +104,7 @@ function searchLevels(
       search.tail = tail;
       return false;
     }
-    for (let e = edgeStart[source], end = edgeStart[source + 1]; e < end; e++) {
+    for (let e = edgeStart.get(source), end = edgeStart.get(source + 1); e < end; e++) {
       const target = edgeTarget[e];
       if (distance[target] !== unreachable || !isTraversedEdge(source, target)) continue;
       distance[target] = nextDistance;

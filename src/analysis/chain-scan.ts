@@ -5,6 +5,7 @@
  */
 import type { ObjectSizes } from '../heap/object-sizes';
 import { NO_NODE, NodeFlag, type HeapModel, type TypeColumn } from '../heap/types';
+import type { RowStarts } from '../heap/row-starts';
 import type { Dominators } from './dominators';
 import { isTraversedEdge } from './edge-predicate';
 import type { Retainers } from './reverse-edges';
@@ -96,9 +97,9 @@ class ChainScan {
   private readonly nodeType: TypeColumn;
   private readonly nodeSize: ObjectSizes;
   private readonly flags: Uint8Array;
-  private readonly edgeStart: Uint32Array;
+  private readonly edgeStart: RowStarts;
   private readonly edgeTarget: Uint32Array;
-  private readonly retainerStart: Uint32Array;
+  private readonly retainerStart: RowStarts;
   private readonly retainerSource: Uint32Array;
   private readonly typeIdentity: Uint32Array;
   private readonly marks: Uint8Array;
@@ -126,14 +127,14 @@ class ChainScan {
   private chain(head: number, tail: number, length: number, memberCount: number, bytes: number): HomogeneousChain {
     const { retainerStart, retainerSource } = this;
     let headRetainer = NO_NODE;
-    for (let r = retainerStart[head]; r < retainerStart[head + 1]; r++) {
+    for (let r = retainerStart.get(head); r < retainerStart.get(head + 1); r++) {
       if (!this.sameType(retainerSource[r], head)) {
         headRetainer = retainerSource[r];
         break;
       }
     }
-    if (headRetainer === NO_NODE && retainerStart[head] < retainerStart[head + 1])
-      headRetainer = retainerSource[retainerStart[head]];
+    if (headRetainer === NO_NODE && retainerStart.get(head) < retainerStart.get(head + 1))
+      headRetainer = retainerSource[retainerStart.get(head)];
     const { retained } = this.options;
     return {
       type: this.nodeType[head],
@@ -153,7 +154,7 @@ class ChainScan {
    */
   private nextLinkedNeighbour(current: number, previous: number): number {
     const { edgeStart, edgeTarget, retainerStart, retainerSource, marks } = this;
-    for (let e = edgeStart[current]; e < edgeStart[current + 1]; e++) {
+    for (let e = edgeStart.get(current); e < edgeStart.get(current + 1); e++) {
       const next = edgeTarget[e];
       if (
         next !== previous &&
@@ -164,7 +165,7 @@ class ChainScan {
         return next;
       }
     }
-    for (let r = retainerStart[current]; r < retainerStart[current + 1]; r++) {
+    for (let r = retainerStart.get(current); r < retainerStart.get(current + 1); r++) {
       const next = retainerSource[r];
       if (next !== previous && (marks[next] & (LINKED | VISITED)) === LINKED && this.sameType(next, current))
         return next;
@@ -181,10 +182,10 @@ class ChainScan {
     const { edgeStart, edgeTarget, retainerStart, retainerSource } = this;
     this.neighbourA = NO_NODE;
     this.neighbourB = NO_NODE;
-    for (let e = edgeStart[node]; e < edgeStart[node + 1] && this.neighbourB === NO_NODE; e++) {
+    for (let e = edgeStart.get(node); e < edgeStart.get(node + 1) && this.neighbourB === NO_NODE; e++) {
       this.addLinkedNeighbour(node, edgeTarget[e]);
     }
-    for (let r = retainerStart[node]; r < retainerStart[node + 1] && this.neighbourB === NO_NODE; r++) {
+    for (let r = retainerStart.get(node); r < retainerStart.get(node + 1) && this.neighbourB === NO_NODE; r++) {
       this.addLinkedNeighbour(node, retainerSource[r]);
     }
     return this.neighbourA === NO_NODE ? 0 : this.neighbourB === NO_NODE ? 1 : 2;
@@ -199,7 +200,7 @@ class ChainScan {
 
   /** Has this node a retainer of its own type? */
   private hasSameTypeRetainer(node: number): boolean {
-    for (let r = this.retainerStart[node]; r < this.retainerStart[node + 1]; r++) {
+    for (let r = this.retainerStart.get(node); r < this.retainerStart.get(node + 1); r++) {
       if (this.sameType(this.retainerSource[r], node)) return true;
     }
     return false;
@@ -207,7 +208,7 @@ class ChainScan {
 
   /** Has this node a retainer of another type? */
   private hasOtherTypeRetainer(node: number): boolean {
-    for (let r = this.retainerStart[node]; r < this.retainerStart[node + 1]; r++) {
+    for (let r = this.retainerStart.get(node); r < this.retainerStart.get(node + 1); r++) {
       if (!this.sameType(this.retainerSource[r], node)) return true;
     }
     return false;
@@ -245,16 +246,16 @@ class ChainScan {
       let first = NO_NODE;
       let second = NO_NODE;
       let tooMany = false;
-      const edgeEnd = edgeStart[node + 1];
-      const retainerEnd = retainerStart[node + 1];
-      // Positions below edgeEnd - edgeStart[node] read references; the rest read retainers.
-      const referenceCount = edgeEnd - edgeStart[node];
-      const neighbourCount = referenceCount + retainerEnd - retainerStart[node];
+      const edgeEnd = edgeStart.get(node + 1);
+      const retainerEnd = retainerStart.get(node + 1);
+      // Positions below edgeEnd - edgeStart.get(node) read references; the rest read retainers.
+      const referenceCount = edgeEnd - edgeStart.get(node);
+      const neighbourCount = referenceCount + retainerEnd - retainerStart.get(node);
       for (let k = 0; k < neighbourCount && !tooMany; k++) {
         const other =
           k < referenceCount
-            ? edgeTarget[edgeStart[node] + k]
-            : retainerSource[retainerStart[node] + k - referenceCount];
+            ? edgeTarget[edgeStart.get(node) + k]
+            : retainerSource[retainerStart.get(node) + k - referenceCount];
         if (other === node || other === first || other === second || typeIdentity[nodeType[other]] !== identity)
           continue;
         if ((flags[other] & (NodeFlag.Defined | NodeFlag.Pseudo)) !== NodeFlag.Defined) continue;
@@ -333,8 +334,8 @@ class ChainScan {
     const chainPredecessor = new Uint32Array(nodeCount).fill(NO_NODE);
     let linkCount = 0;
     for (let node = 0; node < nodeCount; node++) {
-      const first = retainerStart[node];
-      const end = retainerStart[node + 1];
+      const first = retainerStart.get(node);
+      const end = retainerStart.get(node + 1);
       if (first === end || !this.isObject(node)) continue;
       let predecessor = retainerSource[first];
       for (let r = first + 1; r < end; r++) {
@@ -371,7 +372,7 @@ class ChainScan {
           length = depth;
           tail = member;
         }
-        for (let e = edgeStart[member], end = edgeStart[member + 1]; e < end; e++) {
+        for (let e = edgeStart.get(member), end = edgeStart.get(member + 1); e < end; e++) {
           const next = edgeTarget[e];
           if (chainPredecessor[next] !== member || (marks[next] & VISITED) !== 0 || !isTraversedEdge(member, next)) {
             continue;

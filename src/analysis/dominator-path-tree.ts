@@ -5,12 +5,13 @@
  * (a linked list: each member dominated by the previous) folded into one step, as in root paths.
  * Objects with the same path share one tree node, which counts them and their bytes; so the 17,812
  * registrations of one list are one node "… → Registrations → CallbackNode" with count 17,812.
- * One pass over the dominator preorder: O(N), each object's path found among its parent path's
+ * One top-down pass over the dominator tree (top-down.ts): O(N), each object's path found among its parent path's
  * children (a scan of at most 16, else a map lookup).
  */
 import { NO_NODE, type HeapModel } from '../heap/types';
 import type { Dominators } from './dominators';
 import { NumericMap } from './numeric-map';
+import { topDownChunks } from './top-down';
 
 export interface DominatorPathTree {
   /** Per path node: its parent (-1 for the root's), its type name, and what lands on it. */
@@ -43,12 +44,17 @@ export function dominatorPathTree(heap: HeapModel, dominators: Dominators): Domi
 }
 
 /**
- * The pass of `dominatorPathTree` in slices of the preorder, so that a worker can build the tree in
+ * The pass of `dominatorPathTree` in slices of the top-down order, so that a worker can build the tree in
  * its idle time and still answer between slices: `step(count)` folds the next `count` objects,
  * `finish()` (once `done`) gives the tree.
  */
 export class DominatorPathTreeBuilder {
+  /** Objects folded so far. */
   private next = 0;
+  /** The objects in top-down order (top-down.ts), a chunk at a time, and the place in the current chunk. */
+  private readonly order: Generator<Uint32Array, void, undefined>;
+  private chunk: Uint32Array = new Uint32Array(0);
+  private at = 0;
   private readonly identity: Int32Array;
   private readonly names: string[] = [];
   private readonly tree = new GrowablePathTree();
@@ -73,21 +79,38 @@ export class DominatorPathTreeBuilder {
       this.identity[t] = id;
     });
     this.pathOf = new Int32Array(heap.nodes.count);
+    this.order = topDownChunks(dominators.idom);
   }
 
   get done(): boolean {
-    return this.next >= this.dominators.preorder.length;
+    return this.next >= this.dominators.idom.length;
   }
 
   step(count: number): void {
-    const { idom, preorder } = this.dominators;
+    const end = Math.min(this.dominators.idom.length, this.next + count);
+    while (this.next < end) {
+      if (this.at === this.chunk.length) {
+        const next = this.order.next();
+        if (next.done) throw new Error('DominatorPathTreeBuilder: the top-down order ended early');
+        this.chunk = next.value;
+        this.at = 0;
+      }
+      const stop = Math.min(this.chunk.length, this.at + (end - this.next));
+      this.fold(this.chunk, this.at, stop);
+      this.next += stop - this.at;
+      this.at = stop;
+    }
+  }
+
+  /** Folds the objects chunk[from … to−1], each after its dominator. */
+  private fold(chunk: Uint32Array, from: number, to: number): void {
+    const { idom } = this.dominators;
     const typeOf = this.heap.nodes.type;
     const size = this.heap.nodes.size;
     const { identity, tree, wide, pathOf } = this;
     const nameCount = this.names.length;
-    const end = Math.min(preorder.length, this.next + count);
-    for (let k = this.next; k < end; k++) {
-      const node = preorder[k];
+    for (let k = from; k < to; k++) {
+      const node = chunk[k];
       const id = identity[typeOf[node]];
       const dominator = idom[node];
       const up = dominator === NO_NODE ? -1 : pathOf[dominator];
@@ -119,7 +142,6 @@ export class DominatorPathTreeBuilder {
       tree.count[path]++;
       tree.bytes[path] += size.get(node);
     }
-    this.next = end;
   }
 
   finish(): DominatorPathTree {

@@ -49,7 +49,7 @@ function randomHeap(random: () => number): HeapModel {
 function successorLists(heap: HeapModel): number[][] {
   const lists: number[][] = [];
   for (let v = 0; v < heap.nodes.count; v++) {
-    lists.push(Array.from(heap.edges.target.subarray(heap.edges.start[v], heap.edges.start[v + 1])));
+    lists.push(Array.from(heap.edges.target.subarray(heap.edges.start.get(v), heap.edges.start.get(v + 1))));
   }
   return lists;
 }

@@ -2,7 +2,7 @@ import { NO_NODE, type HeapModel } from '../heap/types';
 import { isTraversedEdge } from './edge-predicate';
 import { progressCheckpoint, PROGRESS_INTERVAL_STEPS, type AnalysisProgressOptions } from './progress';
 import type { Retainers } from './reverse-edges';
-import type { SpareArrays } from './spare-arrays';
+import { takeSpare, type SpareArrays } from './spare-arrays';
 
 /**
  * The dominator forest of the heap: x dominates y when every path from the roots to y passes
@@ -26,11 +26,26 @@ export interface Dominators {
    * `reachableCount` of `preorder`. The BFS (bfs.ts) reaches the same nodes and says which.
    */
   readonly reachableCount: number;
+}
+
+/**
+ * The dominators with the search's depth-first preorder, which only the retained sizes read, right
+ * after (retained.ts); the analyses then reuse its memory (spare-arrays.ts) rather than keep it. A
+ * top-down order later comes from the idom column alone (top-down.ts).
+ */
+export interface DominatorSearch extends Dominators {
   /**
    * Every node in the depth-first preorder of the search: a node's dominators all come before it,
-   * so walking it backwards visits a dominator tree bottom-up (retained sizes), forwards top-down.
+   * so walking it backwards visits a dominator tree bottom-up. A view of a node + 1 array (`vertex`),
+   * which `preorderArray` gives back whole.
    */
   readonly preorder: Uint32Array;
+}
+
+/** The preorder's whole array (it is a view from entry 1), for the spares once it is read. */
+export function preorderArray(search: DominatorSearch): Uint32Array {
+  const { preorder } = search;
+  return new Uint32Array(preorder.buffer, preorder.byteOffset - Uint32Array.BYTES_PER_ELEMENT, preorder.length + 1);
 }
 
 /** "No vertex" in the DFS-number arrays below (DFS number 0 is the virtual root). */
@@ -57,10 +72,13 @@ export function computeDominators(
   heap: HeapModel,
   retainers: Retainers,
   options: AnalysisProgressOptions & {
-    /** Receives the three scratch arrays (nodeCount + 1 entries each) once they are done with. */
+    /**
+     * Spare arrays to take two scratch arrays from (the reverse edges leave one); receives three
+     * (nodeCount + 1 entries each) once they are done with.
+     */
     readonly spares?: SpareArrays;
   } = {},
-): Dominators {
+): DominatorSearch {
   const nodeCount = heap.nodes.count;
   const vertexCount = nodeCount + 1; // DFS numbers: 0 = virtual root, 1…nodeCount = nodes
   const { start: edgeStart, target: edgeTarget } = heap.edges;
@@ -92,8 +110,11 @@ export function computeDominators(
    * makes the tree parent w's first forest ancestor.
    */
   const parent = new Uint32Array(vertexCount);
-  /** Semidominator, as a DFS number (then: the candidate compared in step 3). */
-  const semi = new Uint32Array(vertexCount);
+  /**
+   * Semidominator, as a DFS number (then: the candidate compared in step 3). This and `label` are
+   * written whole before they are read: spare arrays do (the reverse edges' row cursors).
+   */
+  const semi = takeSpare(options.spares, vertexCount);
   /**
    * For a vertex linked into the forest: the vertex of minimum semidominator on its forest path,
    * for EVAL. For a vertex s not linked yet, whose label nothing reads: the head of its bucket,
@@ -101,7 +122,7 @@ export function computeDominators(
    * vertex is linked (bucket(s) last at the iteration of s + 1, its first DFS child), and LINK sets
    * the label: one array serves both.
    */
-  const label = new Uint32Array(vertexCount);
+  const label = takeSpare(options.spares, vertexCount);
 
   // Step 1: depth-first numbering from the virtual root. The DFS stack borrows `semi` (nodes) and
   // `label` (edge cursors), which are initialised only afterwards.
@@ -115,12 +136,12 @@ export function computeDominators(
     nextNumber++;
     let top = 0;
     stackNode[0] = start;
-    stackCursor[0] = edgeStart[start];
+    stackCursor[0] = edgeStart.get(start);
     while (top >= 0) {
       step(1);
       const source = stackNode[top];
       const cursor = stackCursor[top];
-      if (cursor === edgeStart[source + 1]) {
+      if (cursor === edgeStart.get(source + 1)) {
         top--;
         continue;
       }
@@ -133,14 +154,14 @@ export function computeDominators(
       nextNumber++;
       top++;
       stackNode[top] = target;
-      stackCursor[top] = edgeStart[target];
+      stackCursor[top] = edgeStart.get(target);
     }
   };
   const root = heap.rootIndex;
   if (root !== NO_NODE && root < nodeCount) depthFirstFrom(root);
   const reachableCount = nextNumber - 1;
   for (let node = 0; node < nodeCount; node++) {
-    if (dfsNumber[node] === 0 && retainerStart[node] === retainerStart[node + 1]) depthFirstFrom(node);
+    if (dfsNumber[node] === 0 && retainerStart.count(node) === 0) depthFirstFrom(node);
   }
   for (let node = 0; node < nodeCount; node++) {
     if (dfsNumber[node] === 0) depthFirstFrom(node);
@@ -240,13 +261,15 @@ function semidominators(
       const node = vertex[w];
       // Reachable nodes are numbered 1…reachableCount; their unreachable retainers are ignored.
       const ignoreFrom = w <= reachableCount ? reachableCount : vertexCount;
-      for (let r = retainerStart[node], end = retainerStart[node + 1]; r < end; r++) {
+      const first = retainerStart.get(node);
+      const end = retainerStart.get(node + 1);
+      for (let r = first; r < end; r++) {
         const v = retainerSource[r];
         if (v > ignoreFrom) continue;
         const u = evaluate(v);
         if (semi[u] < semi[w]) semi[w] = semi[u];
       }
-      step(retainerStart[node + 1] - retainerStart[node]);
+      step(end - first);
     }
     idom[w] = label[semi[w]]; // into bucket(semi(w)): semi(w) < w is not linked yet
     label[semi[w]] = w;

@@ -5,7 +5,7 @@ import { chainHeap, DSL_DEFAULT_SIZE, heapFromDsl } from './graph-dsl';
 function childIds(dsl: ReturnType<typeof heapFromDsl>, id: string): string[] {
   const { start, target } = dsl.heap.edges;
   const node = dsl.node(id);
-  return Array.from(target.subarray(start[node], start[node + 1]), (child) => dsl.idOf(child));
+  return Array.from(target.subarray(start.get(node), start.get(node + 1)), (child) => dsl.idOf(child));
 }
 
 describe('graph DSL', () => {
@@ -52,13 +52,16 @@ describe('graph DSL', () => {
     expect(dsl.idOf(single.first + 4)).toBe('CallbackNode*5');
     expect(
       Array.from(
-        dsl.heap.edges.target.subarray(dsl.heap.edges.start[single.first + 4], dsl.heap.edges.start[single.first + 5]),
+        dsl.heap.edges.target.subarray(
+          dsl.heap.edges.start.get(single.first + 4),
+          dsl.heap.edges.start.get(single.first + 5),
+        ),
       ),
     ).toEqual([dsl.node('buffer')]);
     expect(dsl.heap.nodes.size.get(single.first + 2)).toBe(48);
     const { start, target } = dsl.heap.edges;
     const middle = double.first + 1;
-    expect(Array.from(target.subarray(start[middle], start[middle + 1])).sort((a, b) => a - b)).toEqual([
+    expect(Array.from(target.subarray(start.get(middle), start.get(middle + 1))).sort((a, b) => a - b)).toEqual([
       double.first,
       double.first + 2,
     ]);

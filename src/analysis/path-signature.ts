@@ -28,9 +28,9 @@ export function pathSignature(heap: HeapModel, bfs: Pick<RootBreadthFirstTree, '
     const parent = bfs.parent[current];
     if (parent === NO_NODE || positions.length > heap.nodes.count) return null;
     let position = -1;
-    for (let e = start[parent]; e < start[parent + 1]; e++) {
+    for (let e = start.get(parent); e < start.get(parent + 1); e++) {
       if (target[e] === current) {
-        position = e - start[parent];
+        position = e - start.get(parent);
         break;
       }
     }
@@ -73,9 +73,9 @@ export function resolvePathSignature(heap: HeapModel, signature: string): { node
     depth += repeat;
     if (depth > heap.nodes.count) return { problem: 'the path is longer than the heap has objects' };
     for (let r = 0; r < repeat; r++) {
-      if (position >= start[node + 1] - start[node])
+      if (position >= start.get(node + 1) - start.get(node))
         return { problem: `step ${depth - repeat + r + 1} of the path leaves an object that has fewer references` };
-      node = target[start[node] + position];
+      node = target[start.get(node) + position];
       hash.add(node);
     }
   }
@@ -111,7 +111,7 @@ function typeHash(heap: HeapModel, root: number, positions: readonly number[]): 
   let node = root;
   hash.add(node);
   for (const position of positions) {
-    node = target[start[node] + position];
+    node = target[start.get(node) + position];
     hash.add(node);
   }
   return hash.hex();

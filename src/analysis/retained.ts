@@ -1,5 +1,5 @@
 import { NO_NODE, type HeapModel } from '../heap/types';
-import type { Dominators } from './dominators';
+import type { Dominators, DominatorSearch } from './dominators';
 import { takeSpare, type SpareArrays } from './spare-arrays';
 
 /**
@@ -17,7 +17,7 @@ export type RetainedSizes = Uint32Array | Float64Array;
  * unreachable part retains that part (see dominators.ts for the virtual root).
  * Sizes are the stored shallow sizes (a sampled dump's multipliers are not applied).
  */
-export function retainedSizes(heap: HeapModel, dominators: Dominators, spares?: SpareArrays): RetainedSizes {
+export function retainedSizes(heap: HeapModel, dominators: DominatorSearch, spares?: SpareArrays): RetainedSizes {
   const { idom, preorder } = dominators;
   const shallow = heap.nodes.size;
   const count = heap.nodes.count;

@@ -21,6 +21,6 @@ describe('retainers', () => {
 
   it('has one entry per traversed forward edge', () => {
     expect(retainers.retainerSource.length).toBe(dsl.heap.edges.count - 1); // minus C -> C
-    expect(retainers.retainerStart[dsl.heap.nodes.count]).toBe(retainers.retainerSource.length);
+    expect(retainers.retainerStart.get(dsl.heap.nodes.count)).toBe(retainers.retainerSource.length);
   });
 });

@@ -1,63 +1,73 @@
 import type { HeapModel } from '../heap/types';
+import { RowStarts } from '../heap/row-starts';
 import { isTraversedEdge } from './edge-predicate';
+import type { SpareArrays } from './spare-arrays';
 
 /**
  * Incoming edges ("retainers") as CSR: the retainers of node i are
- * retainerSource[retainerStart[i] … retainerStart[i+1]-1], in increasing NodeIndex order, one entry
- * per traversed forward edge (see edge-predicate.ts), so a node referenced twice by the same object
- * lists that object twice, next to each other.
+ * retainerSource[retainerStart.get(i) … retainerStart.get(i+1)-1], in increasing NodeIndex order, one
+ * entry per traversed forward edge (see edge-predicate.ts), so a node referenced twice by the same
+ * object lists that object twice, next to each other.
  */
 export interface Retainers {
-  /** Length nodeCount+1; retainerStart[nodeCount] === retainerSource.length. */
-  readonly retainerStart: Uint32Array;
+  /** nodeCount+1 entries; `retainerStart.get(nodeCount) === retainerSource.length`. */
+  readonly retainerStart: RowStarts;
   /** Length = number of traversed edges. */
   readonly retainerSource: Uint32Array;
 }
 
 /**
- * Reverses the forward CSR with a counting sort: O(nodes + edges) time, and no memory besides the
- * result (the row cursors are the result's own start array, filled from the end). This is how
- * Chrome DevTools' heap snapshot worker builds its retainers.
+ * Reverses the forward CSR with a counting sort: O(nodes + edges) time (this is how Chrome DevTools'
+ * heap snapshot worker builds its retainers). The row cursors are a plain column of row starts,
+ * filled from the end, then kept in the compact form (row-starts.ts); the column itself goes to
+ * `spares` for the dominators' scratch arrays (spare-arrays.ts).
  */
-export function computeRetainers(heap: HeapModel): Retainers {
+export function computeRetainers(heap: HeapModel, spares?: SpareArrays): Retainers {
   const nodeCount = heap.nodes.count;
   const { start: edgeStart, target: edgeTarget } = heap.edges;
-  const retainerStart = new Uint32Array(nodeCount + 1);
+  const rowStart = new Uint32Array(nodeCount + 1);
   let traversedCount = 0;
-  for (let source = 0; source < nodeCount; source++) {
-    for (let e = edgeStart[source], end = edgeStart[source + 1]; e < end; e++) {
+  for (let source = 0, first = 0; source < nodeCount; source++) {
+    const end = edgeStart.get(source + 1);
+    for (let e = first; e < end; e++) {
       const target = edgeTarget[e];
       if (!isTraversedEdge(source, target)) continue;
-      retainerStart[target]++;
+      rowStart[target]++;
       traversedCount++;
     }
+    first = end;
   }
-  // Turn counts into row ends: retainerStart[i] = one past the last slot of row i.
+  // Turn counts into row ends: rowStart[i] = one past the last slot of row i.
   let running = 0;
   for (let i = 0; i < nodeCount; i++) {
-    running += retainerStart[i];
-    retainerStart[i] = running;
+    running += rowStart[i];
+    rowStart[i] = running;
   }
-  retainerStart[nodeCount] = running;
+  rowStart[nodeCount] = running;
   // Fill each row from its end, visiting sources in decreasing order so rows come out increasing;
-  // afterwards retainerStart[i] has moved down to the first slot of row i.
+  // afterwards rowStart[i] has moved down to the first slot of row i.
   const retainerSource = new Uint32Array(traversedCount);
-  for (let source = nodeCount - 1; source >= 0; source--) {
-    for (let e = edgeStart[source + 1] - 1, first = edgeStart[source]; e >= first; e--) {
+  for (let source = nodeCount - 1, end = edgeStart.get(nodeCount); source >= 0; source--) {
+    const first = edgeStart.get(source);
+    for (let e = end - 1; e >= first; e--) {
       const target = edgeTarget[e];
       if (!isTraversedEdge(source, target)) continue;
-      retainerSource[--retainerStart[target]] = source;
+      retainerSource[--rowStart[target]] = source;
     }
+    end = first;
   }
+  const retainerStart = RowStarts.of(rowStart);
+  spares?.push(rowStart);
   return { retainerStart, retainerSource };
 }
 
 /** Number of retainer entries of a node (duplicates counted). */
 export function retainerCount(retainers: Retainers, node: number): number {
-  return retainers.retainerStart[node + 1] - retainers.retainerStart[node];
+  return retainers.retainerStart.count(node);
 }
 
 /** The retainers of a node, as a view (no copy) into the CSR. */
 export function retainersOf(retainers: Retainers, node: number): Uint32Array {
-  return retainers.retainerSource.subarray(retainers.retainerStart[node], retainers.retainerStart[node + 1]);
+  const { retainerStart } = retainers;
+  return retainers.retainerSource.subarray(retainerStart.get(node), retainerStart.get(node + 1));
 }

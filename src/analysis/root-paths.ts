@@ -168,7 +168,7 @@ export class RootPathFinder {
         }
         continue;
       }
-      for (let r = retainerStart[node], end = retainerStart[node + 1]; r < end; r++) {
+      for (let r = retainerStart.get(node), end = retainerStart.get(node + 1); r < end; r++) {
         const retainer = retainerSource[r];
         if (towardTarget[retainer] !== 0 || tree.distance[retainer] === unreachable) continue;
         if (tail >= maxVisitedNodes) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeapBuilder } from '../heap/heap-builder';
+import { RowStarts } from '../heap/row-starts';
 import { ELIDED_LINKS_TYPE_NAME, NO_NODE, NodeFlag, type HeapModel, type NodeIndex } from '../heap/types';
 import { breadthFirstFromRoot } from './bfs';
 import { computeDominators } from './dominators';
@@ -210,13 +211,14 @@ describe('runaway chains in the whole heap', () => {
 /** A copy of the heap with one more edge (the DSL cannot name chain members). */
 function withExtraEdge(heap: HeapModel, source: number, target: number): HeapModel {
   const { start, target: targets } = heap.edges;
-  const newStart = start.slice();
+  const newStart = start.toUint32Array();
   for (let i = source + 1; i < newStart.length; i++) newStart[i]++;
+  const at = start.get(source + 1);
   const newTargets = new Uint32Array(targets.length + 1);
-  newTargets.set(targets.subarray(0, start[source + 1]));
-  newTargets[start[source + 1]] = target;
-  newTargets.set(targets.subarray(start[source + 1]), start[source + 1] + 1);
-  return { ...heap, edges: { count: newTargets.length, start: newStart, target: newTargets } };
+  newTargets.set(targets.subarray(0, at));
+  newTargets[at] = target;
+  newTargets.set(targets.subarray(at), at + 1);
+  return { ...heap, edges: { count: newTargets.length, start: RowStarts.of(newStart), target: newTargets } };
 }
 
 describe('linked lists on random heaps', () => {
@@ -264,7 +266,8 @@ describe('linked lists on random heaps', () => {
       const found = findHomogeneousChains(heap, computeRetainers(heap), { minLength: 2, maxChains: Infinity });
       const rendered = found
         .map((c) => {
-          const doubly = heap.edges.target.subarray(heap.edges.start[c.tail], heap.edges.start[c.tail + 1]).length > 0;
+          const doubly =
+            heap.edges.target.subarray(heap.edges.start.get(c.tail), heap.edges.start.get(c.tail + 1)).length > 0;
           const ends = [c.head, c.tail];
           return { type: heap.types.names[c.type], ends: doubly ? ends.sort((a, b) => a - b) : ends, length: c.length };
         })

@@ -3,8 +3,9 @@
  * reuses their memory rather than asking for new. New memory costs a page fault per 4 KB page the
  * first time it is written: on the virtual machines measured here about 11 µs, so 0.2 s for each
  * 74 MB array at the incident's 18.6 M objects, and as much again in a tab (analyze-heap.ts: the
- * dominators' three scratch arrays become the retained sizes and the BFS's parents and queue, and the
- * BFS's queue the dominator tree's children).
+ * reverse edges' row cursors become a scratch array of the dominators; three of theirs become the
+ * retained sizes and, with the search's preorder, the BFS's parents and queue; the BFS's queue the
+ * dominator tree's children).
  */
 export type SpareArrays = Uint32Array[];
 

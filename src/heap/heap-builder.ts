@@ -17,6 +17,7 @@ import {
   type TypeIndex,
 } from './types';
 import { LARGE_SHARE_LIMIT, LARGE_SIZE, ObjectSizes } from './object-sizes';
+import { RowStarts } from './row-starts';
 
 /** Initial capacity of growable node columns (grows by doubling). */
 const INITIAL_NODE_CAPACITY = 1024;
@@ -354,7 +355,7 @@ export class HeapBuilder {
     return {
       format: this.format,
       nodes,
-      edges: { count: edges.target.length, start: edges.start, target: edges.target },
+      edges: { count: edges.target.length, start: RowStarts.of(edges.start), target: edges.target },
       types: {
         count: typeCount,
         names: this.typeNames,

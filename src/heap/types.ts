@@ -9,11 +9,12 @@
  *     gcdumps. Type entries are NOT unique by name (gcdump §5.4): group by name through
  *     `analysis/histogram.ts` when a per-name view is wanted.
  *   - EdgeIndex  0 … edgeCount-1 : position in `edgeTarget`. The children of node i are
- *     edgeTarget[edgeStart[i] … edgeStart[i+1]-1] (CSR, "compressed sparse rows").
+ *     edgeTarget[start.get(i) … start.get(i+1)-1] (CSR, "compressed sparse rows").
  */
 
 /** A node (heap object or pseudo-node) by its position in the node columns. */
 import type { ObjectSizes } from './object-sizes';
+import type { RowStarts } from './row-starts';
 
 export type NodeIndex = number & { readonly __brand: 'NodeIndex' };
 /** An entry of the type table. */
@@ -71,8 +72,8 @@ export interface HeapNodes {
 export interface HeapEdges {
   /** Number of edges. */
   readonly count: number;
-  /** CSR row starts, length nodeCount+1; edgeStart[nodeCount] === count. */
-  readonly start: Uint32Array;
+  /** CSR row starts, nodeCount+1 entries; `start.get(nodeCount) === count` (row-starts.ts: ≈2.1 bytes per node). */
+  readonly start: RowStarts;
   /** Target NodeIndex of each edge (duplicates and self-edges are kept as the input has them). */
   readonly target: Uint32Array;
 }

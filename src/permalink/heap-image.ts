@@ -23,6 +23,7 @@ import type { Finding } from '../analysis/findings';
 import type { DistanceColumn } from '../analysis/bfs';
 import { ChildRows, LONG_ROW, type RetainedSizes } from '../analysis/retained';
 import { ObjectSizes } from '../heap/object-sizes';
+import { RowStarts } from '../heap/row-starts';
 import { NO_NODE, type AddressHighColumn, type HeapModel, type TypeColumn } from '../heap/types';
 
 export const HEAP_IMAGE_VERSION = 2;
@@ -162,18 +163,19 @@ export function heapImageParts(dump: ImageDump, computed: ComputedAnalyses): Ima
     ['nodes.addressLo', heap.nodes.addressLo],
     ['nodes.addressHi', heap.nodes.addressHi],
     ['nodes.flags', heap.nodes.flags],
-    ['edges.start', heap.edges.start],
+    ...rowStartColumns('edges.start', heap.edges.start),
     ['edges.target', heap.edges.target],
     ['types.objectCount', heap.types.objectCount],
     ['types.bytes', heap.types.bytes],
-    ['retainers.start', context.retainers.retainerStart],
+    ...rowStartColumns('retainers.start', context.retainers.retainerStart),
     ['retainers.source', context.retainers.retainerSource],
     ['bfs.parent', context.bfs.parent],
     ['bfs.distance', context.bfs.distance],
   ];
   if (heap.types.countMultiplier) columns.push(['types.countMultiplier', heap.types.countMultiplier]);
   if (context.dominators) {
-    columns.push(['dominators.idom', context.dominators.idom], ['dominators.preorder', context.dominators.preorder]);
+    // Images before the preorder was dropped from the analyses also hold 'dominators.preorder': unread.
+    columns.push(['dominators.idom', context.dominators.idom]);
   }
   if (context.retained) columns.push(['retained', context.retained]);
   if (tree) {
@@ -292,6 +294,16 @@ function allBelow(values: Uint16Array | Uint32Array, bound: number, allowNone = 
 }
 
 /** A CSR row-start column: starts at 0, never decreases, ends at `end`. */
+/** A RowStarts as the three sections `readRowStarts` reads (the block bases' Int32 bits as u32). */
+function rowStartColumns(name: string, starts: RowStarts): [string, Column][] {
+  const { low, block, wide } = starts;
+  return [
+    [`${name}.low`, low],
+    [`${name}.blocks`, new Uint32Array(block.buffer, block.byteOffset, block.length)],
+    [`${name}.wide`, wide],
+  ];
+}
+
 function isRowStart(start: Uint32Array, end: number): boolean {
   if (start.length === 0 || start[0] !== 0 || start[start.length - 1] !== end) return false;
   for (let i = 1; i < start.length; i++) if (start[i] < start[i - 1]) return false;
@@ -394,20 +406,37 @@ export async function readHeapImage(
     nodeCount,
   );
   const flags = await read<Uint8Array>('nodes.flags', 'u8', nodeCount);
-  const edgeStart = await read<Uint32Array>('edges.start', 'u32', nodeCount + 1);
+  /**
+   * Row starts (row-starts.ts) as three sections, `name.low`, `name.blocks` (Int32 bits) and
+   * `name.wide`; an image written before them holds one plain column `name`, read as it is.
+   */
+  const readRowStarts = async (name: string, total: number): Promise<RowStarts> => {
+    if (optional(name)) {
+      const plain = await read<Uint32Array>(name, 'u32', nodeCount + 1);
+      if (!isRowStart(plain, total)) throw new ImageError(`the rows of ${name} do not end at their column`);
+      return RowStarts.of(plain);
+    }
+    const low = await read<Uint16Array>(`${name}.low`, 'u16', nodeCount + 1);
+    const blocks = await read<Uint32Array>(`${name}.blocks`, 'u32', null);
+    const wide = await read<Uint32Array>(`${name}.wide`, 'u32', null);
+    const block = new Int32Array(blocks.buffer, blocks.byteOffset, blocks.length);
+    if (!RowStarts.wellFormed(low, block, wide, total))
+      throw new ImageError(`the rows of ${name} do not end at their column`);
+    return new RowStarts(low, block, wide);
+  };
   const edgeTarget = await read<Uint32Array>('edges.target', 'u32', edgeCount);
+  const edgeStart = await readRowStarts('edges.start', edgeCount);
   const objectCount = await read<Float64Array>('types.objectCount', 'f64', typeCount);
   const typeBytes = await read<Float64Array>('types.bytes', 'f64', typeCount);
   const countMultiplier = optional('types.countMultiplier')
     ? await read<Float32Array>('types.countMultiplier', 'f32', typeCount)
     : null;
-  const retainerStart = await read<Uint32Array>('retainers.start', 'u32', nodeCount + 1);
   const retainerSource = await read<Uint32Array>('retainers.source', 'u32', null);
+  const retainerStart = await readRowStarts('retainers.start', retainerSource.length);
   const parent = await read<Uint32Array>('bfs.parent', 'u32', nodeCount);
   const distance = await read<DistanceColumn>('bfs.distance', kindAs('bfs.distance', 'u16', 'u32'), nodeCount);
   const hasDominators = optional('dominators.idom');
   const idom = hasDominators ? await read<Uint32Array>('dominators.idom', 'u32', nodeCount) : null;
-  const preorder = hasDominators ? await read<Uint32Array>('dominators.preorder', 'u32', null) : null;
   const retained = optional('retained')
     ? await read<RetainedSizes>('retained', kindAs('retained', 'u32', 'f64'), nodeCount)
     : null;
@@ -426,15 +455,10 @@ export async function readHeapImage(
     'the large object sizes are not listed as they are written',
   );
   const size = new ObjectSizes(sizeValues, largeSizeNodes, largeSizes);
-  check(isRowStart(edgeStart, edgeCount), 'the edge rows do not end at the edge count');
   check(allBelow(edgeTarget, nodeCount), 'an edge target is outside the nodes');
-  check(isRowStart(retainerStart, retainerSource.length), 'the retainer rows do not end at their column');
   check(allBelow(retainerSource, nodeCount), 'a retainer is outside the nodes');
   check(allBelow(parent, nodeCount, true), 'a BFS parent is outside the nodes');
-  if (idom && preorder) {
-    check(allBelow(idom, nodeCount, true), 'an immediate dominator is outside the nodes');
-    check(preorder.length <= nodeCount && allBelow(preorder, nodeCount), 'the dominator preorder is outside the nodes');
-  }
+  if (idom) check(allBelow(idom, nodeCount, true), 'an immediate dominator is outside the nodes');
   let rows: ChildRows | null = null;
   if (rowCounts && longRows && children && topLevel) {
     // Counts of LONG_ROW and more are (node, count) pairs, one for each node whose byte says so.
@@ -491,7 +515,7 @@ export async function readHeapImage(
     heap,
     retainers: { retainerStart, retainerSource },
     bfs: { parent, distance, reachableCount: meta.bfsReachableCount, order: new Uint32Array(0) },
-    dominators: idom && preorder ? { idom, preorder, reachableCount: meta.dominatorsReachableCount ?? 0 } : null,
+    dominators: idom ? { idom, reachableCount: meta.dominatorsReachableCount ?? 0 } : null,
     retained,
   };
   const findings = Array.isArray(meta.findings) ? (meta.findings as Finding[]) : null;

@@ -247,7 +247,7 @@ export class HeapSession {
     const dominator = context?.dominators ? context.dominators.idom[node] : NO_NODE;
     return {
       ...this.objectRef(node),
-      referencesOut: heap.edges.start[node + 1] - heap.edges.start[node],
+      referencesOut: heap.edges.start.get(node + 1) - heap.edges.start.get(node),
       referencesIn: context ? retainerCount(context.retainers, node) : 0,
       dominator: dominator !== NO_NODE ? this.objectRef(dominator) : null,
       module: heap.types.modules[heap.nodes.type[node]],
@@ -301,7 +301,7 @@ export class HeapSession {
     if (!this.validNode(node)) return { total: 0, offset: 0, rows: [] };
     let list: Uint32Array;
     if (direction === 'out') {
-      list = this.heap.edges.target.subarray(this.heap.edges.start[node], this.heap.edges.start[node + 1]);
+      list = this.heap.edges.target.subarray(this.heap.edges.start.get(node), this.heap.edges.start.get(node + 1));
     } else {
       list = retainersOf(this.requireContext().retainers, node);
     }

@@ -62,7 +62,7 @@ export function heapSummary({ heap, histogram, nodeKinds, fileName, fileBytes, l
     typeTableEntries: heap.types.count,
     distinctTypeNames: histogram.length,
     rootName: hasRoot ? heap.types.names[nodes.type[heap.rootIndex]] : null,
-    rootCategoryCount: hasRoot ? edges.start[heap.rootIndex + 1] - edges.start[heap.rootIndex] : 0,
+    rootCategoryCount: hasRoot ? edges.start.get(heap.rootIndex + 1) - edges.start.get(heap.rootIndex) : 0,
     rootCategories: hasRoot ? rootCategories(heap) : [],
     rootReferenceCount: countRootReferences(heap),
     creationTool: producer.creationTool,
@@ -90,12 +90,15 @@ export function heapSummary({ heap, histogram, nodeKinds, fileName, fileBytes, l
 function rootCategories(heap: HeapModel): { name: string; references: number }[] {
   const { nodes, edges, types } = heap;
   const categories: { name: string; references: number }[] = [];
-  const end = Math.min(edges.start[heap.rootIndex + 1], edges.start[heap.rootIndex] + MAX_LISTED_ROOT_CATEGORIES);
-  for (let edge = edges.start[heap.rootIndex]; edge < end; edge++) {
+  const end = Math.min(
+    edges.start.get(heap.rootIndex + 1),
+    edges.start.get(heap.rootIndex) + MAX_LISTED_ROOT_CATEGORIES,
+  );
+  for (let edge = edges.start.get(heap.rootIndex); edge < end; edge++) {
     const category = edges.target[edge];
     categories.push({
       name: types.names[nodes.type[category]],
-      references: edges.start[category + 1] - edges.start[category],
+      references: edges.start.get(category + 1) - edges.start.get(category),
     });
   }
   return categories;
@@ -108,7 +111,7 @@ function countRootReferences(heap: HeapModel): number {
   let references = 0;
   for (let node = 0; node < nodes.count; node++) {
     if ((nodes.flags[node] & NodeFlag.Pseudo) === 0) continue;
-    for (let edge = edges.start[node]; edge < edges.start[node + 1]; edge++) {
+    for (let edge = edges.start.get(node); edge < edges.start.get(node + 1); edge++) {
       const target = edges.target[edge];
       if ((nodes.flags[target] & (NodeFlag.Defined | NodeFlag.Pseudo)) === realObject) references++;
     }

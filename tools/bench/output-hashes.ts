@@ -42,7 +42,7 @@ export function outputHashes(
     'nodes.size': sha(nodes.size.toUint32Array().subarray(0, nodes.count)),
     'nodes.address': sha(nodes.addressLo.subarray(0, nodes.count), asUint32(nodes.addressHi, nodes.count)),
     'nodes.flags': sha(nodes.flags.subarray(0, nodes.count)),
-    'edges.start': sha(edges.start),
+    'edges.start': sha(edges.start.toUint32Array()),
     'edges.target': sha(edges.target.subarray(0, edges.count)),
     'types.names': sha(types.names.join('\n')),
     root: String(heap.rootIndex),

@@ -33,10 +33,10 @@ describe('incident generator', () => {
   it('links the chain head to the next registration and back (Next and Prev)', () => {
     const { start, target } = heap.edges;
     const head = facts.chainHead;
-    const children = Array.from(target.subarray(start[head], start[head + 1]));
+    const children = Array.from(target.subarray(start.get(head), start.get(head + 1)));
     const next = children.find((c) => heap.types.names[heap.nodes.type[c]] === 'CallbackNode');
     expect(next).toBeDefined();
-    const back = Array.from(target.subarray(start[next!], start[next! + 1]));
+    const back = Array.from(target.subarray(start.get(next!), start.get(next! + 1)));
     expect(back).toContain(head);
   });
 

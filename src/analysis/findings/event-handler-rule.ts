@@ -39,19 +39,19 @@ export function eventHandlerFindings(context: AnalysisContext, threshold = DEFAU
     delegateType[heap.nodes.type[node]] && (heap.nodes.flags[node] & NodeFlag.Pseudo) === 0;
   const findings: Finding[] = [];
   for (let list = 0; list < heap.nodes.count; list++) {
-    const entries = start[list + 1] - start[list];
+    const entries = start.get(list + 1) - start.get(list);
     if (entries < threshold || isDelegate(list) || heap.nodes.flags[list] & NodeFlag.Pseudo) continue;
     let delegates = 0;
-    for (let e = start[list]; e < start[list + 1]; e++) if (isDelegate(target[e])) delegates++;
+    for (let e = start.get(list); e < start.get(list + 1); e++) if (isDelegate(target[e])) delegates++;
     if (delegates < entries * DELEGATE_SHARE) continue;
     const multicast = nearestRetainer(context, list, (node) => !isDelegate(node));
     if (multicast === -1 || multicast === 0xffff_ffff) continue;
 
     const subscribers = new Map<string, KeptAliveRow>();
     let lastSubscriber = list;
-    for (let e = start[list]; e < start[list + 1]; e++) {
+    for (let e = start.get(list); e < start.get(list + 1); e++) {
       const handler = target[e];
-      for (let c = start[handler]; c < start[handler + 1]; c++) {
+      for (let c = start.get(handler); c < start.get(handler + 1); c++) {
         const child = target[c];
         const name = typeNameOf(heap, child);
         if (METHOD_INFO_NAME.test(name) || child === list) continue;

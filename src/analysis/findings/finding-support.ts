@@ -2,6 +2,7 @@
 import { NO_NODE, NodeFlag, type HeapModel } from '../../heap/types';
 import { formatAddress } from '../../heap/address';
 import { isReached } from '../bfs';
+import { topDownChunks } from '../top-down';
 import type { AnalysisContext } from '../analysis-context';
 import type { Finding, KeptAliveRow, LeakPattern } from './finding';
 
@@ -29,7 +30,7 @@ export function nearestRetainer(
   const { distance } = context.bfs;
   let best = NO_NODE;
   let bestDistance = Infinity;
-  for (let r = retainerStart[node]; r < retainerStart[node + 1]; r++) {
+  for (let r = retainerStart.get(node); r < retainerStart.get(node + 1); r++) {
     const retainer = retainerSource[r];
     if (skip(retainer)) continue;
     if (best === NO_NODE || distance[retainer] < bestDistance) {
@@ -62,7 +63,7 @@ export function ownerNames(
 /**
  * The objects dominated by any of `seeds` (so freed with them), as a mark per node, their biggest
  * types, and the bytes of all of them (seeds included). One top-down pass over the dominator
- * preorder: O(nodes). Needs dominators.
+ * tree (top-down.ts): O(nodes). Needs dominators.
  *
  * Why the seeds' union rather than one owner's retained size: a doubly-linked list that is also
  * referenced from elsewhere (a registration kept in a list, a node on a stack) is reachable around
@@ -77,11 +78,13 @@ export function keptAliveBy(
   const marked = new Uint8Array(heap.nodes.count);
   if (!dominators) return { marked, rows: [], totalBytes: null };
   for (let i = 0; i < seeds.length; i++) marked[seeds[i]] = 1;
-  const { preorder, idom } = dominators;
-  for (let k = 0; k < preorder.length; k++) {
-    const node = preorder[k];
-    const dominator = idom[node];
-    if (dominator !== NO_NODE && marked[dominator]) marked[node] = 1;
+  const { idom } = dominators;
+  for (const chunk of topDownChunks(idom)) {
+    for (let k = 0; k < chunk.length; k++) {
+      const node = chunk[k];
+      const dominator = idom[node];
+      if (dominator !== NO_NODE && marked[dominator]) marked[node] = 1;
+    }
   }
   const byName = new Map<string, { count: number; bytes: number }>();
   let totalBytes = 0;

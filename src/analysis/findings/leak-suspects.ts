@@ -9,6 +9,7 @@
 import { NO_NODE, NodeFlag, type HeapModel } from '../../heap/types';
 import type { AnalysisContext } from '../analysis-context';
 import { isReached } from '../bfs';
+import { topDownChunks } from '../top-down';
 import { ROOT_KIND_LABELS, type RootKind } from '../root-kinds';
 import { RootPathFinder, rootPathFromChain, type RootPath } from '../root-paths';
 import { baseTypeName, simpleTypeName, withArticle } from '../type-names';
@@ -217,7 +218,7 @@ const DELEGATE_NAME = /(EventHandler|Handler|Action|Func|Callback|Delegate)(<.*>
 
 function edgeTargets(heap: HeapModel, node: number): number[] {
   const targets: number[] = [];
-  for (let e = heap.edges.start[node]; e < heap.edges.start[node + 1] && targets.length < 16; e++)
+  for (let e = heap.edges.start.get(node); e < heap.edges.start.get(node + 1) && targets.length < 16; e++)
     targets.push(heap.edges.target[e]);
   return targets;
 }
@@ -290,7 +291,7 @@ function extendThroughMembers(
     visited[current] = 0;
     entry = current;
   }
-  for (let e = start[current]; e < start[current + 1] && entry !== current; e++) {
+  for (let e = start.get(current); e < start.get(current + 1) && entry !== current; e++) {
     const next = target[e];
     if (
       identity[type[next]] === memberIdentity &&
@@ -306,7 +307,7 @@ function extendThroughMembers(
     // Along the members linked to each other.
     for (;;) {
       let next = NO_NODE;
-      for (let e = start[current]; e < start[current + 1]; e++) {
+      for (let e = start.get(current); e < start.get(current + 1); e++) {
         const candidate = target[e];
         if (identity[type[candidate]] === memberIdentity && !visited[candidate] && isReached(context.bfs, candidate)) {
           next = candidate;
@@ -321,7 +322,7 @@ function extendThroughMembers(
     // The list may end in members that keep nothing (the oldest, or the framework's own): the path
     // stops at the last member that keeps something alive, and goes on down what it keeps.
     const keepsPayload = (member: number) => {
-      for (let e = start[member]; e < start[member + 1]; e++)
+      for (let e = start.get(member); e < start.get(member + 1); e++)
         if (dominators!.idom[target[e]] === member && identity[type[target[e]]] !== memberIdentity) return true;
       return false;
     };
@@ -334,7 +335,7 @@ function extendThroughMembers(
     // Down what the last member alone keeps alive.
     for (let step = 0; step < MAX_PAYLOAD_STEPS; step++) {
       let next = NO_NODE;
-      for (let e = start[current]; e < start[current + 1]; e++) {
+      for (let e = start.get(current); e < start.get(current + 1); e++) {
         const candidate = target[e];
         if (dominators!.idom[candidate] !== current || visited[candidate]) continue;
         if (next === NO_NODE || retained![candidate] > retained![next]) next = candidate;
@@ -386,14 +387,14 @@ function oneFindingPerLeak(context: AnalysisContext, suspects: Suspect[]): Suspe
 
 /**
  * What each suspect's members keep alive, by type: every node dominated by a member gets the
- * suspect's number in one top-down pass over the dominator preorder; O(N) for all suspects together.
+ * suspect's number in one top-down pass over the dominator tree; O(N) for all suspects together.
  */
 function keptAliveRows(context: AnalysisContext, suspects: readonly Suspect[]): KeptAliveRow[][] {
   const { heap } = context;
   if (suspects.length === 0) return [];
   // Per suspect and type: counts and bytes in flat typed arrays (a few suspects × the type table).
   // Every node dominated by a member gets the suspect's number in one top-down pass over the
-  // dominator preorder: O(N) for all suspects together, and faster than walking their subtrees.
+  // dominator tree (top-down.ts): O(N) for all suspects together, and faster than walking their subtrees.
   const types = heap.types.count;
   const counts = new Float64Array(suspects.length * types);
   const bytes = new Float64Array(suspects.length * types);
@@ -402,19 +403,21 @@ function keptAliveRows(context: AnalysisContext, suspects: readonly Suspect[]): 
   suspects.forEach((suspect, index) => {
     for (const member of suspect.group.topMembers) label[member] = index + 1;
   });
-  const { preorder, idom } = context.dominators!;
+  const { idom } = context.dominators!;
   const { type, size } = heap.nodes;
-  for (let k = 0; k < preorder.length; k++) {
-    const node = preorder[k];
-    let mark = label[node];
-    if (mark === 0) {
-      const dominator = idom[node];
-      if (dominator === NO_NODE || (mark = label[dominator]) === 0) continue;
-      label[node] = mark;
+  for (const chunk of topDownChunks(idom)) {
+    for (let k = 0; k < chunk.length; k++) {
+      const node = chunk[k];
+      let mark = label[node];
+      if (mark === 0) {
+        const dominator = idom[node];
+        if (dominator === NO_NODE || (mark = label[dominator]) === 0) continue;
+        label[node] = mark;
+      }
+      const at = (mark - 1) * types + type[node];
+      counts[at]++;
+      bytes[at] += size.get(node);
     }
-    const at = (mark - 1) * types + type[node];
-    counts[at]++;
-    bytes[at] += size.get(node);
   }
   return suspects.map((_, index) => {
     const byName = new Map<string, { count: number; bytes: number }>();

@@ -24,7 +24,7 @@ function renderHistogram(heap: HeapModel): string {
 }
 
 function edgeCount(heap: HeapModel) {
-  return heap.edges.start[heap.nodes.count];
+  return heap.edges.start.get(heap.nodes.count);
 }
 
 describe('gcdump reader on the real fixtures', () => {

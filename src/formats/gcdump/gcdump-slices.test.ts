@@ -21,7 +21,15 @@ const DAMAGED_COPIES = 12;
 function columnsDigest(heap: HeapModel): string {
   const { type, size, addressLo, addressHi, flags } = heap.nodes;
   const hash = createHash('sha256');
-  for (const column of [type, size.toUint32Array(), addressLo, addressHi, flags, heap.edges.start, heap.edges.target])
+  for (const column of [
+    type,
+    size.toUint32Array(),
+    addressLo,
+    addressHi,
+    flags,
+    heap.edges.start.toUint32Array(),
+    heap.edges.target,
+  ])
     hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
   return `${heap.nodes.count} nodes, ${heap.edges.count} edges, columns ${hash.digest('hex')}`;
 }

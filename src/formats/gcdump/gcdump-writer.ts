@@ -504,8 +504,8 @@ function encodeRecords(heap: HeapModel, order: Uint32Array, types: readonly Stor
     const explicit = size.get(node) !== types[t].size;
     blob.compressed(t * 2 + (explicit ? 1 : 0));
     if (explicit) blob.compressed(size.get(node));
-    blob.compressed(start[node + 1] - start[node]);
-    for (let e = start[node]; e < start[node + 1]; e++) blob.compressed(target[e] - node);
+    blob.compressed(start.get(node + 1) - start.get(node));
+    for (let e = start.get(node); e < start.get(node + 1); e++) blob.compressed(target[e] - node);
   }
   return { blob: blob.toBytes(), offsets };
 }

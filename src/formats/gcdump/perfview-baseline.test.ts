@@ -69,7 +69,7 @@ describe("perfview-test1-jsheap-ie-2015 against PerfView's XML baseline", () => 
     const mismatches: string[] = [];
     for (const node of baseline.nodes) {
       const i = node.index;
-      const children = Array.from(heap.edges.target.subarray(heap.edges.start[i], heap.edges.start[i + 1]));
+      const children = Array.from(heap.edges.target.subarray(heap.edges.start.get(i), heap.edges.start.get(i + 1)));
       const ours = {
         typeIndex: heap.nodes.type[i],
         size: heap.nodes.size.get(i),

@@ -1,0 +1,112 @@
+/**
+ * The row starts of a CSR column (edges, retainers) in about 2.1 bytes per row rather than 4.
+ *
+ * Rows are grouped in blocks of 64 entries. A block keeps the start of its first entry (4 bytes),
+ * and each entry its distance from it in a Uint16Array: a block of 64 rows holding fewer than
+ * 65,536 edges in all, which is every block of a .NET heap but those where an array of tens of
+ * thousands of references lies. Such a block keeps its 64 starts whole, aside, and says so in its
+ * block entry (negative: −1 − where they are). O(1) reads, two array reads each; exact whatever the
+ * rows. Build one from a plain column with `RowStarts.of`.
+ */
+export const ROW_BLOCK_SHIFT = 6;
+const ROW_BLOCK = 1 << ROW_BLOCK_SHIFT;
+const ROW_BLOCK_MASK = ROW_BLOCK - 1;
+/** A block's entries may lie this far from its first entry in the Uint16 column. */
+const MAX_NARROW_SPAN = 0xffff;
+/** Block bases are Int32 (negative ones point aside): past this total, every block is kept aside. */
+const MAX_BLOCK_BASE = 0x7fff_ffff;
+
+export class RowStarts {
+  /** Entries: one more than the rows, the last being the column's length. */
+  readonly length: number;
+
+  constructor(
+    /** Per entry: its start minus its block's base (0 in a block kept aside). */
+    readonly low: Uint16Array,
+    /** Per block: the start of its first entry, or −1 − (where its 64 starts lie in `wide`). */
+    readonly block: Int32Array,
+    /** The starts of the blocks kept aside, 64 per block (the last one's may be fewer). */
+    readonly wide: Uint32Array,
+  ) {
+    this.length = low.length;
+    if (block.length !== blockCount(low.length))
+      throw new Error(`RowStarts: ${block.length} blocks for ${low.length} entries`);
+  }
+
+  /** Where row `i` starts (and row i − 1 ends); `get(rows)` is the column's length. */
+  get(i: number): number {
+    const base = this.block[i >>> ROW_BLOCK_SHIFT];
+    return base >= 0 ? base + this.low[i] : this.wide[-1 - base + (i & ROW_BLOCK_MASK)];
+  }
+
+  /** Entries in row `i`. */
+  count(i: number): number {
+    return this.get(i + 1) - this.get(i);
+  }
+
+  /** The column's length: where the last row ends. */
+  get total(): number {
+    return this.length === 0 ? 0 : this.get(this.length - 1);
+  }
+
+  get byteLength(): number {
+    return this.low.byteLength + this.block.byteLength + this.wide.byteLength;
+  }
+
+  /** The starts as a plain column (4 bytes per entry): for a file written out, or a check. */
+  toUint32Array(): Uint32Array {
+    const column = new Uint32Array(this.length);
+    for (let i = 0; i < this.length; i++) column[i] = this.get(i);
+    return column;
+  }
+
+  /** The compact form of a row-start column (nondecreasing, as CSR starts are). O(n). */
+  static of(column: Uint32Array): RowStarts {
+    const n = column.length;
+    const blocks = blockCount(n);
+    const block = new Int32Array(blocks);
+    const low = new Uint16Array(n);
+    const allAside = n > 0 && column[n - 1] > MAX_BLOCK_BASE;
+    let asideBlocks = 0;
+    for (let b = 0; b < blocks; b++) {
+      const first = b << ROW_BLOCK_SHIFT;
+      const last = Math.min(n, first + ROW_BLOCK) - 1;
+      if (allAside || column[last] - column[first] > MAX_NARROW_SPAN) block[b] = -1 - ROW_BLOCK * asideBlocks++;
+      else block[b] = column[first];
+    }
+    const wide = new Uint32Array(ROW_BLOCK * asideBlocks);
+    for (let b = 0; b < blocks; b++) {
+      const first = b << ROW_BLOCK_SHIFT;
+      const end = Math.min(n, first + ROW_BLOCK);
+      const base = block[b];
+      if (base >= 0) for (let i = first; i < end; i++) low[i] = column[i] - base;
+      else wide.set(column.subarray(first, end), -1 - base);
+    }
+    return new RowStarts(low, block, wide);
+  }
+
+  /**
+   * Whether three columns read from outside (a heap image) make row starts that begin at 0,
+   * never decrease and end at `total`, with every block kept aside pointing inside `wide`. O(n).
+   */
+  static wellFormed(low: Uint16Array, block: Int32Array, wide: Uint32Array, total: number): boolean {
+    const n = low.length;
+    if (n === 0 || block.length !== blockCount(n) || wide.length % ROW_BLOCK !== 0) return false;
+    for (let b = 0; b < block.length; b++) {
+      const base = block[b];
+      if (base < 0 && ((-1 - base) % ROW_BLOCK !== 0 || -1 - base >= wide.length)) return false;
+    }
+    const starts = new RowStarts(low, block, wide);
+    let previous = 0;
+    for (let i = 0; i < n; i++) {
+      const start = starts.get(i);
+      if (start < previous || (i === 0 && start !== 0)) return false;
+      previous = start;
+    }
+    return previous === total;
+  }
+}
+
+function blockCount(entries: number): number {
+  return (entries + ROW_BLOCK_MASK) >>> ROW_BLOCK_SHIFT;
+}
