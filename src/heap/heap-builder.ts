@@ -126,7 +126,7 @@ export class HeapBuilder {
   private columns: NodeColumns = allocateNodeColumns(0);
   private nodeCount = 0;
   private bulk = false;
-  private csr: { start: Uint32Array; target: Uint32Array } | null = null;
+  private csr: { start: RowStarts | Uint32Array; target: Uint32Array } | null = null;
   private edgeFrom: Uint32Array = new Uint32Array(0);
   private edgeTo: Uint32Array = new Uint32Array(0);
   private pendingEdgeCount = 0;
@@ -237,8 +237,8 @@ export class HeapBuilder {
     return index as NodeIndex;
   }
 
-  /** Bulk mode: the CSR edge arrays (start has nodeCount+1 entries). */
-  setEdges(start: Uint32Array, target: Uint32Array): void {
+  /** Bulk mode: the CSR edge arrays (start has nodeCount+1 entries, plain or compact). */
+  setEdges(start: RowStarts | Uint32Array, target: Uint32Array): void {
     this.csr = { start, target };
   }
 
@@ -355,7 +355,11 @@ export class HeapBuilder {
     return {
       format: this.format,
       nodes,
-      edges: { count: edges.target.length, start: RowStarts.of(edges.start), target: edges.target },
+      edges: {
+        count: edges.target.length,
+        start: edges.start instanceof RowStarts ? edges.start : RowStarts.of(edges.start),
+        target: edges.target,
+      },
       types: {
         count: typeCount,
         names: this.typeNames,

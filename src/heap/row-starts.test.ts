@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../test-support/prng';
-import { RowStarts } from './row-starts';
+import { RowStarts, RowStartsWriter } from './row-starts';
 
 /** A row-start column from row lengths. */
 function column(lengths: number[]): Uint32Array {
@@ -48,6 +48,28 @@ describe('RowStarts', () => {
     expectSame(starts, plain);
     expect(starts.get(lengths.length)).toBe(2 ** 31 + 2 ** 30 + 6);
     expect(starts.wide.length).toBe(64);
+  });
+
+  it('are written entry by entry as `of` makes them from a column, long rows anywhere in a block', () => {
+    const random = mulberry32(11);
+    for (const longAt of [[], [0], [63], [64, 65], [130, 700, 701, 1999], [2000]]) {
+      const lengths = Array.from({ length: 2000 }, () => Math.floor(random() * 9));
+      for (const at of longAt) if (at < lengths.length) lengths[at] = 0x10000 + Math.floor(random() * 10);
+      const plain = column(lengths);
+      const writer = new RowStartsWriter(plain.length);
+      plain.forEach((start, i) => writer.set(i, start));
+      const written = writer.finish();
+      expectSame(written, plain);
+      expect(RowStarts.wellFormed(written.low, written.block, written.wide, plain[plain.length - 1])).toBe(true);
+      expect(written.byteLength).toBe(RowStarts.of(plain).byteLength);
+    }
+  });
+
+  it('are written past 2^31 entries, block by block', () => {
+    const plain = column([2 ** 31 - 5, 3, 7, 0, ...Array.from({ length: 200 }, () => 1), 2 ** 30, 1]);
+    const writer = new RowStartsWriter(plain.length);
+    plain.forEach((start, i) => writer.set(i, start));
+    expectSame(writer.finish(), plain);
   });
 
   it('holds no rows, or one', () => {

@@ -1,10 +1,13 @@
 /**
- * npm run bench [-- --sizes 1000000,5000000,18591667] [--no-traceevent] [--record-outputs] [--no-huge-pages]
+ * npm run bench [-- --sizes 1000000,5000000,18591667] [--runs 3] [--no-traceevent] [--record-outputs] [--no-huge-pages]
  *
  * For each size: makes bench/incident-<N>.gcdump with the generator if it is missing, loads it in
  * a fresh Node process through the same modules the worker uses (bench-load.ts), times
  * Microsoft's own GCHeapDump load of the same file (tools/dotnet/GcdumpTruth --time) when dotnet
- * is present, prints one table and writes bench/results.json. The Node process runs as the CLI
+ * is present, prints one table and writes bench/results.json. Each is run `--runs` times, one after
+ * the other (heapscope, TraceEvent, heapscope, …), and every figure is the median of its runs: on
+ * the virtual machines measured here one process can take half as long again as the next (its
+ * first touch of memory, files paged out by the host between runs), for either tool. The Node process runs as the CLI
  * does, with glibc's huge-page tunable where Linux offers transparent huge pages (bin/huge-pages.mjs);
  * --no-huge-pages measures it without.
  *
@@ -32,12 +35,34 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'record-outputs': { type: 'boolean', default: false },
     'no-huge-pages': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '3' },
   },
 });
 /** The environment of the measured process: the CLI's (bin/heapscope.mjs), unless --no-huge-pages. */
 const loadEnv = values['no-huge-pages'] ? process.env : (hugePageEnv(process.env) ?? process.env);
 const hugePages = /glibc\.malloc\.hugetlb=1/.test(loadEnv.GLIBC_TUNABLES ?? '');
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
+const runs = Math.max(1, Math.floor(Number(values.runs)) || 1);
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The runs of one file as one measurement: each figure the median of the runs' (the outputs are the first run's). */
+function medianOf(measurements: readonly LoadMeasurement[]): LoadMeasurement {
+  const [first] = measurements;
+  const of = (figure: (m: LoadMeasurement) => number) => median(measurements.map(figure));
+  return {
+    ...first,
+    stages: first.stages.map(({ stage }, k) => ({ stage, seconds: of((m) => m.stages[k].seconds) })),
+    totalSeconds: of((m) => m.totalSeconds),
+    bytesPerObject: of((m) => m.bytesPerObject),
+    peakResidentBytes: of((m) => m.peakResidentBytes),
+    residentAfterBytes: of((m) => m.residentAfterBytes),
+  };
+}
 mkdirSync(BENCH_DIR, { recursive: true });
 
 function tsx(script: string, args: string[], nodeFlags: string[] = [], env = process.env): string {
@@ -125,11 +150,33 @@ for (const size of sizes) {
   // alone. Without it the first load paid for the disk (this machine's proactive reclaim evicts
   // files idle for a while), the second did not.
   const key = await fileKey(file);
-  process.stderr.write(`loading ${file}\n`);
-  const measurement = JSON.parse(tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'], loadEnv)) as LoadMeasurement;
-  process.stderr.write(`timing TraceEvent on ${file}\n`);
-  const same = sameOutputs(key, measurement.outputs);
-  results.push({ ...measurement, traceEventSeconds: traceEventSeconds(file), sameOutputs: same });
+  const measurements: LoadMeasurement[] = [];
+  const traceEvent: number[] = [];
+  const verdicts = new Set<string>();
+  for (let run = 1; run <= runs; run++) {
+    process.stderr.write(`loading ${file} (run ${run} of ${runs})\n`);
+    const measurement = JSON.parse(
+      tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'], loadEnv),
+    ) as LoadMeasurement;
+    measurements.push(measurement);
+    // The first run's outputs against the record; every later run's against the first run's.
+    if (run === 1) verdicts.add(sameOutputs(key, measurement.outputs));
+    else {
+      const differing = Object.keys(measurement.outputs).filter(
+        (name) => measurement.outputs[name] !== measurements[0].outputs[name],
+      );
+      if (differing.length > 0) verdicts.add(`DIFFERENT between runs: ${differing.join(', ')}`);
+    }
+    process.stderr.write(`timing TraceEvent on ${file} (run ${run} of ${runs})\n`);
+    const seconds = traceEventSeconds(file);
+    if (seconds !== null) traceEvent.push(seconds);
+  }
+  const same = verdicts.size === 1 ? [...verdicts][0] : [...verdicts].join(' / ');
+  results.push({
+    ...medianOf(measurements),
+    traceEventSeconds: traceEvent.length > 0 ? median(traceEvent) : null,
+    sameOutputs: same,
+  });
 }
 
 const stageNames = results[0].stages.map((s) => s.stage);
@@ -167,6 +214,7 @@ console.log(line(header));
 for (const row of rows) console.log(line(row));
 console.log(
   [
+    `Each figure: the median of ${runs} run${runs === 1 ? '' : 's'}, each tool in a fresh process.`,
     'read: until the last byte is in (records are decoded while the next slice is read); decode: what is left after it.',
     'load: read + decode. MB/s: file megabytes over load. TraceEvent ÷ load: above 1× means heapscope loads faster',
     "(GCHeapDump's load reads the tables and decodes records only when asked; ours decodes every record into CSR edges).",
@@ -188,6 +236,7 @@ writeFileSync(
   JSON.stringify(
     {
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version, hugePages },
+      runs,
       date: new Date().toISOString(),
       results: results.map(({ outputs: _hashes, ...figures }) => figures),
       ...(previous.browser === undefined ? {} : { browser: previous.browser }),
@@ -198,7 +247,7 @@ writeFileSync(
   ) + '\n',
 );
 
-const different = results.filter((r) => r.sameOutputs.startsWith('DIFFERENT'));
+const different = results.filter((r) => r.sameOutputs.includes('DIFFERENT'));
 if (different.length > 0) {
   console.error(`outputs changed for ${different.map((r) => r.file).join(', ')}`);
   process.exitCode = 1;

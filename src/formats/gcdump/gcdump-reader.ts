@@ -12,6 +12,7 @@ import type { ByteSource } from '../byte-source';
 import { type HeapModel, type NodeIndex } from '../../heap/types';
 import { checkMemoryBudget } from '../../heap/memory-budget';
 import { NodeRecordDecoder } from './node-record-decoder';
+import { RowStartsWriter } from '../../heap/row-starts';
 import type {
   DeferredType,
   GcdumpDetails,
@@ -216,15 +217,13 @@ class GcdumpParser extends GcdumpMetadataReader {
     }
     const blob = new Uint8Array(blobLength);
     const blobFileOffset = r.position;
-    // Row starts overwrite the offsets they are decoded from, unless the caller keeps the layout.
-    const offsetsAndStarts = new Uint32Array(nodeCount + 1);
-    const nodeOffsets = offsetsAndStarts.subarray(0, nodeCount);
+    const nodeOffsets = new Uint32Array(nodeCount);
     const decoder = new NodeRecordDecoder(
       blob,
       this.pipelineSliceBytes,
       blobFileOffset,
       nodeOffsets,
-      this.options.keepLayout ? new Uint32Array(nodeCount + 1) : offsetsAndStarts,
+      new RowStartsWriter(nodeCount + 1),
       Int32Array.from(types, (t) => t.size),
       // CCW nodes have an address but are synthetic too (§5.1): decided per type, not per node. A
       // type without a stored name is named TypeID(…) (§4.6), never a CCW.

@@ -2,6 +2,7 @@ import { FormatError } from '../byte-source';
 import { widenedAddressHigh, writeLargeSize, type NodeColumns } from '../../heap/heap-builder';
 import { LARGE_SIZE } from '../../heap/object-sizes';
 import { NodeFlag, type TypeColumn } from '../../heap/types';
+import { RowStartsWriter, type RowStarts } from '../../heap/row-starts';
 
 /**
  * The three compressed Int32s that open a node record (type, optional size, child count) take at
@@ -54,11 +55,6 @@ export class NodeRecordDecoder {
   /** Where `checkedVarint` left off, or -1 when the integer runs past the bytes received. */
   private varintEnd = 0;
 
-  /**
-   * `start` receives the CSR row starts (n+1 entries). It may share memory with `nodeOffsets`
-   * (start[i] is written only once node i is decoded, and offsets[i] is not read after that),
-   * which saves a node-sized array when the caller has no use for the offsets afterwards.
-   */
   /** Blob slices of `blobSliceBytes` bytes received so far (1 = received). */
   private readonly sliceReceived: Uint8Array;
   /** A run of received bytes of the blob [windowStart, windowEnd): the fast path reads in it. */
@@ -72,7 +68,8 @@ export class NodeRecordDecoder {
     readonly blobSliceBytes: number,
     private readonly blobFileOffset: number,
     private readonly nodeOffsets: Uint32Array,
-    private readonly start: Uint32Array,
+    /** Receives the CSR row starts (n+1 entries), in node order, in their compact form. */
+    private readonly start: RowStartsWriter,
     /** Default size per type (−1: none, the record must give one). */
     private readonly typeSizes: Int32Array,
     /** 1 for the types whose nodes are synthetic whatever their address (CCWs, §5.1). */
@@ -162,7 +159,7 @@ export class NodeRecordDecoder {
       const firstEdge = edgeCount;
       if (offset === 0) {
         // Referenced but never defined (§4.3): no type, no size, no children, not Defined.
-        start[i] = firstEdge;
+        start.set(i, firstEdge);
         flags[i] = 0;
         continue;
       }
@@ -266,7 +263,7 @@ export class NodeRecordDecoder {
           if (child < 0 || child >= n) break fast;
           target[edgeCount++] = child;
         }
-        start[i] = firstEdge;
+        start.set(i, firstEdge);
         nodeType[i] = type;
         nodeSize[i] = size;
         flags[i] = typeFlags[type] | ((flags[i] & ZERO_ADDRESS) >> ZERO_ADDRESS_TO_PSEUDO);
@@ -383,7 +380,7 @@ export class NodeRecordDecoder {
         throw this.nodeError(i, `child ${c} points at node ${child}, outside 0…${n - 1}`, offset);
       target[edgeCount++] = child;
     }
-    this.start[i] = firstEdge;
+    this.start.set(i, firstEdge);
     this.nodeType[i] = type;
     if (size >= LARGE_SIZE) writeLargeSize(this.columns, i, size);
     else this.columns.size[i] = size;
@@ -453,13 +450,13 @@ export class NodeRecordDecoder {
   }
 
   /** The CSR edges, once `done`. */
-  edges(): { start: Uint32Array; target: Uint32Array } {
+  edges(): { start: RowStarts; target: Uint32Array } {
     const edgeCount = this.edgeCount;
-    this.start[this.nodeOffsets.length] = edgeCount;
+    this.start.set(this.nodeOffsets.length, edgeCount);
     const target = this.target;
     // Keep the array when little is unused (no copy); else copy to the exact length.
     const edges = edgeCount >= target.length * 0.8 ? target.subarray(0, edgeCount) : target.slice(0, edgeCount);
-    return { start: this.start, target: edges };
+    return { start: this.start.finish(), target: edges };
   }
 
   /** An error about one node record, naming the file offset of the record. */
