@@ -5,6 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { DumpFingerprint } from './url-state';
+import { byteSourceFromBlob } from '../formats/byte-source';
 
 /** Bytes hashed per slice; between slices the caller may yield. */
 export const FINGERPRINT_SLICE_BYTES = 8 << 20;
@@ -32,6 +33,45 @@ export async function fingerprintOf(
     await between();
   }
   return { sha256: hasher.digest(), size: source.size, name: source.name };
+}
+
+/**
+ * `fingerprintOf` for a Blob (a dropped file), through one reused buffer: the Blob's stream is read
+ * with its bring-your-own-buffer reader, each read handing the same memory back, so hashing a
+ * 330 MB dump leaves no 330 MB of slices behind for the collector (measured in a tab: the page's
+ * memory rose by 230 MB while a dump was hashed). Where the stream has no such reader, as
+ * `fingerprintOf` does. `between` runs after each FINGERPRINT_SLICE_BYTES hashed.
+ */
+export async function fingerprintOfBlob(
+  blob: Blob,
+  name: string,
+  between: () => Promise<void> = async () => {},
+): Promise<DumpFingerprint> {
+  let reader: ReadableStreamBYOBReader | null = null;
+  try {
+    reader = blob.stream().getReader({ mode: 'byob' });
+  } catch {
+    reader = null;
+  }
+  if (!reader) return fingerprintOf(byteSourceFromBlob(blob, name), between);
+  const hasher = createFingerprinter();
+  let buffer = new ArrayBuffer(Math.min(FINGERPRINT_SLICE_BYTES, Math.max(1, blob.size)));
+  let sinceYield = 0;
+  for (;;) {
+    const { done, value } = await reader.read(new Uint8Array(buffer));
+    if (value) {
+      buffer = value.buffer as ArrayBuffer;
+      hasher.update(value);
+      sinceYield += value.byteLength;
+    }
+    if (done || !value) break;
+    if (sinceYield >= FINGERPRINT_SLICE_BYTES) {
+      sinceYield = 0;
+      await between();
+    }
+  }
+  reader.releaseLock();
+  return { sha256: hasher.digest(), size: blob.size, name };
 }
 
 export function sameDump(a: DumpFingerprint | null, b: DumpFingerprint | null): boolean {

@@ -11,7 +11,7 @@ import {
   type UrlState,
 } from './url-state';
 import { decodeEvidence, encodeEvidence, evidenceMarkdown, type EvidenceCard } from './evidence-card';
-import { fingerprintOf } from './fingerprint';
+import { FINGERPRINT_SLICE_BYTES, fingerprintOf, fingerprintOfBlob } from './fingerprint';
 import { byteSourceFromBytes } from '../formats/byte-source';
 import { listFixtures, readFixture } from '../test-support/fixtures';
 
@@ -260,5 +260,16 @@ describe('dump fingerprints', () => {
     const bytes = readFixture('gcdump', name);
     const fingerprint = await fingerprintOf(byteSourceFromBytes(bytes, name));
     expect(fingerprint).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, name });
+  });
+
+  it('of a Blob, read through one reused buffer, equals the slice-by-slice one, across slice ends', async () => {
+    // Sizes around the 8 MB slice, so that reads end inside and at the end of one.
+    for (const size of [0, 1, FINGERPRINT_SLICE_BYTES - 1, FINGERPRINT_SLICE_BYTES + 3, 2 * FINGERPRINT_SLICE_BYTES]) {
+      const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 31 + (i >> 13)) & 0xff);
+      let yields = 0;
+      const fingerprint = await fingerprintOfBlob(new Blob([bytes]), 'x.gcdump', async () => void yields++);
+      expect(fingerprint).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex'), size, name: 'x.gcdump' });
+      expect(yields).toBeLessThanOrEqual(Math.ceil(size / FINGERPRINT_SLICE_BYTES));
+    }
   });
 });

@@ -12,6 +12,9 @@ export interface ClosableByteSource extends ByteSource {
   close(): void;
 }
 
+/** Staging buffers kept for reuse (the reads in flight at once: ChunkReader's pipeline and one more). */
+const MAX_STAGING = 8;
+
 export function byteSourceThroughReader(blob: Blob, name: string): ClosableByteSource {
   const direct = byteSourceFromBlob(blob, name);
   let reader: Worker | null = null;
@@ -31,6 +34,16 @@ export function byteSourceThroughReader(blob: Blob, name: string): ClosableByteS
     number,
     { offset: number; length: number; resolve: (bytes: Uint8Array) => void; reject: (error: unknown) => void }
   >();
+  /**
+   * Buffers read into and copied out of, lent to the reader and given back with each slice
+   * (blob-reader.worker.ts): as many as reads are in flight at once, so the file's bytes pass through
+   * the same few megabytes rather than through new memory.
+   */
+  const staging: ArrayBuffer[] = [];
+  const stagingFor = (length: number) => {
+    const k = staging.findIndex((buffer) => buffer.byteLength >= length);
+    return k >= 0 ? staging.splice(k, 1)[0] : new ArrayBuffer(length);
+  };
   let nextId = 0;
   /** The reader failed (it could not start, or a read failed): every read from now on is made here. */
   const fallBack = () => {
@@ -55,7 +68,7 @@ export function byteSourceThroughReader(blob: Blob, name: string): ClosableByteS
       return;
     }
     pending.delete(reply.id);
-    read.resolve(new Uint8Array(reply.bytes));
+    read.resolve(new Uint8Array(reply.bytes, 0, reply.length));
   };
   reader.postMessage(blob);
 
@@ -69,6 +82,24 @@ export function byteSourceThroughReader(blob: Blob, name: string): ClosableByteS
         pending.set(id, { offset, length, resolve, reject });
         reader!.postMessage({ id, offset, length } satisfies SliceRequest);
       });
+    },
+    async readInto(offset, target) {
+      if (!reader) {
+        const bytes = await direct.read(offset, target.length);
+        target.set(bytes);
+        return bytes.length;
+      }
+      const id = nextId++;
+      const into = stagingFor(target.length);
+      const bytes = await new Promise<Uint8Array>((resolve, reject) => {
+        pending.set(id, { offset, length: target.length, resolve, reject });
+        reader!.postMessage({ id, offset, length: target.length, into } satisfies SliceRequest, [into]);
+      });
+      target.set(bytes);
+      // Lent again for a later slice, unless the reader fell back (its bytes then came in new memory).
+      if (bytes.buffer.byteLength >= target.length && staging.length < MAX_STAGING)
+        staging.push(bytes.buffer as ArrayBuffer);
+      return bytes.length;
     },
     close() {
       // The reader stops; reads still waiting (a cancelled load) are made here, so none stays unanswered.

@@ -24,7 +24,7 @@ import {
   sniffFormat,
   type OpenedHeap,
 } from '../session/open-heap';
-import { fingerprintOf } from '../permalink/fingerprint';
+import { fingerprintOfBlob } from '../permalink/fingerprint';
 import { DUMP_CACHE_LIMIT_BYTES, DumpCache } from '../permalink/dump-cache';
 import { heapImageParts, writeImageParts } from '../permalink/heap-image';
 import { diffHeaps, diffSideOf, type DiffSide, type HeapDiff } from '../session/diff';
@@ -222,7 +222,7 @@ const api: HeapWorkerApi = {
   async fingerprint(): Promise<DumpFingerprint | null> {
     const current = loaded;
     if (!current) return null;
-    current.fingerprint ??= fingerprintOf(byteSourceFromBlob(current.file, current.name), yieldToQueue);
+    current.fingerprint ??= fingerprintOfBlob(current.file, current.name, yieldToQueue);
     return current.fingerprint;
   },
 

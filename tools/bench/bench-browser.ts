@@ -128,10 +128,21 @@ async function main() {
       // tree (in idle time) and writes the image, and those count too (`tabPeakAfterMB`).
       let sampling: 'to ready' | 'after ready' = 'to ready';
       let tabPeakAfter = 0;
+      // BENCH_MEMORY=1 prints the page renderer's resident memory over time, with the steps marked.
+      const timeline: string[] = [];
+      const timelineStart = Date.now();
+      const mark = (what: string) => {
+        if (process.env.BENCH_MEMORY) timeline.push(`${((Date.now() - timelineStart) / 1000).toFixed(1)}s ${what}`);
+      };
+      let lastLogged = 0;
       const tabSampler = setInterval(() => {
         const bytes = pageRendererBytes();
         if (sampling === 'to ready') tabPeak = Math.max(tabPeak, bytes);
         else tabPeakAfter = Math.max(tabPeakAfter, bytes);
+        if (Math.abs(bytes - lastLogged) >= 20e6) {
+          lastLogged = bytes;
+          mark(`${Math.round(bytes / 1e6)} MB`);
+        }
       }, 100);
       // Long tasks count from the pick to the analyses being ready: the page's own start-up (parsing
       // and first render of the app) comes before and is reported apart.
@@ -144,8 +155,10 @@ async function main() {
       await page.getByTestId('tab-types').click();
       await page.getByTestId('type-row').first().waitFor({ timeout: 120_000 });
       const histogramSeconds = (Date.now() - started) / 1000;
+      mark('histogram on screen');
       await page.locator('[data-testid="analysis-status"][data-state="ready"]').waitFor({ timeout: 120_000 });
       const readySeconds = (Date.now() - started) / 1000;
+      mark('analyses ready');
       const readyAt = await page.evaluate(() => performance.now());
       await page.getByTestId('tab-findings').click();
       const finding = page.locator('[data-testid="finding"][data-kind="runaway-cancellation-registrations"]');
@@ -179,6 +192,7 @@ async function main() {
       const status = page.getByTestId('analysis-status');
       // A link names its dump once the dump is hashed (its fingerprint).
       await page.waitForFunction(() => location.hash.includes('dump='), null, { timeout: 300_000 });
+      mark('dump hashed');
       await finding.first().getByTestId('copy-evidence-link').click();
       const link = await finding.first().getByTestId('copy-evidence-link-output').inputValue();
       // The page stores the dump, then its image ('storing'), and says which it kept.
@@ -188,6 +202,8 @@ async function main() {
         { timeout: 300_000 },
       );
       clearInterval(tabSampler);
+      mark('image stored');
+      if (process.env.BENCH_MEMORY) console.log(`page renderer memory: ${timeline.join(' | ')}`);
       const imageStored = (await status.getAttribute('data-image')) === 'stored';
       if (!imageStored) console.log(`no heap image kept: ${await status.textContent()}`);
       const imageSecondsText = /written in ([\d.]+) s/.exec((await status.textContent()) ?? '')?.[1];
