@@ -1,5 +1,5 @@
 import type { HeapModel } from '../heap/types';
-import { RowStarts } from '../heap/row-starts';
+import { RowStartsWriter, type RowStarts } from '../heap/row-starts';
 import { isTraversedEdge } from './edge-predicate';
 import type { SpareArrays } from './spare-arrays';
 
@@ -18,9 +18,10 @@ export interface Retainers {
 
 /**
  * Reverses the forward CSR with a counting sort: O(nodes + edges) time (this is how Chrome DevTools'
- * heap snapshot worker builds its retainers). The row cursors are a plain column of row starts,
- * filled from the end, then kept in the compact form (row-starts.ts); the column itself goes to
- * `spares` for the dominators' scratch arrays (spare-arrays.ts).
+ * heap snapshot worker builds its retainers). The row starts are kept in their compact form
+ * (row-starts.ts), written as the counts are summed; the rows are filled from their ends through a
+ * plain column of cursors, which then goes to `spares` for the dominators' scratch arrays
+ * (spare-arrays.ts).
  */
 export function computeRetainers(heap: HeapModel, spares?: SpareArrays): Retainers {
   const nodeCount = heap.nodes.count;
@@ -37,12 +38,16 @@ export function computeRetainers(heap: HeapModel, spares?: SpareArrays): Retaine
     }
     first = end;
   }
-  // Turn counts into row ends: rowStart[i] = one past the last slot of row i.
+  // Turn counts into row ends: rowStart[i] = one past the last slot of row i. The row starts are
+  // written compact on the way (each row starts where the one before ends).
+  const starts = new RowStartsWriter(nodeCount + 1);
   let running = 0;
   for (let i = 0; i < nodeCount; i++) {
+    starts.set(i, running);
     running += rowStart[i];
     rowStart[i] = running;
   }
+  starts.set(nodeCount, running);
   rowStart[nodeCount] = running;
   // Fill each row from its end, visiting sources in decreasing order so rows come out increasing;
   // afterwards rowStart[i] has moved down to the first slot of row i.
@@ -56,9 +61,8 @@ export function computeRetainers(heap: HeapModel, spares?: SpareArrays): Retaine
     }
     end = first;
   }
-  const retainerStart = RowStarts.of(rowStart);
   spares?.push(rowStart);
-  return { retainerStart, retainerSource };
+  return { retainerStart: starts.finish(), retainerSource };
 }
 
 /** Number of retainer entries of a node (duplicates counted). */
