@@ -35,8 +35,10 @@ describe('retainers of a node referenced 70,000 times', () => {
     const type = builder.internType('T');
     const root = builder.addNode(type, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
     builder.setRoot(root);
-    const holders = Array.from({ length: 70_000 }, (_, i) => builder.addNode(type, 24, 0x1000 + 32 * i, 0));
-    const hub = builder.addNode(type, 24, 0x100, 0);
+    const holders = Array.from({ length: 70_000 }, (_, i) =>
+      builder.addNode(type, 24, 0x1000 + 32 * i, 0, NodeFlag.Defined),
+    );
+    const hub = builder.addNode(type, 24, 0x100, 0, NodeFlag.Defined);
     for (const holder of holders) {
       builder.addEdge(root, holder);
       builder.addEdge(holder, hub);

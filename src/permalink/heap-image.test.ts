@@ -9,6 +9,9 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PROJECT_ROOT, fixturePath } from '../test-support/fixtures';
 import { ObjectSizes } from '../heap/object-sizes';
+import { HeapBuilder } from '../heap/heap-builder';
+import { NodeFlag } from '../heap/types';
+import { writeGcdump } from '../formats/gcdump/gcdump-writer';
 import { mulberry32 } from '../test-support/prng';
 import { analyzeOpened, byteSourceFromBlob, openHeap, openHeapImage, type OpenedHeap } from '../session/open-heap';
 import { heapImageParts, ImageError, readHeapImage, type ImageDump } from './heap-image';
@@ -138,6 +141,40 @@ describe('heap image', () => {
     const wide = (await readHeapImage(source(bytes), dump)).computed.context.heap.nodes.size;
     expect(wide.values).toBeInstanceOf(Uint32Array);
     expect(wide.toUint32Array()).toEqual(sizes.toUint32Array());
+  });
+
+  it('keeps rows of 70,000 references (their blocks of row starts kept aside) through a gcdump and back', async () => {
+    // One array holding 70,000 objects that all point at one hub: a long edge row and a long retainer row.
+    const b = new HeapBuilder('gcdump');
+    b.addType('UNDEFINED', null);
+    const rootType = b.addType('[.NET Roots]', null);
+    const arrayType = b.addType('System.Object[]', 'System.Private.CoreLib.dll');
+    const itemType = b.addType('Item', 'App.dll');
+    const root = b.addNode(rootType, 0, 0, 0, NodeFlag.Defined | NodeFlag.Pseudo);
+    b.setRoot(root);
+    const array = b.addNode(arrayType, 8 * 70_000 + 24, 0x10000, 0x7f00, NodeFlag.Defined);
+    const hub = b.addNode(itemType, 24, 0x20000, 0x7f00, NodeFlag.Defined);
+    b.addEdge(root, array);
+    for (let i = 0; i < 70_000; i++) {
+      const item = b.addNode(itemType, 24, 0x30000 + 32 * i, 0x7f00, NodeFlag.Defined);
+      b.addEdge(array, item);
+      b.addEdge(item, hub);
+    }
+    const bytes = writeGcdump({ heap: b.build() });
+    const first = await openHeap(byteSourceFromBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), 'long-rows.gcdump'));
+    await analyzeOpened(first);
+    const computed = first.session.computed()!;
+    const { edges } = computed.context.heap;
+    const { retainerStart } = computed.context.retainers;
+    expect(edges.start.count(array)).toBe(70_000);
+    expect(edges.start.wide.length).toBeGreaterThan(0);
+    expect(retainerStart.count(hub)).toBe(70_000);
+    expect(retainerStart.wide.length).toBeGreaterThan(0);
+    const dump = { sha256: 'e'.repeat(64), size: bytes.length, name: 'long-rows.gcdump' };
+    const back = (await readHeapImage(source(imageBytes(first, dump)), dump)).computed.context;
+    expect(back.heap.edges.start.toUint32Array()).toEqual(edges.start.toUint32Array());
+    expect(back.retainers.retainerStart.toUint32Array()).toEqual(retainerStart.toUint32Array());
+    expect(back.heap.edges.target).toEqual(edges.target);
   });
 
   describe('refuses what is not an image of this dump', async () => {

@@ -26,7 +26,8 @@ import { ObjectSizes } from '../heap/object-sizes';
 import { RowStarts } from '../heap/row-starts';
 import { NO_NODE, type AddressHighColumn, type HeapModel, type TypeColumn } from '../heap/types';
 
-export const HEAP_IMAGE_VERSION = 2;
+/** 3: CSR row starts in their compact form (heap/row-starts.ts), no dominator preorder. */
+export const HEAP_IMAGE_VERSION = 3;
 const MAGIC = 'HSIMAGE\0';
 const HEADER_BYTES = 16;
 /** A meta JSON larger than this is not ours (type tables of real dumps are a few MB at most). */
@@ -174,7 +175,6 @@ export function heapImageParts(dump: ImageDump, computed: ComputedAnalyses): Ima
   ];
   if (heap.types.countMultiplier) columns.push(['types.countMultiplier', heap.types.countMultiplier]);
   if (context.dominators) {
-    // Images before the preorder was dropped from the analyses also hold 'dominators.preorder': unread.
     columns.push(['dominators.idom', context.dominators.idom]);
   }
   if (context.retained) columns.push(['retained', context.retained]);
@@ -304,12 +304,6 @@ function rowStartColumns(name: string, starts: RowStarts): [string, Column][] {
   ];
 }
 
-function isRowStart(start: Uint32Array, end: number): boolean {
-  if (start.length === 0 || start[0] !== 0 || start[start.length - 1] !== end) return false;
-  for (let i = 1; i < start.length; i++) if (start[i] < start[i - 1]) return false;
-  return true;
-}
-
 /**
  * Reads an image written by `heapImageParts` for the dump `expected`. Throws ImageError when it is
  * not one, belongs to another dump, or fails the checks listed at the top of this file.
@@ -406,16 +400,8 @@ export async function readHeapImage(
     nodeCount,
   );
   const flags = await read<Uint8Array>('nodes.flags', 'u8', nodeCount);
-  /**
-   * Row starts (row-starts.ts) as three sections, `name.low`, `name.blocks` (Int32 bits) and
-   * `name.wide`; an image written before them holds one plain column `name`, read as it is.
-   */
+  /** Row starts (row-starts.ts) as three sections: `name.low`, `name.blocks` (Int32 bits) and `name.wide`. */
   const readRowStarts = async (name: string, total: number): Promise<RowStarts> => {
-    if (optional(name)) {
-      const plain = await read<Uint32Array>(name, 'u32', nodeCount + 1);
-      if (!isRowStart(plain, total)) throw new ImageError(`the rows of ${name} do not end at their column`);
-      return RowStarts.of(plain);
-    }
     const low = await read<Uint16Array>(`${name}.low`, 'u16', nodeCount + 1);
     const blocks = await read<Uint32Array>(`${name}.blocks`, 'u32', null);
     const wide = await read<Uint32Array>(`${name}.wide`, 'u32', null);
