@@ -127,7 +127,7 @@ class ChainScan {
   private chain(head: number, tail: number, length: number, memberCount: number, bytes: number): HomogeneousChain {
     const { retainerStart, retainerSource } = this;
     let headRetainer = NO_NODE;
-    for (let r = retainerStart.get(head); r < retainerStart.get(head + 1); r++) {
+    for (let r = retainerStart.get(head), rowEnd = retainerStart.get(head + 1); r < rowEnd; r++) {
       if (!this.sameType(retainerSource[r], head)) {
         headRetainer = retainerSource[r];
         break;
@@ -154,7 +154,7 @@ class ChainScan {
    */
   private nextLinkedNeighbour(current: number, previous: number): number {
     const { edgeStart, edgeTarget, retainerStart, retainerSource, marks } = this;
-    for (let e = edgeStart.get(current); e < edgeStart.get(current + 1); e++) {
+    for (let e = edgeStart.get(current), rowEnd = edgeStart.get(current + 1); e < rowEnd; e++) {
       const next = edgeTarget[e];
       if (
         next !== previous &&
@@ -165,7 +165,7 @@ class ChainScan {
         return next;
       }
     }
-    for (let r = retainerStart.get(current); r < retainerStart.get(current + 1); r++) {
+    for (let r = retainerStart.get(current), rowEnd = retainerStart.get(current + 1); r < rowEnd; r++) {
       const next = retainerSource[r];
       if (next !== previous && (marks[next] & (LINKED | VISITED)) === LINKED && this.sameType(next, current))
         return next;
@@ -182,10 +182,18 @@ class ChainScan {
     const { edgeStart, edgeTarget, retainerStart, retainerSource } = this;
     this.neighbourA = NO_NODE;
     this.neighbourB = NO_NODE;
-    for (let e = edgeStart.get(node); e < edgeStart.get(node + 1) && this.neighbourB === NO_NODE; e++) {
+    for (
+      let e = edgeStart.get(node), rowEnd = edgeStart.get(node + 1);
+      e < rowEnd && this.neighbourB === NO_NODE;
+      e++
+    ) {
       this.addLinkedNeighbour(node, edgeTarget[e]);
     }
-    for (let r = retainerStart.get(node); r < retainerStart.get(node + 1) && this.neighbourB === NO_NODE; r++) {
+    for (
+      let r = retainerStart.get(node), rowEnd = retainerStart.get(node + 1);
+      r < rowEnd && this.neighbourB === NO_NODE;
+      r++
+    ) {
       this.addLinkedNeighbour(node, retainerSource[r]);
     }
     return this.neighbourA === NO_NODE ? 0 : this.neighbourB === NO_NODE ? 1 : 2;
@@ -200,7 +208,7 @@ class ChainScan {
 
   /** Has this node a retainer of its own type? */
   private hasSameTypeRetainer(node: number): boolean {
-    for (let r = this.retainerStart.get(node); r < this.retainerStart.get(node + 1); r++) {
+    for (let r = this.retainerStart.get(node), rowEnd = this.retainerStart.get(node + 1); r < rowEnd; r++) {
       if (this.sameType(this.retainerSource[r], node)) return true;
     }
     return false;
@@ -208,7 +216,7 @@ class ChainScan {
 
   /** Has this node a retainer of another type? */
   private hasOtherTypeRetainer(node: number): boolean {
-    for (let r = this.retainerStart.get(node); r < this.retainerStart.get(node + 1); r++) {
+    for (let r = this.retainerStart.get(node), rowEnd = this.retainerStart.get(node + 1); r < rowEnd; r++) {
       if (!this.sameType(this.retainerSource[r], node)) return true;
     }
     return false;

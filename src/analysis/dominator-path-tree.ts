@@ -5,8 +5,8 @@
  * (a linked list: each member dominated by the previous) folded into one step, as in root paths.
  * Objects with the same path share one tree node, which counts them and their bytes; so the 17,812
  * registrations of one list are one node "… → Registrations → CallbackNode" with count 17,812.
- * One top-down pass over the dominator tree (top-down.ts): O(N), each object's path found among its parent path's
- * children (a scan of at most 16, else a map lookup).
+ * One top-down pass over the dominator tree (top-down.ts): O(N), each object's path found among its
+ * parent path's children (a scan of at most 16, else a map lookup).
  */
 import { NO_NODE, type HeapModel } from '../heap/types';
 import type { Dominators } from './dominators';
@@ -44,8 +44,8 @@ export function dominatorPathTree(heap: HeapModel, dominators: Dominators): Domi
 }
 
 /**
- * The pass of `dominatorPathTree` in slices of the top-down order, so that a worker can build the tree in
- * its idle time and still answer between slices: `step(count)` folds the next `count` objects,
+ * The pass of `dominatorPathTree` in slices of the top-down order, so that a worker can build the
+ * tree in its idle time and still answer between slices: `step(count)` folds the next `count` objects,
  * `finish()` (once `done`) gives the tree.
  */
 export class DominatorPathTreeBuilder {

@@ -23,7 +23,7 @@ export interface Dominators {
   readonly idom: Uint32Array;
   /**
    * How many nodes the heap's root reaches (over edges accepted by isTraversedEdge): the first
-   * `reachableCount` of `preorder`. The BFS (bfs.ts) reaches the same nodes and says which.
+   * `reachableCount` of the search's preorder. The BFS (bfs.ts) reaches the same nodes and says which.
    */
   readonly reachableCount: number;
 }

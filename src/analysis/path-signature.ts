@@ -28,7 +28,7 @@ export function pathSignature(heap: HeapModel, bfs: Pick<RootBreadthFirstTree, '
     const parent = bfs.parent[current];
     if (parent === NO_NODE || positions.length > heap.nodes.count) return null;
     let position = -1;
-    for (let e = start.get(parent); e < start.get(parent + 1); e++) {
+    for (let e = start.get(parent), rowEnd = start.get(parent + 1); e < rowEnd; e++) {
       if (target[e] === current) {
         position = e - start.get(parent);
         break;

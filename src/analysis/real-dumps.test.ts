@@ -41,7 +41,8 @@ async function analyse(name: string, bytes: Uint8Array) {
 
 function hasEdge(heap: HeapModel, source: number, target: number): boolean {
   const { start, target: targets } = heap.edges;
-  for (let e = start.get(source); e < start.get(source + 1); e++) if (targets[e] === target) return true;
+  for (let e = start.get(source), rowEnd = start.get(source + 1); e < rowEnd; e++)
+    if (targets[e] === target) return true;
   return false;
 }
 

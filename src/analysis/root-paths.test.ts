@@ -7,7 +7,8 @@ import { RootPathFinder, shortestRootPath, type RootPath } from './root-paths';
 
 function hasEdge(heap: HeapModel, source: number, target: number): boolean {
   const { start, target: targets } = heap.edges;
-  for (let e = start.get(source); e < start.get(source + 1); e++) if (targets[e] === target) return true;
+  for (let e = start.get(source), rowEnd = start.get(source + 1); e < rowEnd; e++)
+    if (targets[e] === target) return true;
   return false;
 }
 

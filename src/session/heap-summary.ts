@@ -111,7 +111,7 @@ function countRootReferences(heap: HeapModel): number {
   let references = 0;
   for (let node = 0; node < nodes.count; node++) {
     if ((nodes.flags[node] & NodeFlag.Pseudo) === 0) continue;
-    for (let edge = edges.start.get(node); edge < edges.start.get(node + 1); edge++) {
+    for (let edge = edges.start.get(node), rowEnd = edges.start.get(node + 1); edge < rowEnd; edge++) {
       const target = edges.target[edge];
       if ((nodes.flags[target] & (NodeFlag.Defined | NodeFlag.Pseudo)) === realObject) references++;
     }

@@ -97,7 +97,7 @@ export function nodesSha256(heap: HeapModel): string {
   let batch = '';
   for (let node = 0; node < heap.nodes.count; node++) {
     let children = '';
-    for (let edge = start.get(node); edge < start.get(node + 1); edge++) {
+    for (let edge = start.get(node), rowEnd = start.get(node + 1); edge < rowEnd; edge++) {
       children += (edge === start.get(node) ? '' : ',') + target[edge];
     }
     batch += `${node}\t${heap.types.names[type[node]]}\t${size.get(node)}\t${formatAddress(addressLo[node], addressHi[node])}\t${children}\n`;

@@ -248,10 +248,10 @@ function linkedMembers(
     component.push(node);
     stack.push(node);
   };
-  for (let e = start.get(point); e < start.get(point + 1); e++) visit(target[e]);
+  for (let e = start.get(point), rowEnd = start.get(point + 1); e < rowEnd; e++) visit(target[e]);
   while (stack.length > 0) {
     const node = stack.pop()!;
-    for (let e = start.get(node); e < start.get(node + 1); e++) visit(target[e]);
+    for (let e = start.get(node), rowEnd = start.get(node + 1); e < rowEnd; e++) visit(target[e]);
   }
   for (const node of component) mark[node] = 0;
   // Tops only: a member dominated by another member is counted inside that one's retained size.

@@ -99,7 +99,7 @@ export function cancellationRegistrationFindings(
     queue[tail++] = source;
     while (head < tail) {
       const node = queue[head++];
-      for (let e = edgeStart.get(node); e < edgeStart.get(node + 1); e++) {
+      for (let e = edgeStart.get(node), rowEnd = edgeStart.get(node + 1); e < rowEnd; e++) {
         const next = edgeTarget[e];
         const role = roleOf(next);
         if (stamp[next] === sourceOrdinal || (role !== Role.Structure && role !== Role.Registration)) continue;
@@ -237,7 +237,7 @@ function printedChainAfter(
   // The last registration on the printed chain: one whose references lead out of the list.
   let node = NO_NODE as number;
   for (const registration of registrations) {
-    for (let e = start.get(registration); e < start.get(registration + 1); e++) {
+    for (let e = start.get(registration), rowEnd = start.get(registration + 1); e < rowEnd; e++) {
       if (!isListPart(target[e])) node = registration;
     }
   }
@@ -245,7 +245,7 @@ function printedChainAfter(
   while (node !== NO_NODE && chain.length < MAX_PRINTED_CHAIN) {
     seen.add(node);
     let next = NO_NODE as number;
-    for (let e = start.get(node); e < start.get(node + 1); e++) {
+    for (let e = start.get(node), rowEnd = start.get(node + 1); e < rowEnd; e++) {
       const candidate = target[e];
       if (
         !seen.has(candidate) &&

@@ -42,16 +42,16 @@ export function eventHandlerFindings(context: AnalysisContext, threshold = DEFAU
     const entries = start.get(list + 1) - start.get(list);
     if (entries < threshold || isDelegate(list) || heap.nodes.flags[list] & NodeFlag.Pseudo) continue;
     let delegates = 0;
-    for (let e = start.get(list); e < start.get(list + 1); e++) if (isDelegate(target[e])) delegates++;
+    for (let e = start.get(list), rowEnd = start.get(list + 1); e < rowEnd; e++) if (isDelegate(target[e])) delegates++;
     if (delegates < entries * DELEGATE_SHARE) continue;
     const multicast = nearestRetainer(context, list, (node) => !isDelegate(node));
     if (multicast === -1 || multicast === 0xffff_ffff) continue;
 
     const subscribers = new Map<string, KeptAliveRow>();
     let lastSubscriber = list;
-    for (let e = start.get(list); e < start.get(list + 1); e++) {
+    for (let e = start.get(list), rowEnd = start.get(list + 1); e < rowEnd; e++) {
       const handler = target[e];
-      for (let c = start.get(handler); c < start.get(handler + 1); c++) {
+      for (let c = start.get(handler), rowEnd = start.get(handler + 1); c < rowEnd; c++) {
         const child = target[c];
         const name = typeNameOf(heap, child);
         if (METHOD_INFO_NAME.test(name) || child === list) continue;

@@ -30,7 +30,7 @@ export function nearestRetainer(
   const { distance } = context.bfs;
   let best = NO_NODE;
   let bestDistance = Infinity;
-  for (let r = retainerStart.get(node); r < retainerStart.get(node + 1); r++) {
+  for (let r = retainerStart.get(node), rowEnd = retainerStart.get(node + 1); r < rowEnd; r++) {
     const retainer = retainerSource[r];
     if (skip(retainer)) continue;
     if (best === NO_NODE || distance[retainer] < bestDistance) {

@@ -218,7 +218,11 @@ const DELEGATE_NAME = /(EventHandler|Handler|Action|Func|Callback|Delegate)(<.*>
 
 function edgeTargets(heap: HeapModel, node: number): number[] {
   const targets: number[] = [];
-  for (let e = heap.edges.start.get(node); e < heap.edges.start.get(node + 1) && targets.length < 16; e++)
+  for (
+    let e = heap.edges.start.get(node), rowEnd = heap.edges.start.get(node + 1);
+    e < rowEnd && targets.length < 16;
+    e++
+  )
     targets.push(heap.edges.target[e]);
   return targets;
 }
@@ -291,7 +295,7 @@ function extendThroughMembers(
     visited[current] = 0;
     entry = current;
   }
-  for (let e = start.get(current); e < start.get(current + 1) && entry !== current; e++) {
+  for (let e = start.get(current), rowEnd = start.get(current + 1); e < rowEnd && entry !== current; e++) {
     const next = target[e];
     if (
       identity[type[next]] === memberIdentity &&
@@ -307,7 +311,7 @@ function extendThroughMembers(
     // Along the members linked to each other.
     for (;;) {
       let next = NO_NODE;
-      for (let e = start.get(current); e < start.get(current + 1); e++) {
+      for (let e = start.get(current), rowEnd = start.get(current + 1); e < rowEnd; e++) {
         const candidate = target[e];
         if (identity[type[candidate]] === memberIdentity && !visited[candidate] && isReached(context.bfs, candidate)) {
           next = candidate;
@@ -322,7 +326,7 @@ function extendThroughMembers(
     // The list may end in members that keep nothing (the oldest, or the framework's own): the path
     // stops at the last member that keeps something alive, and goes on down what it keeps.
     const keepsPayload = (member: number) => {
-      for (let e = start.get(member); e < start.get(member + 1); e++)
+      for (let e = start.get(member), rowEnd = start.get(member + 1); e < rowEnd; e++)
         if (dominators!.idom[target[e]] === member && identity[type[target[e]]] !== memberIdentity) return true;
       return false;
     };
@@ -335,7 +339,7 @@ function extendThroughMembers(
     // Down what the last member alone keeps alive.
     for (let step = 0; step < MAX_PAYLOAD_STEPS; step++) {
       let next = NO_NODE;
-      for (let e = start.get(current); e < start.get(current + 1); e++) {
+      for (let e = start.get(current), rowEnd = start.get(current + 1); e < rowEnd; e++) {
         const candidate = target[e];
         if (dominators!.idom[candidate] !== current || visited[candidate]) continue;
         if (next === NO_NODE || retained![candidate] > retained![next]) next = candidate;

@@ -66,7 +66,7 @@ export function transcriptStatFindings(context: AnalysisContext, alreadyReported
     for (let node = entry, guard = 0; node !== NO_NODE && guard < heap.nodes.count; guard++) {
       below.push(node);
       let next = NO_NODE as number;
-      for (let e = heap.edges.start.get(node); e < heap.edges.start.get(node + 1); e++)
+      for (let e = heap.edges.start.get(node), rowEnd = heap.edges.start.get(node + 1); e < rowEnd; e++)
         if (bfs.parent[heap.edges.target[e]] === node) next = heap.edges.target[e];
       node = next;
     }

@@ -135,7 +135,8 @@ describe("a .NET 10 core's managed heap, without the DAC", () => {
         const node = byAddress.get(sampled.address);
         expect(node, sampled.address).toBeDefined();
         const ours: string[] = [];
-        for (let e = edges.start.get(node!); e < edges.start.get(node! + 1); e++) ours.push(address(edges.target[e]));
+        for (let e = edges.start.get(node!), rowEnd = edges.start.get(node! + 1); e < rowEnd; e++)
+          ours.push(address(edges.target[e]));
         // ClrMD lists a field holding a tagged non-pointer (masked to 0x0) as a reference to 0x0: not an object.
         const clrmd = sampled.references.filter((target) => target !== '0x0');
         if (JSON.stringify([...ours].sort()) === JSON.stringify([...clrmd].sort())) same++;
@@ -162,7 +163,8 @@ describe("a .NET 10 core's managed heap, without the DAC", () => {
         );
         const out = new Set<string>();
         if (node === undefined) return out;
-        for (let e = edges.start.get(node); e < edges.start.get(node + 1); e++) out.add(address(edges.target[e]));
+        for (let e = edges.start.get(node), rowEnd = edges.start.get(node + 1); e < rowEnd; e++)
+          out.add(address(edges.target[e]));
         return out;
       };
       const strong = held('[strong Handles]');

@@ -505,7 +505,7 @@ function encodeRecords(heap: HeapModel, order: Uint32Array, types: readonly Stor
     blob.compressed(t * 2 + (explicit ? 1 : 0));
     if (explicit) blob.compressed(size.get(node));
     blob.compressed(start.get(node + 1) - start.get(node));
-    for (let e = start.get(node); e < start.get(node + 1); e++) blob.compressed(target[e] - node);
+    for (let e = start.get(node), rowEnd = start.get(node + 1); e < rowEnd; e++) blob.compressed(target[e] - node);
   }
   return { blob: blob.toBytes(), offsets };
 }
