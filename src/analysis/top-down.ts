@@ -22,6 +22,17 @@ export function* topDownChunks(idom: Uint32Array): Generator<Uint32Array, void, 
   let stack = new Uint32Array(64);
   for (let node = 0; node < n; node++) {
     if (seen[node >>> 3] & (1 << (node & 7))) continue;
+    const dominator = idom[node];
+    if (dominator === NO_NODE || dominator >= n || seen[dominator >>> 3] & (1 << (dominator & 7))) {
+      // Its dominator has come (most nodes, as collectors number objects as they find them): no chain.
+      seen[node >>> 3] |= 1 << (node & 7);
+      chunk[filled++] = node;
+      if (filled === chunk.length) {
+        yield chunk;
+        filled = 0;
+      }
+      continue;
+    }
     // Up the chain of dominators not come yet, then down it.
     let depth = 0;
     let v = node;
