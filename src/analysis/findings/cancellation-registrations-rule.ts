@@ -19,17 +19,7 @@ import { ELIDED_LINKS_TYPE_NAME, NO_NODE } from '../../heap/types';
 import type { AnalysisContext } from '../analysis-context';
 import { isTypeNamed, simpleTypeName } from '../type-names';
 import { findingId, type Finding } from './finding';
-import {
-  addressOf,
-  chainRuleFinding,
-  describeRows,
-  farthestMarkedOfType,
-  formatBytes,
-  formatCount,
-  keptAliveBy,
-  ownerNames,
-  typeNameOf,
-} from './finding-support';
+import { addressOf, chainRuleFinding, formatCount, ownerNames, typeNameOf } from './finding-support';
 
 export const DEFAULT_REGISTRATION_THRESHOLD = 1_000;
 
@@ -156,29 +146,17 @@ function describe(
   const count = idEvidence ? idEvidence.id : registrations.length;
   const registrationType = typeNameOf(heap, registrations[0]);
   const owners = ownerNames(context, source, 2, isListPart);
-  // A transcript's graph is only the chains it printed, with sizes only for listed objects: what
-  // the registrations dominate there says nothing about the heap. Its chain is shown instead.
-  const printedChain = heap.format === 'sos';
-  const kept = printedChain ? null : keptAliveBy(context, registrations, isListPart);
-  const rows = kept?.rows ?? [];
-  const totalBytes = kept?.totalBytes ?? null;
-  const chainOn = printedChain ? printedChainAfter(context, registrations, isListPart) : null;
-  const pathTarget = kept ? farthestMarkedOfType(context, kept.marked, rows[0]?.type) : (chainOn?.at(-1) ?? NO_NODE);
-  const capturesContext = kept
-    ? rows.some((row) => simpleTypeName(row.type) === 'ExecutionContext') ||
-      hasMarkedType(context, kept.marked, 'ExecutionContext')
-    : (chainOn ?? []).some((node) => simpleTypeName(typeNameOf(heap, node)) === 'ExecutionContext');
+  // This rule speaks only without dominators (findings/index.ts), so what the registrations keep
+  // alive is not known. A transcript's printed chain shows what one of them leads to instead.
+  const chainOn = heap.format === 'sos' ? printedChainAfter(context, registrations, isListPart) : null;
+  const pathTarget = chainOn?.at(-1) ?? NO_NODE;
+  const capturesContext = (chainOn ?? []).some((node) => simpleTypeName(typeNameOf(heap, node)) === 'ExecutionContext');
   const reloadToken = owners.some((owner) => /ReloadToken|ChangeToken/.test(owner));
   const ownerText = owners.length > 0 ? ` owned by ${owners.join(' ← ')}` : '';
-  // What disposing every registration would free: the registrations and all they alone hold.
-  const retainedBytes = totalBytes;
 
   const explanation = [
     `A ${typeNameOf(heap, source)}${ownerText} holds ${formatCount(count)} callback registrations (${registrationType}). ` +
-      'A registration stays on the token until it is disposed or the token is cancelled.' +
-      (retainedBytes !== null
-        ? ` Together they keep ${formatBytes(retainedBytes)} alive that nothing else holds.`
-        : ''),
+      'A registration stays on the token until it is disposed or the token is cancelled.',
     ...(idEvidence
       ? [
           `The input shows ${formatCount(registrations.length)} of them (gcroot prints one path through the list, not the list); the count is the Id field ${formatCount(idEvidence.id)} its dumpobj printed for the registration at ${addressOf(heap, idEvidence.node)}. The token hands out one Id per registration, so that many were made; those not disposed are still on the list.`,
@@ -190,12 +168,7 @@ function describe(
           ? ' A captured ExecutionContext carries every AsyncLocal value of the request that registered the callback, so the whole request stays in memory.'
           : '') +
         ' A transcript has no complete reference graph, so the bytes they keep alive are not known here.'
-      : rows.length > 0
-        ? `Through their callbacks${capturesContext ? ' and the ExecutionContext each one captured' : ''} they keep alive: ${describeRows(rows)}.` +
-          (capturesContext
-            ? ' A captured ExecutionContext carries every AsyncLocal value of the request that registered the callback, so the whole request stays in memory.'
-            : '')
-        : 'What the callbacks keep alive is unknown: this input has no complete reference graph.',
+      : 'What the callbacks keep alive is unknown: this input has no complete reference graph.',
     reloadToken
       ? 'Likely cause: a callback is registered on a configuration reload token (IConfiguration.GetReloadToken().RegisterChangeCallback, ChangeToken.OnChange) on every request and the returned IDisposable is never disposed. The reload token only fires when configuration reloads, so the list grows for the life of the process.'
       : 'Likely cause: CancellationToken.Register (or an IChangeToken callback) is called per request or per operation on a token that lives much longer, and the returned CancellationTokenRegistration is never disposed.',
@@ -208,10 +181,10 @@ function describe(
       severity: 'critical',
       title: `${formatCount(count)} callback registrations on one CancellationTokenSource${owners[0] ? ` (${simpleTypeName(owners[0])})` : ''}`,
       count,
-      retainedBytes,
+      retainedBytes: null,
       anchor: { node: source, type: typeNameOf(heap, source), address: addressOf(heap, source) },
       owners,
-      keptAlive: rows,
+      keptAlive: [],
       pathTarget: pathTarget !== NO_NODE ? pathTarget : registrations[registrations.length - 1],
       explanation,
     },
@@ -260,12 +233,4 @@ function printedChainAfter(
     node = next;
   }
   return chain;
-}
-
-function hasMarkedType(context: AnalysisContext, marked: Uint8Array, simpleName: string): boolean {
-  const { heap } = context;
-  for (let node = 0; node < marked.length; node++) {
-    if (marked[node] && simpleTypeName(typeNameOf(heap, node)) === simpleName) return true;
-  }
-  return false;
 }

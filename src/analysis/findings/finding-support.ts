@@ -1,8 +1,6 @@
-/** What the finding rules share: owners, what an object keeps alive, addresses. */
+/** What the finding rules share: owners, words for what is kept alive, addresses. */
 import { NO_NODE, NodeFlag, type HeapModel } from '../../heap/types';
 import { formatAddress } from '../../heap/address';
-import { isReached } from '../bfs';
-import { topDownChunks } from '../top-down';
 import type { AnalysisContext } from '../analysis-context';
 import type { Finding, KeptAliveRow, LeakPattern } from './finding';
 
@@ -58,66 +56,6 @@ export function ownerNames(
     current = owner;
   }
   return names;
-}
-
-/**
- * The objects dominated by any of `seeds` (so freed with them), as a mark per node, their biggest
- * types, and the bytes of all of them (seeds included). One top-down pass over the dominator
- * tree (top-down.ts): O(nodes). Needs dominators.
- *
- * Why the seeds' union rather than one owner's retained size: a doubly-linked list that is also
- * referenced from elsewhere (a registration kept in a list, a node on a stack) is reachable around
- * its owner, so the owner dominates almost nothing; each member still dominates what it alone holds.
- */
-export function keptAliveBy(
-  context: AnalysisContext,
-  seeds: ArrayLike<number>,
-  excludeFromRows: (node: number) => boolean,
-): { marked: Uint8Array; rows: KeptAliveRow[]; totalBytes: number | null } {
-  const { heap, dominators } = context;
-  const marked = new Uint8Array(heap.nodes.count);
-  if (!dominators) return { marked, rows: [], totalBytes: null };
-  for (let i = 0; i < seeds.length; i++) marked[seeds[i]] = 1;
-  const { idom } = dominators;
-  for (const chunk of topDownChunks(idom)) {
-    for (let k = 0; k < chunk.length; k++) {
-      const node = chunk[k];
-      const dominator = idom[node];
-      if (dominator !== NO_NODE && marked[dominator]) marked[node] = 1;
-    }
-  }
-  const byName = new Map<string, { count: number; bytes: number }>();
-  let totalBytes = 0;
-  for (let node = 0; node < marked.length; node++) {
-    if (!marked[node]) continue;
-    totalBytes += heap.nodes.size.get(node);
-    if (excludeFromRows(node)) continue;
-    const name = typeNameOf(heap, node);
-    const row = byName.get(name) ?? { count: 0, bytes: 0 };
-    row.count++;
-    row.bytes += heap.nodes.size.get(node);
-    byName.set(name, row);
-  }
-  const rows = [...byName]
-    .map(([type, row]) => ({ type, ...row }))
-    .sort((a, b) => b.bytes - a.bytes || b.count - a.count);
-  return { marked, rows: rows.slice(0, KEPT_ALIVE_ROWS), totalBytes };
-}
-
-/** Of the marked objects named `typeName`, the one farthest from the roots (the longest path to show). */
-export function farthestMarkedOfType(
-  context: AnalysisContext,
-  marked: Uint8Array,
-  typeName: string | undefined,
-): number {
-  const { heap, bfs } = context;
-  let best = NO_NODE;
-  if (typeName === undefined) return best;
-  for (let node = 0; node < marked.length; node++) {
-    if (!marked[node] || !isReached(bfs, node) || typeNameOf(heap, node) !== typeName) continue;
-    if (best === NO_NODE || bfs.distance[node] > bfs.distance[best]) best = node;
-  }
-  return best;
 }
 
 export function formatBytes(bytes: number): string {
