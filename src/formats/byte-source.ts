@@ -34,6 +34,48 @@ export function byteSourceFromBlob(blob: Blob, name: string): ByteSource {
   };
 }
 
+/**
+ * The bytes [offset, end) of a Blob into `into` from its start, through the stream's own
+ * bring-your-own-buffer reader where there is one (each read hands the buffer back, moved, with the
+ * bytes in it), else through a copy. Resolves to the buffer (the same memory, which the caller must
+ * use from now on: the one passed in is detached) and the bytes read. So a file can pass through a
+ * few reused megabytes instead of new memory, whose every page costs a fault the first time it is
+ * written. `into` must hold at least `end - offset` bytes.
+ */
+export async function readBlobInto(
+  blob: Blob,
+  offset: number,
+  end: number,
+  into: ArrayBuffer,
+): Promise<[ArrayBuffer, number]> {
+  const slice = blob.slice(offset, end);
+  let reader: ReadableStreamBYOBReader | null = null;
+  try {
+    reader = slice.stream().getReader({ mode: 'byob' });
+  } catch {
+    reader = null;
+  }
+  if (!reader) {
+    const bytes = new Uint8Array(await slice.arrayBuffer());
+    new Uint8Array(into).set(bytes);
+    return [into, bytes.length];
+  }
+  const wanted = slice.size;
+  let buffer = into;
+  let filled = 0;
+  try {
+    while (filled < wanted) {
+      const { done, value } = await reader.read(new Uint8Array(buffer, filled, wanted - filled));
+      if (value) buffer = value.buffer as ArrayBuffer;
+      if (done || !value) break;
+      filled += value.byteLength;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return [buffer, filled];
+}
+
 /** Progress of a long read, reported by importers and forwarded by the worker. */
 export interface LoadProgress {
   /** What is happening now, e.g. "reading node records". */

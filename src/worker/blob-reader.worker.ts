@@ -9,7 +9,12 @@
  * recycles a few of them, so that a 330 MB file does not pass through 330 MB of new memory, whose
  * every page costs a fault the first time it is written (about 11 µs per 4 KB on the machines
  * measured here, where a tab's memory has no huge pages).
+ *
+ * A reader started for it alone hashes the whole blob (`FingerprintRequest`, blob-reader.ts).
  */
+import { fingerprintOfBlob, readBlobInto } from '../permalink/fingerprint';
+import type { DumpFingerprint } from '../permalink/url-state';
+
 export interface SliceRequest {
   readonly id: number;
   readonly offset: number;
@@ -27,42 +32,33 @@ export type SliceReply =
     }
   | { readonly id: number; readonly error: string };
 
-let blob: Blob | null = null;
-
-/**
- * The bytes [offset, end) of the blob into `into` from its start, through the stream's own
- * bring-your-own-buffer reader where there is one (each read hands the buffer back, moved, with
- * the bytes in it), else through a copy. Returns the buffer (the same memory) and the bytes read.
- */
-async function readInto(source: Blob, offset: number, end: number, into: ArrayBuffer): Promise<[ArrayBuffer, number]> {
-  const slice = source.slice(offset, end);
-  let reader: ReadableStreamBYOBReader | null = null;
-  try {
-    reader = slice.stream().getReader({ mode: 'byob' });
-  } catch {
-    reader = null;
-  }
-  if (!reader) {
-    const bytes = new Uint8Array(await slice.arrayBuffer());
-    new Uint8Array(into).set(bytes);
-    return [into, bytes.length];
-  }
-  const wanted = end - offset;
-  let buffer = into;
-  let filled = 0;
-  while (filled < wanted) {
-    const { done, value } = await reader.read(new Uint8Array(buffer, filled, wanted - filled));
-    if (value) buffer = value.buffer as ArrayBuffer;
-    if (done || !value) break;
-    filled += value.byteLength;
-  }
-  reader.releaseLock();
-  return [buffer, filled];
+/** Asks for the whole blob's fingerprint (SHA-256), hashed here: this thread has nothing else to do. */
+export interface FingerprintRequest {
+  readonly id: number;
+  readonly fingerprint: string;
 }
 
-self.onmessage = async (event: MessageEvent<Blob | SliceRequest>) => {
+export type FingerprintReply = { readonly id: number; readonly fingerprint: DumpFingerprint } | { readonly id: number; readonly error: string };
+
+let blob: Blob | null = null;
+
+self.onmessage = async (event: MessageEvent<Blob | SliceRequest | FingerprintRequest>) => {
   if (event.data instanceof Blob) {
     blob = event.data;
+    return;
+  }
+  if ('fingerprint' in event.data) {
+    const { id, fingerprint: name } = event.data;
+    try {
+      if (!blob) throw new Error('no file was given to the reader');
+      const fingerprint = await fingerprintOfBlob(blob, name);
+      (self as unknown as Worker).postMessage({ id, fingerprint } satisfies FingerprintReply);
+    } catch (error) {
+      (self as unknown as Worker).postMessage({
+        id,
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies FingerprintReply);
+    }
     return;
   }
   const { id, offset, length, into } = event.data;
@@ -70,7 +66,7 @@ self.onmessage = async (event: MessageEvent<Blob | SliceRequest>) => {
     if (!blob) throw new Error('no file was given to the reader');
     const end = Math.min(blob.size, offset + length);
     if (into) {
-      const [bytes, read] = await readInto(blob, offset, end, into);
+      const [bytes, read] = await readBlobInto(blob, offset, end, into);
       (self as unknown as Worker).postMessage({ id, bytes, length: read } satisfies SliceReply, [bytes]);
     } else {
       const bytes = await blob.slice(offset, end).arrayBuffer();

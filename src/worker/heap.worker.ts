@@ -31,7 +31,7 @@ import { diffHeaps, diffSideOf, type DiffSide, type HeapDiff } from '../session/
 import { openTranscript, transcriptShow } from '../session/transcript';
 import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
-import { byteSourceThroughReader } from './blob-reader';
+import { byteSourceThroughReader, fingerprintThroughReader } from './blob-reader';
 
 /** Progress reports are throttled to about one per animation frame; the UI cannot show more. */
 const PROGRESS_INTERVAL_MS = 16;
@@ -222,7 +222,12 @@ const api: HeapWorkerApi = {
   async fingerprint(): Promise<DumpFingerprint | null> {
     const current = loaded;
     if (!current) return null;
-    current.fingerprint ??= fingerprintOfBlob(current.file, current.name, yieldToQueue);
+    current.fingerprint ??= fingerprintThroughReader(
+      current.file,
+      current.name,
+      () => fingerprintOfBlob(current.file, current.name, yieldToQueue),
+      current.stopAnalysis.signal,
+    );
     return current.fingerprint;
   },
 

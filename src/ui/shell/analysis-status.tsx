@@ -53,6 +53,9 @@ export function AnalysisStatusLine() {
             {heapImage?.state === 'not-stored'
               ? ` · the analyses were not kept with the cached dump (${heapImage.reason}): a link to it reads and analyses it again`
               : ''}
+            {heapImage?.state === 'unhashed'
+              ? ` · this dump could not be hashed (${heapImage.reason}): links cannot name it, and it is not cached`
+              : ''}
             {heapImage?.state === 'refused'
               ? ` · the heap image kept with this dump was set aside (${heapImage.reason}); the dump itself was read`
               : ''}

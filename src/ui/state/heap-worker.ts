@@ -156,8 +156,12 @@ async function fingerprintLoadedHeap(load: number, file: Blob, fromImage: boolea
   let fingerprint: DumpFingerprint | null;
   try {
     fingerprint = await heapWorker.fingerprint();
-  } catch {
-    // No fingerprint: links to this dump cannot name it; everything else works.
+  } catch (error) {
+    // No fingerprint: links to this dump cannot name it (and say why); everything else works.
+    if (load === latestLoad && !fromImage)
+      useViewStore.setState({
+        heapImage: { state: 'unhashed', reason: error instanceof Error ? error.message : String(error) },
+      });
     return;
   }
   if (load !== latestLoad || !fingerprint) return;

@@ -112,7 +112,7 @@ export interface ViewStore {
   /**
    * The heap image beside the cached dump (the model and the analyses, so a link reopens without
    * parsing or analysing): being written, written, not written (why), read instead of the dump, or
-   * set aside (why).
+   * set aside (why); or 'unhashed' when the dump could not be hashed (why), so no link can name it.
    * Null: none (not cached yet, no OPFS, a companion load).
    */
   readonly heapImage:
@@ -121,6 +121,7 @@ export interface ViewStore {
     | { readonly state: 'used'; readonly bytes: number }
     | { readonly state: 'refused'; readonly reason: string }
     | { readonly state: 'not-stored'; readonly reason: string }
+    | { readonly state: 'unhashed'; readonly reason: string }
     | null;
   /** Other tabs of this browser holding the same dump, each with its own copy in memory. */
   readonly otherTabsHolding: number;
