@@ -111,7 +111,8 @@ test('back and forward move between views; an object link survives a reload of t
   await page.goForward();
   await expect(page.getByTestId('tab-findings')).toHaveAttribute('aria-selected', 'true');
 
-  // Reopening the link (the dump is in this browser's cache) shows the same object's root paths.
+  // Reopening the link (the dump is in this browser's cache, once stored) shows the same object's root paths.
+  await expect(page.getByTestId('analysis-status')).not.toHaveAttribute('data-image', 'storing', { timeout: 30_000 });
   await page.goto('about:blank');
   await page.goto(rootsUrl);
   await expect(page.getByTestId('roots-graph')).toBeVisible({ timeout: 30_000 });

@@ -49,29 +49,43 @@ export async function readBlobInto(
   into: ArrayBuffer,
 ): Promise<[ArrayBuffer, number]> {
   const slice = blob.slice(offset, end);
-  let reader: ReadableStreamBYOBReader | null = null;
-  try {
-    reader = slice.stream().getReader({ mode: 'byob' });
-  } catch {
-    reader = null;
-  }
+  const reader = byobReaderOf(slice);
   if (!reader) {
     const bytes = new Uint8Array(await slice.arrayBuffer());
     new Uint8Array(into).set(bytes);
     return [into, bytes.length];
   }
-  const wanted = slice.size;
-  let buffer = into;
-  let filled = 0;
   try {
-    while (filled < wanted) {
-      const { done, value } = await reader.read(new Uint8Array(buffer, filled, wanted - filled));
-      if (value) buffer = value.buffer as ArrayBuffer;
-      if (done || !value) break;
-      filled += value.byteLength;
-    }
+    return await fillFromStream(reader, into, slice.size);
   } finally {
     reader.releaseLock();
+  }
+}
+
+/** A Blob's stream with its bring-your-own-buffer reader, or null where the stream has none. */
+export function byobReaderOf(blob: Blob): ReadableStreamBYOBReader | null {
+  try {
+    return blob.stream().getReader({ mode: 'byob' });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads from `reader` into `buffer` from its start until `wanted` bytes are in it or the stream
+ * ends. Resolves to the buffer (the same memory; the one passed in is detached) and the bytes read.
+ */
+export async function fillFromStream(
+  reader: ReadableStreamBYOBReader,
+  buffer: ArrayBuffer,
+  wanted: number,
+): Promise<[ArrayBuffer, number]> {
+  let filled = 0;
+  while (filled < wanted) {
+    const { done, value } = await reader.read(new Uint8Array(buffer, filled, wanted - filled));
+    if (value) buffer = value.buffer as ArrayBuffer;
+    if (done || !value) break;
+    filled += value.byteLength;
   }
   return [buffer, filled];
 }

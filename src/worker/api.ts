@@ -70,8 +70,12 @@ export interface HeapWorkerApi {
    * companion, not analysed, another dump opened meanwhile).
    */
   storeImage(): Promise<{ readonly bytes: number; readonly seconds: number } | { readonly notStored: string } | null>;
-  /** SHA-256, size and name of the loaded file, hashed by slices (once per load). */
-  fingerprint(): Promise<DumpFingerprint | null>;
+  /**
+   * SHA-256, size and name of the loaded file (once per load): `hashed` when the page hashed it on a
+   * worker of its own (permalink/fingerprint-worker.ts; it is taken as it is, for the heap loaded
+   * now: the page asks right after the load, before any other), else hashed here by slices.
+   */
+  fingerprint(hashed?: DumpFingerprint): Promise<DumpFingerprint | null>;
   findings(): FindingSummary[];
   /** The finding's own root path (the one the CLI prints and the evidence card carries), or null. */
   findingPath(findingId: string): RootPathSummary | null;

@@ -5,8 +5,7 @@
  * when the reader fails: a read is then slower, never lost or stuck.
  */
 import { byteSourceFromBlob, type ByteSource } from '../session/open-heap';
-import type { DumpFingerprint } from '../permalink/url-state';
-import type { FingerprintReply, FingerprintRequest, SliceReply, SliceRequest } from './blob-reader.worker';
+import type { SliceReply, SliceRequest } from './blob-reader.worker';
 
 export interface ClosableByteSource extends ByteSource {
   /** Stops the reader worker (reads after this are made here). */
@@ -16,61 +15,19 @@ export interface ClosableByteSource extends ByteSource {
 /** Staging buffers kept for reuse (the reads in flight at once: ChunkReader's pipeline and one more). */
 const MAX_STAGING = 8;
 
-/** A reader worker, or null where none can start. */
-function startReader(): Worker | null {
-  try {
-    if (typeof Worker === 'undefined') return null;
-    return new Worker(new URL('./blob-reader.worker.ts', import.meta.url), { type: 'module', name: 'heapscope-reader' });
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The blob's fingerprint, hashed by a reader worker of its own, on a thread that does nothing else.
- * On the heap worker, each of the Blob stream's reads (2 MB at a time in Chromium) waited for the
- * analyses' next slice: a 90 MB dump took 4 s there on a quiet machine, and more than a minute on a
- * busy one. Where the worker cannot start or fails, `here()` hashes it. An abort stops the worker.
- */
-export function fingerprintThroughReader(
-  blob: Blob,
-  name: string,
-  here: () => Promise<DumpFingerprint>,
-  signal?: AbortSignal,
-): Promise<DumpFingerprint> {
-  const reader = startReader();
-  if (!reader) return here();
-  return new Promise<DumpFingerprint>((resolve, reject) => {
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      reader.terminate();
-      signal?.removeEventListener('abort', abort);
-      outcome();
-    };
-    const fallBack = () => settle(() => void here().then(resolve, reject));
-    const abort = () => settle(() => reject(new Error('the fingerprint was abandoned: another dump was opened')));
-    if (signal?.aborted) return abort();
-    signal?.addEventListener('abort', abort);
-    reader.onerror = (event) => {
-      event.preventDefault();
-      fallBack();
-    };
-    reader.onmessageerror = fallBack;
-    reader.onmessage = (event: MessageEvent<FingerprintReply>) => {
-      const reply = event.data;
-      if ('error' in reply) fallBack();
-      else settle(() => resolve(reply.fingerprint));
-    };
-    reader.postMessage(blob);
-    reader.postMessage({ id: 0, fingerprint: name } satisfies FingerprintRequest);
-  });
-}
-
 export function byteSourceThroughReader(blob: Blob, name: string): ClosableByteSource {
   const direct = byteSourceFromBlob(blob, name);
-  let reader = startReader();
+  let reader: Worker | null = null;
+  try {
+    if (typeof Worker !== 'undefined') {
+      reader = new Worker(new URL('./blob-reader.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'heapscope-reader',
+      });
+    }
+  } catch {
+    reader = null;
+  }
   if (!reader) return { ...direct, close: () => undefined };
 
   const pending = new Map<

@@ -9,11 +9,8 @@
  * recycles a few of them, so that a 330 MB file does not pass through 330 MB of new memory, whose
  * every page costs a fault the first time it is written (about 11 µs per 4 KB on the machines
  * measured here, where a tab's memory has no huge pages).
- *
- * A reader started for it alone hashes the whole blob (`FingerprintRequest`, blob-reader.ts).
  */
-import { fingerprintOfBlob, readBlobInto } from '../permalink/fingerprint';
-import type { DumpFingerprint } from '../permalink/url-state';
+import { readBlobInto } from '../permalink/fingerprint';
 
 export interface SliceRequest {
   readonly id: number;
@@ -32,33 +29,11 @@ export type SliceReply =
     }
   | { readonly id: number; readonly error: string };
 
-/** Asks for the whole blob's fingerprint (SHA-256), hashed here: this thread has nothing else to do. */
-export interface FingerprintRequest {
-  readonly id: number;
-  readonly fingerprint: string;
-}
-
-export type FingerprintReply = { readonly id: number; readonly fingerprint: DumpFingerprint } | { readonly id: number; readonly error: string };
-
 let blob: Blob | null = null;
 
-self.onmessage = async (event: MessageEvent<Blob | SliceRequest | FingerprintRequest>) => {
+self.onmessage = async (event: MessageEvent<Blob | SliceRequest>) => {
   if (event.data instanceof Blob) {
     blob = event.data;
-    return;
-  }
-  if ('fingerprint' in event.data) {
-    const { id, fingerprint: name } = event.data;
-    try {
-      if (!blob) throw new Error('no file was given to the reader');
-      const fingerprint = await fingerprintOfBlob(blob, name);
-      (self as unknown as Worker).postMessage({ id, fingerprint } satisfies FingerprintReply);
-    } catch (error) {
-      (self as unknown as Worker).postMessage({
-        id,
-        error: error instanceof Error ? error.message : String(error),
-      } satisfies FingerprintReply);
-    }
     return;
   }
   const { id, offset, length, into } = event.data;

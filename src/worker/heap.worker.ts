@@ -31,7 +31,7 @@ import { diffHeaps, diffSideOf, type DiffSide, type HeapDiff } from '../session/
 import { openTranscript, transcriptShow } from '../session/transcript';
 import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
-import { byteSourceThroughReader, fingerprintThroughReader } from './blob-reader';
+import { byteSourceThroughReader } from './blob-reader';
 
 /** Progress reports are throttled to about one per animation frame; the UI cannot show more. */
 const PROGRESS_INTERVAL_MS = 16;
@@ -219,15 +219,11 @@ const api: HeapWorkerApi = {
     return current.analysis;
   },
 
-  async fingerprint(): Promise<DumpFingerprint | null> {
+  async fingerprint(hashed?: DumpFingerprint): Promise<DumpFingerprint | null> {
     const current = loaded;
     if (!current) return null;
-    current.fingerprint ??= fingerprintThroughReader(
-      current.file,
-      current.name,
-      () => fingerprintOfBlob(current.file, current.name, yieldToQueue),
-      current.stopAnalysis.signal,
-    );
+    if (hashed && hashed.size === current.file.size) current.fingerprint ??= Promise.resolve(hashed);
+    current.fingerprint ??= fingerprintOfBlob(current.file, current.name, yieldToQueue);
     return current.fingerprint;
   },
 

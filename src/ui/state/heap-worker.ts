@@ -9,6 +9,7 @@ import type { LoadProgressReport } from '../../session/answers';
 import type { AnalysisStatus } from '../../session/answers';
 import { useViewStore } from './store';
 import { DumpCache } from '../../permalink/dump-cache';
+import { fingerprintInWorker } from '../../permalink/fingerprint-worker';
 import type { DumpFingerprint } from '../../permalink/url-state';
 import { announceHolding, releaseHolding } from './other-tabs';
 
@@ -108,8 +109,16 @@ export async function openDump(file: Blob, fileName: string, how: OpenHow = {}):
         const failure = useViewStore.getState().loadFailure;
         if (failure) useViewStore.setState({ loadFailure: { ...failure, reopened: fileName } });
       }
-      void analyzeLoadedHeap(load);
-      void fingerprintLoadedHeap(load, file, outcome.image === 'used');
+      const analysed = analyzeLoadedHeap(load);
+      // Hashed once the analyses are done: beside them, the hashing takes a core they use (2 cores:
+      // "ready" 1–2 s later at 18.6 M objects). Unless an opened link waits for it, to know whether
+      // this is its dump and to restore its view: then at once.
+      const linkWaits = !cached && useViewStore.getState().link?.dump != null;
+      let named!: () => void;
+      naming = { load, named: new Promise<void>((resolve) => (named = resolve)) };
+      void (linkWaits ? Promise.resolve() : analysed).then(() =>
+        fingerprintLoadedHeap(load, file, cached ? null : firstName, outcome.image === 'used', named),
+      );
     } else if (outcome.status === 'failed') {
       useViewStore.getState().failLoad(fileName, outcome.message);
       // A comparison whose second dump cannot be read is no comparison.
@@ -147,15 +156,43 @@ export function reopenTranscriptSession(session: number): void {
 
 const dumpCache = new DumpCache();
 
+/** The latest load's naming: done once its dump is hashed and on its way into the cache, or could not be. */
+let naming: { readonly load: number; readonly named: Promise<void> } | null = null;
+
 /**
- * The dump's SHA-256 (hashed in the worker by slices) names it in permalinks; the file is kept in
- * the origin-private cache under it so links open at once on this machine, and once the analyses
- * are ready its heap image beside it, so they reopen without parsing or analysing.
+ * The dump's SHA-256 names it in permalinks: hashed on a worker of the page's own once the
+ * analyses are done (permalink/fingerprint-worker.ts), or by the heap worker where that fails. The
+ * file is kept in the origin-private cache under it so links open at once on this machine, and once
+ * the analyses are ready its heap image beside it, so they reopen without parsing or analysing.
  */
-async function fingerprintLoadedHeap(load: number, file: Blob, fromImage: boolean): Promise<void> {
+async function fingerprintLoadedHeap(
+  load: number,
+  file: Blob,
+  /** The file's name, to hash it by; null for a dump from the cache, named by its key already. */
+  hashAs: string | null,
+  fromImage: boolean,
+  /** Called once the dump is named (its fingerprint known and its copy into the cache begun) or cannot be. */
+  named: () => void,
+): Promise<void> {
+  try {
+    await nameAndCache(load, file, hashAs, fromImage, named);
+  } finally {
+    named();
+  }
+}
+
+async function nameAndCache(
+  load: number,
+  file: Blob,
+  hashAs: string | null,
+  fromImage: boolean,
+  named: () => void,
+): Promise<void> {
   let fingerprint: DumpFingerprint | null;
   try {
-    fingerprint = await heapWorker.fingerprint();
+    const hashed = hashAs === null ? undefined : await fingerprintInWorker(file, hashAs).catch(() => undefined);
+    if (load !== latestLoad) return;
+    fingerprint = await heapWorker.fingerprint(hashed);
   } catch (error) {
     // No fingerprint: links to this dump cannot name it (and say why); everything else works.
     if (load === latestLoad && !fromImage)
@@ -169,7 +206,9 @@ async function fingerprintLoadedHeap(load: number, file: Blob, fromImage: boolea
   useViewStore.setState(fromImage ? { fingerprint } : { fingerprint, heapImage: { state: 'storing' } });
   announceHolding(fingerprint.sha256);
   if (fromImage) return;
-  if (!(await dumpCache.put(fingerprint, file).catch(() => false))) {
+  const putting = dumpCache.put(fingerprint, file).catch(() => false);
+  named();
+  if (!(await putting)) {
     if (load === latestLoad) useViewStore.setState({ heapImage: null });
     return;
   }
@@ -192,6 +231,9 @@ async function fingerprintLoadedHeap(load: number, file: Blob, fromImage: boolea
  * drops its graph with the next load), then `file` is opened and the Diff view shows what grew.
  */
 export async function compareWith(file: Blob, fileName: string): Promise<boolean> {
+  // The baseline's fingerprint goes into the Diff's links, and its file into the cache they reopen
+  // from: both begin once the open dump is hashed, after its analyses.
+  if (naming?.load === latestLoad) await naming.named;
   const baseline = await heapWorker.setBaseline();
   if (!baseline) return false;
   useViewStore.setState({ baseline });
