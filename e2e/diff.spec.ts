@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { openAnalysed, projectRoot, waitForLoaded } from './helpers';
+import { openAnalysed, projectRoot, waitForCached, waitForLoaded } from './helpers';
 
 const BEFORE = join(projectRoot, 'sample-dumps/diff/before.gcdump');
 const AFTER = join(projectRoot, 'sample-dumps/diff/after.gcdump');
@@ -57,6 +57,7 @@ test('Compare with…: the types diff by Δbytes, where it grew, the link reopen
   expect(link).toMatch(/[#&]base=[0-9a-f]{64}&bsize=\d+&bname=before.gcdump/);
 
   // Another tab of this browser opens both dumps from its cache and shows the same comparison.
+  await waitForCached(page);
   const other = await context.newPage();
   await other.goto(link);
   await expect(other.getByTestId('loaded-file')).toHaveText('after.gcdump', { timeout: 60_000 });

@@ -107,6 +107,18 @@ export async function waitForLoaded(page: Page, fileName: string): Promise<void>
   await expect(page.getByTestId('tab-types')).toBeVisible();
 }
 
+/**
+ * Waits until the open dump is in this browser's cache: it is hashed once its analyses are done,
+ * its link names it from then on, and it is stored ('storing') right after; a link opened in another
+ * tab before that finds no cached dump.
+ */
+export async function waitForCached(page: Page): Promise<void> {
+  const status = page.getByTestId('analysis-status');
+  await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect.poll(() => page.evaluate(() => location.hash), { timeout: 60_000 }).toContain('dump=');
+  await expect(status).not.toHaveAttribute('data-image', 'storing', { timeout: 60_000 });
+}
+
 export async function openTypes(page: Page): Promise<void> {
   await page.getByTestId('tab-types').click();
   await expect(page.getByTestId('type-row').first()).toBeVisible();

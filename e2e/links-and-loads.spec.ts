@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { dropBytes, dropFile, MAUI_FIXTURE, openAnalysed, projectRoot, waitForLoaded } from './helpers';
+import { dropBytes, dropFile, MAUI_FIXTURE, openAnalysed, projectRoot, waitForCached, waitForLoaded } from './helpers';
 
 const LEAKY = join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.gcdump');
 const CORE = join(projectRoot, 'sample-dumps/cores/leaky-service-full.core');
@@ -129,6 +129,7 @@ test('every view has "Copy link" and "Copy as Markdown"; the link reopens the vi
   await expect(page.getByTestId('copy-view-markdown-output')).toHaveValue(/### 17,818 change.*- Count: 17,818/s);
 
   // The copied link, opened in another tab of this browser (the dump is cached), shows the same rows.
+  await waitForCached(page);
   const other = await context.newPage();
   await other.goto(link);
   await expect(other.getByTestId('loaded-file')).toHaveText('runaway-cts.gcdump', { timeout: 30_000 });

@@ -201,6 +201,27 @@ test('the server sends the policy as a header too, with what a meta tag cannot s
   expect(response?.headers()['x-content-type-options']).toBe('nosniff');
 });
 
+/**
+ * Run in a page or a worker (`evaluate`): every worker it starts from now on fails as it starts (its
+ * script throws), counted in `workersRefused`.
+ */
+function refuseNewWorkers(): void {
+  const scope = globalThis as unknown as { Worker: typeof Worker; workersRefused: number };
+  const RealWorker = scope.Worker;
+  scope.workersRefused = 0;
+  scope.Worker = class extends RealWorker {
+    constructor(_url: string | URL, options?: WorkerOptions) {
+      super(URL.createObjectURL(new Blob(['throw new Error("refused")'], { type: 'text/javascript' })), options);
+      scope.workersRefused++;
+    }
+  };
+}
+
+/** The workers refused since `refuseNewWorkers` (run where it ran). */
+function workersRefused(): number {
+  return (globalThis as unknown as { workersRefused: number }).workersRefused;
+}
+
 test('a second worker reads the dump; where it fails, the heap worker reads the dump itself', async ({ page }) => {
   const readerScripts: string[] = [];
   page.on('request', (request) => {
@@ -216,22 +237,10 @@ test('a second worker reads the dump; where it fails, the heap worker reads the 
   // reads fall back to the heap worker itself, with the same result.
   const heapWorker = page.workers().find((worker) => worker.url().includes('heap.worker'));
   expect(heapWorker, 'the heap worker').toBeDefined();
-  await heapWorker!.evaluate(() => {
-    const scope = self as unknown as { Worker: typeof Worker; readersStarted: number };
-    const RealWorker = scope.Worker;
-    scope.readersStarted = 0;
-    scope.Worker = class extends RealWorker {
-      constructor(_url: string | URL, options?: WorkerOptions) {
-        super(URL.createObjectURL(new Blob(['throw new Error("refused")'], { type: 'text/javascript' })), options);
-        scope.readersStarted++;
-      }
-    };
-  });
+  await heapWorker!.evaluate(refuseNewWorkers);
   await page.getByTestId('file-input').setInputFiles(MAUI_FIXTURE);
   // The load started its (failing) reader, then ended neither stuck nor refused.
-  await expect
-    .poll(() => heapWorker!.evaluate(() => (self as unknown as { readersStarted: number }).readersStarted))
-    .toBe(1);
+  await expect.poll(() => heapWorker!.evaluate(workersRefused)).toBe(1);
   await expect(page.getByTestId('load-progress')).toHaveCount(0, { timeout: 30_000 });
   await expect(page.getByTestId('load-error')).toHaveCount(0);
   await waitForLoaded(page, basename(MAUI_FIXTURE));
@@ -245,21 +254,11 @@ test('the dump is hashed on a worker of the page; where that worker fails, the h
   await page.goto('./');
   const sha256 = createHash('sha256').update(readFileSync(MAUI_FIXTURE)).digest('hex');
   // Every worker the page starts from now on fails as it starts (the heap worker is already running).
-  await page.evaluate(() => {
-    const scope = window as unknown as { Worker: typeof Worker; workersRefused: number };
-    const RealWorker = scope.Worker;
-    scope.workersRefused = 0;
-    scope.Worker = class extends RealWorker {
-      constructor(_url: string | URL, options?: WorkerOptions) {
-        super(URL.createObjectURL(new Blob(['throw new Error("refused")'], { type: 'text/javascript' })), options);
-        scope.workersRefused++;
-      }
-    };
-  });
+  await page.evaluate(refuseNewWorkers);
   await page.getByTestId('file-input').setInputFiles(MAUI_FIXTURE);
   await waitForLoaded(page, basename(MAUI_FIXTURE));
   await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready');
   await expect.poll(() => page.evaluate(() => location.hash)).toContain(`dump=${sha256}`);
-  expect(await page.evaluate(() => (window as unknown as { workersRefused: number }).workersRefused)).toBe(1);
+  expect(await page.evaluate(workersRefused)).toBe(1);
   await expect(page.getByTestId('analysis-status')).not.toHaveAttribute('data-image', 'unhashed');
 });

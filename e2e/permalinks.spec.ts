@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { dropFile, MAUI_FIXTURE, openAnalysed, projectRoot } from './helpers';
+import { dropFile, MAUI_FIXTURE, openAnalysed, projectRoot, waitForCached } from './helpers';
 
 const LEAKY = join(projectRoot, 'sample-dumps/leaky-service/runaway-cts.gcdump');
 const CONTROL = join(projectRoot, 'sample-dumps/leaky-service/control.gcdump');
@@ -49,7 +49,8 @@ test("a finding's link: evidence card without the dump, live view once the file 
   });
   await expect(reader.getByTestId('link-banner')).toHaveCount(0);
 
-  // With the dump now cached in this browser, the link restores directly.
+  // With the dump now cached in this browser (once stored), the link restores directly.
+  await waitForCached(reader);
   const again = await other.newPage();
   await again.goto(link);
   await expect(again.getByTestId('loaded-file')).toHaveText('runaway-cts.gcdump', { timeout: 30_000 });
@@ -112,7 +113,7 @@ test('back and forward move between views; an object link survives a reload of t
   await expect(page.getByTestId('tab-findings')).toHaveAttribute('aria-selected', 'true');
 
   // Reopening the link (the dump is in this browser's cache, once stored) shows the same object's root paths.
-  await expect(page.getByTestId('analysis-status')).not.toHaveAttribute('data-image', 'storing', { timeout: 30_000 });
+  await waitForCached(page);
   await page.goto('about:blank');
   await page.goto(rootsUrl);
   await expect(page.getByTestId('roots-graph')).toBeVisible({ timeout: 30_000 });

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { dropBytes, dropFile, projectRoot, waitForLoaded } from './helpers';
+import { dropBytes, dropFile, projectRoot, waitForCached, waitForLoaded } from './helpers';
 
 const INCIDENT = resolve(projectRoot, 'test-data/sos/seed-incident-logistics-netcore31.txt');
 
@@ -116,8 +116,7 @@ test('two debugger sessions pasted in one transcript: kept apart, the other one 
   // The link names the session: reopened from this browser's cache, it shows session 1 again,
   // where the same link without it opens the default (the last) session.
   await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/dump=.*session=1/);
-  // The dump is in this browser's cache once it is no longer being stored (the link names it first).
-  await expect(page.getByTestId('analysis-status')).not.toHaveAttribute('data-image', 'storing', { timeout: 30_000 });
+  await waitForCached(page);
   const link = page.url();
   await page.goto('about:blank');
   await page.goto(link);

@@ -72,8 +72,9 @@ export interface HeapWorkerApi {
   storeImage(): Promise<{ readonly bytes: number; readonly seconds: number } | { readonly notStored: string } | null>;
   /**
    * SHA-256, size and name of the loaded file (once per load): `hashed` when the page hashed it on a
-   * worker of its own (permalink/fingerprint-worker.ts; it is taken as it is, for the heap loaded
-   * now: the page asks right after the load, before any other), else hashed here by slices.
+   * worker of its own (permalink/fingerprint-worker.ts; taken as it is: the page gives it only while
+   * the load it hashed is its latest, and a later load reaches here after it), else hashed here by
+   * slices.
    */
   fingerprint(hashed?: DumpFingerprint): Promise<DumpFingerprint | null>;
   findings(): FindingSummary[];

@@ -116,9 +116,9 @@ export async function openDump(file: Blob, fileName: string, how: OpenHow = {}):
       const linkWaits = !cached && useViewStore.getState().link?.dump != null;
       let named!: () => void;
       naming = { load, named: new Promise<void>((resolve) => (named = resolve)) };
-      void (linkWaits ? Promise.resolve() : analysed).then(() =>
-        fingerprintLoadedHeap(load, file, cached ? null : firstName, outcome.image === 'used', named),
-      );
+      void (linkWaits ? Promise.resolve() : analysed)
+        .then(() => fingerprintLoadedHeap(load, file, cached ? null : firstName, outcome.image === 'used', named))
+        .finally(named);
     } else if (outcome.status === 'failed') {
       useViewStore.getState().failLoad(fileName, outcome.message);
       // A comparison whose second dump cannot be read is no comparison.
@@ -171,21 +171,7 @@ async function fingerprintLoadedHeap(
   /** The file's name, to hash it by; null for a dump from the cache, named by its key already. */
   hashAs: string | null,
   fromImage: boolean,
-  /** Called once the dump is named (its fingerprint known and its copy into the cache begun) or cannot be. */
-  named: () => void,
-): Promise<void> {
-  try {
-    await nameAndCache(load, file, hashAs, fromImage, named);
-  } finally {
-    named();
-  }
-}
-
-async function nameAndCache(
-  load: number,
-  file: Blob,
-  hashAs: string | null,
-  fromImage: boolean,
+  /** Called once the dump is named (its fingerprint known and its copy into the cache begun); the caller calls it again at the end. */
   named: () => void,
 ): Promise<void> {
   let fingerprint: DumpFingerprint | null;
