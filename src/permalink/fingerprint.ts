@@ -5,10 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { DumpFingerprint } from './url-state';
-import { byobReaderOf, byteSourceFromBlob, fillFromStream, readBlobInto } from '../formats/byte-source';
-
-/** The reader worker reads slices through it too (worker/ does not import formats/). */
-export { readBlobInto };
+import { byobReaderOf, byteSourceFromBlob, fillFromStream } from '../formats/byte-source';
 
 /** Bytes hashed per slice; between slices the caller may yield. */
 export const FINGERPRINT_SLICE_BYTES = 8 << 20;

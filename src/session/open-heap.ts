@@ -17,7 +17,7 @@ import type { ComputedAnalyses } from '../analysis/analysis-context';
 // What the callers above the session (the worker, the CLI) need of the input side, so they import
 // nothing below the session: the byte sources they open, the error a malformed input raises, the
 // browser's memory budget.
-export { byteSourceFromBlob, FormatError, type ByteSource } from '../formats/byte-source';
+export { byteSourceFromBlob, FormatError, readBlobInto, type ByteSource } from '../formats/byte-source';
 export { BROWSER_MEMORY_BUDGET_BYTES } from '../heap/memory-budget';
 
 /** What a file is, from its first bytes (formats/detect.ts); null for anything heapscope does not read. */

@@ -10,7 +10,7 @@
  * every page costs a fault the first time it is written (about 11 µs per 4 KB on the machines
  * measured here, where a tab's memory has no huge pages).
  */
-import { readBlobInto } from '../permalink/fingerprint';
+import { readBlobInto } from '../session/open-heap';
 
 export interface SliceRequest {
   readonly id: number;
