@@ -79,6 +79,11 @@ function applyLink(state: UrlState): void {
   });
 }
 
+/** A link once its selection is applied or set aside: only its evidence card stays, if it has one. */
+function spentLink(link: NonNullable<ViewStore['link']>): ViewStore['link'] {
+  return link.evidence ? { ...link, typeName: null, objectAddress: null, findingId: null, expandedRun: null } : null;
+}
+
 /**
  * When the loaded dump is the link's (or the link names none), turns the link's selection into the
  * store's: the object's address into its NodeIndex through the worker.
@@ -104,7 +109,7 @@ export async function restoreSelection(): Promise<void> {
       findingId: link.findingId,
       expandedRun: link.expandedRun,
     },
-    link: link.evidence ? { ...link, typeName: null, objectAddress: null, findingId: null, expandedRun: null } : null,
+    link: spentLink(link),
     linkProblem: null,
   });
 }
@@ -134,6 +139,14 @@ function checkOpenedDump(state: ViewStore): void {
     addLinkNote(
       `The link names debugger session ${wanted}, but this transcript holds ${sessions.sessions.length}; session ${sessions.chosen} is shown.`,
     );
+  }
+  // The dump is hashed once its analyses are done: by then the user may have chosen an object or a
+  // finding, and a link's selection (none, for a page opened without one) is not put over it.
+  const { selection } = useViewStore.getState();
+  const chosen = selection.typeName !== null || selection.node !== null || selection.findingId !== null;
+  if (chosen && link && !link.dump) {
+    useViewStore.setState({ link: spentLink(link) });
+    return;
   }
   void restoreSelection();
 }
