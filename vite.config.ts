@@ -145,6 +145,9 @@ function relaxCspInDev(): Plugin {
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
+  // WebAssembly compiled from the page's own bundle (the dump's SHA-256, permalink/fingerprint.ts);
+  // not JavaScript's eval.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
   "connect-src 'self'",
   "style-src 'self' 'unsafe-inline'",

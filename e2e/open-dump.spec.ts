@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   compareNames,
@@ -199,6 +199,30 @@ test('the server sends the policy as a header too, with what a meta tag cannot s
   for (const directive of ["frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'", "connect-src 'self'"])
     expect(policy).toContain(directive);
   expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+});
+
+test("the dump's SHA-256 is computed in WebAssembly, which the policy lets the page's workers compile", async ({
+  page,
+}) => {
+  // The app's own fingerprint worker, as built and served with the page's policy (a worker's policy is
+  // the one its script is served with): where it may not compile WebAssembly, it hashes in JavaScript.
+  const script = readdirSync('dist/assets').find((name) => /^fingerprint\.worker-.*\.js$/.test(name));
+  expect(script).toBeDefined();
+  await page.goto('./');
+  const bytes = readFileSync(MAUI_FIXTURE);
+  const reply = await page.evaluate(
+    async ({ url, data }) => {
+      const worker = new Worker(url, { type: 'module' });
+      const answer = new Promise<unknown>((resolve) => (worker.onmessage = (event) => resolve(event.data)));
+      worker.postMessage({ blob: new Blob([new Uint8Array(data)]), name: 'maui.gcdump' });
+      return answer;
+    },
+    { url: `assets/${script}`, data: [...bytes] },
+  );
+  expect(reply).toEqual({
+    fingerprint: { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, name: 'maui.gcdump' },
+    hashedBy: 'WebAssembly',
+  });
 });
 
 /**

@@ -1,14 +1,16 @@
 /**
  * Hashes one Blob (fingerprint-worker.ts): a thread that does nothing else, started by the page.
  */
-import { fingerprintOfBlob } from './fingerprint';
+import { createFingerprinter, fingerprintOfBlob } from './fingerprint';
 import type { FingerprintReply, FingerprintRequest } from './fingerprint-worker';
 
 self.onmessage = async (event: MessageEvent<FingerprintRequest>) => {
   const { blob, name } = event.data;
   let reply: FingerprintReply;
   try {
-    reply = { fingerprint: await fingerprintOfBlob(blob, name) };
+    const fingerprint = await fingerprintOfBlob(blob, name);
+    // Which SHA-256 this worker may run (the page's policy decides): told, so a test can see it.
+    reply = { fingerprint, hashedBy: (await createFingerprinter()).implementation };
   } catch (error) {
     reply = { error: error instanceof Error ? error.message : String(error) };
   }

@@ -11,7 +11,7 @@ import {
   type UrlState,
 } from './url-state';
 import { decodeEvidence, encodeEvidence, evidenceMarkdown, type EvidenceCard } from './evidence-card';
-import { FINGERPRINT_SLICE_BYTES, fingerprintOf, fingerprintOfBlob } from './fingerprint';
+import { createFingerprinter, FINGERPRINT_SLICE_BYTES, fingerprintOf, fingerprintOfBlob } from './fingerprint';
 import { byteSourceFromBytes } from '../formats/byte-source';
 import { listFixtures, readFixture } from '../test-support/fixtures';
 
@@ -270,6 +270,20 @@ describe('dump fingerprints', () => {
       const fingerprint = await fingerprintOfBlob(new Blob([bytes]), 'x.gcdump', async () => void yields++);
       expect(fingerprint).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex'), size, name: 'x.gcdump' });
       expect(yields).toBeLessThanOrEqual(Math.ceil(size / FINGERPRINT_SLICE_BYTES));
+    }
+  });
+
+  it('hashes in WebAssembly where it may, and the JavaScript fallback gives the same digests', async () => {
+    expect((await createFingerprinter()).implementation).toBe('WebAssembly');
+    const bytes = readFixture('gcdump', listFixtures('gcdump', '.gcdump')[0]);
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    for (const javaScript of [false, true]) {
+      const hasher = await createFingerprinter({ javaScript });
+      expect(hasher.implementation).toBe(javaScript ? 'JavaScript' : 'WebAssembly');
+      // Uneven pieces, views into a larger buffer among them.
+      for (let at = 0, step = 1; at < bytes.length; at += step, step = step * 3 + 1)
+        hasher.update(bytes.subarray(at, Math.min(bytes.length, at + step)));
+      expect(hasher.digest()).toBe(expected);
     }
   });
 });
