@@ -8,7 +8,7 @@
  * paths, findings) ready, the CancellationToken finding's registration count, the longest
  * main-thread task during the load (from the pick to the analyses being ready; the page's start-up
  * before the pick and the Findings tab opened after are reported apart; BENCH_TASKS=1 lists every
- * long task), the renderer processes' resident memory afterwards; then the heap image the page keeps
+ * long task with what ran in its frame, from the Long Animation Frames API), the renderer processes' resident memory afterwards; then the heap image the page keeps
  * with the cached dump (its size, the seconds to write it) and the cached reopen: the finding's link
  * opened in a fresh tab, the first closed, until the finding is on screen.
  * Prints a table and merges the figures into bench/results.json. Figures only, no assertions.
@@ -35,6 +35,27 @@ const { values } = parseArgs({
   },
 });
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : values.diff ? [] : DEFAULT_SIZES;
+
+/** A long animation frame as the bench keeps it (BENCH_TASKS=1 prints it beside the long task it holds). */
+interface LongFrame {
+  readonly start: number;
+  readonly duration: number;
+  readonly layoutAndPaint: number;
+  readonly scripts: readonly string[];
+}
+
+/** The parts of the Long Animation Frames API's entries read here (not yet in TypeScript's DOM types). */
+interface LongAnimationFrame {
+  readonly startTime: number;
+  readonly duration: number;
+  readonly renderStart: number;
+  readonly scripts: readonly {
+    readonly invoker: string;
+    readonly invokerType: string;
+    readonly duration: number;
+    readonly forcedStyleAndLayoutDuration: number;
+  }[];
+}
 
 /** Resident bytes of each of Chromium's renderer processes. */
 function rendererProcessBytes(): number[] {
@@ -118,6 +139,25 @@ async function main() {
         new PerformanceObserver((list) => {
           for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
         }).observe({ type: 'longtask', buffered: true });
+        // What ran in each long frame (the Long Animation Frames API): BENCH_TASKS=1 names it beside each long task.
+        const frames: LongFrame[] = [];
+        (window as unknown as { __longFrames: typeof frames }).__longFrames = frames;
+        if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame'))
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries() as unknown as LongAnimationFrame[])
+              frames.push({
+                start: entry.startTime,
+                duration: entry.duration,
+                layoutAndPaint: entry.renderStart > 0 ? entry.startTime + entry.duration - entry.renderStart : 0,
+                scripts: entry.scripts.map(
+                  (script) =>
+                    `${script.invoker || script.invokerType} ${Math.round(script.duration)} ms` +
+                    (script.forcedStyleAndLayoutDuration >= 1
+                      ? ` (forced layout ${Math.round(script.forcedStyleAndLayoutDuration)} ms)`
+                      : ''),
+                ),
+              });
+          }).observe({ type: 'long-animation-frame', buffered: true });
       });
       page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
       await page.goto(`http://127.0.0.1:${PORT}/`);
@@ -175,10 +215,17 @@ async function main() {
       const startupLongest = Math.max(0, ...tasks.filter((t) => t.start < pickedAt).map((t) => t.duration));
       // Opening the Findings tab once the analyses are ready (an interaction after the load).
       const findingsLongest = Math.max(0, ...tasks.filter((t) => t.start > readyAt).map((t) => t.duration));
-      if (process.env.BENCH_TASKS)
+      if (process.env.BENCH_TASKS) {
         console.log(
           `long tasks (ms after the pick): ${during.map((t) => `${Math.round(t.start - pickedAt)}+${Math.round(t.duration)}`).join(' ')}`,
         );
+        const frames = await page.evaluate(() => (window as unknown as { __longFrames: LongFrame[] }).__longFrames);
+        for (const task of during)
+          for (const frame of frames.filter((f) => f.start <= task.start + 5 && f.start + f.duration >= task.start))
+            console.log(
+              `  its frame: ${Math.round(frame.duration)} ms, layout and paint ${Math.round(frame.layoutAndPaint)} ms; scripts: ${frame.scripts.join('; ') || 'none'}`,
+            );
+      }
       sampling = 'after ready';
       const resident = rendererResidentBytes();
       const tabResident = pageRendererBytes();
