@@ -132,4 +132,26 @@ describe('dominator tree rows', () => {
       }
     }
   });
+
+  it('sort every row biggest retained size first, ties by NodeIndex: short and long rows, 4- and 8-byte sizes', () => {
+    const random = mulberry32(7);
+    // Rows of 1–4 children, one of about n/2 (long past 64 and past 255), sizes with many ties.
+    for (const n of [40, 200, 700, 5000]) {
+      const idom = new Uint32Array(n).map((_, node) =>
+        node === 0 ? NO_NODE : node % 2 === 0 ? 0 : Math.max(1, node - 1 - Math.floor(random() * 4)),
+      );
+      for (const wide of [false, true]) {
+        const retained = wide
+          ? Float64Array.from({ length: n }, () => Math.floor(random() * 8) * 2 ** 33)
+          : Uint32Array.from({ length: n }, () => Math.floor(random() * 8) * 1000 + (random() < 0.1 ? 0xffff_0000 : 0));
+        const tree = dominatorTree({ idom, reachableCount: n }, retained);
+        const plain = plainRows(idom);
+        for (let node = 0; node < n; node++) {
+          const row = Array.from(plain.children.subarray(plain.start[node], plain.start[node + 1]));
+          row.sort((a, b) => retained[b] - retained[a] || a - b);
+          expect(Array.from(dominatedChildren(tree, node))).toEqual(row);
+        }
+      }
+    }
+  });
 });
