@@ -189,8 +189,7 @@ export function dominatorTree(dominators: Dominators, retained: RetainedSizes, s
   topLevel.sort(biggestFirst);
   const n = rows.counts.length;
   let longest = 0;
-  if (retained instanceof Uint32Array)
-    for (const count of rows.longRows.values()) longest = Math.max(longest, count);
+  if (retained instanceof Uint32Array) for (const count of rows.longRows.values()) longest = Math.max(longest, count);
   const keys = new RowSortKeys(Math.max(longest, LONG_ROW));
   for (let node = 0, start = 0; node < n; node++) {
     const end = start + rows.count(node);
