@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import { CopyBox } from './link-banner';
 import { viewMarkdown } from '../state/view-markdown';
-import { compareWith } from '../state/heap-worker';
+import { compareWith, dumpNamed } from '../state/heap-worker';
 import { useViewStore } from '../state/store';
 
 /**
@@ -31,8 +31,18 @@ export function ViewActions() {
           />
         </>
       )}
-      <CopyBox label="Copy link" testId="copy-link" make={async () => window.location.href} />
+      <CopyBox label="Copy link" testId="copy-link" make={copyViewLink} />
       <CopyBox label="Copy as Markdown" testId="copy-view-markdown" make={() => viewMarkdown()} />
     </div>
   );
+}
+
+/**
+ * The page's address: the link to this view. Once the analyses are ready the dump is being hashed,
+ * and the link waits for its name (about a second at 18.6 M objects); before that, during a long
+ * load, it is copied at once, without the dump.
+ */
+async function copyViewLink(): Promise<string> {
+  if (useViewStore.getState().analysis.state === 'ready') await dumpNamed();
+  return window.location.href;
 }

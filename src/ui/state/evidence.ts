@@ -2,7 +2,7 @@ import { encodeEvidence, evidenceMarkdown, type EvidenceCard, type EvidenceStep 
 import { DEFAULT_URL_STATE, encodeUrlState } from '../../permalink/url-state';
 import type { FindingSummary } from '../../session/answers';
 import { FIRST_HISTOGRAM_QUERY } from '../../session/answers';
-import { heapWorker } from './heap-worker';
+import { dumpNamed, heapWorker } from './heap-worker';
 import { useViewStore } from './store';
 
 /** Rows of the histogram an evidence card carries. */
@@ -13,6 +13,8 @@ export async function findingEvidence(finding: FindingSummary): Promise<Evidence
   const [path, histogram] = await Promise.all([
     heapWorker.findingPath(finding.id),
     heapWorker.histogramPage({ ...FIRST_HISTOGRAM_QUERY, limit: EVIDENCE_HISTOGRAM_ROWS }),
+    // The card names its dump: copied right after the analyses, it waits for the dump's hash.
+    dumpNamed(),
   ]);
   return {
     title: finding.title,

@@ -160,6 +160,15 @@ const dumpCache = new DumpCache();
 let naming: { readonly load: number; readonly named: Promise<void> } | null = null;
 
 /**
+ * Resolves once the open dump is named (hashed, its fingerprint in the store) or could not be. A
+ * link made before that cannot name its dump, and the dump is hashed after its analyses: a link
+ * copied as soon as they are ready waits for it here (about a second at 18.6 M objects).
+ */
+export async function dumpNamed(): Promise<void> {
+  if (naming?.load === latestLoad) await naming.named;
+}
+
+/**
  * The dump's SHA-256 names it in permalinks: hashed on a worker of the page's own once the
  * analyses are done (permalink/fingerprint-worker.ts), or by the heap worker where that fails. The
  * file is kept in the origin-private cache under it so links open at once on this machine, and once
@@ -219,7 +228,7 @@ async function fingerprintLoadedHeap(
 export async function compareWith(file: Blob, fileName: string): Promise<boolean> {
   // The baseline's fingerprint goes into the Diff's links, and its file into the cache they reopen
   // from: both begin once the open dump is hashed, after its analyses.
-  if (naming?.load === latestLoad) await naming.named;
+  await dumpNamed();
   const baseline = await heapWorker.setBaseline();
   if (!baseline) return false;
   useViewStore.setState({ baseline });
