@@ -22,9 +22,9 @@ export type FingerprintReply =
 
 /**
  * Hashes `blob` on a new worker, which stops once it answers. Rejects where no worker can start or
- * the hashing fails (the caller then hashes it another way); an abort stops the worker.
+ * the hashing fails (the caller then hashes it another way).
  */
-export function fingerprintInWorker(blob: Blob, name: string, signal?: AbortSignal): Promise<DumpFingerprint> {
+export function fingerprintInWorker(blob: Blob, name: string): Promise<DumpFingerprint> {
   return new Promise<DumpFingerprint>((resolve, reject) => {
     let worker: Worker;
     try {
@@ -38,12 +38,8 @@ export function fingerprintInWorker(blob: Blob, name: string, signal?: AbortSign
     }
     const settle = (outcome: () => void) => {
       worker.terminate();
-      signal?.removeEventListener('abort', abort);
       outcome();
     };
-    const abort = () => settle(() => reject(new Error('the fingerprint was abandoned')));
-    if (signal?.aborted) return abort();
-    signal?.addEventListener('abort', abort);
     worker.onerror = (event) => {
       event.preventDefault();
       settle(() => reject(new Error(`the fingerprint worker failed: ${event.message || 'it did not start'}`)));

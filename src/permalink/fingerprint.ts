@@ -47,12 +47,16 @@ export async function createFingerprinter({ javaScript = false } = {}): Promise<
   };
 }
 
-/** Hashes a source read by slices (`read(offset, length)`), calling `between` after each slice. */
+/**
+ * Hashes a source read by slices (`read(offset, length)`), calling `between` after each slice, with
+ * `hasher` when the caller made one (to tell which implementation hashed), else a new one.
+ */
 export async function fingerprintOf(
   source: { readonly name: string; readonly size: number; read(offset: number, length: number): Promise<Uint8Array> },
   between: () => Promise<void> = async () => {},
+  hasher?: Fingerprinter,
 ): Promise<DumpFingerprint> {
-  const hasher = await createFingerprinter();
+  hasher ??= await createFingerprinter();
   for (let offset = 0; offset < source.size; offset += FINGERPRINT_SLICE_BYTES) {
     hasher.update(await source.read(offset, Math.min(FINGERPRINT_SLICE_BYTES, source.size - offset)));
     await between();
@@ -74,10 +78,11 @@ export async function fingerprintOfBlob(
   blob: Blob,
   name: string,
   between: () => Promise<void> = async () => {},
+  hasher?: Fingerprinter,
 ): Promise<DumpFingerprint> {
   const reader = byobReaderOf(blob);
-  if (!reader) return fingerprintOf(byteSourceFromBlob(blob, name), between);
-  const hasher = await createFingerprinter();
+  if (!reader) return fingerprintOf(byteSourceFromBlob(blob, name), between, hasher);
+  hasher ??= await createFingerprinter();
   let buffer = new ArrayBuffer(Math.min(FINGERPRINT_SLICE_BYTES, Math.max(1, blob.size)));
   let hashed = 0;
   try {

@@ -8,9 +8,9 @@ self.onmessage = async (event: MessageEvent<FingerprintRequest>) => {
   const { blob, name } = event.data;
   let reply: FingerprintReply;
   try {
-    const fingerprint = await fingerprintOfBlob(blob, name);
-    // Which SHA-256 this worker may run (the page's policy decides): told, so a test can see it.
-    reply = { fingerprint, hashedBy: (await createFingerprinter()).implementation };
+    const hasher = await createFingerprinter();
+    // Which SHA-256 hashed (the page's policy decides whether WebAssembly may): told, so a test can see it.
+    reply = { fingerprint: await fingerprintOfBlob(blob, name, undefined, hasher), hashedBy: hasher.implementation };
   } catch (error) {
     reply = { error: error instanceof Error ? error.message : String(error) };
   }
