@@ -157,10 +157,21 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Cross-origin isolation: with these two the page may share memory between its workers
+ * (SharedArrayBuffer), which the heap worker uses to have the pages of its large arrays touched on
+ * another core (src/worker/page-toucher.ts). The page loads nothing from other origins.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
+  ...ISOLATION_HEADERS,
 };
 
 export default defineConfig({
@@ -173,6 +184,6 @@ export default defineConfig({
     sourcemap: true,
     chunkSizeWarningLimit: 1024,
   },
-  server: { host: '127.0.0.1', port: 5173 },
+  server: { host: '127.0.0.1', port: 5173, headers: ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', port: 5173, headers: SECURITY_HEADERS },
 });

@@ -91,6 +91,44 @@ test('a 10,000,000-node dump shows progress, then the truncation warning', async
   await expect(warning).toContainText('truncated');
 });
 
+test("served cross-origin isolated, a helper worker touches the pages of the heap worker's large arrays; served without, the same dump loads without it", async ({
+  page,
+}) => {
+  test.slow();
+  const helperScripts: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('page-toucher')) helperScripts.push(request.url());
+  });
+  const load = async () => {
+    await page.getByTestId('file-input').setInputFiles(fiveMillionDump);
+    await waitForLoaded(page, basename(fiveMillionDump));
+    await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+    return {
+      nodes: await page.getByTestId('summary-nodes').innerText(),
+      bytes: await page.getByTestId('summary-bytes').innerText(),
+    };
+  };
+  await page.goto('./');
+  expect(await page.evaluate(() => crossOriginIsolated), 'the server sends COOP and COEP').toBe(true);
+  const isolated = await load();
+  expect(isolated.nodes).toBe('5,000,000');
+  expect(helperScripts.length, 'the helper worker was started').toBeGreaterThan(0);
+
+  // The same page from a host that sends neither header: no shared memory, no helper.
+  await page.route('**/*', async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers['cross-origin-opener-policy'];
+    delete headers['cross-origin-embedder-policy'];
+    await route.fulfill({ response, headers });
+  });
+  helperScripts.length = 0;
+  await page.goto('./');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  expect(await load()).toEqual(isolated);
+  expect(helperScripts).toEqual([]);
+});
+
 test('a load can be cancelled, and a new file replaces a load in progress', async ({ page }) => {
   test.slow();
   await page.goto('./');

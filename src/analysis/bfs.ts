@@ -1,6 +1,7 @@
 import { NO_NODE, type HeapModel } from '../heap/types';
 import { isTraversedEdge } from './edge-predicate';
 import { takeSpare, type SpareArrays } from './spare-arrays';
+import { largeArray } from '../heap/array-memory';
 
 /**
  * The BFS distance column: 2 bytes per node while every distance is below 0xffff (real heaps are a
@@ -53,7 +54,7 @@ export function breadthFirstFromRoot(
 ): RootBreadthFirstTree {
   const nodeCount = heap.nodes.count;
   const parent = takeSpare(spares, nodeCount).fill(NO_NODE);
-  const narrow = new Uint16Array(nodeCount).fill(0xffff);
+  const narrow = largeArray(Uint16Array, nodeCount).fill(0xffff);
   // Every entry the search reads it has written first: left-over contents do no harm.
   const queue = takeSpare(spares, nodeCount);
   const search: SearchState = { head: 0, tail: 0 };
@@ -64,7 +65,7 @@ export function breadthFirstFromRoot(
   }
   let distance: DistanceColumn = narrow;
   if (!searchLevels(heap, parent, narrow, queue, search)) {
-    const wide = new Uint32Array(nodeCount);
+    const wide = largeArray(Uint32Array, nodeCount);
     for (let node = 0; node < nodeCount; node++) wide[node] = narrow[node] === 0xffff ? 0xffff_ffff : narrow[node];
     distance = wide;
     searchLevels(heap, parent, wide, queue, search);

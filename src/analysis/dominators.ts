@@ -3,6 +3,7 @@ import { isTraversedEdge } from './edge-predicate';
 import { progressCheckpoint, PROGRESS_INTERVAL_STEPS, type AnalysisProgressOptions } from './progress';
 import type { Retainers } from './reverse-edges';
 import { takeSpare, type SpareArrays } from './spare-arrays';
+import { largeArray } from '../heap/array-memory';
 
 /**
  * The dominator forest of the heap: x dominates y when every path from the roots to y passes
@@ -100,16 +101,16 @@ export function computeDominators(
    * DFS number of each node (0 = not visited yet) during step 1; once the retainers are rewritten
    * in DFS numbers, its memory becomes `idom` (vertexCount entries, so one more than step 1 uses).
    */
-  const dfsNumber = new Uint32Array(vertexCount);
+  const dfsNumber = largeArray(Uint32Array, vertexCount);
   /** Node of each DFS number (vertex[0] is unused: the virtual root is no node). */
-  const vertex = new Uint32Array(vertexCount);
+  const vertex = largeArray(Uint32Array, vertexCount);
   /**
    * DFS-tree parent, as a DFS number; once a vertex is linked into the EVAL/LINK forest (vertices
    * numbered `firstLinked` and above), its forest ancestor, which path compression moves up. One
    * array serves both: a vertex's tree parent is read only before it is linked, and LINK(parent(w), w)
    * makes the tree parent w's first forest ancestor.
    */
-  const parent = new Uint32Array(vertexCount);
+  const parent = largeArray(Uint32Array, vertexCount);
   /**
    * Semidominator, as a DFS number (then: the candidate compared in step 3). This and `label` are
    * written whole before they are read: spare arrays do (the reverse edges' row cursors).

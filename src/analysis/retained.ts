@@ -1,6 +1,7 @@
 import { NO_NODE, type HeapModel } from '../heap/types';
 import type { Dominators, DominatorSearch } from './dominators';
 import { takeSpare, type SpareArrays } from './spare-arrays';
+import { largeArray } from '../heap/array-memory';
 
 /**
  * Retained bytes per node, exact: in 4 bytes per node when every node's shallow size together is
@@ -22,7 +23,7 @@ export function retainedSizes(heap: HeapModel, dominators: DominatorSearch, spar
   const shallow = heap.nodes.size;
   const count = heap.nodes.count;
   // Every entry is overwritten with the shallow size: a spare array's contents do no harm.
-  const retained = shallow.total() < 2 ** 32 ? takeSpare(spares, count) : new Float64Array(count);
+  const retained = shallow.total() < 2 ** 32 ? takeSpare(spares, count) : largeArray(Float64Array, count);
   shallow.copyTo(retained);
   for (let i = preorder.length - 1; i >= 0; i--) {
     const node = preorder[i];
@@ -74,7 +75,7 @@ export class ChildRows {
   /** Every node's row start as a column of nodeCount+1 (for a check; 4 bytes per node). */
   startColumn(): Uint32Array {
     const n = this.counts.length;
-    const column = new Uint32Array(n + 1);
+    const column = largeArray(Uint32Array, n + 1);
     for (let node = 0; node < n; node++) column[node + 1] = column[node] + this.count(node);
     return column;
   }
@@ -113,7 +114,7 @@ export function dominatorChildren(
   spares?: SpareArrays,
 ): DominatorChildren & { readonly topLevel: Uint32Array } {
   const n = idom.length;
-  const counts = new Uint8Array(n);
+  const counts = largeArray(Uint8Array, n);
   const longRows = new Map<number, number>();
   let topCount = 0;
   for (let node = 0; node < n; node++) {
@@ -141,10 +142,10 @@ export function dominatorChildren(
   let longestShare = 0;
   for (let b = 0; b < blocks; b++) longestShare = Math.max(longestShare, blockEnd[b] - blockCursor[b]);
   // A spare node-sized array when there is one (spare-arrays.ts); the top level's share of it stays unused.
-  const children = spares ? takeSpare(spares, n).subarray(0, rows.total) : new Uint32Array(rows.total);
+  const children = spares ? takeSpare(spares, n).subarray(0, rows.total) : largeArray(Uint32Array, rows.total);
   // Beside each child, its parent's place in the block: the sort below reads it in order rather than
   // the parent's idom at random.
-  const parentInBlock = new Uint8Array(rows.total);
+  const parentInBlock = largeArray(Uint8Array, rows.total);
   const topLevel = new Uint32Array(topCount);
   let top = 0;
   for (let node = 0; node < n; node++) {
@@ -295,8 +296,8 @@ export function retainedSizeByType(
   const { rows, children, topLevel } = tree;
   // Per level of the walk, the next child's place and the row's end: only as deep as the tree is
   // tall is ever touched. A level's node is the child its parent level last took.
-  const stackCursor = new Uint32Array(heap.nodes.count);
-  const stackEnd = new Uint32Array(heap.nodes.count);
+  const stackCursor = largeArray(Uint32Array, heap.nodes.count);
+  const stackEnd = largeArray(Uint32Array, heap.nodes.count);
   const push = (at: number, node: number) => {
     const start = rows.start(node);
     stackCursor[at] = start;

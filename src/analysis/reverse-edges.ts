@@ -2,6 +2,7 @@ import type { HeapModel } from '../heap/types';
 import { RowStartsWriter, type RowStarts } from '../heap/row-starts';
 import { isTraversedEdge } from './edge-predicate';
 import type { SpareArrays } from './spare-arrays';
+import { largeArray } from '../heap/array-memory';
 
 /**
  * Incoming edges ("retainers") as CSR: the retainers of node i are
@@ -26,7 +27,7 @@ export interface Retainers {
 export function computeRetainers(heap: HeapModel, spares?: SpareArrays): Retainers {
   const nodeCount = heap.nodes.count;
   const { start: edgeStart, target: edgeTarget } = heap.edges;
-  const rowStart = new Uint32Array(nodeCount + 1);
+  const rowStart = largeArray(Uint32Array, nodeCount + 1);
   let traversedCount = 0;
   for (let source = 0, first = 0; source < nodeCount; source++) {
     const end = edgeStart.get(source + 1);
@@ -51,7 +52,7 @@ export function computeRetainers(heap: HeapModel, spares?: SpareArrays): Retaine
   rowStart[nodeCount] = running;
   // Fill each row from its end, visiting sources in decreasing order so rows come out increasing;
   // afterwards rowStart[i] has moved down to the first slot of row i.
-  const retainerSource = new Uint32Array(traversedCount);
+  const retainerSource = largeArray(Uint32Array, traversedCount);
   for (let source = nodeCount - 1, end = edgeStart.get(nodeCount); source >= 0; source--) {
     const first = edgeStart.get(source);
     for (let e = end - 1; e >= first; e--) {

@@ -7,6 +7,7 @@
  * retained sizes and, with the search's preorder, the BFS's parents and queue; the BFS's queue the
  * dominator tree's children).
  */
+import { largeArray } from '../heap/array-memory';
 export type SpareArrays = Uint32Array[];
 
 /**
@@ -24,7 +25,7 @@ export function takeSpare(spares: SpareArrays | undefined, length: number): Uint
       }
     }
   }
-  return new Uint32Array(length);
+  return largeArray(Uint32Array, length);
 }
 
 /**

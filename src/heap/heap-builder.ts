@@ -18,6 +18,7 @@ import {
 } from './types';
 import { LARGE_SHARE_LIMIT, LARGE_SIZE, ObjectSizes } from './object-sizes';
 import { RowStarts } from './row-starts';
+import { largeArray } from './array-memory';
 
 /** Initial capacity of growable node columns (grows by doubling). */
 const INITIAL_NODE_CAPACITY = 1024;
@@ -62,13 +63,13 @@ const NARROW_ADDRESS_HIGH = 0x1_0000;
 
 function allocateNodeColumns(capacity: number, typeCount = Infinity, bulk = false): NodeColumns {
   return {
-    type: typeCount <= NARROW_TYPE_COUNT ? new Uint16Array(capacity) : new Uint32Array(capacity),
-    size: bulk ? new Uint16Array(capacity) : new Uint32Array(capacity),
+    type: typeCount <= NARROW_TYPE_COUNT ? largeArray(Uint16Array, capacity) : largeArray(Uint32Array, capacity),
+    size: bulk ? largeArray(Uint16Array, capacity) : largeArray(Uint32Array, capacity),
     largeNodes: [],
     largeSizes: [],
-    addressLo: new Uint32Array(capacity),
-    addressHi: bulk ? new Uint16Array(capacity) : new Uint32Array(capacity),
-    flags: new Uint8Array(capacity),
+    addressLo: largeArray(Uint32Array, capacity),
+    addressHi: bulk ? largeArray(Uint16Array, capacity) : largeArray(Uint32Array, capacity),
+    flags: largeArray(Uint8Array, capacity),
   };
 }
 
@@ -97,14 +98,14 @@ export function writeLargeSize(columns: NodeColumns, node: number, size: number)
  */
 export function widenedAddressHigh(columns: NodeColumns): Uint32Array {
   if (columns.addressHi instanceof Uint32Array) return columns.addressHi;
-  const wide = new Uint32Array(columns.addressHi.length);
+  const wide = largeArray(Uint32Array, columns.addressHi.length);
   wide.set(columns.addressHi);
   columns.addressHi = wide;
   return wide;
 }
 
 function growUint32(array: Uint32Array, capacity: number): Uint32Array {
-  const grown = new Uint32Array(capacity);
+  const grown = largeArray(Uint32Array, capacity);
   grown.set(array);
   return grown;
 }
@@ -387,11 +388,11 @@ export class HeapBuilder {
   /** Counting sort of the (from, to) pairs into CSR, keeping insertion order within a row. */
   private pendingEdgesToCsr(n: number): { start: Uint32Array; target: Uint32Array } {
     const m = this.pendingEdgeCount;
-    const start = new Uint32Array(n + 1);
+    const start = largeArray(Uint32Array, n + 1);
     for (let e = 0; e < m; e++) start[this.edgeFrom[e] + 1]++;
     for (let i = 0; i < n; i++) start[i + 1] += start[i];
     const cursor = start.slice(0, n);
-    const target = new Uint32Array(m);
+    const target = largeArray(Uint32Array, m);
     for (let e = 0; e < m; e++) target[cursor[this.edgeFrom[e]]++] = this.edgeTo[e];
     return { start, target };
   }
@@ -405,7 +406,7 @@ function firstNodes<C extends Uint8Array | Uint16Array | Uint32Array>(column: C,
 /** The first n entries of a 4-byte column in 2 bytes per node when `fits`, else as they are. */
 function narrowedTo16<C extends Uint16Array | Uint32Array>(column: C, n: number, fits: boolean): Uint16Array | C {
   if (!(column instanceof Uint32Array) || !fits) return firstNodes(column, n);
-  const narrow = new Uint16Array(n);
+  const narrow = largeArray(Uint16Array, n);
   narrow.set(column.subarray(0, n));
   return narrow;
 }

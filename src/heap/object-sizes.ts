@@ -8,6 +8,7 @@
  * search finds one). When more than one node in LARGE_SHARE_LIMIT is large, that side list would
  * cost more than it saves, and every size is kept in a Uint32Array instead. Exact either way.
  */
+import { largeArray } from './array-memory';
 /** Sizes from this up are kept aside; 0xffff in the narrow column says so. */
 export const LARGE_SIZE = 0xffff;
 /** At most one node in this many may be large for the narrow form (8 bytes each aside: ≤ 0.25 B/node). */
@@ -92,7 +93,7 @@ export class ObjectSizes {
    * the narrow form (too many large ones): the caller keeps `sizes` itself.
    */
   static narrowed(sizes: Uint32Array, count: number): ObjectSizes | null {
-    const values = new Uint16Array(count);
+    const values = largeArray(Uint16Array, count);
     const largeNodes: number[] = [];
     const largeSizes: number[] = [];
     const limit = Math.floor(count / LARGE_SHARE_LIMIT);

@@ -8,6 +8,7 @@
  * block entry (negative: −1 − where they are). O(1) reads, two array reads each; exact whatever the
  * rows. Write one row by row with `RowStartsWriter`, or make one from a plain column with `RowStarts.of`.
  */
+import { largeArray } from './array-memory';
 const ROW_BLOCK_SHIFT = 6;
 const ROW_BLOCK = 1 << ROW_BLOCK_SHIFT;
 const ROW_BLOCK_MASK = ROW_BLOCK - 1;
@@ -55,7 +56,7 @@ export class RowStarts {
 
   /** The starts as a plain column (4 bytes per entry): for a file written out, or a check. */
   toUint32Array(): Uint32Array {
-    const column = new Uint32Array(this.length);
+    const column = largeArray(Uint32Array, this.length);
     for (let i = 0; i < this.length; i++) column[i] = this.get(i);
     return column;
   }
@@ -101,7 +102,7 @@ export class RowStartsWriter {
   private asideBlocks = 0;
 
   constructor(readonly length: number) {
-    this.low = new Uint16Array(length);
+    this.low = largeArray(Uint16Array, length);
     this.block = new Int32Array(blockCount(length));
   }
 

@@ -35,6 +35,7 @@ import {
   type RunMemberSearch,
   type SizeBin,
 } from './answers';
+import { largeArray } from '../heap/array-memory';
 
 /** Address text parsing, for callers that say "not an address" apart from "no object there". */
 export { parseAddress } from '../heap/address';
@@ -394,7 +395,7 @@ export class HeapSession {
       const unreachable = distance ? unreachableIn(distance) : 0;
       const { type, size, flags } = heap.nodes;
       let count = 0;
-      const matching = new Uint32Array(heap.nodes.count);
+      const matching = largeArray(Uint32Array, heap.nodes.count);
       for (let node = 0; node < heap.nodes.count; node++) {
         if (!typeMatches[type[node]] || (flags[node] & (NodeFlag.Defined | NodeFlag.Pseudo)) !== NodeFlag.Defined)
           continue;

@@ -16,9 +16,17 @@ import type { ComputedAnalyses } from '../analysis/analysis-context';
 
 // What the callers above the session (the worker, the CLI) need of the input side, so they import
 // nothing below the session: the byte sources they open, the error a malformed input raises, the
-// browser's memory budget.
-export { byteSourceFromBlob, FormatError, readBlobInto, type ByteSource } from '../formats/byte-source';
+// browser's memory budget, where the large arrays' memory comes from.
+export {
+  byobReaderOf,
+  byteSourceFromBlob,
+  fillFromStream,
+  FormatError,
+  readBlobInto,
+  type ByteSource,
+} from '../formats/byte-source';
 export { BROWSER_MEMORY_BUDGET_BYTES } from '../heap/memory-budget';
+export { provideArrayMemory, type ArrayMemory } from '../heap/array-memory';
 
 /** What a file is, from its first bytes (formats/detect.ts); null for anything heapscope does not read. */
 export async function sniffFormat(source: ByteSource): Promise<InputFormat | null> {

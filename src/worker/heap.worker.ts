@@ -21,6 +21,7 @@ import {
   firstHistogramPage,
   openHeap,
   openHeapImage,
+  provideArrayMemory,
   sniffFormat,
   type OpenedHeap,
 } from '../session/open-heap';
@@ -32,6 +33,11 @@ import { openTranscript, transcriptShow } from '../session/transcript';
 import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
 import { byteSourceThroughReader } from './blob-reader';
+import { pageTouchedMemory } from './page-toucher';
+
+// The large arrays in memory a helper touches ahead of this worker, where the page is cross-origin
+// isolated (page-toucher.ts).
+provideArrayMemory(pageTouchedMemory());
 
 /** Progress reports are throttled to about one per animation frame; the UI cannot show more. */
 const PROGRESS_INTERVAL_MS = 16;
@@ -343,6 +349,22 @@ const api: HeapWorkerApi = {
 class ImageSuperseded extends Error {}
 
 /**
+ * The stream writing the image takes no shared memory, and the large columns may be shared
+ * (page-toucher.ts): their slices are copied through one buffer of the image's, reused once each
+ * write is done.
+ */
+function unsharedSlices(): (bytes: Uint8Array) => Uint8Array<ArrayBuffer> {
+  let copy = new Uint8Array(0);
+  return (bytes) => {
+    if (!(typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer))
+      return bytes as Uint8Array<ArrayBuffer>;
+    if (copy.length < bytes.length) copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    return copy.subarray(0, bytes.length);
+  };
+}
+
+/**
  * Writes the loaded heap's image beside its cached dump, once the analyses are ready (see api.ts).
  * Null when there is nothing to store: opened from its image, with a companion, not analysed, or
  * the cache refused it (no OPFS, not cached, over the limit).
@@ -358,9 +380,9 @@ async function storeImage(
   const startedAt = performance.now();
   const image = heapImageParts(fingerprint, computed);
   try {
+    const unshared = unsharedSlices();
     const stored = await new DumpCache().putImage(fingerprint.sha256, image.totalBytes, (writable) =>
-      // The heap's columns are ArrayBuffers (never shared), which is what the stream takes.
-      writeImageParts(image, { write: (bytes) => writable.write(bytes as Uint8Array<ArrayBuffer>) }, async () => {
+      writeImageParts(image, { write: (bytes) => writable.write(unshared(bytes)) }, async () => {
         await yieldToQueue();
         if (loaded !== current) throw new ImageSuperseded();
       }),

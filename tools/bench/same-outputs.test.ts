@@ -10,12 +10,14 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { analyzeHeap } from '../../src/analysis/analyze-heap';
 import { computeFindings } from '../../src/analysis/findings';
 import { dominatorTree } from '../../src/analysis/retained';
 import { byteSourceFromBytes } from '../../src/formats/byte-source';
 import { loadHeap } from '../../src/formats/load';
+import { writeGcdump } from '../../src/formats/gcdump';
+import { provideArrayMemory } from '../../src/heap/array-memory';
 import type { HeapModel } from '../../src/heap/types';
 import { PROJECT_ROOT } from '../../src/test-support/fixtures';
 import { buildIncidentHeap } from '../generate/incident-heap';
@@ -65,5 +67,28 @@ describe('same outputs: the heap model, the dominator tree and the findings, has
 
   afterAll(() => {
     if (UPDATE) writeFileSync(RECORD, JSON.stringify(now, null, 2) + '\n');
+  });
+});
+
+describe("same outputs with the large arrays in shared memory (the page's, worker/page-toucher.ts)", () => {
+  afterEach(() => provideArrayMemory(null));
+
+  it('the generated incident heap, written as a .gcdump and read back with every large array in a SharedArrayBuffer', async () => {
+    // Enough objects for a Uint32 node column to pass MIN_PROVIDED_BYTES.
+    const bytes = writeGcdump({ heap: buildIncidentHeap({ objects: 2 * GENERATED, seed: 1 }).heap });
+    const plain = outputs(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
+    let provided = 0;
+    provideArrayMemory((byteLength) => {
+      provided += byteLength;
+      return new SharedArrayBuffer(byteLength);
+    });
+    const heap = await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump'));
+    expect(heap.edges.target.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(heap.nodes.addressLo.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const loadedIn = provided;
+    const shared = outputs(heap);
+    // The analyses took shared memory too, and every output is the same.
+    expect(provided).toBeGreaterThan(loadedIn);
+    expect(shared).toEqual(plain);
   });
 });

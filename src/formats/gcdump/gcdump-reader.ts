@@ -11,6 +11,7 @@ import { FormatError } from '../byte-source';
 import type { ByteSource } from '../byte-source';
 import { type HeapModel, type NodeIndex } from '../../heap/types';
 import { checkMemoryBudget } from '../../heap/memory-budget';
+import { largeArray } from '../../heap/array-memory';
 import { NodeRecordDecoder } from './node-record-decoder';
 import { RowStartsWriter } from '../../heap/row-starts';
 import type {
@@ -215,9 +216,9 @@ class GcdumpParser extends GcdumpMetadataReader {
     if (blobLength < 0 || blobLength > r.remaining) {
       throw r.error(`the node blob claims ${blobLength} bytes but only ${r.remaining} remain`, blobAt, blobLength >= 0);
     }
-    const blob = new Uint8Array(blobLength);
+    const blob = largeArray(Uint8Array, blobLength);
     const blobFileOffset = r.position;
-    const nodeOffsets = new Uint32Array(nodeCount);
+    const nodeOffsets = largeArray(Uint32Array, nodeCount);
     const decoder = new NodeRecordDecoder(
       blob,
       this.pipelineSliceBytes,

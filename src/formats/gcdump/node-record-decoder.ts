@@ -1,6 +1,7 @@
 import { FormatError } from '../byte-source';
 import { widenedAddressHigh, writeLargeSize, type NodeColumns } from '../../heap/heap-builder';
 import { LARGE_SIZE } from '../../heap/object-sizes';
+import { largeArray } from '../../heap/array-memory';
 import { NodeFlag, type TypeColumn } from '../../heap/types';
 import { RowStartsWriter, type RowStarts } from '../../heap/row-starts';
 
@@ -82,7 +83,7 @@ export class NodeRecordDecoder {
     if (start.length !== n + 1) throw new Error(`NodeRecordDecoder: ${start.length} row starts for ${n} nodes`);
     // The edge array starts at two per node (≈1.8 in real heaps) and doubles if needed; edges
     // never exceed the blob's bytes (each child delta takes ≥ 1 byte, records do not overlap).
-    this.target = new Uint32Array(Math.max(16, Math.min(blob.length, 2 * n)));
+    this.target = largeArray(Uint32Array, Math.max(16, Math.min(blob.length, 2 * n)));
     this.nodeType = columns.type;
     this.flags = columns.flags;
     this.addressLo = columns.addressLo;
@@ -482,7 +483,7 @@ export class NodeRecordDecoder {
 }
 
 function grownEdges(edges: Uint32Array, used: number, capacity: number): Uint32Array {
-  const grown = new Uint32Array(capacity);
+  const grown = largeArray(Uint32Array, capacity);
   grown.set(edges.subarray(0, used));
   return grown;
 }
