@@ -11,7 +11,6 @@ import { isTraversedEdge } from './edge-predicate';
 import type { Retainers } from './reverse-edges';
 import type { RetainedSizes } from './retained';
 import { typeIdentityByName } from './runs';
-import { largeArray } from '../heap/array-memory';
 
 /**
  * Shortest chain the heap-wide detector reports by default: 1,000 members. Ordinary linked
@@ -114,7 +113,7 @@ class ChainScan {
     ({ start: this.edgeStart, target: this.edgeTarget } = heap.edges);
     ({ retainerStart: this.retainerStart, retainerSource: this.retainerSource } = retainers);
     this.typeIdentity = typeIdentityByName(heap);
-    this.marks = largeArray(Uint8Array, heap.nodes.count);
+    this.marks = new Uint8Array(heap.nodes.count);
   }
 
   private isObject(node: number): boolean {
@@ -340,7 +339,7 @@ class ChainScan {
     const { marks, nodeSize, edgeStart, edgeTarget, retainerStart, retainerSource } = this;
     const nodeCount = this.heap.nodes.count;
     /** The member before each node in its chain, NO_NODE when the node continues no chain. */
-    const chainPredecessor = largeArray(Uint32Array, nodeCount).fill(NO_NODE);
+    const chainPredecessor = new Uint32Array(nodeCount).fill(NO_NODE);
     let linkCount = 0;
     for (let node = 0; node < nodeCount; node++) {
       const first = retainerStart.get(node);

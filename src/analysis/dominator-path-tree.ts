@@ -12,7 +12,6 @@ import { NO_NODE, type HeapModel } from '../heap/types';
 import type { Dominators } from './dominators';
 import { NumericMap } from './numeric-map';
 import { topDownChunks } from './top-down';
-import { largeArray } from '../heap/array-memory';
 
 export interface DominatorPathTree {
   /** Per path node: its parent (-1 for the root's), its type name, and what lands on it. */
@@ -80,7 +79,7 @@ export class DominatorPathTreeBuilder {
       }
       this.identity[t] = id;
     });
-    this.pathOf = largeArray(Int32Array, heap.nodes.count);
+    this.pathOf = new Int32Array(heap.nodes.count);
     this.order = topDownChunks(dominators.idom);
   }
 
@@ -234,11 +233,11 @@ export function pathChildren(tree: DominatorPathTree): { find(parent: number, na
   const n = tree.parent.length;
   const names = tree.names.length;
   // Slot s = parent + 1 (the root's children are slot 0); start[s]..start[s + 1] are its children.
-  const start = largeArray(Int32Array, n + 2);
+  const start = new Int32Array(n + 2);
   for (let p = 0; p < n; p++) start[tree.parent[p] + 2]++;
   for (let s = 1; s < start.length; s++) start[s] += start[s - 1];
   const fill = start.slice(0, n + 1);
-  const child = largeArray(Int32Array, n);
+  const child = new Int32Array(n);
   for (let p = 0; p < n; p++) child[fill[tree.parent[p] + 1]++] = p;
   const wide = new NumericMap(1024);
   for (let s = 0; s <= n; s++) {

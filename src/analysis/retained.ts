@@ -75,7 +75,7 @@ export class ChildRows {
   /** Every node's row start as a column of nodeCount+1 (for a check; 4 bytes per node). */
   startColumn(): Uint32Array {
     const n = this.counts.length;
-    const column = largeArray(Uint32Array, n + 1);
+    const column = new Uint32Array(n + 1);
     for (let node = 0; node < n; node++) column[node + 1] = column[node] + this.count(node);
     return column;
   }
@@ -114,7 +114,7 @@ export function dominatorChildren(
   spares?: SpareArrays,
 ): DominatorChildren & { readonly topLevel: Uint32Array } {
   const n = idom.length;
-  const counts = largeArray(Uint8Array, n);
+  const counts = new Uint8Array(n);
   const longRows = new Map<number, number>();
   let topCount = 0;
   for (let node = 0; node < n; node++) {
@@ -145,7 +145,7 @@ export function dominatorChildren(
   const children = spares ? takeSpare(spares, n).subarray(0, rows.total) : largeArray(Uint32Array, rows.total);
   // Beside each child, its parent's place in the block: the sort below reads it in order rather than
   // the parent's idom at random.
-  const parentInBlock = largeArray(Uint8Array, rows.total);
+  const parentInBlock = new Uint8Array(rows.total);
   const topLevel = new Uint32Array(topCount);
   let top = 0;
   for (let node = 0; node < n; node++) {
@@ -296,8 +296,8 @@ export function retainedSizeByType(
   const { rows, children, topLevel } = tree;
   // Per level of the walk, the next child's place and the row's end: only as deep as the tree is
   // tall is ever touched. A level's node is the child its parent level last took.
-  const stackCursor = largeArray(Uint32Array, heap.nodes.count);
-  const stackEnd = largeArray(Uint32Array, heap.nodes.count);
+  const stackCursor = new Uint32Array(heap.nodes.count);
+  const stackEnd = new Uint32Array(heap.nodes.count);
   const push = (at: number, node: number) => {
     const start = rows.start(node);
     stackCursor[at] = start;

@@ -2,7 +2,6 @@ import { NodeFlag, type HeapModel } from '../heap/types';
 import { isReached, rootDistance, unreachableIn, type RootBreadthFirstTree } from './bfs';
 import type { Retainers } from './reverse-edges';
 import { rootKindOfName, type RootKind } from './root-kinds';
-import { largeArray } from '../heap/array-memory';
 
 /** Why an object is alive: one chain of references from the heap's root to it. */
 export interface RootPath {
@@ -126,8 +125,8 @@ export class RootPathFinder {
     private readonly tree: RootBreadthFirstTree,
     private readonly retainers: Retainers,
   ) {
-    this.towardTarget = largeArray(Uint32Array, heap.nodes.count);
-    this.queue = largeArray(Uint32Array, heap.nodes.count);
+    this.towardTarget = new Uint32Array(heap.nodes.count);
+    this.queue = new Uint32Array(heap.nodes.count);
   }
 
   /**

@@ -3,7 +3,6 @@
  * (`-> 17,812 × CallbackNode (first … last)`). The heap-wide scan for runaway chains is chain-scan.ts.
  */
 import { ELIDED_LINKS_TYPE_NAME, type HeapModel } from '../heap/types';
-import { largeArray } from '../heap/array-memory';
 
 /**
  * Shortest run collapsed in a path: 8 members. Shorter runs read fine hop by hop (a few nested
@@ -18,7 +17,7 @@ export const DEFAULT_MIN_RUN_LENGTH = 8;
  */
 export function typeIdentityByName(heap: HeapModel): Uint32Array {
   const { names, count } = heap.types;
-  const identity = largeArray(Uint32Array, count);
+  const identity = new Uint32Array(count);
   const firstByName = new Map<string, number>();
   for (let t = 0; t < count; t++) {
     const first = firstByName.get(names[t]);

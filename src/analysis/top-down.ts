@@ -1,5 +1,4 @@
 import { NO_NODE } from '../heap/types';
-import { largeArray } from '../heap/array-memory';
 
 /** Nodes per chunk of `topDownChunks`: big enough that the generator costs nothing per node. */
 const CHUNK_NODES = 1 << 16;
@@ -17,7 +16,7 @@ const CHUNK_NODES = 1 << 16;
  */
 export function* topDownChunks(idom: Uint32Array): Generator<Uint32Array, void, undefined> {
   const n = idom.length;
-  const seen = largeArray(Uint8Array, (n + 7) >>> 3);
+  const seen = new Uint8Array((n + 7) >>> 3);
   const chunk = new Uint32Array(Math.min(CHUNK_NODES, Math.max(1, n)));
   let filled = 0;
   let stack = new Uint32Array(64);

@@ -56,7 +56,7 @@ export class RowStarts {
 
   /** The starts as a plain column (4 bytes per entry): for a file written out, or a check. */
   toUint32Array(): Uint32Array {
-    const column = largeArray(Uint32Array, this.length);
+    const column = new Uint32Array(this.length);
     for (let i = 0; i < this.length; i++) column[i] = this.get(i);
     return column;
   }

@@ -15,6 +15,7 @@ import { summarizeRootPath, type RootPathSummary } from '../analysis/path-summar
 import { dominatorTree, dominatedChildren, type DominatorTree } from '../analysis/retained';
 import { retainedByHistogramRow } from '../analysis/retained-by-name';
 import type { SpareArrays } from '../analysis/spare-arrays';
+import { dropReleasedArrays } from '../heap/array-memory';
 import { retainerCount, retainersOf } from '../analysis/reverse-edges';
 import { RootPathFinder, type RootPath } from '../analysis/root-paths';
 import { baseTypeName } from '../analysis/type-names';
@@ -35,7 +36,6 @@ import {
   type RunMemberSearch,
   type SizeBin,
 } from './answers';
-import { largeArray } from '../heap/array-memory';
 
 /** Address text parsing, for callers that say "not an address" apart from "no object there". */
 export { parseAddress } from '../heap/address';
@@ -141,6 +141,8 @@ export class HeapSession {
           rootPathFinder: () => (this.finder ??= new RootPathFinder(this.heap, context.bfs, context.retainers)),
         });
     this.context = context;
+    // The load's given-back memory the analyses did not take (heap/array-memory.ts).
+    dropReleasedArrays();
   }
 
   /** What the analyses computed, for a heap image (permalink/heap-image.ts); null before them. */
@@ -395,7 +397,7 @@ export class HeapSession {
       const unreachable = distance ? unreachableIn(distance) : 0;
       const { type, size, flags } = heap.nodes;
       let count = 0;
-      const matching = largeArray(Uint32Array, heap.nodes.count);
+      const matching = new Uint32Array(heap.nodes.count);
       for (let node = 0; node < heap.nodes.count; node++) {
         if (!typeMatches[type[node]] || (flags[node] & (NodeFlag.Defined | NodeFlag.Pseudo)) !== NodeFlag.Defined)
           continue;

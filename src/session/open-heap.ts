@@ -13,6 +13,7 @@ import { heapSummary } from './heap-summary';
 import { HistogramIndex } from './histogram-query';
 import { readHeapImage, type HeapImage, type ImageDump, type ImageSource } from '../permalink/heap-image';
 import type { ComputedAnalyses } from '../analysis/analysis-context';
+import { dropReleasedArrays } from '../heap/array-memory';
 
 // What the callers above the session (the worker, the CLI) need of the input side, so they import
 // nothing below the session: the byte sources they open, the error a malformed input raises, the
@@ -51,6 +52,8 @@ export interface OpenOptions extends LoadOptions {
 
 export async function openHeap(source: ByteSource, options: OpenOptions = {}): Promise<OpenedHeap> {
   const startedAt = performance.now();
+  // What an earlier load gave back and its analyses (cancelled, say) did not take.
+  dropReleasedArrays();
   const heap = options.companion
     ? await loadDumpWithCompanion(source, options.companion, options)
     : await loadHeap(source, options);

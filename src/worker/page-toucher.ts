@@ -5,14 +5,23 @@
  * `require-corp`, docs/hosting.md); elsewhere, or where the helper cannot start, it provides
  * nothing and the arrays are made with `new`, as in the CLI. A helper that fails later only stops
  * touching: the memory stays correct, its faults are taken by the heap worker again.
+ *
+ * A helper is ended each time it has touched every array given to it, and a new one is started with
+ * the next array: the shared memory lives as long as any thread holds it, and the helper, which
+ * makes almost no garbage, would otherwise seldom collect its own handles to the arrays, so every
+ * array this worker has let go of (the reader's tables after the load, each stage's scratch arrays)
+ * would stay in memory.
  */
 import type { ArrayMemory } from '../session/open-heap';
+import type { TouchedAll } from './page-toucher.worker';
 
 export function pageTouchedMemory(): ArrayMemory | null {
   if (!globalThis.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined' || typeof Worker === 'undefined')
     return null;
-  // Started with the first large array (the helper is idle between loads).
+  // The helper at work (undefined: none now, one is started with the next array; null: one failed,
+  // none is started again) and how many arrays it was given.
   let toucher: Worker | null | undefined;
+  let given = 0;
   const start = (): Worker | null => {
     try {
       const started = new Worker(new URL('./page-toucher.worker.ts', import.meta.url), {
@@ -22,7 +31,13 @@ export function pageTouchedMemory(): ArrayMemory | null {
       started.onerror = (event) => {
         event.preventDefault();
         started.terminate();
-        toucher = null;
+        if (toucher === started) toucher = null;
+      };
+      // It touched every array it had received: ended, unless more were given meanwhile.
+      started.onmessage = (event: MessageEvent<TouchedAll>) => {
+        if (toucher !== started || event.data.received !== given) return;
+        started.terminate();
+        toucher = undefined;
       };
       return started;
     } catch {
@@ -31,8 +46,14 @@ export function pageTouchedMemory(): ArrayMemory | null {
   };
   return (byteLength) => {
     const memory = new SharedArrayBuffer(byteLength);
-    if (toucher === undefined) toucher = start();
-    toucher?.postMessage(memory);
+    if (toucher === undefined) {
+      toucher = start();
+      given = 0;
+    }
+    if (toucher) {
+      toucher.postMessage(memory);
+      given++;
+    }
     return memory;
   };
 }

@@ -7,8 +7,16 @@
  * the heap worker writes front to back over a stage (a column filled in node order) is touched
  * ahead of it. A page is touched with `Atomics.or(…, 0)`: a write that keeps whatever the heap worker
  * may have written there already. Between bursts the worker yields, so that arrays given meanwhile
- * join the round; it lets go of an array once every page of it is touched.
+ * join the round. When every array it received is touched it says so (`TouchedAll`), and the heap
+ * worker ends it (page-toucher.ts says why).
  */
+
+/** The message saying every array received so far is touched. */
+export interface TouchedAll {
+  /** How many arrays were received. */
+  readonly received: number;
+}
+
 const PAGE_BYTES = 4096;
 /** Each array is touched in this many parts, one per round. */
 const PARTS = 64;
@@ -22,6 +30,7 @@ interface Touching {
 }
 
 const touching: Touching[] = [];
+let received = 0;
 let turn = 0;
 let scheduled = false;
 const wake = new MessageChannel();
@@ -49,6 +58,7 @@ function burst(): void {
       touching.splice(turn, 1);
     } else turn++;
   }
+  if (touching.length === 0) (self as unknown as Worker).postMessage({ received } satisfies TouchedAll);
   schedule();
 }
 
@@ -58,5 +68,6 @@ self.onmessage = (event: MessageEvent<SharedArrayBuffer>) => {
   const bytes = new Uint8Array(event.data);
   const step = Math.max(PAGE_BYTES, Math.ceil(bytes.length / PARTS / PAGE_BYTES) * PAGE_BYTES);
   touching.push({ bytes, step, next: 0 });
+  received++;
   schedule();
 };

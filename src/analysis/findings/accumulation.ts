@@ -22,7 +22,6 @@ import type { AnalysisContext } from '../analysis-context';
 import { typeIdentityByName } from '../runs';
 import { isReached } from '../bfs';
 import { dominatorChildren, type DominatorChildren, type RetainedSizes } from '../retained';
-import { largeArray } from '../../heap/array-memory';
 
 /** A group of same-type objects under one holder. Node fields are NodeIndex values. */
 export interface AccumulationGroup {
@@ -205,8 +204,8 @@ export function accumulationGroups(
       }
       // Members reachable along several paths: the structure is what the entry point links to.
       // Not filled: 0 says "not walked yet", so only the pages of walked nodes are ever touched.
-      entries ??= largeArray(Uint32Array, n);
-      inComponent ??= largeArray(Uint8Array, n);
+      entries ??= new Uint32Array(n);
+      inComponent ??= new Uint8Array(n);
       const accumulationPoint = entryPoint(context, topMembers, identity, entries);
       const component = linkedMembers(context, accumulationPoint, group.identity, identity, inComponent);
       if (component.count < options.minCount || component.tops.length === 0) return null;

@@ -20,7 +20,6 @@ import type { AnalysisContext } from '../analysis-context';
 import { isTypeNamed, simpleTypeName } from '../type-names';
 import { findingId, type Finding } from './finding';
 import { addressOf, chainRuleFinding, formatCount, ownerNames, typeNameOf } from './finding-support';
-import { largeArray } from '../../heap/array-memory';
 
 export const DEFAULT_REGISTRATION_THRESHOLD = 1_000;
 
@@ -72,13 +71,13 @@ export function cancellationRegistrationFindings(
   const { start: edgeStart, target: edgeTarget } = heap.edges;
   const roles = rolesByType(heap.types.names);
   const roleOf = (node: number) => roles[heap.nodes.type[node]];
-  const claimed = largeArray(Uint8Array, n);
+  const claimed = new Uint8Array(n);
   const findings: Finding[] = [];
   if (!roles.some((role) => role === Role.Registration)) return { findings, claimed };
 
   // Walk from each source through its list structure only; `stamp` marks nodes seen for this source.
-  const stamp = largeArray(Uint32Array, n);
-  const queue = largeArray(Uint32Array, n);
+  const stamp = new Uint32Array(n);
+  const queue = new Uint32Array(n);
   let sourceOrdinal = 0;
   for (let source = 0; source < n; source++) {
     if (roleOf(source) !== Role.Source) continue;

@@ -19,7 +19,6 @@ import { dominatorChildren as childrenOfTree, type DominatorChildren } from '../
 import { findingId, type Finding, type FindingKind, type FindingSeverity, type KeptAliveRow } from './finding';
 import { addressOf, describeRows, formatBytes, KEPT_ALIVE_ROWS, typeNameOf } from './finding-support';
 import { recognize, type GroupFacts, type LeakPattern } from './recognizers';
-import { largeArray } from '../../heap/array-memory';
 
 /**
  * When a group is a suspect, and how severe (bytes kept alive by the group; share of the reachable heap):
@@ -116,7 +115,7 @@ export function leakSuspectFindings(
 
   const finder =
     groups.length > 0 ? (rootPathFinder?.() ?? new RootPathFinder(heap, context.bfs, context.retainers)) : null;
-  const visited = largeArray(Uint8Array, groups.length > 0 ? heap.nodes.count : 0);
+  const visited = new Uint8Array(groups.length > 0 ? heap.nodes.count : 0);
   const suspects: Suspect[] = [];
   for (const group of groups) {
     const suspect = examine(context, group, finder!, identity, visited, heapBytes);
@@ -404,8 +403,7 @@ function keptAliveRows(context: AnalysisContext, suspects: readonly Suspect[]): 
   const counts = new Float64Array(suspects.length * types);
   const bytes = new Float64Array(suspects.length * types);
   // A byte per node while the suspects' numbers fit one (real heaps have a few suspects).
-  const label =
-    suspects.length < 0xff ? largeArray(Uint8Array, heap.nodes.count) : largeArray(Uint16Array, heap.nodes.count);
+  const label = suspects.length < 0xff ? new Uint8Array(heap.nodes.count) : new Uint16Array(heap.nodes.count);
   suspects.forEach((suspect, index) => {
     for (const member of suspect.group.topMembers) label[member] = index + 1;
   });

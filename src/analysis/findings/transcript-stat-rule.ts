@@ -17,7 +17,6 @@ import { findingId, type Finding, type KeptAliveRow } from './finding';
 import { addressOf, formatBytes, formatCount, typeNameOf } from './finding-support';
 import { KIND_OF_PATTERN, severityOf } from './leak-suspects';
 import { recognize } from './recognizers';
-import { largeArray } from '../../heap/array-memory';
 
 /** Fewest objects of one type, by the stat table, for a printed chain's type to be an accumulation. */
 export const TRANSCRIPT_MIN_COUNT = 1_000;
@@ -49,7 +48,7 @@ export function transcriptStatFindings(context: AnalysisContext, alreadyReported
   // Along each printed chain, the first object whose type the stat table counts in the thousands
   // and that a recognizer names (a registration, a timer, an event's handler…); what the chain
   // prints below it belongs to it. A type that is merely numerous (strings, arrays) says nothing.
-  const claimed = largeArray(Uint8Array, heap.nodes.count);
+  const claimed = new Uint8Array(heap.nodes.count);
   const findings: Finding[] = [];
   const seen = new Set(alreadyReported);
   for (const entry of order) {

@@ -11,7 +11,7 @@ import { FormatError } from '../byte-source';
 import type { ByteSource } from '../byte-source';
 import { type HeapModel, type NodeIndex } from '../../heap/types';
 import { checkMemoryBudget } from '../../heap/memory-budget';
-import { largeArray } from '../../heap/array-memory';
+import { largeArray, releaseLargeArray } from '../../heap/array-memory';
 import { NodeRecordDecoder } from './node-record-decoder';
 import { RowStartsWriter } from '../../heap/row-starts';
 import type {
@@ -151,6 +151,9 @@ class GcdumpParser extends GcdumpMetadataReader {
     this.describeProducer(details);
     this.progress('decoding node records', READ_SHARE);
     this.finishNodes(graph);
+    // The blob and, unless kept, the offset table are read no more: their memory is for the analyses.
+    releaseLargeArray(graph.blob);
+    if (!this.options.keepLayout) releaseLargeArray(graph.offsetsMemory);
     const heap = this.builder.build();
     this.checkTotals(heap, graph.totalSize);
     this.progress('done', 1);
@@ -218,7 +221,9 @@ class GcdumpParser extends GcdumpMetadataReader {
     }
     const blob = largeArray(Uint8Array, blobLength);
     const blobFileOffset = r.position;
-    const nodeOffsets = largeArray(Uint32Array, nodeCount);
+    // One entry more than the table, so that the analyses' node + 1 arrays can reuse its memory.
+    const offsetsMemory = largeArray(Uint32Array, nodeCount + 1);
+    const nodeOffsets = offsetsMemory.subarray(0, nodeCount);
     const decoder = new NodeRecordDecoder(
       blob,
       this.pipelineSliceBytes,
@@ -289,7 +294,9 @@ class GcdumpParser extends GcdumpMetadataReader {
       types,
       deferredTypes,
       nodeOffsets,
+      offsetsMemory,
       decoder,
+      blob,
       blobLength,
       addressCount,
       is64Bit,
