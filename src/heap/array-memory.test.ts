@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   dropReleasedArrays,
+  releaseProvidedArray,
   largeArray,
   MIN_PROVIDED_BYTES,
   provideArrayMemory,
@@ -65,5 +66,15 @@ describe('largeArray: where the large arrays are made', () => {
     releaseLargeArray(dropped);
     dropReleasedArrays();
     expect(largeArray(Uint8Array, MIN_PROVIDED_BYTES).buffer).not.toBe(dropped.buffer);
+  });
+
+  it('gives back only provided memory when asked to (releaseProvidedArray)', () => {
+    const plain = largeArray(Uint8Array, MIN_PROVIDED_BYTES);
+    releaseProvidedArray(plain);
+    expect(largeArray(Uint8Array, MIN_PROVIDED_BYTES).buffer).not.toBe(plain.buffer);
+    provideArrayMemory((byteLength) => new SharedArrayBuffer(byteLength));
+    const shared = largeArray(Uint8Array, MIN_PROVIDED_BYTES);
+    releaseProvidedArray(shared);
+    expect(largeArray(Uint8Array, MIN_PROVIDED_BYTES).buffer).toBe(shared.buffer);
   });
 });

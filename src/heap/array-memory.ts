@@ -38,6 +38,9 @@ const MAX_REUSE_SLACK = 1.5;
 /** Memory given back and not reused yet. */
 const released: Uint8Array[] = [];
 
+/** The buffers `largeArray` took from the provider. */
+const providedBuffers = new WeakSet<ArrayBufferLike>();
+
 /** Sets (or, with null, clears) the memory large arrays are made in, for this thread. */
 export function provideArrayMemory(memory: ArrayMemory | null): void {
   provided = memory;
@@ -60,7 +63,9 @@ export function largeArray<T>(Type: LargeArrayType<T>, length: number): T {
   const reused = takeReleased(byteLength, Type.BYTES_PER_ELEMENT);
   if (reused) return new Type(reused.buffer, reused.byteOffset, length);
   if (provided === null) return new Type(length);
-  return new Type(provided(byteLength), 0, length);
+  const memory = provided(byteLength);
+  providedBuffers.add(memory);
+  return new Type(memory, 0, length);
 }
 
 /**
@@ -70,6 +75,15 @@ export function largeArray<T>(Type: LargeArrayType<T>, length: number): T {
 export function releaseLargeArray(array: ArrayBufferView): void {
   if (array.byteLength >= MIN_PROVIDED_BYTES)
     released.push(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+}
+
+/**
+ * Gives back an array only when it lives in provided memory. Plain memory is better left to the
+ * garbage collector, which new plain arrays prompt (reused, a larger array pins its surplus for as
+ * long as the array taking it lives); provided shared memory prompts no collection, and would stay.
+ */
+export function releaseProvidedArray(array: ArrayBufferView): void {
+  if (providedBuffers.has(array.buffer)) releaseLargeArray(array);
 }
 
 /** Lets go of the memory given back and not reused. */

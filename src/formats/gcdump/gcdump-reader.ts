@@ -11,7 +11,7 @@ import { FormatError } from '../byte-source';
 import type { ByteSource } from '../byte-source';
 import { type HeapModel, type NodeIndex } from '../../heap/types';
 import { checkMemoryBudget } from '../../heap/memory-budget';
-import { largeArray, releaseLargeArray } from '../../heap/array-memory';
+import { largeArray, releaseLargeArray, releaseProvidedArray } from '../../heap/array-memory';
 import { NodeRecordDecoder } from './node-record-decoder';
 import { RowStartsWriter } from '../../heap/row-starts';
 import type {
@@ -151,9 +151,10 @@ class GcdumpParser extends GcdumpMetadataReader {
     this.describeProducer(details);
     this.progress('decoding node records', READ_SHARE);
     this.finishNodes(graph);
-    // The blob and, unless kept, the offset table are read no more: their memory is for the analyses.
-    releaseLargeArray(graph.blob);
+    // The offset table, unless kept, and the blob are read no more: their memory is for the analyses
+    // (the blob's only where it is shared: heap/array-memory.ts, releaseProvidedArray).
     if (!this.options.keepLayout) releaseLargeArray(graph.offsetsMemory);
+    releaseProvidedArray(graph.blob);
     const heap = this.builder.build();
     this.checkTotals(heap, graph.totalSize);
     this.progress('done', 1);
