@@ -1,6 +1,6 @@
 /**
- * Where the memory of the heap's large arrays comes from: the node columns, the CSR edges, the
- * importers' transient tables and the analyses' node- and edge-sized arrays are made with
+ * Where the memory of the heap's large arrays comes from: the node columns, the CSR edges, the gcdump
+ * reader's offset table and node blob, and the arrays the analyses keep or hand on are made with
  * `largeArray(Type, length)`, which is `new Type(length)` unless a host has provided memory.
  *
  * Why a host would: new memory costs a page fault per 4 KB page the first time it is written (about
@@ -21,9 +21,11 @@
  *
  * An array the code is done with can be given back (`releaseLargeArray`): the next large array that
  * fits in its memory (no more than MAX_REUSE_SLACK times as large) reuses it, zeroed, instead of
- * new memory, whose pages cost their faults again. The gcdump reader gives back its offset table and
- * node blob once the load is done; the analyses that follow take them. What is not taken is let go
- * with `dropReleasedArrays` (the session does, after its analyses).
+ * new memory, whose pages cost their faults again. The gcdump reader gives back its offset table
+ * (one entry longer than the table, so that node + 1 arrays fit it exactly) and, where it is shared,
+ * its node blob (`releaseProvidedArray`) once the load is done; the analyses that follow take them.
+ * What is not taken is let go with `dropReleasedArrays` (the session does after its analyses, and
+ * before a load).
  */
 export type ArrayMemory = (byteLength: number) => ArrayBufferLike;
 

@@ -74,10 +74,9 @@ async function readAt(file: Blob, offset: number, end: number, into: ArrayBuffer
   const reading = cursor.busy.then(() => fillFromStream(cursor.reader, into, end - offset));
   cursor.busy = reading.catch(() => undefined);
   const [bytes, read] = await reading;
-  if (read < end - offset) {
-    // The stream ended early: nothing more to go on from.
-    cursors.splice(cursors.indexOf(cursor), 1);
-  }
+  const k = cursors.indexOf(cursor);
+  // The stream ended early: nothing more to go on from (unless it was let go of meanwhile).
+  if (read < end - offset && k >= 0) cursors.splice(k, 1);
   return [bytes, read];
 }
 

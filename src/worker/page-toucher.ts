@@ -9,8 +9,7 @@
  * A helper is ended each time it has touched every array given to it, and a new one is started with
  * the next array: the shared memory lives as long as any thread holds it, and the helper, which
  * makes almost no garbage, would otherwise seldom collect its own handles to the arrays, so every
- * array this worker has let go of (the reader's tables after the load, each stage's scratch arrays)
- * would stay in memory.
+ * array this worker has let go of (the spares a stage did not take, say) would stay in memory.
  */
 import type { ArrayMemory } from '../session/open-heap';
 import type { TouchedAll } from './page-toucher.worker';
