@@ -189,18 +189,24 @@ export function dominatorTree(dominators: Dominators, retained: RetainedSizes, s
   const biggestFirst = (a: number, b: number) => retained[b] - retained[a] || a - b;
   topLevel.sort(biggestFirst);
   const n = rows.counts.length;
-  let longest = 0;
-  if (retained instanceof Uint32Array) for (const count of rows.longRows.values()) longest = Math.max(longest, count);
-  const keys = new RowSortKeys(Math.max(longest, LONG_ROW));
+  // Long rows through 64-bit keys where retained sizes take 4 bytes, else with the comparator.
+  const keys = retained instanceof Uint32Array ? new RowSortKeys(retained, longestRow(rows)) : null;
   for (let node = 0, start = 0; node < n; node++) {
     const end = start + rows.count(node);
     if (end - start > SMALL_ROW) {
-      if (retained instanceof Uint32Array) keys.sortRow(children, start, end, retained);
+      if (keys) keys.sortRow(children, start, end);
       else children.subarray(start, end).sort(biggestFirst);
     } else if (end - start > 1) insertionSortRow(children, start, end, retained);
     start = end;
   }
   return { rows, children, topLevel };
+}
+
+/** The most children a row has, or LONG_ROW when no row reaches it (rows of 65–254 children). */
+function longestRow(rows: ChildRows): number {
+  let longest = LONG_ROW;
+  for (const count of rows.longRows.values()) longest = Math.max(longest, count);
+  return longest;
 }
 
 /** Rows up to this long are sorted in place by insertion sort (most rows have a few children). */
@@ -221,13 +227,17 @@ class RowSortKeys {
   private readonly keys: BigUint64Array;
   private readonly words: Uint32Array;
 
-  constructor(capacity: number) {
+  /** `capacity`: the longest row's child count. */
+  constructor(
+    private readonly retained: Uint32Array,
+    capacity: number,
+  ) {
     this.keys = new BigUint64Array(capacity);
     this.words = new Uint32Array(this.keys.buffer);
   }
 
-  sortRow(children: Uint32Array, start: number, end: number, retained: Uint32Array): void {
-    const { words } = this;
+  sortRow(children: Uint32Array, start: number, end: number): void {
+    const { words, retained } = this;
     const count = end - start;
     for (let i = 0, w = LOW_WORD; i < count; i++, w += 2) {
       const node = children[start + i];

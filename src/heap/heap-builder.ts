@@ -61,14 +61,28 @@ const NARROW_TYPE_COUNT = 0x1_0000;
 /** The high halves of addresses fit 2 bytes per node below this. */
 const NARROW_ADDRESS_HIGH = 0x1_0000;
 
+/**
+ * Bulk columns are the model's own (heap/array-memory.ts's `largeArray`); incremental ones are
+ * replaced as they grow and copied at `build()`, so they are plain scratch memory.
+ */
 function allocateNodeColumns(capacity: number, typeCount = Infinity, bulk = false): NodeColumns {
+  if (!bulk)
+    return {
+      type: new Uint32Array(capacity),
+      size: new Uint32Array(capacity),
+      largeNodes: [],
+      largeSizes: [],
+      addressLo: new Uint32Array(capacity),
+      addressHi: new Uint32Array(capacity),
+      flags: new Uint8Array(capacity),
+    };
   return {
     type: typeCount <= NARROW_TYPE_COUNT ? largeArray(Uint16Array, capacity) : largeArray(Uint32Array, capacity),
-    size: bulk ? largeArray(Uint16Array, capacity) : largeArray(Uint32Array, capacity),
+    size: largeArray(Uint16Array, capacity),
     largeNodes: [],
     largeSizes: [],
     addressLo: largeArray(Uint32Array, capacity),
-    addressHi: bulk ? largeArray(Uint16Array, capacity) : largeArray(Uint32Array, capacity),
+    addressHi: largeArray(Uint16Array, capacity),
     flags: largeArray(Uint8Array, capacity),
   };
 }
@@ -104,8 +118,9 @@ export function widenedAddressHigh(columns: NodeColumns): Uint32Array {
   return wide;
 }
 
+/** A pending-edge array grown (scratch until `build()`: plain memory). */
 function growUint32(array: Uint32Array, capacity: number): Uint32Array {
-  const grown = largeArray(Uint32Array, capacity);
+  const grown = new Uint32Array(capacity);
   grown.set(array);
   return grown;
 }

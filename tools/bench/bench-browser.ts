@@ -8,9 +8,10 @@
  * paths, findings) ready, the CancellationToken finding's registration count, the longest
  * main-thread task during the load (from the pick to the analyses being ready; the page's start-up
  * before the pick and the Findings tab opened after are reported apart; BENCH_TASKS=1 lists every
- * long task with what ran in its frame, from the Long Animation Frames API), the renderer processes' resident memory afterwards; then the heap image the page keeps
- * with the cached dump (its size, the seconds to write it) and the cached reopen: the finding's link
- * opened in a fresh tab, the first closed, until the finding is on screen.
+ * long task with what ran in its frame, from the Long Animation Frames API), the renderer
+ * processes' resident memory afterwards; then the heap image the page keeps with the cached dump
+ * (its size, the seconds to write it) and the cached reopen: the finding's link opened in a fresh
+ * tab, the first closed, until the finding is on screen.
  * Prints a table and merges the figures into bench/results.json. Figures only, no assertions.
  * --out-dir builds into and serves another directory than dist/ (for a tree others test from).
  */
