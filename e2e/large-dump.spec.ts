@@ -91,28 +91,38 @@ test('a 10,000,000-node dump shows progress, then the truncation warning', async
   await expect(warning).toContainText('truncated');
 });
 
-test("served cross-origin isolated, a helper worker touches the pages of the heap worker's large arrays; served without, the same dump loads without it", async ({
+test("served cross-origin isolated, helper workers touch the pages of the heap worker's large arrays and run its BFS; served without, the same dump loads without them, with the same answers", async ({
   page,
 }) => {
   test.slow();
   const helperScripts: string[] = [];
   page.on('request', (request) => {
-    if (request.url().includes('page-toucher')) helperScripts.push(request.url());
+    const helper = ['page-toucher', 'bfs-thread'].find((name) => request.url().includes(name));
+    if (helper) helperScripts.push(helper);
   });
   const load = async () => {
     await page.getByTestId('file-input').setInputFiles(fiveMillionDump);
     await waitForLoaded(page, basename(fiveMillionDump));
     await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
-    return {
+    const facts = {
       nodes: await page.getByTestId('summary-nodes').innerText(),
       bytes: await page.getByTestId('summary-bytes').innerText(),
+      // From the BFS: objects no root reaches.
+      unreachable: await page.getByTestId('summary-unreachable').innerText(),
     };
+    // The findings, with their root paths (the BFS's parents) and retained sizes.
+    await page.getByTestId('tab-findings').click();
+    await page.getByTestId('finding').first().waitFor();
+    const findings = await page.getByTestId('finding').allInnerTexts();
+    await page.getByTestId('tab-summary').click();
+    return { ...facts, findings };
   };
   await page.goto('./');
   expect(await page.evaluate(() => crossOriginIsolated), 'the server sends COOP and COEP').toBe(true);
   const isolated = await load();
   expect(isolated.nodes).toBe('5,000,000');
-  expect(helperScripts.length, 'the helper worker was started').toBeGreaterThan(0);
+  expect(isolated.findings.length).toBeGreaterThan(0);
+  expect(new Set(helperScripts), 'both helper workers were started').toEqual(new Set(['page-toucher', 'bfs-thread']));
 
   // The same page from a host that sends neither header: no shared memory, no helper.
   await page.route('**/*', async (route) => {

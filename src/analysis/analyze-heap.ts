@@ -6,9 +6,16 @@
  */
 import type { HeapModel } from '../heap/types';
 import type { AnalysisContext } from './analysis-context';
-import { breadthFirstFromRoot } from './bfs';
+import {
+  breadthFirstFromRoot,
+  breadthFirstJob,
+  breadthFirstJobTree,
+  runBreadthFirstJob,
+  type BreadthFirstJobDone,
+  type BreadthFirstThread,
+} from './bfs';
 import { computeDominators, preorderArray, type Dominators } from './dominators';
-import { retainedSizes } from './retained';
+import { retainedSizes, type RetainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
 import { keepSpares, type SpareArrays } from './spare-arrays';
 
@@ -27,7 +34,30 @@ export interface AnalyzeOptions {
    * computes next (the dominator tree); the caller drops the list when done.
    */
   readonly spares?: SpareArrays;
+  /**
+   * Work on the dominators and retained sizes to do while the BFS runs on a helper thread
+   * (`provideBreadthFirstThread`), else right after the BFS (the session builds the dominator tree
+   * here). It may take arrays from `spares`: the search's preorder is one, once the retained sizes
+   * have read it.
+   */
+  readonly alongsideBreadthFirst?: (dominators: Dominators, retained: RetainedSizes, spares: SpareArrays) => void;
 }
+
+let breadthFirstThread: BreadthFirstThread | null = null;
+
+/**
+ * Sets (or, with null, clears) the helper thread the analyses of this thread run their BFS on, while
+ * this thread computes the retained sizes and what `alongsideBreadthFirst` asks. Only where every
+ * array the BFS reads or writes is in shared memory (bfs.ts, `breadthFirstJob`); else, and in
+ * `analyzeHeap`, which does not wait, the BFS runs here. The page's heap worker provides one where
+ * the page is cross-origin isolated (worker/bfs-thread.ts); the CLI provides none.
+ */
+export function provideBreadthFirstThread(thread: BreadthFirstThread | null): void {
+  breadthFirstThread = thread;
+}
+
+/** What the stages pause on: a stage's end, or a BFS running elsewhere (awaited by `analyzeHeapBetween`). */
+type StagePause = AnalysisStage | { readonly waitFor: Promise<BreadthFirstJobDone> };
 
 /** Shares of the total time, measured by `npm run bench` on the incident's shape. */
 const STAGE_SHARE: Record<AnalysisStage, [number, number]> = {
@@ -41,7 +71,11 @@ const STAGE_SHARE: Record<AnalysisStage, [number, number]> = {
  * The stages one after the other, pausing (a `yield`) after each: the caller decides what happens
  * between them (nothing, or answering queued requests). Returns the context.
  */
-function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<AnalysisStage, AnalysisContext> {
+function* analysisStages(
+  heap: HeapModel,
+  options: AnalyzeOptions,
+  thread: BreadthFirstThread | null,
+): Generator<StagePause, AnalysisContext, BreadthFirstJobDone | undefined> {
   const { onProgress, signal, onStageDone } = options;
   let mark = performance.now();
   const stage = <T>(name: AnalysisStage, run: () => T): T => {
@@ -56,6 +90,7 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   // The reverse edges' row cursors, then the dominators' three scratch arrays, become what later
   // stages would otherwise allocate (spare-arrays.ts), so that none waits idle while a stage runs.
   const spares: SpareArrays = options.spares ?? [];
+  if (heap.capabilities.edges) thread?.prepare();
   const retainers = stage('reverse edges', () => computeRetainers(heap, heap.capabilities.edges ? spares : undefined));
   yield 'reverse edges';
   mark = performance.now(); // time spent between stages is not the next stage's
@@ -80,7 +115,25 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   options.onDominators?.(dominators);
   yield 'dominators';
   mark = performance.now();
+  // Where a helper thread can run the BFS, it starts now, on two of the three spares left, and runs
+  // while this thread computes the retained sizes and what `alongsideBreadthFirst` asks.
+  // A helper that fails leaves the search to this thread, which writes every array again.
+  const job = thread ? breadthFirstJob(heap, spares) : null;
+  const running = job ? thread!.run(job).catch(() => runBreadthFirstJob(job)) : null;
+  const bfsStarted = performance.now();
   const retained = stage('retained sizes', () => retainedSizes(heap, search, spares));
+  if (running) {
+    spares.push(preorderArray(search));
+    yield 'retained sizes';
+    options.alongsideBreadthFirst?.(dominators, retained, spares);
+    const done = yield { waitFor: running };
+    if (!done) throw new Error('the BFS ended without an answer');
+    const bfs = breadthFirstJobTree(job!, done, spares);
+    keepSpares(spares, 1);
+    onStageDone?.('BFS', (performance.now() - bfsStarted) / 1000);
+    onProgress?.('BFS', 1);
+    return { heap, retainers, bfs, dominators, retained };
+  }
   // The BFS takes two of the spares left (none were taken for retained sizes of 8 bytes, past 4 GB
   // of heap): the preorder's array and a scratch array. After it, its queue is the one the
   // dominator tree takes.
@@ -90,6 +143,8 @@ function* analysisStages(heap: HeapModel, options: AnalyzeOptions): Generator<An
   mark = performance.now();
   const bfs = stage('BFS', () => keptBreadthFirst(heap, spares));
   keepSpares(spares, 1);
+  yield 'BFS';
+  options.alongsideBreadthFirst?.(dominators, retained, spares);
   onProgress?.('BFS', 1);
   return { heap, retainers, bfs, dominators, retained };
 }
@@ -104,7 +159,7 @@ function keptBreadthFirst(heap: HeapModel, spares?: SpareArrays): AnalysisContex
 }
 
 export function analyzeHeap(heap: HeapModel, options: AnalyzeOptions = {}): AnalysisContext {
-  const stages = analysisStages(heap, options);
+  const stages = analysisStages(heap, options, null);
   for (;;) {
     const step = stages.next();
     if (step.done) return step.value;
@@ -120,10 +175,13 @@ export async function analyzeHeapBetween(
   between: () => Promise<void>,
   options: AnalyzeOptions = {},
 ): Promise<AnalysisContext> {
-  const stages = analysisStages(heap, options);
+  const stages = analysisStages(heap, options, breadthFirstThread);
+  let answer: BreadthFirstJobDone | undefined;
   for (;;) {
-    const step = stages.next();
+    const step = stages.next(answer);
+    answer = undefined;
     if (step.done) return step.value;
-    await between();
+    if (typeof step.value === 'string') await between();
+    else answer = await step.value.waitFor;
   }
 }

@@ -2,6 +2,7 @@ import { NO_NODE, type HeapModel } from '../heap/types';
 import { isTraversedEdge } from './edge-predicate';
 import { takeSpare, type SpareArrays } from './spare-arrays';
 import { largeArray } from '../heap/array-memory';
+import { RowStarts } from '../heap/row-starts';
 
 /**
  * The BFS distance column: 2 bytes per node while every distance is below 0xffff (real heaps are a
@@ -53,26 +54,138 @@ export function breadthFirstFromRoot(
   { spares, keepOrder = true }: { readonly spares?: SpareArrays; readonly keepOrder?: boolean } = {},
 ): RootBreadthFirstTree {
   const nodeCount = heap.nodes.count;
-  const parent = takeSpare(spares, nodeCount).fill(NO_NODE);
-  const narrow = largeArray(Uint16Array, nodeCount).fill(0xffff);
-  // Every entry the search reads it has written first: left-over contents do no harm.
+  // Every entry the search reads it has written first: the spares' old contents do no harm.
+  const parent = takeSpare(spares, nodeCount);
   const queue = takeSpare(spares, nodeCount);
+  const { reachableCount, distance } = searchFromRoot(heap.edges.start, heap.edges.target, heap.rootIndex, {
+    parent,
+    queue,
+  });
+  if (!keepOrder) spares?.push(queue);
+  const order = keepOrder ? queue.subarray(0, reachableCount) : new Uint32Array(0);
+  return { parent, distance, reachableCount, order };
+}
+
+/** The node-sized arrays a search writes: in shared memory when another thread runs it. */
+export interface BreadthFirstArrays {
+  /** Written whole (NO_NODE where no parent). */
+  readonly parent: Uint32Array;
+  /** Scratch: the visiting order, up to the reachable count. */
+  readonly queue: Uint32Array;
+}
+
+/**
+ * The BFS over CSR edges: the parents into `arrays.parent`, and the distances into a column of its
+ * own, made here (on a helper thread, memory of that thread, handed back). The one search every
+ * caller runs, on this thread or on a helper.
+ */
+function searchFromRoot(
+  edgeStart: RowStarts,
+  edgeTarget: Uint32Array,
+  root: number,
+  { parent, queue }: BreadthFirstArrays,
+): { reachableCount: number; distance: DistanceColumn } {
+  const nodeCount = parent.length;
+  parent.fill(NO_NODE);
+  const narrow = largeArray(Uint16Array, nodeCount).fill(0xffff);
   const search: SearchState = { head: 0, tail: 0 };
-  const root = heap.rootIndex;
   if (root !== NO_NODE && root < nodeCount) {
     narrow[root] = 0;
     queue[search.tail++] = root;
   }
-  let distance: DistanceColumn = narrow;
-  if (!searchLevels(heap, parent, narrow, queue, search)) {
-    const wide = largeArray(Uint32Array, nodeCount);
-    for (let node = 0; node < nodeCount; node++) wide[node] = narrow[node] === 0xffff ? 0xffff_ffff : narrow[node];
-    distance = wide;
-    searchLevels(heap, parent, wide, queue, search);
+  if (searchLevels(edgeStart, edgeTarget, parent, narrow, queue, search))
+    return { reachableCount: search.tail, distance: narrow };
+  const wide = largeArray(Uint32Array, nodeCount);
+  for (let node = 0; node < nodeCount; node++) wide[node] = narrow[node] === 0xffff ? 0xffff_ffff : narrow[node];
+  searchLevels(edgeStart, edgeTarget, parent, wide, queue, search);
+  return { reachableCount: search.tail, distance: wide };
+}
+
+/**
+ * The BFS of `breadthFirstFromRoot` as a message for another thread (a helper worker of the page, so
+ * that it runs while this one builds the dominator tree): the edge columns and the search's parents
+ * and queue, which must be in shared memory (the helper writes them in place). An edge column not in
+ * shared memory is copied with the message, up to MAX_COPIED_BYTES (a small heap's).
+ */
+export interface BreadthFirstJob {
+  readonly root: number;
+  readonly edgeLow: Uint16Array;
+  readonly edgeBlock: Int32Array;
+  readonly edgeWide: Uint32Array;
+  readonly edgeTarget: Uint32Array;
+  readonly arrays: BreadthFirstArrays;
+}
+
+/** What a helper answers: the reachable count and the distance column (its memory, moved back). */
+export interface BreadthFirstJobDone {
+  readonly reachableCount: number;
+  readonly distance: DistanceColumn;
+}
+
+/** Runs BFS jobs elsewhere: a helper thread of the host (analyze-heap.ts, `provideBreadthFirstThread`). */
+export interface BreadthFirstThread {
+  /**
+   * Called as the analyses begin, seconds before the job: a helper can start meanwhile (a page's
+   * worker started from a worker does not start while its parent computes).
+   */
+  prepare(): void;
+  /** Runs the job; rejects when the helper cannot. */
+  run(job: BreadthFirstJob): Promise<BreadthFirstJobDone>;
+}
+
+/** An edge column not in shared memory is copied to a helper, up to this size. */
+const MAX_COPIED_BYTES = 16 << 20;
+
+function isShared(array: ArrayBufferView): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * The job for the BFS of `heap`, with its parents and queue taken from `spares` (as
+ * `breadthFirstFromRoot` takes them); null, taking nothing, when an array it needs is not in shared
+ * memory (the CLI's, or a page that is not cross-origin isolated): the caller runs the BFS itself.
+ */
+export function breadthFirstJob(heap: HeapModel, spares?: SpareArrays): BreadthFirstJob | null {
+  const { low, block, wide } = heap.edges.start;
+  const target = heap.edges.target;
+  if (![low, block, wide, target].every((column) => isShared(column) || column.byteLength <= MAX_COPIED_BYTES))
+    return null;
+  const nodeCount = heap.nodes.count;
+  const parent = takeSpare(spares, nodeCount);
+  const queue = takeSpare(spares, nodeCount);
+  if (!isShared(parent) || !isShared(queue)) {
+    spares?.push(queue, parent);
+    return null;
   }
-  if (!keepOrder) spares?.push(queue);
-  const order = keepOrder ? queue.subarray(0, search.tail) : new Uint32Array(0);
-  return { parent, distance, reachableCount: search.tail, order };
+  return {
+    root: heap.rootIndex,
+    edgeLow: low,
+    edgeBlock: block,
+    edgeWide: wide,
+    edgeTarget: target,
+    arrays: { parent, queue },
+  };
+}
+
+/** What a helper thread runs for a job: the same search as `breadthFirstFromRoot`. */
+export function runBreadthFirstJob(job: BreadthFirstJob): BreadthFirstJobDone {
+  const edgeStart = new RowStarts(job.edgeLow, job.edgeBlock, job.edgeWide);
+  return searchFromRoot(edgeStart, job.edgeTarget, job.root, job.arrays);
+}
+
+/** The tree of a job its helper has done (the queue goes to `spares`, as with `keepOrder: false`). */
+export function breadthFirstJobTree(
+  job: BreadthFirstJob,
+  done: BreadthFirstJobDone,
+  spares?: SpareArrays,
+): RootBreadthFirstTree {
+  spares?.push(job.arrays.queue);
+  return {
+    parent: job.arrays.parent,
+    distance: done.distance,
+    reachableCount: done.reachableCount,
+    order: new Uint32Array(0),
+  };
 }
 
 interface SearchState {
@@ -88,13 +201,13 @@ interface SearchState {
  * value); true when the queue is empty.
  */
 function searchLevels(
-  heap: HeapModel,
+  edgeStart: RowStarts,
+  edgeTarget: Uint32Array,
   parent: Uint32Array,
   distance: DistanceColumn,
   queue: Uint32Array,
   search: SearchState,
 ): boolean {
-  const { start: edgeStart, target: edgeTarget } = heap.edges;
   const unreachable = unreachableIn(distance);
   let { head, tail } = search;
   for (; head < tail; head++) {

@@ -102,8 +102,9 @@ export class HeapSession {
   }
 
   /**
-   * Runs the analyses (analyze-heap.ts), then the dominator tree and the findings. `yieldBetween`
-   * lets the worker answer queued requests (histogram pages) between stages.
+   * Runs the analyses (analyze-heap.ts) with the dominator tree (beside the BFS where a helper thread
+   * runs it, else after it), then the findings. `yieldBetween` lets the worker answer queued requests
+   * (histogram pages) between stages.
    */
   async analyze(
     onProgress: AnalyzeProgress = () => {},
@@ -115,6 +116,9 @@ export class HeapSession {
     if (computed && computed.context.heap !== this.heap) throw new Error('the analyses are of another heap');
     // Arrays the analyses are done with, for the dominator tree (analysis/spare-arrays.ts).
     const spares: SpareArrays = [];
+    // The dominator tree is built while the BFS runs on a helper thread, where there is one
+    // (analysis/analyze-heap.ts), else right after it.
+    let tree: DominatorTree | null = computed?.tree ?? null;
     const context =
       computed?.context ??
       (await analyzeHeapBetween(this.heap, yieldBetween, {
@@ -122,14 +126,16 @@ export class HeapSession {
         signal,
         onDominators: (dominators) => (this.earlyDominators = dominators),
         spares,
+        alongsideBreadthFirst: (dominators, retained, treeSpares) => {
+          onProgress('dominator tree', 0.97);
+          tree = dominatorTree(dominators, retained, treeSpares);
+        },
       }));
+    spares.length = 0;
     await yieldBetween();
     if (context.dominators && context.retained) {
-      onProgress('dominator tree', 0.97);
-      this.tree = computed?.tree ?? dominatorTree(context.dominators, context.retained, spares);
-      spares.length = 0;
+      this.tree = tree;
       this.rootRetained = this.heap.rootIndex !== NO_NODE ? context.retained[this.heap.rootIndex] : 0;
-      await yieldBetween();
     }
     signal?.throwIfAborted();
     onProgress('findings', 0.99);

@@ -22,6 +22,7 @@ import {
   openHeap,
   openHeapImage,
   provideArrayMemory,
+  provideBreadthFirstThread,
   sniffFormat,
   type OpenedHeap,
 } from '../session/open-heap';
@@ -34,10 +35,13 @@ import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
 import { byteSourceThroughReader } from './blob-reader';
 import { pageTouchedMemory } from './page-toucher';
+import { breadthFirstHelper } from './bfs-thread';
 
-// The large arrays in memory a helper touches ahead of this worker, where the page is cross-origin
-// isolated (page-toucher.ts).
+// Where the page is cross-origin isolated: the large arrays in memory a helper touches ahead of this
+// worker (page-toucher.ts), and the BFS on another helper while this worker builds the dominator
+// tree (bfs-thread.ts).
 provideArrayMemory(pageTouchedMemory());
+provideBreadthFirstThread(breadthFirstHelper());
 
 /** Progress reports are throttled to about one per animation frame; the UI cannot show more. */
 const PROGRESS_INTERVAL_MS = 16;

@@ -10,8 +10,11 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { analyzeHeap } from '../../src/analysis/analyze-heap';
+import { analyzeHeap, provideBreadthFirstThread } from '../../src/analysis/analyze-heap';
+import type { BreadthFirstJob, BreadthFirstJobDone } from '../../src/analysis/bfs';
 import { computeFindings } from '../../src/analysis/findings';
 import { dominatorTree } from '../../src/analysis/retained';
 import { byteSourceFromBytes } from '../../src/formats/byte-source';
@@ -19,6 +22,7 @@ import { loadHeap } from '../../src/formats/load';
 import { writeGcdump } from '../../src/formats/gcdump';
 import { provideArrayMemory } from '../../src/heap/array-memory';
 import type { HeapModel } from '../../src/heap/types';
+import { HeapSession } from '../../src/session/heap-session';
 import { PROJECT_ROOT } from '../../src/test-support/fixtures';
 import { buildIncidentHeap } from '../generate/incident-heap';
 import { outputHashes, type OutputHashes } from './output-hashes';
@@ -90,5 +94,72 @@ describe("same outputs with the large arrays in shared memory (the page's, worke
     // The analyses took shared memory too, and every output is the same.
     expect(provided).toBeGreaterThan(loadedIn);
     expect(shared).toEqual(plain);
+  });
+});
+
+describe("same outputs with the BFS on a helper thread (the page's, worker/bfs-thread.ts)", () => {
+  afterEach(() => {
+    provideArrayMemory(null);
+    provideBreadthFirstThread(null);
+  });
+
+  /** A Node worker thread that runs one job with the module the page's helper runs, then ends. */
+  const nodeThread = (job: BreadthFirstJob) =>
+    new Promise<BreadthFirstJobDone>((resolve, reject) => {
+      const bfs = pathToFileURL(join(PROJECT_ROOT, 'src/analysis/bfs.ts')).href;
+      const thread = new Worker(
+        `const { parentPort, workerData } = require('node:worker_threads');
+         import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(bfs)}); })
+           .then(({ runBreadthFirstJob }) => parentPort.postMessage(runBreadthFirstJob(workerData)));`,
+        { eval: true, workerData: job },
+      );
+      thread.once('message', (done: BreadthFirstJobDone) => {
+        void thread.terminate();
+        resolve(done);
+      });
+      thread.once('error', reject);
+    });
+
+  it('the generated incident heap, analysed by the session while a worker thread runs its BFS in shared memory', async () => {
+    const bytes = writeGcdump({ heap: buildIncidentHeap({ objects: 2 * GENERATED, seed: 1 }).heap });
+    const plain = outputs(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
+    provideArrayMemory((byteLength) => new SharedArrayBuffer(byteLength));
+    const jobs: BreadthFirstJob[] = [];
+    let prepared = 0;
+    provideBreadthFirstThread({
+      prepare: () => prepared++,
+      run: (job) => {
+        jobs.push(job);
+        return nodeThread(job);
+      },
+    });
+    const session = new HeapSession(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
+    await session.analyze();
+    const { context, tree, findings } = session.computed()!;
+    expect(prepared).toBe(1);
+    expect(jobs).toHaveLength(1);
+    // What the session keeps is what the thread wrote.
+    expect(context.bfs.parent).toBe(jobs[0].arrays.parent);
+    expect(context.bfs.parent.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(outputHashes(session.heap, context, tree, findings)).toEqual(plain);
+  });
+
+  it('a helper that fails leaves the BFS to the analyses, with the same outputs', async () => {
+    const bytes = writeGcdump({ heap: buildIncidentHeap({ objects: 2 * GENERATED, seed: 2 }).heap });
+    const plain = outputs(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
+    provideArrayMemory((byteLength) => new SharedArrayBuffer(byteLength));
+    let asked = 0;
+    provideBreadthFirstThread({
+      prepare: () => {},
+      run: async () => {
+        asked++;
+        throw new Error('no thread');
+      },
+    });
+    const session = new HeapSession(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
+    await session.analyze();
+    const { context, tree, findings } = session.computed()!;
+    expect(asked).toBe(1);
+    expect(outputHashes(session.heap, context, tree, findings)).toEqual(plain);
   });
 });

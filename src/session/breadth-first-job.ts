@@ -1,0 +1,11 @@
+/**
+ * What a helper thread of a host needs to run the analyses' BFS (analysis/bfs.ts): the job, its
+ * answer, and the search itself. A module of its own, so that the page's helper worker bundles the
+ * search alone (worker/bfs-thread.worker.ts).
+ */
+export {
+  runBreadthFirstJob,
+  type BreadthFirstJob,
+  type BreadthFirstJobDone,
+  type BreadthFirstThread,
+} from '../analysis/bfs';
