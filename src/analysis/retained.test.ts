@@ -140,10 +140,21 @@ describe('dominator tree rows', () => {
       const idom = new Uint32Array(n).map((_, node) =>
         node === 0 ? NO_NODE : node % 2 === 0 ? 0 : Math.max(1, node - 1 - Math.floor(random() * 4)),
       );
-      for (const wide of [false, true]) {
-        const retained = wide
-          ? Float64Array.from({ length: n }, () => Math.floor(random() * 8) * 2 ** 33)
-          : Uint32Array.from({ length: n }, () => Math.floor(random() * 8) * 1000 + (random() < 0.1 ? 0xffff_0000 : 0));
+      // 8-byte sizes: all past 2^32, or mostly under it with a few at and past 2^32 − 1 (which the
+      // long rows' keys cannot hold), with ties among those too.
+      const past = [0xffff_fffe, 0xffff_ffff, 2 ** 32, 2 ** 33, 2 ** 33 + 1, 2 ** 40];
+      for (const wide of [false, 'all past 2^32', 'some past 2^32']) {
+        const retained =
+          wide === 'all past 2^32'
+            ? Float64Array.from({ length: n }, () => Math.floor(random() * 8) * 2 ** 33)
+            : wide === 'some past 2^32'
+              ? Float64Array.from({ length: n }, () =>
+                  random() < 0.05 ? past[Math.floor(random() * past.length)] : Math.floor(random() * 8) * 1000,
+                )
+              : Uint32Array.from(
+                  { length: n },
+                  () => Math.floor(random() * 8) * 1000 + (random() < 0.1 ? 0xffff_0000 : 0),
+                );
         const tree = dominatorTree({ idom, reachableCount: n }, retained);
         const plain = plainRows(idom);
         for (let node = 0; node < n; node++) {

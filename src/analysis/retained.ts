@@ -189,14 +189,13 @@ export function dominatorTree(dominators: Dominators, retained: RetainedSizes, s
   const biggestFirst = (a: number, b: number) => retained[b] - retained[a] || a - b;
   topLevel.sort(biggestFirst);
   const n = rows.counts.length;
-  // Long rows through 64-bit keys where retained sizes take 4 bytes, else with the comparator.
-  const keys = retained instanceof Uint32Array ? new RowSortKeys(retained, longestRow(rows)) : null;
+  // Long rows through 64-bit keys, made at the first long row.
+  let keys: RowSortKeys | null = null;
   for (let node = 0, start = 0; node < n; node++) {
     const end = start + rows.count(node);
-    if (end - start > SMALL_ROW) {
-      if (keys) keys.sortRow(children, start, end);
-      else children.subarray(start, end).sort(biggestFirst);
-    } else if (end - start > 1) insertionSortRow(children, start, end, retained);
+    if (end - start > SMALL_ROW)
+      (keys ??= new RowSortKeys(retained, longestRow(rows), biggestFirst)).sortRow(children, start, end);
+    else if (end - start > 1) insertionSortRow(children, start, end, retained);
     start = end;
   }
   return { rows, children, topLevel };
@@ -220,8 +219,12 @@ const LOW_WORD = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
  * becomes one 64-bit key, its high half the retained size's complement and its low half its
  * NodeIndex, and the keys go through the engine's own numeric sort. Measured in Node on rows like
  * the incident's (1.4 M children in rows of 65 to 263,002): 114 ms against 290 ms for a typed
- * array's sort with a comparator, which also copies each row into the JavaScript heap. For retained
- * sizes of 4 bytes (a heap under 4 GB); the larger ones sort with the comparator.
+ * array's sort with a comparator, which also copies each row into the JavaScript heap.
+ *
+ * A retained size of 2^32 − 1 bytes or more (a heap past 4 GB, sizes of 8 bytes) does not fit the
+ * high half: it is keyed as 2^32 − 1, so such children come first in NodeIndex order, and that
+ * prefix is then sorted with the comparator. It is short: siblings retain disjoint sets of objects,
+ * so a row holds at most one such child per 4 GB of heap.
  */
 class RowSortKeys {
   private readonly keys: BigUint64Array;
@@ -229,8 +232,9 @@ class RowSortKeys {
 
   /** `capacity`: the longest row's child count. */
   constructor(
-    private readonly retained: Uint32Array,
+    private readonly retained: RetainedSizes,
     capacity: number,
+    private readonly biggestFirst: (a: number, b: number) => number,
   ) {
     this.keys = new BigUint64Array(capacity);
     this.words = new Uint32Array(this.keys.buffer);
@@ -239,13 +243,19 @@ class RowSortKeys {
   sortRow(children: Uint32Array, start: number, end: number): void {
     const { words, retained } = this;
     const count = end - start;
+    let saturated = 0;
     for (let i = 0, w = LOW_WORD; i < count; i++, w += 2) {
       const node = children[start + i];
+      const size = retained[node];
       words[w] = node;
-      words[w ^ 1] = 0xffff_ffff - retained[node];
+      if (size >= 0xffff_ffff) {
+        words[w ^ 1] = 0;
+        saturated++;
+      } else words[w ^ 1] = 0xffff_ffff - size;
     }
     this.keys.subarray(0, count).sort();
     for (let i = 0, w = LOW_WORD; i < count; i++, w += 2) children[start + i] = words[w];
+    if (saturated > 1) children.subarray(start, start + saturated).sort(this.biggestFirst);
   }
 }
 
