@@ -218,8 +218,8 @@ console.log(
     'read: until the last byte is in (records are decoded while the next slice is read); decode: what is left after it.',
     'load: read + decode. MB/s: file megabytes over load. TraceEvent ÷ load: above 1× means heapscope loads faster',
     "(GCHeapDump's load reads the tables and decodes records only when asked; ours decodes every record into CSR edges).",
-    'outputs: every column, the dominators, retained sizes, dominator tree and findings, hashed and compared with',
-    'tools/bench/same-outputs-generated.json for this exact file.',
+    'outputs: every column, the per-type totals, the dominators, retained sizes, dominator tree and findings, hashed',
+    'and compared with tools/bench/same-outputs-generated.json for this exact file.',
     hugePages
       ? 'Node ran with glibc.malloc.hugetlb=1, as the CLI does (transparent huge pages; --no-huge-pages: without).'
       : 'Node ran without the huge-page tunable (--no-huge-pages, or no transparent huge pages here).',

@@ -1,7 +1,7 @@
 /**
  * The outputs a faster or smaller load or analysis must keep (issue #18), each hashed (SHA-256):
- * every column of the heap model, the dominators, the retained sizes, the dominator tree and the
- * findings. Shared by `same-outputs.test.ts` (the real samples and a generated heap) and
+ * every column of the heap model and its per-type totals, the dominators, the retained sizes, the
+ * dominator tree and the findings. Shared by `same-outputs.test.ts` (the real samples and a generated heap) and
  * `npm run bench` (the generated sizes, too large for a unit test).
  *
  * Columns are hashed by value as Uint32 (or their own width for flags), so that a column stored in a
@@ -45,6 +45,8 @@ export function outputHashes(
     'edges.start': sha(edges.start.toUint32Array()),
     'edges.target': sha(edges.target.subarray(0, edges.count)),
     'types.names': sha(types.names.join('\n')),
+    // The histogram's totals per type (objects and bytes), and the heap's total size.
+    'types.totals': sha(types.objectCount, types.bytes, String(heap.totalSize)),
     root: String(heap.rootIndex),
   };
   if (context.dominators && context.retained && tree) {
