@@ -447,6 +447,7 @@ class GcdumpParser extends GcdumpMetadataReader {
     }
     const edges = decoder.edges();
     builder.setEdges(edges.start, edges.target);
+    builder.setCountedTotals(decoder.typeObjects, decoder.typeBytes);
     builder.setRoot(graph.rootIndex as NodeIndex);
     builder.setTotalSize(Number(graph.totalSize));
   }

@@ -55,6 +55,12 @@ export class NodeRecordDecoder {
   private readonly columns: NodeColumns;
   /** Where `checkedVarint` left off, or -1 when the integer runs past the bytes received. */
   private varintEnd = 0;
+  /**
+   * Per type: the defined nodes decoded so far and their bytes, counted as each record is written,
+   * so that the model's per-type totals need no pass over the columns after the load.
+   */
+  readonly typeObjects: Float64Array;
+  readonly typeBytes: Float64Array;
 
   /** Blob slices of `blobSliceBytes` bytes received so far (1 = received). */
   private readonly sliceReceived: Uint8Array;
@@ -78,6 +84,8 @@ export class NodeRecordDecoder {
     columns: NodeColumns,
   ) {
     this.typeFlags = pseudoType.map((pseudo) => NodeFlag.Defined | (pseudo ? NodeFlag.Pseudo : 0));
+    this.typeObjects = new Float64Array(typeSizes.length);
+    this.typeBytes = new Float64Array(typeSizes.length);
     const n = nodeOffsets.length;
     this.sliceReceived = new Uint8Array(Math.ceil(blob.length / blobSliceBytes));
     if (start.length !== n + 1) throw new Error(`NodeRecordDecoder: ${start.length} row starts for ${n} nodes`);
@@ -141,6 +149,7 @@ export class NodeRecordDecoder {
     const start = this.start;
     const typeSizes = this.typeSizes;
     const typeFlags = this.typeFlags;
+    const { typeObjects, typeBytes } = this;
     const typeCount = typeSizes.length;
     const nodeType = this.nodeType;
     // Sizes of LARGE_SIZE and more are left to checkedRecord (writeLargeSize), which may widen the
@@ -268,6 +277,8 @@ export class NodeRecordDecoder {
         nodeType[i] = type;
         nodeSize[i] = size;
         flags[i] = typeFlags[type] | ((flags[i] & ZERO_ADDRESS) >> ZERO_ADDRESS_TO_PSEUDO);
+        typeObjects[type]++;
+        typeBytes[type] += size;
         continue;
       }
       if (offset < this.blob.length && !this.windowAround(offset)) {
@@ -386,6 +397,8 @@ export class NodeRecordDecoder {
     if (size >= LARGE_SIZE) writeLargeSize(this.columns, i, size);
     else this.columns.size[i] = size;
     this.flags[i] = this.typeFlags[type] | ((this.flags[i] & ZERO_ADDRESS) >> ZERO_ADDRESS_TO_PSEUDO);
+    this.typeObjects[type]++;
+    this.typeBytes[type] += size;
     return edgeCount;
   }
 
