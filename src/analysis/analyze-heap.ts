@@ -9,6 +9,7 @@ import type { AnalysisContext } from './analysis-context';
 import {
   breadthFirstFromRoot,
   breadthFirstJob,
+  breadthFirstJobLikely,
   breadthFirstJobTree,
   runBreadthFirstJob,
   type BreadthFirstJobDone,
@@ -90,7 +91,8 @@ function* analysisStages(
   // The reverse edges' row cursors, then the dominators' three scratch arrays, become what later
   // stages would otherwise allocate (spare-arrays.ts), so that none waits idle while a stage runs.
   const spares: SpareArrays = options.spares ?? [];
-  if (heap.capabilities.edges) thread?.prepare();
+  // A helper that will likely have a job is started now.
+  if (thread && heap.capabilities.edges && breadthFirstJobLikely(heap)) thread.prepare();
   const retainers = stage('reverse edges', () => computeRetainers(heap, heap.capabilities.edges ? spares : undefined));
   yield 'reverse edges';
   mark = performance.now(); // time spent between stages is not the next stage's

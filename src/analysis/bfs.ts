@@ -1,7 +1,7 @@
 import { NO_NODE, type HeapModel } from '../heap/types';
 import { isTraversedEdge } from './edge-predicate';
 import { takeSpare, type SpareArrays } from './spare-arrays';
-import { largeArray } from '../heap/array-memory';
+import { largeArray, MIN_PROVIDED_BYTES } from '../heap/array-memory';
 import { RowStarts } from '../heap/row-starts';
 
 /**
@@ -141,15 +141,34 @@ function isShared(array: ArrayBufferView): boolean {
 }
 
 /**
+ * Whether a helper thread can read the heap's edges: each column in shared memory, or small enough
+ * to copy (a message copies a typed array's whole buffer, so the buffer is what is measured).
+ */
+function edgesShareable(heap: HeapModel): boolean {
+  const { low, block, wide } = heap.edges.start;
+  return [low, block, wide, heap.edges.target].every(
+    (column) => isShared(column) || column.buffer.byteLength <= MAX_COPIED_BYTES,
+  );
+}
+
+/**
+ * Whether the analyses of `heap` will likely give a helper its BFS: its edges are in shared memory,
+ * and its node-sized arrays are large enough to be (array-memory.ts), so a helper started ahead is
+ * not left idle.
+ */
+export function breadthFirstJobLikely(heap: HeapModel): boolean {
+  return isShared(heap.edges.target) && heap.nodes.count * Uint32Array.BYTES_PER_ELEMENT >= MIN_PROVIDED_BYTES;
+}
+
+/**
  * The job for the BFS of `heap`, with its parents and queue taken from `spares` (as
  * `breadthFirstFromRoot` takes them); null, taking nothing, when an array it needs is not in shared
  * memory (the CLI's, or a page that is not cross-origin isolated): the caller runs the BFS itself.
  */
 export function breadthFirstJob(heap: HeapModel, spares?: SpareArrays): BreadthFirstJob | null {
+  if (!edgesShareable(heap)) return null;
   const { low, block, wide } = heap.edges.start;
   const target = heap.edges.target;
-  if (![low, block, wide, target].every((column) => isShared(column) || column.byteLength <= MAX_COPIED_BYTES))
-    return null;
   const nodeCount = heap.nodes.count;
   const parent = takeSpare(spares, nodeCount);
   const queue = takeSpare(spares, nodeCount);
