@@ -1,8 +1,9 @@
 /**
  * The analyses after a load, in the one order every caller uses (the worker, the CLI, the
  * benchmark, tests): retainers → dominators → retained sizes → BFS (a model without edges:
- * retainers → BFS). Each stage reports progress as a share of the whole and can be cancelled
- * between checkpoints.
+ * retainers → BFS); where a host's helper thread runs the BFS, it starts as the dominators end and
+ * runs beside the retained sizes and the caller's `alongsideBreadthFirst`. Each stage reports
+ * progress as a share of the whole and can be cancelled between checkpoints.
  */
 import type { HeapModel } from '../heap/types';
 import type { AnalysisContext } from './analysis-context';
@@ -104,7 +105,7 @@ function* analysisStages(
   // (onDominators), and their scratch arrays are allocated before the BFS's columns are.
   const [from, to] = STAGE_SHARE.dominators;
   // The dominators take the row cursors; their three scratch arrays become the retained sizes and
-  // the BFS's parents and queue, in that order.
+  // the BFS's parents and queue (a helper's job takes its two first).
   const search = stage('dominators', () =>
     computeDominators(heap, retainers, {
       spares,

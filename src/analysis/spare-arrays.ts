@@ -5,7 +5,7 @@
  * 74 MB array at the incident's 18.6 M objects, and as much again in a tab (analyze-heap.ts: the
  * reverse edges' row cursors become a scratch array of the dominators; three of theirs become the
  * retained sizes and, with the search's preorder, the BFS's parents and queue; the BFS's queue the
- * dominator tree's children).
+ * dominator tree's children, or the preorder where a helper thread runs the BFS beside the tree).
  */
 import { largeArray } from '../heap/array-memory';
 export type SpareArrays = Uint32Array[];
