@@ -11,10 +11,10 @@
  * analyses run the search themselves.
  */
 import type { BreadthFirstJob, BreadthFirstJobDone, BreadthFirstThread } from '../session/breadth-first-job';
+import { canShareWithHelpers } from './shared-memory';
 
 export function breadthFirstHelper(): BreadthFirstThread | null {
-  if (!globalThis.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined' || typeof Worker === 'undefined')
-    return null;
+  if (!canShareWithHelpers()) return null;
   /** The helper started ahead of the next job, if any, and the error it met while it waited, if any. */
   let ready: { readonly helper: Worker; failure: string | null } | null = null;
   const start = () => {

@@ -13,10 +13,10 @@
  */
 import type { ArrayMemory } from '../session/open-heap';
 import type { TouchedAll } from './page-toucher.worker';
+import { canShareWithHelpers } from './shared-memory';
 
 export function pageTouchedMemory(): ArrayMemory | null {
-  if (!globalThis.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined' || typeof Worker === 'undefined')
-    return null;
+  if (!canShareWithHelpers()) return null;
   // The helper at work (undefined: none now, one is started with the next array; null: one failed,
   // none is started again) and how many arrays it was given.
   let toucher: Worker | null | undefined;
