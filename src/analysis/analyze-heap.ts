@@ -17,7 +17,7 @@ import {
   type BreadthFirstThread,
 } from './bfs';
 import { computeDominators, preorderArray, type Dominators } from './dominators';
-import { retainedSizes, type RetainedSizes } from './retained';
+import { retainedSizes, retainedSizesTakeSpare, type RetainedSizes } from './retained';
 import { computeRetainers } from './reverse-edges';
 import { keepSpares, type SpareArrays } from './spare-arrays';
 
@@ -49,10 +49,10 @@ let breadthFirstThread: BreadthFirstThread | null = null;
 
 /**
  * Sets (or, with null, clears) the helper thread the analyses of this thread run their BFS on, while
- * this thread computes the retained sizes and what `alongsideBreadthFirst` asks. Only where every
- * array the BFS reads or writes is in shared memory (bfs.ts, `breadthFirstJob`); else, and in
- * `analyzeHeap`, which does not wait, the BFS runs here. The page's heap worker provides one where
- * the page is cross-origin isolated (worker/bfs-thread.ts); the CLI provides none.
+ * this thread computes the retained sizes and what `alongsideBreadthFirst` asks. Only where the
+ * heap's edges are in shared memory and the heap is not small (bfs.ts, `breadthFirstJob`); else, and
+ * in `analyzeHeap`, which does not wait, the BFS runs here. The page's heap worker provides one where
+ * the page is cross-origin isolated (worker/bfs-thread.ts), the CLI a worker thread (cli/bfs-thread.ts).
  */
 export function provideBreadthFirstThread(thread: BreadthFirstThread | null): void {
   breadthFirstThread = thread;
@@ -105,7 +105,7 @@ function* analysisStages(
   // (onDominators), and their scratch arrays are allocated before the BFS's columns are.
   const [from, to] = STAGE_SHARE.dominators;
   // The dominators take the row cursors; their three scratch arrays become the retained sizes and
-  // the BFS's parents and queue (a helper's job takes its two first).
+  // the BFS's parents and the dominator tree's children (a helper's job takes its first).
   const search = stage('dominators', () =>
     computeDominators(heap, retainers, {
       spares,
@@ -116,36 +116,37 @@ function* analysisStages(
   // What is kept: the search's preorder is read by the retained sizes alone, then spared.
   const dominators: Dominators = { idom: search.idom, reachableCount: search.reachableCount };
   options.onDominators?.(dominators);
-  yield 'dominators';
-  mark = performance.now();
-  // Where a helper thread can run the BFS, it starts now, on two of the three spares left, and runs
-  // while this thread computes the retained sizes and what `alongsideBreadthFirst` asks.
-  // A helper that fails leaves the search to this thread, which writes every array again.
+  // Where a helper thread can run the BFS, it starts now, on one of the three spares left (the
+  // parents' array), and runs while this thread computes the retained sizes and what
+  // `alongsideBreadthFirst` asks. A helper that fails leaves the search to this thread, which writes
+  // every array again.
   const job = thread ? breadthFirstJob(heap, spares) : null;
   const running = job ? thread!.run(job).catch(() => runBreadthFirstJob(job)) : null;
   const bfsStarted = performance.now();
+  // Of the spares, the retained sizes take one (unless they take 8 bytes per node, past 4 GB of
+  // heap) and, where this thread runs the BFS, the dominator tree one (the BFS takes the preorder's
+  // array): the others are let go before the pause, where a host may collect them.
+  keepSpares(spares, (retainedSizesTakeSpare(heap) ? 1 : 0) + (running ? 0 : 1));
+  yield 'dominators';
+  mark = performance.now();
   const retained = stage('retained sizes', () => retainedSizes(heap, search, spares));
   if (running) {
+    // What is left for `alongsideBreadthFirst`: the preorder's array, once the retained sizes have read it.
     spares.push(preorderArray(search));
     yield 'retained sizes';
     options.alongsideBreadthFirst?.(dominators, retained, spares);
     const done = yield { waitFor: running };
     if (!done) throw new Error('the BFS ended without an answer');
-    const bfs = breadthFirstJobTree(job!, done, spares);
-    keepSpares(spares, 1);
+    const bfs = breadthFirstJobTree(job!, done);
     onStageDone?.('BFS', (performance.now() - bfsStarted) / 1000);
     onProgress?.('BFS', 1);
     return { heap, retainers, bfs, dominators, retained };
   }
-  // The BFS takes two of the spares left (none were taken for retained sizes of 8 bytes, past 4 GB
-  // of heap): the preorder's array and a scratch array. After it, its queue is the one the
-  // dominator tree takes.
-  keepSpares(spares, 1);
+  // The BFS takes the preorder's array for its parents; the spare left is the dominator tree's.
   spares.push(preorderArray(search));
   yield 'retained sizes';
   mark = performance.now();
   const bfs = stage('BFS', () => keptBreadthFirst(heap, spares));
-  keepSpares(spares, 1);
   yield 'BFS';
   options.alongsideBreadthFirst?.(dominators, retained, spares);
   onProgress?.('BFS', 1);
@@ -155,7 +156,7 @@ function* analysisStages(
 /**
  * The BFS as the context keeps it: its visiting order is not kept, as nothing reads it after this
  * point, and it is 4 bytes per node (the difference between 83 and 79 bytes per object in a tab at
- * the incident's scale); its queue goes to the spares, for the retained sizes.
+ * the incident's scale).
  */
 function keptBreadthFirst(heap: HeapModel, spares?: SpareArrays): AnalysisContext['bfs'] {
   return breadthFirstFromRoot(heap, { spares, keepOrder: false });

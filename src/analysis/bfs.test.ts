@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { NO_NODE } from '../heap/types';
 import { breadthFirstFromRoot, isReached, rootDistance } from './bfs';
 import { chainHeap, heapFromDsl } from './graph-dsl';
+import { buildIncidentHeap } from '../../tools/generate/incident-heap';
+import type { HeapModel } from '../heap/types';
 
 describe('breadth-first tree from the root', () => {
   it('gives shortest distances and the first parent found', () => {
@@ -51,4 +53,48 @@ describe('breadth-first tree from the root', () => {
     expect(rootDistance(tree, dsl.node('X'))).toBeNull();
     expect(tree.reachableCount).toBe(dsl.heap.nodes.count - 2);
   });
+
+  it('queues in a ring that grows past its first 16,384 entries, wrapped, with the order of a plain queue', () => {
+    const { heap } = buildIncidentHeap({ objects: 250_000, seed: 1 });
+    const plain = plainBreadthFirst(heap);
+    // The test's premise: the frontier outgrows the ring's first length, wrapped around by then.
+    expect(plain.widestFrontier).toBeGreaterThan(16_384);
+    const tree = breadthFirstFromRoot(heap);
+    expect(Array.from(tree.order)).toEqual(plain.order);
+    expect(Array.from(tree.parent)).toEqual(plain.parent);
+    expect(Array.from(tree.distance, (d) => (d === 0xffff ? -1 : d))).toEqual(plain.distance);
+  });
+
+  it('makes room in the ring for every child of a node at once, past twice its length', () => {
+    // root -> Hub -> 40,000 leaves, and a few leaves queued before the hub (the ring not empty).
+    const leaves = Array.from({ length: 40_000 }, (_, k) => `Hub -> L${k}`);
+    const dsl = heapFromDsl(`root -> L1; root -> L2; root -> Hub; ${leaves.join('; ')}`);
+    const plain = plainBreadthFirst(dsl.heap);
+    expect(plain.widestFrontier).toBeGreaterThan(2 * 16_384);
+    const tree = breadthFirstFromRoot(dsl.heap);
+    expect(Array.from(tree.order)).toEqual(plain.order);
+    expect(Array.from(tree.parent)).toEqual(plain.parent);
+  });
 });
+
+/** The textbook BFS, a JS array for its queue: the reference for the search's ring. */
+function plainBreadthFirst(heap: HeapModel) {
+  const n = heap.nodes.count;
+  const parent = new Array<number>(n).fill(NO_NODE);
+  const distance = new Array<number>(n).fill(-1);
+  const order: number[] = [heap.rootIndex];
+  distance[heap.rootIndex] = 0;
+  let widestFrontier = 0;
+  for (let head = 0; head < order.length; head++) {
+    widestFrontier = Math.max(widestFrontier, order.length - head);
+    const source = order[head];
+    for (let e = heap.edges.start.get(source); e < heap.edges.start.get(source + 1); e++) {
+      const target = heap.edges.target[e];
+      if (target === source || distance[target] !== -1) continue;
+      distance[target] = distance[source] + 1;
+      parent[target] = source;
+      order.push(target);
+    }
+  }
+  return { parent, distance, order, widestFrontier };
+}

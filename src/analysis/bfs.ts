@@ -41,85 +41,84 @@ export function rootDistance(tree: Pick<RootBreadthFirstTree, 'distance'>, node:
 }
 
 /**
- * BFS from `heap.rootIndex` over the forward edges: O(nodes + edges), iterative (the queue is a
- * typed array of nodeCount entries). A model without a root (NO_NODE) reaches nothing. Distances
- * start in 2 bytes per node; the search widens them to 4 (one copy) before it would store the first
- * distance of 0xffff, so the result is the same either way.
+ * BFS from `heap.rootIndex` over the forward edges: O(nodes + edges), iterative. A model without a
+ * root (NO_NODE) reaches nothing. Distances start in 2 bytes per node; the search widens them to 4
+ * (one copy) before it would store the first distance of 0xffff, so the result is the same either way.
+ * The queue is a ring of the search's own that grows with the widest frontier (a heap's is a small
+ * part of its nodes), so the search needs no node-sized queue.
  *
- * With `spares`, the parents and the queue reuse node-sized arrays from there; and with
- * `keepOrder: false`, the queue goes back to them and `order` is empty.
+ * With `spares`, the parents reuse a node-sized array from there; with `keepOrder: false`, `order`
+ * is empty (else it is a node-sized array of its own).
  */
 export function breadthFirstFromRoot(
   heap: HeapModel,
   { spares, keepOrder = true }: { readonly spares?: SpareArrays; readonly keepOrder?: boolean } = {},
 ): RootBreadthFirstTree {
   const nodeCount = heap.nodes.count;
-  // Every entry the search reads it has written first: the spares' old contents do no harm.
+  // Every entry the search reads it has written first: the spare's old contents do no harm.
   const parent = takeSpare(spares, nodeCount);
-  const queue = takeSpare(spares, nodeCount);
-  const { reachableCount, distance } = searchFromRoot(heap.edges.start, heap.edges.target, heap.rootIndex, {
+  const order = keepOrder ? new Uint32Array(nodeCount) : null;
+  const { reachableCount, distance } = searchFromRoot(
+    heap.edges.start,
+    heap.edges.target,
+    heap.rootIndex,
     parent,
-    queue,
-  });
-  if (!keepOrder) spares?.push(queue);
-  const order = keepOrder ? queue.subarray(0, reachableCount) : new Uint32Array(0);
-  return { parent, distance, reachableCount, order };
-}
-
-/** The node-sized arrays a search writes: in shared memory when another thread runs it. */
-export interface BreadthFirstArrays {
-  /** Written whole (NO_NODE where no parent). */
-  readonly parent: Uint32Array;
-  /** Scratch: the visiting order, up to the reachable count. */
-  readonly queue: Uint32Array;
+    order,
+  );
+  return { parent, distance, reachableCount, order: order ? order.subarray(0, reachableCount) : new Uint32Array(0) };
 }
 
 /**
- * The BFS over CSR edges: the parents into `arrays.parent`, and the distances into a column of its
- * own, made here (on a helper thread, memory of that thread, handed back). The one search every
- * caller runs, on this thread or on a helper.
+ * The BFS over CSR edges: the parents into `parent`, the visiting order into `order` when asked,
+ * and the distances into a column of its own, made here (on a helper thread, memory of that
+ * thread, handed back). The one search every caller runs, on this thread or on a helper.
  */
 function searchFromRoot(
   edgeStart: RowStarts,
   edgeTarget: Uint32Array,
   root: number,
-  { parent, queue }: BreadthFirstArrays,
+  parent: Uint32Array,
+  order: Uint32Array | null,
 ): { reachableCount: number; distance: DistanceColumn } {
   const nodeCount = parent.length;
   parent.fill(NO_NODE);
   const narrow = largeArray(Uint16Array, nodeCount).fill(0xffff);
-  const search: SearchState = { head: 0, tail: 0 };
+  const search: SearchState = { head: 0, tail: 0, ring: new Uint32Array(FIRST_RING_LENGTH) };
   if (root !== NO_NODE && root < nodeCount) {
     narrow[root] = 0;
-    queue[search.tail++] = root;
+    search.ring[search.tail++] = root;
   }
-  if (searchLevels(edgeStart, edgeTarget, parent, narrow, queue, search))
+  if (searchLevels(edgeStart, edgeTarget, parent, narrow, order, search))
     return { reachableCount: search.tail, distance: narrow };
   const wide = largeArray(Uint32Array, nodeCount);
   for (let node = 0; node < nodeCount; node++) wide[node] = narrow[node] === 0xffff ? 0xffff_ffff : narrow[node];
-  searchLevels(edgeStart, edgeTarget, parent, wide, queue, search);
+  searchLevels(edgeStart, edgeTarget, parent, wide, order, search);
   return { reachableCount: search.tail, distance: wide };
 }
 
 /**
- * The BFS of `breadthFirstFromRoot` as a message for another thread (a helper worker of the page, so
- * that it runs while this one builds the dominator tree): the edge columns and the search's parents
- * and queue, which must be in shared memory (the helper writes them in place). An edge column not in
- * shared memory is copied with the message, up to MAX_COPIED_BYTES (a small heap's).
+ * The BFS of `breadthFirstFromRoot` as a message for another thread (a helper worker of the page or
+ * of the CLI, so that it runs while this one builds the dominator tree): the edge columns, which
+ * must be in shared memory (an edge column that is not is copied with the message, up to
+ * MAX_COPIED_BYTES: a small heap's), and the parents' array, a spare: in shared memory (the page's)
+ * the helper writes it in place; else the message moves it to the helper and the answer moves it
+ * back (`breadthFirstTransfers`), so that no thread makes a node-sized array for the search.
  */
 export interface BreadthFirstJob {
   readonly root: number;
+  readonly nodeCount: number;
   readonly edgeLow: Uint16Array;
   readonly edgeBlock: Int32Array;
   readonly edgeWide: Uint32Array;
   readonly edgeTarget: Uint32Array;
-  readonly arrays: BreadthFirstArrays;
+  readonly parent: Uint32Array;
 }
 
-/** What a helper answers: the reachable count and the distance column (its memory, moved back). */
+/** What a helper answers: the reachable count, the distance column (its memory) and the parents. */
 export interface BreadthFirstJobDone {
   readonly reachableCount: number;
   readonly distance: DistanceColumn;
+  readonly parent: Uint32Array;
 }
 
 /** Runs BFS jobs elsewhere: a helper thread of the host (analyze-heap.ts, `provideBreadthFirstThread`). */
@@ -152,66 +151,76 @@ function edgesShareable(heap: HeapModel): boolean {
 }
 
 /**
- * Whether the analyses of `heap` will likely give a helper its BFS: its edges are in shared memory,
- * and its node-sized arrays are large enough to be (array-memory.ts), so a helper started ahead is
- * not left idle.
+ * Whether the analyses of `heap` give a helper its BFS: its edges are in shared memory, and its
+ * node-sized arrays are large enough (array-memory.ts's threshold) for a search that pays for
+ * starting a thread. A helper started ahead for such a heap is not left idle.
  */
 export function breadthFirstJobLikely(heap: HeapModel): boolean {
   return isShared(heap.edges.target) && heap.nodes.count * Uint32Array.BYTES_PER_ELEMENT >= MIN_PROVIDED_BYTES;
 }
 
 /**
- * The job for the BFS of `heap`, with its parents and queue taken from `spares` (as
- * `breadthFirstFromRoot` takes them); null, taking nothing, when an array it needs is not in shared
- * memory (the CLI's, or a page that is not cross-origin isolated): the caller runs the BFS itself.
+ * The job for the BFS of `heap`, with its parents' array taken from `spares` (as
+ * `breadthFirstFromRoot` takes it); null, taking nothing, when the edges cannot be shared (a page
+ * that is not cross-origin isolated) or the heap is small (`breadthFirstJobLikely`): the caller
+ * runs the BFS itself.
  */
 export function breadthFirstJob(heap: HeapModel, spares?: SpareArrays): BreadthFirstJob | null {
-  if (!edgesShareable(heap)) return null;
+  if (!breadthFirstJobLikely(heap) || !edgesShareable(heap)) return null;
   const { low, block, wide } = heap.edges.start;
-  const target = heap.edges.target;
   const nodeCount = heap.nodes.count;
-  const parent = takeSpare(spares, nodeCount);
-  const queue = takeSpare(spares, nodeCount);
-  if (!isShared(parent) || !isShared(queue)) {
-    spares?.push(queue, parent);
-    return null;
-  }
   return {
     root: heap.rootIndex,
+    nodeCount,
     edgeLow: low,
     edgeBlock: block,
     edgeWide: wide,
-    edgeTarget: target,
-    arrays: { parent, queue },
+    edgeTarget: heap.edges.target,
+    parent: takeSpare(spares, nodeCount),
   };
 }
 
-/** What a helper thread runs for a job: the same search as `breadthFirstFromRoot`. */
+/**
+ * What a thread runs for a job: the same search as `breadthFirstFromRoot`. A parents' array that a
+ * failed helper took with it (detached: no entries left here) is made again.
+ */
 export function runBreadthFirstJob(job: BreadthFirstJob): BreadthFirstJobDone {
   const edgeStart = new RowStarts(job.edgeLow, job.edgeBlock, job.edgeWide);
-  return searchFromRoot(edgeStart, job.edgeTarget, job.root, job.arrays);
+  const parent = job.parent.length === job.nodeCount ? job.parent : largeArray(Uint32Array, job.nodeCount);
+  const { reachableCount, distance } = searchFromRoot(edgeStart, job.edgeTarget, job.root, parent, null);
+  return { reachableCount, distance, parent };
 }
 
-/** The tree of a job its helper has done (the queue goes to `spares`, as with `keepOrder: false`). */
-export function breadthFirstJobTree(
-  job: BreadthFirstJob,
-  done: BreadthFirstJobDone,
-  spares?: SpareArrays,
-): RootBreadthFirstTree {
-  spares?.push(job.arrays.queue);
+/**
+ * The memory a job's message or its answer moves to the other thread rather than copies: of the
+ * arrays the helper writes (the parents; in the answer the distances too), those not in shared memory.
+ */
+export function breadthFirstTransfers(message: BreadthFirstJob | BreadthFirstJobDone): ArrayBuffer[] {
+  const written = 'distance' in message ? [message.parent, message.distance] : [message.parent];
+  return written.map((array) => array.buffer).filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+}
+
+/** The tree of a job its helper (or this thread) has done. */
+export function breadthFirstJobTree(job: BreadthFirstJob, done: BreadthFirstJobDone): RootBreadthFirstTree {
+  if (done.parent.length !== job.nodeCount) throw new Error('the BFS helper answered without the parents');
   return {
-    parent: job.arrays.parent,
+    parent: done.parent,
     distance: done.distance,
     reachableCount: done.reachableCount,
     order: new Uint32Array(0),
   };
 }
 
+/** The queue's first length (entries, a power of two); it doubles whenever it is full. */
+const FIRST_RING_LENGTH = 1 << 14;
+
 interface SearchState {
-  /** The next node of the queue to expand. */
+  /** How many nodes have been expanded: the next one is `ring[head & (ring.length - 1)]`. */
   head: number;
-  /** One past the last node queued. */
+  /** How many nodes have been queued. */
   tail: number;
+  /** The queue: entries `head` to `tail` − 1, each at its index modulo the length (a power of two). */
+  ring: Uint32Array;
 }
 
 /**
@@ -224,28 +233,46 @@ function searchLevels(
   edgeTarget: Uint32Array,
   parent: Uint32Array,
   distance: DistanceColumn,
-  queue: Uint32Array,
+  order: Uint32Array | null,
   search: SearchState,
 ): boolean {
   const unreachable = unreachableIn(distance);
-  let { head, tail } = search;
+  let { head, tail, ring } = search;
+  let mask = ring.length - 1;
   for (; head < tail; head++) {
-    const source = queue[head];
+    const source = ring[head & mask];
+    if (order) order[head] = source;
     const nextDistance = distance[source] + 1;
     if (nextDistance === unreachable) {
-      search.head = head;
-      search.tail = tail;
+      Object.assign(search, { head, tail, ring });
       return false;
     }
-    for (let e = edgeStart.get(source), end = edgeStart.get(source + 1); e < end; e++) {
+    const first = edgeStart.get(source);
+    const end = edgeStart.get(source + 1);
+    // Room for every child before any is queued, so that the loop below only writes.
+    if (tail - head + (end - first) > ring.length) {
+      ring = grownRing(ring, head, tail, tail - head + (end - first));
+      mask = ring.length - 1;
+    }
+    for (let e = first; e < end; e++) {
       const target = edgeTarget[e];
       if (distance[target] !== unreachable || !isTraversedEdge(source, target)) continue;
       distance[target] = nextDistance;
       parent[target] = source;
-      queue[tail++] = target;
+      ring[tail++ & mask] = target;
     }
   }
-  search.head = head;
-  search.tail = tail;
+  Object.assign(search, { head, tail, ring });
   return true;
+}
+
+/** The queue's entries `head` to `tail` − 1 in a ring of at least `entries`, its length doubled until then. */
+function grownRing(ring: Uint32Array, head: number, tail: number, entries: number): Uint32Array {
+  let length = ring.length * 2;
+  while (length < entries) length *= 2;
+  const grown = new Uint32Array(length);
+  const oldMask = ring.length - 1;
+  const newMask = grown.length - 1;
+  for (let k = head; k < tail; k++) grown[k & newMask] = ring[k & oldMask];
+  return grown;
 }

@@ -10,6 +10,11 @@ import { largeArray } from '../heap/array-memory';
  */
 export type RetainedSizes = Uint32Array | Float64Array;
 
+/** Whether `retainedSizes` takes a node-sized spare (4 bytes per node), rather than making 8. */
+export function retainedSizesTakeSpare(heap: HeapModel): boolean {
+  return heap.nodes.size.total() < 2 ** 32;
+}
+
 /**
  * Retained size of every node: its shallow size plus the shallow sizes of all the nodes it
  * dominates (what freeing it would free). One bottom-up pass over the dominator tree, by walking
@@ -23,7 +28,7 @@ export function retainedSizes(heap: HeapModel, dominators: DominatorSearch, spar
   const shallow = heap.nodes.size;
   const count = heap.nodes.count;
   // Every entry is overwritten with the shallow size: a spare array's contents do no harm.
-  const retained = shallow.total() < 2 ** 32 ? takeSpare(spares, count) : largeArray(Float64Array, count);
+  const retained = retainedSizesTakeSpare(heap) ? takeSpare(spares, count) : largeArray(Float64Array, count);
   shallow.copyTo(retained);
   for (let i = preorder.length - 1; i >= 0; i--) {
     const node = preorder[i];

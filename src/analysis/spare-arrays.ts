@@ -3,9 +3,10 @@
  * reuses their memory rather than asking for new. New memory costs a page fault per 4 KB page the
  * first time it is written: on the virtual machines measured here about 11 µs, so 0.2 s for each
  * 74 MB array at the incident's 18.6 M objects, and as much again in a tab (analyze-heap.ts: the
- * reverse edges' row cursors become a scratch array of the dominators; three of theirs become the
- * retained sizes and, with the search's preorder, the BFS's parents and queue; the BFS's queue the
- * dominator tree's children, or the preorder where a helper thread runs the BFS beside the tree).
+ * reverse edges' row cursors become a scratch array of the dominators; of their three, one becomes
+ * the retained sizes and one, or the search's preorder, the BFS's parents; the other or, where a
+ * helper thread runs the BFS beside the tree, the preorder, the dominator tree's children; what is
+ * left is let go before a pause where a host may collect it).
  */
 import { largeArray } from '../heap/array-memory';
 export type SpareArrays = Uint32Array[];

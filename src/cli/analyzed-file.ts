@@ -5,6 +5,7 @@
 import { parseAddress } from '../session/heap-session';
 import { analyzeOpened, openHeap, type ByteSource, type OpenedHeap } from '../session/open-heap';
 import { openTranscript } from '../session/transcript';
+import { collectGarbage } from './collect';
 import { openFileByteSource } from './node-byte-source';
 
 export class UsageError extends Error {}
@@ -30,10 +31,13 @@ export function openFile(path: string): Promise<OpenedHeap> {
   return withFile(path, (source) => openHeap(source, { transcriptSession }));
 }
 
-/** FILE opened and analysed (reverse edges, BFS, dominators, retained sizes, findings). */
+/**
+ * FILE opened and analysed (reverse edges, BFS, dominators, retained sizes, findings), with a
+ * collection between the stages (collect.ts).
+ */
 export async function openAnalyzed(path: string): Promise<OpenedHeap> {
   const opened = await openFile(path);
-  await analyzeOpened(opened);
+  await analyzeOpened(opened, undefined, undefined, async () => collectGarbage());
   return opened;
 }
 

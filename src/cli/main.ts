@@ -37,6 +37,7 @@ import {
   withFile,
 } from './analyzed-file';
 import { openFileByteSource } from './node-byte-source';
+import { useBreadthFirstThread } from './bfs-thread';
 
 const FINDING_KINDS: readonly FindingKind[] = [
   'runaway-cancellation-registrations',
@@ -299,6 +300,9 @@ async function main(argv: string[]): Promise<number> {
   }
   return 2;
 }
+
+// The analyses' BFS runs on a worker thread beside the dominator tree (bfs-thread.ts).
+useBreadthFirstThread();
 
 // process.exitCode, not process.exit(): exiting at once would cut off output still being piped.
 main(process.argv.slice(2)).then(

@@ -11,7 +11,13 @@
  * ahead of the heap worker (worker/page-toucher.ts): the faults are then taken on the other core.
  *
  * The memory provided must be zeroed (a new SharedArrayBuffer is) and hold exactly `byteLength`
- * bytes. Arrays under MIN_PROVIDED_BYTES are always made with `new`. The CLI provides nothing.
+ * bytes. Arrays under MIN_PROVIDED_BYTES are always made with `new`.
+ *
+ * A host whose helper threads read the heap's edges (the CLI's BFS thread, cli/bfs-thread.ts) but
+ * that provides no memory for the rest gives shared memory for those arrays alone
+ * (`provideHelperMemory`; the callers make them with `largeArray(Type, length, true)`): the edges
+ * live as long as the heap, so sharing them leaves nothing in memory that a collection would not
+ * have freed, where shared scratch arrays would (below).
  *
  * Only arrays that live as long as the heap or its analyses (or are handed on between stages as
  * spares, analysis/spare-arrays.ts) are made here; a stage's own scratch arrays, and arrays touched
@@ -34,6 +40,9 @@ export const MIN_PROVIDED_BYTES = 1 << 20;
 
 let provided: ArrayMemory | null = null;
 
+/** Memory for the arrays helper threads read, where `provided` is not set. */
+let providedForHelpers: ArrayMemory | null = null;
+
 /** A given-back array's memory may be reused for an array at least 1 / MAX_REUSE_SLACK as long. */
 const MAX_REUSE_SLACK = 1.5;
 
@@ -48,6 +57,14 @@ export function provideArrayMemory(memory: ArrayMemory | null): void {
   provided = memory;
 }
 
+/**
+ * Sets (or, with null, clears) the memory of the large arrays that helper threads read (the heap's
+ * edges), for this thread, where no memory is provided for the others.
+ */
+export function provideHelperMemory(memory: ArrayMemory | null): void {
+  providedForHelpers = memory;
+}
+
 /** The typed arrays `largeArray` makes. */
 export interface LargeArrayType<T> {
   new (length: number): T;
@@ -57,15 +74,18 @@ export interface LargeArrayType<T> {
 
 /**
  * A zeroed array of `length` entries: in given-back memory when some fits, else in provided memory
- * when it is large and some is provided, else new.
+ * when it is large and some is provided, else new. One that helper threads will read
+ * (`readByHelpers`) is made in the memory `provideHelperMemory` gives, where only that is provided.
  */
-export function largeArray<T>(Type: LargeArrayType<T>, length: number): T {
+export function largeArray<T>(Type: LargeArrayType<T>, length: number, readByHelpers = false): T {
   const byteLength = length * Type.BYTES_PER_ELEMENT;
   if (byteLength < MIN_PROVIDED_BYTES) return new Type(length);
-  const reused = takeReleased(byteLength, Type.BYTES_PER_ELEMENT);
+  const source = provided ?? (readByHelpers ? providedForHelpers : null);
+  // Given-back memory is the provided kind only where `provided` is set.
+  const reused = source === provided ? takeReleased(byteLength, Type.BYTES_PER_ELEMENT) : null;
   if (reused) return new Type(reused.buffer, reused.byteOffset, length);
-  if (provided === null) return new Type(length);
-  const memory = provided(byteLength);
+  if (source === null) return new Type(length);
+  const memory = source(byteLength);
   providedBuffers.add(memory);
   return new Type(memory, 0, length);
 }

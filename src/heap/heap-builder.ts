@@ -366,7 +366,7 @@ export class HeapBuilder {
       nodes,
       edges: {
         count: edges.target.length,
-        start: edges.start instanceof RowStarts ? edges.start : RowStarts.of(edges.start),
+        start: edges.start instanceof RowStarts ? edges.start : RowStarts.of(edges.start, true),
         target: edges.target,
       },
       types: {
@@ -400,7 +400,7 @@ export class HeapBuilder {
     for (let e = 0; e < m; e++) start[this.edgeFrom[e] + 1]++;
     for (let i = 0; i < n; i++) start[i + 1] += start[i];
     const cursor = start.slice(0, n);
-    const target = largeArray(Uint32Array, m);
+    const target = largeArray(Uint32Array, m, true);
     for (let e = 0; e < m; e++) target[cursor[this.edgeFrom[e]]++] = this.edgeTo[e];
     return { start, target };
   }

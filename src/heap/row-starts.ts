@@ -62,8 +62,8 @@ export class RowStarts {
   }
 
   /** The compact form of a row-start column (nondecreasing, as CSR starts are), through the writer. O(n). */
-  static of(column: Uint32Array): RowStarts {
-    const writer = new RowStartsWriter(column.length);
+  static of(column: Uint32Array, readByHelpers = false): RowStarts {
+    const writer = new RowStartsWriter(column.length, readByHelpers);
     for (let i = 0; i < column.length; i++) writer.set(i, column[i]);
     return writer.finish();
   }
@@ -101,8 +101,12 @@ export class RowStartsWriter {
   private wide = new Uint32Array(0);
   private asideBlocks = 0;
 
-  constructor(readonly length: number) {
-    this.low = largeArray(Uint16Array, length);
+  /** `readByHelpers`: the column is a heap's edges, which helper threads read (heap/array-memory.ts). */
+  constructor(
+    readonly length: number,
+    readByHelpers = false,
+  ) {
+    this.low = largeArray(Uint16Array, length, readByHelpers);
     this.block = new Int32Array(blockCount(length));
   }
 

@@ -27,7 +27,7 @@ export {
   type ByteSource,
 } from '../formats/byte-source';
 export { BROWSER_MEMORY_BUDGET_BYTES } from '../heap/memory-budget';
-export { provideArrayMemory, type ArrayMemory } from '../heap/array-memory';
+export { provideArrayMemory, provideHelperMemory, type ArrayMemory } from '../heap/array-memory';
 export { provideBreadthFirstThread } from '../analysis/analyze-heap';
 
 /** What a file is, from its first bytes (formats/detect.ts); null for anything heapscope does not read. */

@@ -10,7 +10,12 @@
  * otherwise stay in memory as long as it lives. A helper that fails rejects the job, and the
  * analyses run the search themselves.
  */
-import type { BreadthFirstJob, BreadthFirstJobDone, BreadthFirstThread } from '../session/breadth-first-job';
+import {
+  breadthFirstTransfers,
+  type BreadthFirstJob,
+  type BreadthFirstJobDone,
+  type BreadthFirstThread,
+} from '../session/breadth-first-job';
 import { canShareWithHelpers } from './shared-memory';
 
 export function breadthFirstHelper(): BreadthFirstThread | null {
@@ -57,7 +62,7 @@ export function breadthFirstHelper(): BreadthFirstThread | null {
           helper.terminate();
           reject(new Error(`the BFS helper failed: ${event.message}`));
         };
-        helper.postMessage(job);
+        helper.postMessage(job, breadthFirstTransfers(job));
       }),
   };
 }

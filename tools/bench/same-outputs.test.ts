@@ -10,17 +10,16 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { analyzeHeap, provideBreadthFirstThread } from '../../src/analysis/analyze-heap';
-import type { BreadthFirstJob, BreadthFirstJobDone } from '../../src/analysis/bfs';
+import { breadthFirstTransfers, type BreadthFirstJob } from '../../src/analysis/bfs';
+import { breadthFirstWorkerThread } from '../../src/cli/bfs-thread';
 import { computeFindings } from '../../src/analysis/findings';
 import { dominatorTree } from '../../src/analysis/retained';
 import { byteSourceFromBytes } from '../../src/formats/byte-source';
 import { loadHeap } from '../../src/formats/load';
 import { writeGcdump } from '../../src/formats/gcdump';
-import { provideArrayMemory } from '../../src/heap/array-memory';
+import { provideArrayMemory, provideHelperMemory } from '../../src/heap/array-memory';
 import type { HeapModel } from '../../src/heap/types';
 import { HeapSession } from '../../src/session/heap-session';
 import { PROJECT_ROOT } from '../../src/test-support/fixtures';
@@ -97,69 +96,92 @@ describe("same outputs with the large arrays in shared memory (the page's, worke
   });
 });
 
-describe("same outputs with the BFS on a helper thread (the page's, worker/bfs-thread.ts)", () => {
+describe("same outputs with the BFS on a helper thread (the CLI's, cli/bfs-thread.ts; the page's runs the same job)", () => {
   afterEach(() => {
     provideArrayMemory(null);
+    provideHelperMemory(null);
     provideBreadthFirstThread(null);
   });
 
-  /** A Node worker thread that runs one job with the module the page's helper runs, then ends. */
-  const nodeThread = (job: BreadthFirstJob) =>
-    new Promise<BreadthFirstJobDone>((resolve, reject) => {
-      const bfs = pathToFileURL(join(PROJECT_ROOT, 'src/analysis/bfs.ts')).href;
-      const thread = new Worker(
-        `const { parentPort, workerData } = require('node:worker_threads');
-         import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(bfs)}); })
-           .then(({ runBreadthFirstJob }) => parentPort.postMessage(runBreadthFirstJob(workerData)));`,
-        { eval: true, workerData: job },
-      );
-      thread.once('message', (done: BreadthFirstJobDone) => {
-        void thread.terminate();
-        resolve(done);
-      });
-      thread.once('error', reject);
-    });
-
-  it('the generated incident heap, analysed by the session while a worker thread runs its BFS in shared memory', async () => {
-    const bytes = writeGcdump({ heap: buildIncidentHeap({ objects: 2 * GENERATED, seed: 1 }).heap });
-    const plain = outputs(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
-    provideArrayMemory((byteLength) => new SharedArrayBuffer(byteLength));
+  /** The CLI's worker thread, provided, with the jobs it is given. */
+  function provideRecordedThread(): { jobs: BreadthFirstJob[]; prepared: () => number } {
+    const thread = breadthFirstWorkerThread();
     const jobs: BreadthFirstJob[] = [];
     let prepared = 0;
     provideBreadthFirstThread({
-      prepare: () => prepared++,
+      prepare: () => {
+        prepared++;
+        thread.prepare();
+      },
       run: (job) => {
         jobs.push(job);
-        return nodeThread(job);
+        return thread.run(job);
       },
     });
+    return { jobs, prepared: () => prepared };
+  }
+
+  async function analyzedSession(bytes: Uint8Array): Promise<HeapSession> {
     const session = new HeapSession(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
     await session.analyze();
-    const { context, tree, findings } = session.computed()!;
-    expect(prepared).toBe(1);
+    return session;
+  }
+
+  it("the CLI's: only the edges in shared memory, the parents' array moved to the thread and back", async () => {
+    const bytes = writeGcdump({ heap: buildIncidentHeap({ objects: 2 * GENERATED, seed: 1 }).heap });
+    const plain = outputs(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
+    provideHelperMemory((byteLength) => new SharedArrayBuffer(byteLength));
+    const { jobs, prepared } = provideRecordedThread();
+    const session = await analyzedSession(bytes);
+    const { heap } = session;
+    expect(heap.edges.target.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(heap.nodes.addressLo.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    expect(prepared()).toBe(1);
     expect(jobs).toHaveLength(1);
-    // What the session keeps is what the thread wrote.
-    expect(context.bfs.parent).toBe(jobs[0].arrays.parent);
-    expect(context.bfs.parent.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(outputHashes(session.heap, context, tree, findings)).toEqual(plain);
+    // The spare given with the job left this thread (detached), and the parents kept came back.
+    expect(jobs[0].parent.length).toBe(0);
+    const { context, tree, findings } = session.computed()!;
+    expect(context.bfs.parent.length).toBe(heap.nodes.count);
+    expect(context.bfs.parent.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    expect(outputHashes(heap, context, tree, findings)).toEqual(plain);
   });
 
-  it('a helper that fails leaves the BFS to the analyses, with the same outputs', async () => {
+  it("the page's: every large array in shared memory, the parents written in place", async () => {
     const bytes = writeGcdump({ heap: buildIncidentHeap({ objects: 2 * GENERATED, seed: 2 }).heap });
     const plain = outputs(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
     provideArrayMemory((byteLength) => new SharedArrayBuffer(byteLength));
-    let asked = 0;
+    const { jobs } = provideRecordedThread();
+    const session = await analyzedSession(bytes);
+    expect(jobs).toHaveLength(1);
+    const { context, tree, findings } = session.computed()!;
+    expect(outputHashes(session.heap, context, tree, findings)).toEqual(plain);
+    // What the session keeps is the memory the thread wrote: a write to the job's array shows there.
+    const { parent } = context.bfs;
+    expect(parent.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const node = parent.length - 1;
+    const was = parent[node];
+    jobs[0].parent[node] = (was ^ 1) >>> 0;
+    expect(parent[node]).toBe((was ^ 1) >>> 0);
+  });
+
+  it('a thread that takes the parents and fails leaves the BFS to the analyses, with the same outputs', async () => {
+    const bytes = writeGcdump({ heap: buildIncidentHeap({ objects: 2 * GENERATED, seed: 3 }).heap });
+    const plain = outputs(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
+    provideHelperMemory((byteLength) => new SharedArrayBuffer(byteLength));
+    const jobs: BreadthFirstJob[] = [];
     provideBreadthFirstThread({
       prepare: () => {},
-      run: async () => {
-        asked++;
-        throw new Error('no thread');
+      run: async (job) => {
+        jobs.push(job);
+        // The message moves the parents' array, and the thread dies before it answers.
+        structuredClone(job, { transfer: breadthFirstTransfers(job) });
+        throw new Error('the thread died');
       },
     });
-    const session = new HeapSession(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
-    await session.analyze();
+    const session = await analyzedSession(bytes);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].parent.length).toBe(0);
     const { context, tree, findings } = session.computed()!;
-    expect(asked).toBe(1);
     expect(outputHashes(session.heap, context, tree, findings)).toEqual(plain);
   });
 });

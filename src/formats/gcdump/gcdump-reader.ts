@@ -230,7 +230,7 @@ class GcdumpParser extends GcdumpMetadataReader {
       this.pipelineSliceBytes,
       blobFileOffset,
       nodeOffsets,
-      new RowStartsWriter(nodeCount + 1),
+      new RowStartsWriter(nodeCount + 1, true),
       Int32Array.from(types, (t) => t.size),
       // CCW nodes have an address but are synthetic too (§5.1): decided per type, not per node. A
       // type without a stored name is named TypeID(…) (§4.6), never a CCW.

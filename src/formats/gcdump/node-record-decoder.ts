@@ -91,7 +91,7 @@ export class NodeRecordDecoder {
     if (start.length !== n + 1) throw new Error(`NodeRecordDecoder: ${start.length} row starts for ${n} nodes`);
     // The edge array starts at two per node (≈1.8 in real heaps) and doubles if needed; edges
     // never exceed the blob's bytes (each child delta takes ≥ 1 byte, records do not overlap).
-    this.target = largeArray(Uint32Array, Math.max(16, Math.min(blob.length, 2 * n)));
+    this.target = largeArray(Uint32Array, Math.max(16, Math.min(blob.length, 2 * n)), true);
     this.nodeType = columns.type;
     this.flags = columns.flags;
     this.addressLo = columns.addressLo;
@@ -496,7 +496,7 @@ export class NodeRecordDecoder {
 }
 
 function grownEdges(edges: Uint32Array, used: number, capacity: number): Uint32Array {
-  const grown = largeArray(Uint32Array, capacity);
+  const grown = largeArray(Uint32Array, capacity, true);
   grown.set(edges.subarray(0, used));
   return grown;
 }
