@@ -91,13 +91,13 @@ test('a 10,000,000-node dump shows progress, then the truncation warning', async
   await expect(warning).toContainText('truncated');
 });
 
-test("served cross-origin isolated, helper workers touch the pages of the heap worker's large arrays and run its BFS; served without, the same dump loads without them, with the same answers", async ({
+test("served cross-origin isolated, helper workers touch the pages of the heap worker's large arrays and run its reverse edges and BFS; served without, the same dump loads without them, with the same answers", async ({
   page,
 }) => {
   test.slow();
   const helperScripts: string[] = [];
   page.on('request', (request) => {
-    const helper = ['page-toucher', 'bfs-thread'].find((name) => request.url().includes(name));
+    const helper = ['page-toucher', 'analysis-helper'].find((name) => request.url().includes(name));
     if (helper) helperScripts.push(helper);
   });
   const load = async () => {
@@ -122,7 +122,9 @@ test("served cross-origin isolated, helper workers touch the pages of the heap w
   const isolated = await load();
   expect(isolated.nodes).toBe('5,000,000');
   expect(isolated.findings.length).toBeGreaterThan(0);
-  expect(new Set(helperScripts), 'both helper workers were started').toEqual(new Set(['page-toucher', 'bfs-thread']));
+  expect(new Set(helperScripts), 'both helper workers were started').toEqual(
+    new Set(['page-toucher', 'analysis-helper']),
+  );
 
   // The same page from a host that sends neither header: no shared memory, no helper.
   await page.route('**/*', async (route) => {

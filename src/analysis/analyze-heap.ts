@@ -1,24 +1,27 @@
 /**
  * The analyses after a load, in the one order every caller uses (the worker, the CLI, the
  * benchmark, tests): retainers → dominators → retained sizes → BFS (a model without edges:
- * retainers → BFS); where a host's helper thread runs the BFS, it starts as the dominators end and
- * runs beside the retained sizes and the caller's `alongsideBreadthFirst`. Each stage reports
- * progress as a share of the whole and can be cancelled between checkpoints.
+ * retainers → BFS). Where a host has a helper thread (`provideAnalysisHelper`), it computes the
+ * retainers while this thread numbers the nodes depth-first from the root (the dominators' first
+ * step, which needs the forward edges alone), and later the BFS, from the end of the dominators,
+ * beside the retained sizes and the caller's `alongsideBreadthFirst`. Each stage reports progress as
+ * a share of the whole and can be cancelled between checkpoints.
  */
 import type { HeapModel } from '../heap/types';
 import type { AnalysisContext } from './analysis-context';
+import { breadthFirstFromRoot, breadthFirstJob, breadthFirstJobTree } from './bfs';
 import {
-  breadthFirstFromRoot,
-  breadthFirstJob,
-  breadthFirstJobLikely,
-  breadthFirstJobTree,
-  runBreadthFirstJob,
-  type BreadthFirstJobDone,
-  type BreadthFirstThread,
-} from './bfs';
-import { computeDominators, preorderArray, type Dominators } from './dominators';
+  computeDominators,
+  dominatorsAfterNumbering,
+  numberFromRoot,
+  preorderArray,
+  type Dominators,
+  type RootNumbering,
+} from './dominators';
+import { helperEdges, helperLikely } from './helper-edges';
+import { runHelperJob, type AnalysisHelper, type HelperJobDone } from './helper-jobs';
 import { retainedSizes, retainedSizesTakeSpare, type RetainedSizes } from './retained';
-import { computeRetainers } from './reverse-edges';
+import { computeRetainers, retainersOfJob, type Retainers } from './reverse-edges';
 import { keepSpares, type SpareArrays } from './spare-arrays';
 
 export type AnalysisStage = 'reverse edges' | 'BFS' | 'dominators' | 'retained sizes';
@@ -38,28 +41,31 @@ export interface AnalyzeOptions {
   readonly spares?: SpareArrays;
   /**
    * Work on the dominators and retained sizes to do while the BFS runs on a helper thread
-   * (`provideBreadthFirstThread`), else right after the BFS (the session builds the dominator tree
+   * (`provideAnalysisHelper`), else right after the BFS (the session builds the dominator tree
    * here). It may take arrays from `spares`: the search's preorder is one, once the retained sizes
    * have read it.
    */
   readonly alongsideBreadthFirst?: (dominators: Dominators, retained: RetainedSizes, spares: SpareArrays) => void;
 }
 
-let breadthFirstThread: BreadthFirstThread | null = null;
+let analysisHelper: AnalysisHelper | null = null;
 
 /**
- * Sets (or, with null, clears) the helper thread the analyses of this thread run their BFS on, while
- * this thread computes the retained sizes and what `alongsideBreadthFirst` asks. Only where the
- * heap's edges are in shared memory and the heap is not small (bfs.ts, `breadthFirstJob`); else, and
- * in `analyzeHeap`, which does not wait, the BFS runs here. The page's heap worker provides one where
- * the page is cross-origin isolated (worker/bfs-thread.ts), the CLI a worker thread (cli/bfs-thread.ts).
+ * Sets (or, with null, clears) the helper thread the analyses of this thread give the reverse edges
+ * and the BFS to (helper-jobs.ts). Only where the heap's edges are in shared memory and the heap is
+ * not small (helper-edges.ts); else, and in `analyzeHeap`, which does not wait, everything runs
+ * here. The page's heap worker provides one where the page is cross-origin isolated
+ * (worker/analysis-helper.ts), the CLI a worker thread (cli/analysis-helper.ts).
  */
-export function provideBreadthFirstThread(thread: BreadthFirstThread | null): void {
-  breadthFirstThread = thread;
+export function provideAnalysisHelper(helper: AnalysisHelper | null): void {
+  analysisHelper = helper;
 }
 
-/** What the stages pause on: a stage's end, or a BFS running elsewhere (awaited by `analyzeHeapBetween`). */
-type StagePause = AnalysisStage | { readonly waitFor: Promise<BreadthFirstJobDone> };
+/**
+ * What the stages pause on: a stage's end, or a job running on the helper (awaited by
+ * `analyzeHeapBetween`; a failed job is answered null).
+ */
+type StagePause = AnalysisStage | { readonly waitFor: Promise<HelperJobDone | null> };
 
 /** Shares of the total time, measured by `npm run bench` on the incident's shape. */
 const STAGE_SHARE: Record<AnalysisStage, [number, number]> = {
@@ -69,15 +75,23 @@ const STAGE_SHARE: Record<AnalysisStage, [number, number]> = {
   BFS: [0.77, 1],
 };
 
+type Stages = Generator<StagePause, AnalysisContext, HelperJobDone | null | undefined>;
+
 /**
  * The stages one after the other, pausing (a `yield`) after each: the caller decides what happens
- * between them (nothing, or answering queued requests). Returns the context.
+ * between them (nothing, or answering queued requests). Returns the context. A helper gets work only
+ * where the heap has edges it can read (`helperLikely`), and is ended after the analyses in any case
+ * (a host may have started it ahead).
  */
-function* analysisStages(
-  heap: HeapModel,
-  options: AnalyzeOptions,
-  thread: BreadthFirstThread | null,
-): Generator<StagePause, AnalysisContext, BreadthFirstJobDone | undefined> {
+function* analysisStages(heap: HeapModel, options: AnalyzeOptions, helper: AnalysisHelper | null): Stages {
+  try {
+    return yield* stagesWith(heap, options, helper && heap.capabilities.edges && helperLikely(heap) ? helper : null);
+  } finally {
+    helper?.end();
+  }
+}
+
+function* stagesWith(heap: HeapModel, options: AnalyzeOptions, jobs: AnalysisHelper | null): Stages {
   const { onProgress, signal, onStageDone } = options;
   let mark = performance.now();
   const stage = <T>(name: AnalysisStage, run: () => T): T => {
@@ -92,36 +106,61 @@ function* analysisStages(
   // The reverse edges' row cursors, then the dominators' three scratch arrays, become what later
   // stages would otherwise allocate (spare-arrays.ts), so that none waits idle while a stage runs.
   const spares: SpareArrays = options.spares ?? [];
-  // A helper that will likely have a job is started now.
-  if (thread && heap.capabilities.edges && breadthFirstJobLikely(heap)) thread.prepare();
-  const retainers = stage('reverse edges', () => computeRetainers(heap, heap.capabilities.edges ? spares : undefined));
-  yield 'reverse edges';
-  mark = performance.now(); // time spent between stages is not the next stage's
   if (!heap.capabilities.edges) {
+    const retainers = stage('reverse edges', () => computeRetainers(heap));
+    yield 'reverse edges';
+    mark = performance.now(); // time spent between stages is not the next stage's
     const bfs = stage('BFS', () => keptBreadthFirst(heap));
     return { heap, retainers, bfs, dominators: null, retained: null };
   }
+  // A helper with work to do is started now (a host may have started it earlier).
+  jobs?.prepare();
+  // The dominators' progress, within their share of the whole.
+  const [from, to] = STAGE_SHARE.dominators;
+  const dominatorProgress = {
+    signal,
+    onProgress: (fraction: number) => onProgress?.('dominators', from + (to - from) * fraction),
+  };
+  // Where the helper computes the retainers, this thread meanwhile numbers the nodes the root
+  // reaches, depth-first (the dominators' first step); the stage "reverse edges" ends when both are done.
+  let numbering: RootNumbering | null = null;
+  let retainers: Retainers;
+  const edges = jobs ? helperEdges(heap) : null;
+  if (jobs && edges) {
+    onProgress?.('reverse edges', STAGE_SHARE['reverse edges'][0]);
+    const running = jobs.run({ kind: 'retainers', edges }).catch(() => null);
+    numbering = numberFromRoot(heap, dominatorProgress);
+    const done = yield { waitFor: running };
+    // A helper that failed leaves the retainers to this thread.
+    retainers = done?.kind === 'retainers' ? retainersOfJob(done, spares) : computeRetainers(heap, spares);
+    onStageDone?.('reverse edges', (performance.now() - mark) / 1000);
+    mark = performance.now();
+  } else {
+    retainers = stage('reverse edges', () => computeRetainers(heap, spares));
+  }
+  yield 'reverse edges';
+  mark = performance.now(); // time spent between stages is not the next stage's
   // Dominators come before the BFS, which they do not need: a diff's growth paths need only them
   // (onDominators), and their scratch arrays are allocated before the BFS's columns are.
-  const [from, to] = STAGE_SHARE.dominators;
-  // The dominators take the row cursors; their three scratch arrays become the retained sizes and
-  // the BFS's parents and the dominator tree's children (a helper's job takes its first).
-  const search = stage('dominators', () =>
-    computeDominators(heap, retainers, {
-      spares,
-      signal,
-      onProgress: (fraction) => onProgress?.('dominators', from + (to - from) * fraction),
-    }),
-  );
+  // The dominators take the row cursors; their three scratch arrays become the retained sizes,
+  // the BFS's parents and the dominator tree's children (a helper's BFS takes its first).
+  const search = stage('dominators', () => {
+    // The numbering's arrays become the dominators' (or spares): nothing here holds them after.
+    const numbered = numbering;
+    numbering = null;
+    return numbered
+      ? dominatorsAfterNumbering(numbered, retainers, spares)
+      : computeDominators(heap, retainers, { ...dominatorProgress, spares });
+  });
   // What is kept: the search's preorder is read by the retained sizes alone, then spared.
   const dominators: Dominators = { idom: search.idom, reachableCount: search.reachableCount };
   options.onDominators?.(dominators);
-  // Where a helper thread can run the BFS, it starts now, on one of the three spares left (the
+  // Where the helper can run the BFS, it starts now, on one of the three spares left (the
   // parents' array), and runs while this thread computes the retained sizes and what
-  // `alongsideBreadthFirst` asks. A helper that fails leaves the search to this thread, which writes
-  // every array again.
-  const job = thread ? breadthFirstJob(heap, spares) : null;
-  const running = job ? thread!.run(job).catch(() => runBreadthFirstJob(job)) : null;
+  // `alongsideBreadthFirst` asks. A helper that fails leaves the search to this thread, which
+  // writes every array again.
+  const job = jobs ? breadthFirstJob(heap, spares) : null;
+  const running = job ? jobs!.run(job).catch(() => runHelperJob(job)) : null;
   const bfsStarted = performance.now();
   // Of the spares, the retained sizes take one (unless they take 8 bytes per node, past 4 GB of
   // heap) and, where this thread runs the BFS, the dominator tree one (the BFS takes the preorder's
@@ -136,7 +175,7 @@ function* analysisStages(
     yield 'retained sizes';
     options.alongsideBreadthFirst?.(dominators, retained, spares);
     const done = yield { waitFor: running };
-    if (!done) throw new Error('the BFS ended without an answer');
+    if (done?.kind !== 'bfs') throw new Error('the BFS ended without an answer');
     const bfs = breadthFirstJobTree(job!, done);
     onStageDone?.('BFS', (performance.now() - bfsStarted) / 1000);
     onProgress?.('BFS', 1);
@@ -179,8 +218,8 @@ export async function analyzeHeapBetween(
   between: () => Promise<void>,
   options: AnalyzeOptions = {},
 ): Promise<AnalysisContext> {
-  const stages = analysisStages(heap, options, breadthFirstThread);
-  let answer: BreadthFirstJobDone | undefined;
+  const stages = analysisStages(heap, options, analysisHelper);
+  let answer: HelperJobDone | null | undefined;
   for (;;) {
     const step = stages.next(answer);
     answer = undefined;

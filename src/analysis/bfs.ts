@@ -1,8 +1,9 @@
 import { NO_NODE, type HeapModel } from '../heap/types';
 import { isTraversedEdge } from './edge-predicate';
 import { takeSpare, type SpareArrays } from './spare-arrays';
-import { largeArray, MIN_PROVIDED_BYTES } from '../heap/array-memory';
-import { RowStarts } from '../heap/row-starts';
+import { largeArray } from '../heap/array-memory';
+import type { RowStarts } from '../heap/row-starts';
+import { edgeStartOf, helperEdges, type EdgeColumns } from './helper-edges';
 
 /**
  * The BFS distance column: 2 bytes per node while every distance is below 0xffff (real heaps are a
@@ -97,87 +98,35 @@ function searchFromRoot(
 }
 
 /**
- * The BFS of `breadthFirstFromRoot` as a message for another thread (a helper worker of the page or
- * of the CLI, so that it runs while this one builds the dominator tree): the edge columns, which
- * must be in shared memory (an edge column that is not is copied with the message, up to
- * MAX_COPIED_BYTES: a small heap's), and the parents' array, a spare: in shared memory (the page's)
- * the helper writes it in place; else the message moves it to the helper and the answer moves it
- * back (`breadthFirstTransfers`), so that no thread makes a node-sized array for the search.
+ * The BFS of `breadthFirstFromRoot` as a job for a helper thread (helper-jobs.ts), so that it runs
+ * while this one builds the dominator tree: the heap's edges, and the parents' array, a spare: in
+ * shared memory (the page's) the helper writes it in place; else the message moves it to the helper
+ * and the answer moves it back, so that no thread makes a node-sized array for the search.
  */
 export interface BreadthFirstJob {
+  readonly kind: 'bfs';
+  readonly edges: EdgeColumns;
   readonly root: number;
-  readonly nodeCount: number;
-  readonly edgeLow: Uint16Array;
-  readonly edgeBlock: Int32Array;
-  readonly edgeWide: Uint32Array;
-  readonly edgeTarget: Uint32Array;
   readonly parent: Uint32Array;
 }
 
 /** What a helper answers: the reachable count, the distance column (its memory) and the parents. */
 export interface BreadthFirstJobDone {
+  readonly kind: 'bfs';
   readonly reachableCount: number;
   readonly distance: DistanceColumn;
   readonly parent: Uint32Array;
 }
 
-/** Runs BFS jobs elsewhere: a helper thread of the host (analyze-heap.ts, `provideBreadthFirstThread`). */
-export interface BreadthFirstThread {
-  /**
-   * Called as the analyses begin, seconds before the job: a helper can start meanwhile (a page's
-   * worker started from a worker does not start while its parent computes).
-   */
-  prepare(): void;
-  /** Runs the job; rejects when the helper cannot. */
-  run(job: BreadthFirstJob): Promise<BreadthFirstJobDone>;
-}
-
-/** An edge column not in shared memory is copied to a helper, up to this size. */
-const MAX_COPIED_BYTES = 16 << 20;
-
-function isShared(array: ArrayBufferView): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
-}
-
-/**
- * Whether a helper thread can read the heap's edges: each column in shared memory, or small enough
- * to copy (a message copies a typed array's whole buffer, so the buffer is what is measured).
- */
-function edgesShareable(heap: HeapModel): boolean {
-  const { low, block, wide } = heap.edges.start;
-  return [low, block, wide, heap.edges.target].every(
-    (column) => isShared(column) || column.buffer.byteLength <= MAX_COPIED_BYTES,
-  );
-}
-
-/**
- * Whether the analyses of `heap` give a helper its BFS: its edges are in shared memory, and its
- * node-sized arrays are large enough (array-memory.ts's threshold) for a search that pays for
- * starting a thread. A helper started ahead for such a heap is not left idle.
- */
-export function breadthFirstJobLikely(heap: HeapModel): boolean {
-  return isShared(heap.edges.target) && heap.nodes.count * Uint32Array.BYTES_PER_ELEMENT >= MIN_PROVIDED_BYTES;
-}
-
 /**
  * The job for the BFS of `heap`, with its parents' array taken from `spares` (as
- * `breadthFirstFromRoot` takes it); null, taking nothing, when the edges cannot be shared (a page
- * that is not cross-origin isolated) or the heap is small (`breadthFirstJobLikely`): the caller
- * runs the BFS itself.
+ * `breadthFirstFromRoot` takes it); null, taking nothing, when a helper cannot have it
+ * (helper-edges.ts, `helperEdges`): the caller runs the BFS itself.
  */
 export function breadthFirstJob(heap: HeapModel, spares?: SpareArrays): BreadthFirstJob | null {
-  if (!breadthFirstJobLikely(heap) || !edgesShareable(heap)) return null;
-  const { low, block, wide } = heap.edges.start;
-  const nodeCount = heap.nodes.count;
-  return {
-    root: heap.rootIndex,
-    nodeCount,
-    edgeLow: low,
-    edgeBlock: block,
-    edgeWide: wide,
-    edgeTarget: heap.edges.target,
-    parent: takeSpare(spares, nodeCount),
-  };
+  const edges = helperEdges(heap);
+  if (!edges) return null;
+  return { kind: 'bfs', edges, root: heap.rootIndex, parent: takeSpare(spares, edges.nodeCount) };
 }
 
 /**
@@ -185,24 +134,15 @@ export function breadthFirstJob(heap: HeapModel, spares?: SpareArrays): BreadthF
  * failed helper took with it (detached: no entries left here) is made again.
  */
 export function runBreadthFirstJob(job: BreadthFirstJob): BreadthFirstJobDone {
-  const edgeStart = new RowStarts(job.edgeLow, job.edgeBlock, job.edgeWide);
-  const parent = job.parent.length === job.nodeCount ? job.parent : largeArray(Uint32Array, job.nodeCount);
-  const { reachableCount, distance } = searchFromRoot(edgeStart, job.edgeTarget, job.root, parent, null);
-  return { reachableCount, distance, parent };
-}
-
-/**
- * The memory a job's message or its answer moves to the other thread rather than copies: of the
- * arrays the helper writes (the parents; in the answer the distances too), those not in shared memory.
- */
-export function breadthFirstTransfers(message: BreadthFirstJob | BreadthFirstJobDone): ArrayBuffer[] {
-  const written = 'distance' in message ? [message.parent, message.distance] : [message.parent];
-  return written.map((array) => array.buffer).filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+  const { edges } = job;
+  const parent = job.parent.length === edges.nodeCount ? job.parent : largeArray(Uint32Array, edges.nodeCount);
+  const { reachableCount, distance } = searchFromRoot(edgeStartOf(edges), edges.target, job.root, parent, null);
+  return { kind: 'bfs', reachableCount, distance, parent };
 }
 
 /** The tree of a job its helper (or this thread) has done. */
 export function breadthFirstJobTree(job: BreadthFirstJob, done: BreadthFirstJobDone): RootBreadthFirstTree {
-  if (done.parent.length !== job.nodeCount) throw new Error('the BFS helper answered without the parents');
+  if (done.parent.length !== job.edges.nodeCount) throw new Error('the BFS helper answered without the parents');
   return {
     parent: done.parent,
     distance: done.distance,

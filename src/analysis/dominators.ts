@@ -64,10 +64,15 @@ const NONE = 0xffff_ffff;
  * runs; the result reuses two of them). Between the depth-first numbering and the end of step 3,
  * the retainers' sources are DFS numbers instead of node indices: rewritten in place once each
  * way, so that no node-to-DFS-number column is kept while the semidominators are computed. An
- * abort in between restores them before it propagates. The DFS stack is explicit and path
- * compression reverses pointers instead of keeping a stack, so a chain of millions of objects never
- * touches the call stack. Progress is reported about every PROGRESS_INTERVAL_STEPS nodes-or-edges,
- * and the signal checked there (an abort throws its reason, an AbortError).
+ * abort in between restores them before it propagates. The DFS stack is explicit (a typed array
+ * as deep as the search goes) and path compression reverses pointers instead of keeping a stack,
+ * so a chain of millions of objects never touches the call stack. Progress is reported about every
+ * PROGRESS_INTERVAL_STEPS nodes-or-edges, and the signal checked there (an abort throws its
+ * reason, an AbortError).
+ *
+ * The numbering from the heap's root needs the forward edges alone: `numberFromRoot` does it, and
+ * `dominatorsAfterNumbering` the rest once the retainers are known, so that a host can compute the
+ * retainers on another thread meanwhile (analyze-heap.ts). `computeDominators` is the two in a row.
  */
 export function computeDominators(
   heap: HeapModel,
@@ -80,42 +85,76 @@ export function computeDominators(
     readonly spares?: SpareArrays;
   } = {},
 ): DominatorSearch {
-  const nodeCount = heap.nodes.count;
-  const vertexCount = nodeCount + 1; // DFS numbers: 0 = virtual root, 1…nodeCount = nodes
-  const { start: edgeStart, target: edgeTarget } = heap.edges;
-  const { retainerStart, retainerSource } = retainers;
-  const totalSteps = 2 * (nodeCount + heap.edges.count) + 2 * nodeCount;
-  const report = progressCheckpoint(options, totalSteps);
-  let stepsDone = 0;
-  let stepsToCheckpoint = PROGRESS_INTERVAL_STEPS;
-  const step = (count: number) => {
-    stepsToCheckpoint -= count;
-    if (stepsToCheckpoint <= 0) {
-      stepsDone += PROGRESS_INTERVAL_STEPS - stepsToCheckpoint;
-      stepsToCheckpoint = PROGRESS_INTERVAL_STEPS;
-      report(stepsDone);
-    }
-  };
+  return dominatorsAfterNumbering(numberFromRoot(heap, options), retainers, options.spares);
+}
 
-  /**
-   * DFS number of each node (0 = not visited yet) during step 1; once the retainers are rewritten
-   * in DFS numbers, its memory becomes `idom` (vertexCount entries, so one more than step 1 uses).
-   */
-  const dfsNumber = largeArray(Uint32Array, vertexCount);
+/**
+ * Step 1 of the dominators as far as the forward edges take it: the depth-first numbering of what
+ * the heap's root reaches. `dominatorsAfterNumbering` goes on from it.
+ */
+export interface RootNumbering {
+  readonly heap: HeapModel;
+  /** DFS number of each node (0 = not visited yet); once the search is done, its memory becomes `idom`. */
+  readonly dfsNumber: Uint32Array;
   /** Node of each DFS number (vertex[0] is unused: the virtual root is no node). */
-  const vertex = largeArray(Uint32Array, vertexCount);
+  readonly vertex: Uint32Array;
   /**
    * DFS-tree parent, as a DFS number; once a vertex is linked into the EVAL/LINK forest (vertices
    * numbered `firstLinked` and above), its forest ancestor, which path compression moves up. One
    * array serves both: a vertex's tree parent is read only before it is linked, and LINK(parent(w), w)
    * makes the tree parent w's first forest ancestor.
    */
-  const parent = largeArray(Uint32Array, vertexCount);
+  readonly parent: Uint32Array;
+  /** How many nodes the heap's root reaches: DFS numbers 1…reachableCount. */
+  readonly reachableCount: number;
+  /** The search, to go on with: the next number and the progress reports. */
+  readonly search: DepthFirstSearch;
+}
+
+/** The depth-first numbering from the root: O(reached nodes + their edges). */
+export function numberFromRoot(heap: HeapModel, options: AnalysisProgressOptions = {}): RootNumbering {
+  // DFS numbers: 0 = virtual root, 1…nodeCount = nodes.
+  const search = new DepthFirstSearch(heap, options);
+  const root = heap.rootIndex;
+  if (root !== NO_NODE && root < heap.nodes.count) search.from(root);
+  return {
+    heap,
+    dfsNumber: search.dfsNumber,
+    vertex: search.vertex,
+    parent: search.parent,
+    reachableCount: search.nextNumber - 1,
+    search,
+  };
+}
+
+/** Steps 1 (what the root does not reach) to 4 of the dominators, after `numberFromRoot`. */
+export function dominatorsAfterNumbering(
+  numbering: RootNumbering,
+  retainers: Retainers,
+  /**
+   * Spare arrays to take two scratch arrays from (the reverse edges leave one); receives three
+   * (nodeCount + 1 entries each) once they are done with.
+   */
+  spares?: SpareArrays,
+): DominatorSearch {
+  const { heap, dfsNumber, vertex, parent, reachableCount, search } = numbering;
+  const nodeCount = heap.nodes.count;
+  const vertexCount = nodeCount + 1;
+  const { retainerStart, retainerSource } = retainers;
+  // Step 1 for what the root does not reach: garbage tops first (nothing references them), then
+  // each node still not numbered (members of unreferenced cycles), in NodeIndex order.
+  for (let node = 0; node < nodeCount; node++) {
+    if (dfsNumber[node] === 0 && retainerStart.count(node) === 0) search.from(node);
+  }
+  for (let node = 0; node < nodeCount; node++) {
+    if (dfsNumber[node] === 0) search.from(node);
+  }
+  search.numbered();
   /**
    * Semidominator, as a DFS number (then: the candidate compared in step 3). This and `label` are
    * written whole before they are read: spare arrays do (the reverse edges' row cursors).
    */
-  const semi = takeSpare(options.spares, vertexCount);
+  const semi = takeSpare(spares, vertexCount);
   /**
    * For a vertex linked into the forest: the vertex of minimum semidominator on its forest path,
    * for EVAL. For a vertex s not linked yet, whose label nothing reads: the head of its bucket,
@@ -123,14 +162,84 @@ export function computeDominators(
    * vertex is linked (bucket(s) last at the iteration of s + 1, its first DFS child), and LINK sets
    * the label: one array serves both.
    */
-  const label = takeSpare(options.spares, vertexCount);
+  const label = takeSpare(spares, vertexCount);
 
-  // Step 1: depth-first numbering from the virtual root. The DFS stack borrows `semi` (nodes) and
-  // `label` (edge cursors), which are initialised only afterwards.
-  const stackNode = semi;
-  const stackCursor = label;
-  let nextNumber = 1;
-  const depthFirstFrom = (start: number) => {
+  // The retainers' sources in DFS numbers, so step 2 reads each retainer's number directly.
+  for (let r = 0, end = retainerSource.length; r < end; r++) retainerSource[r] = dfsNumber[retainerSource[r]];
+  /**
+   * While v waits in a bucket, idom[v] links to the next vertex of that bucket; once its bucket is
+   * emptied it holds v's (provisional, then final) immediate dominator. The two uses never overlap.
+   */
+  const idom = dfsNumber;
+  idom[0] = 0; // the virtual root's, never read: every other entry is written before it is read
+  try {
+    semidominators(vertexCount, reachableCount, retainers, vertex, parent, semi, label, idom, search.step);
+  } finally {
+    for (let r = 0, end = retainerSource.length; r < end; r++) retainerSource[r] = vertex[retainerSource[r]];
+  }
+
+  // Step 4: in preorder, an idom differing from the semidominator is the idom of that idom.
+  for (let w = 1; w < vertexCount; w++) {
+    if (idom[w] !== semi[w]) idom[w] = idom[idom[w]];
+  }
+
+  // Back to node indices, in the memory of the semidominators, which are not needed any more.
+  const idomByNode = semi.subarray(0, nodeCount);
+  for (let w = 1; w < vertexCount; w++) idomByNode[vertex[w]] = idom[w] === 0 ? NO_NODE : vertex[idom[w]];
+  search.done();
+  spares?.push(parent, label, idom);
+  return { idom: idomByNode, reachableCount, preorder: vertex.subarray(1) };
+}
+
+/** The DFS stack's first depth (entries); it doubles whenever the search goes deeper. */
+const FIRST_STACK_DEPTH = 1 << 12;
+
+/**
+ * Step 1's depth-first search, numbering from one start node at a time over the forward edges,
+ * with its explicit stack (a node and an edge cursor per level), and the progress reports of the
+ * whole computation (`step`).
+ */
+class DepthFirstSearch {
+  readonly dfsNumber: Uint32Array;
+  readonly vertex: Uint32Array;
+  readonly parent: Uint32Array;
+  nextNumber = 1;
+  private stackNode: Uint32Array = new Uint32Array(FIRST_STACK_DEPTH);
+  private stackCursor: Uint32Array = new Uint32Array(FIRST_STACK_DEPTH);
+  private readonly totalSteps: number;
+  private readonly report: (stepsDone: number) => void;
+  private stepsDone = 0;
+  private stepsToCheckpoint = PROGRESS_INTERVAL_STEPS;
+
+  constructor(
+    private readonly heap: HeapModel,
+    options: AnalysisProgressOptions,
+  ) {
+    const vertexCount = heap.nodes.count + 1;
+    this.dfsNumber = largeArray(Uint32Array, vertexCount);
+    this.vertex = largeArray(Uint32Array, vertexCount);
+    this.parent = largeArray(Uint32Array, vertexCount);
+    this.totalSteps = 2 * (heap.nodes.count + heap.edges.count) + 2 * heap.nodes.count;
+    this.report = progressCheckpoint(options, this.totalSteps);
+  }
+
+  /** Counts `count` steps done, reporting progress (and checking the signal) at each checkpoint. */
+  readonly step = (count: number): void => {
+    this.stepsToCheckpoint -= count;
+    if (this.stepsToCheckpoint <= 0) {
+      this.stepsDone += PROGRESS_INTERVAL_STEPS - this.stepsToCheckpoint;
+      this.stepsToCheckpoint = PROGRESS_INTERVAL_STEPS;
+      this.report(this.stepsDone);
+    }
+  };
+
+  /** Numbers `start` and every node it reaches that has no number yet, in depth-first preorder. */
+  from(start: number): void {
+    const { dfsNumber, vertex, parent } = this;
+    const { start: edgeStart, target: edgeTarget } = this.heap.edges;
+    let stackNode = this.stackNode;
+    let stackCursor = this.stackCursor;
+    let nextNumber = this.nextNumber;
     dfsNumber[start] = nextNumber;
     vertex[nextNumber] = start;
     parent[nextNumber] = 0;
@@ -139,7 +248,7 @@ export function computeDominators(
     stackNode[0] = start;
     stackCursor[0] = edgeStart.get(start);
     while (top >= 0) {
-      step(1);
+      this.step(1);
       const source = stackNode[top];
       const cursor = stackCursor[top];
       if (cursor === edgeStart.get(source + 1)) {
@@ -154,46 +263,33 @@ export function computeDominators(
       parent[nextNumber] = dfsNumber[source];
       nextNumber++;
       top++;
+      if (top === stackNode.length) {
+        stackNode = this.stackNode = deeperStack(stackNode);
+        stackCursor = this.stackCursor = deeperStack(stackCursor);
+      }
       stackNode[top] = target;
       stackCursor[top] = edgeStart.get(target);
     }
-  };
-  const root = heap.rootIndex;
-  if (root !== NO_NODE && root < nodeCount) depthFirstFrom(root);
-  const reachableCount = nextNumber - 1;
-  for (let node = 0; node < nodeCount; node++) {
-    if (dfsNumber[node] === 0 && retainerStart.count(node) === 0) depthFirstFrom(node);
-  }
-  for (let node = 0; node < nodeCount; node++) {
-    if (dfsNumber[node] === 0) depthFirstFrom(node);
-  }
-  stepsDone = nodeCount + heap.edges.count;
-
-  // The retainers' sources in DFS numbers, so step 2 reads each retainer's number directly.
-  for (let r = 0, end = retainerSource.length; r < end; r++) retainerSource[r] = dfsNumber[retainerSource[r]];
-  /**
-   * While v waits in a bucket, idom[v] links to the next vertex of that bucket; once its bucket is
-   * emptied it holds v's (provisional, then final) immediate dominator. The two uses never overlap.
-   */
-  const idom = dfsNumber;
-  idom[0] = 0; // the virtual root's, never read: every other entry is written before it is read
-  try {
-    semidominators(vertexCount, reachableCount, retainers, vertex, parent, semi, label, idom, step);
-  } finally {
-    for (let r = 0, end = retainerSource.length; r < end; r++) retainerSource[r] = vertex[retainerSource[r]];
+    this.nextNumber = nextNumber;
   }
 
-  // Step 4: in preorder, an idom differing from the semidominator is the idom of that idom.
-  for (let w = 1; w < vertexCount; w++) {
-    if (idom[w] !== semi[w]) idom[w] = idom[idom[w]];
+  /** Every node is numbered: the steps of step 1 are all counted, and the stack is let go. */
+  numbered(): void {
+    this.stepsDone = this.heap.nodes.count + this.heap.edges.count;
+    this.stackNode = this.stackCursor = new Uint32Array(0);
   }
 
-  // Back to node indices, in the memory of the semidominators, which are not needed any more.
-  const idomByNode = semi.subarray(0, nodeCount);
-  for (let w = 1; w < vertexCount; w++) idomByNode[vertex[w]] = idom[w] === 0 ? NO_NODE : vertex[idom[w]];
-  report(totalSteps);
-  options.spares?.push(parent, label, idom);
-  return { idom: idomByNode, reachableCount, preorder: vertex.subarray(1) };
+  /** The dominators are done: progress 1. */
+  done(): void {
+    this.report(this.totalSteps);
+  }
+}
+
+/** A stack twice as deep, its entries copied. */
+function deeperStack(stack: Uint32Array): Uint32Array {
+  const deeper = new Uint32Array(stack.length * 2);
+  deeper.set(stack);
+  return deeper;
 }
 
 /**

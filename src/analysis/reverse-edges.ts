@@ -1,5 +1,6 @@
 import type { HeapModel } from '../heap/types';
-import { RowStartsWriter, type RowStarts } from '../heap/row-starts';
+import { RowStarts, RowStartsWriter } from '../heap/row-starts';
+import { edgeStartOf, type EdgeColumns } from './helper-edges';
 import { isTraversedEdge } from './edge-predicate';
 import type { SpareArrays } from './spare-arrays';
 import { largeArray } from '../heap/array-memory';
@@ -25,8 +26,17 @@ export interface Retainers {
  * (spare-arrays.ts).
  */
 export function computeRetainers(heap: HeapModel, spares?: SpareArrays): Retainers {
-  const nodeCount = heap.nodes.count;
-  const { start: edgeStart, target: edgeTarget } = heap.edges;
+  const { retainers, rowCursors } = reverseEdges(heap.nodes.count, heap.edges.start, heap.edges.target);
+  spares?.push(rowCursors);
+  return retainers;
+}
+
+/** The counting sort of `computeRetainers`, with the row cursors it leaves. */
+function reverseEdges(
+  nodeCount: number,
+  edgeStart: RowStarts,
+  edgeTarget: Uint32Array,
+): { retainers: Retainers; rowCursors: Uint32Array } {
   const rowStart = largeArray(Uint32Array, nodeCount + 1);
   let traversedCount = 0;
   for (let source = 0, first = 0; source < nodeCount; source++) {
@@ -62,8 +72,47 @@ export function computeRetainers(heap: HeapModel, spares?: SpareArrays): Retaine
     }
     end = first;
   }
-  spares?.push(rowStart);
-  return { retainerStart: starts.finish(), retainerSource };
+  return { retainers: { retainerStart: starts.finish(), retainerSource }, rowCursors: rowStart };
+}
+
+/**
+ * The reverse edges as a job for a helper thread (helper-jobs.ts), so that they are computed while
+ * this thread numbers the nodes depth-first for the dominators (dominators.ts, `numberFromRoot`):
+ * the heap's edges go with it, and every array of the answer is the helper's, moved back.
+ */
+export interface RetainersJob {
+  readonly kind: 'retainers';
+  readonly edges: EdgeColumns;
+}
+
+/** The reverse edges a helper computed: the row starts' columns, the sources and the row cursors. */
+export interface RetainersJobDone {
+  readonly kind: 'retainers';
+  readonly startLow: Uint16Array;
+  readonly startBlock: Int32Array;
+  readonly startWide: Uint32Array;
+  readonly source: Uint32Array;
+  readonly rowCursors: Uint32Array;
+}
+
+/** What a thread runs for a job: `computeRetainers` over the job's edges. */
+export function runRetainersJob(job: RetainersJob): RetainersJobDone {
+  const { retainers, rowCursors } = reverseEdges(job.edges.nodeCount, edgeStartOf(job.edges), job.edges.target);
+  const { low, block, wide } = retainers.retainerStart;
+  return {
+    kind: 'retainers',
+    startLow: low,
+    startBlock: block,
+    startWide: wide,
+    source: retainers.retainerSource,
+    rowCursors,
+  };
+}
+
+/** The retainers of a job its helper has done; its row cursors go to `spares`, as `computeRetainers` leaves them. */
+export function retainersOfJob(done: RetainersJobDone, spares?: SpareArrays): Retainers {
+  spares?.push(done.rowCursors);
+  return { retainerStart: new RowStarts(done.startLow, done.startBlock, done.startWide), retainerSource: done.source };
 }
 
 /** Number of retainer entries of a node (duplicates counted). */

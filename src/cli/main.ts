@@ -37,7 +37,7 @@ import {
   withFile,
 } from './analyzed-file';
 import { openFileByteSource } from './node-byte-source';
-import { useBreadthFirstThread } from './bfs-thread';
+import { useAnalysisHelper } from './analysis-helper';
 
 const FINDING_KINDS: readonly FindingKind[] = [
   'runaway-cancellation-registrations',
@@ -301,8 +301,8 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-// The analyses' BFS runs on a worker thread beside the dominator tree (bfs-thread.ts).
-useBreadthFirstThread();
+// The analyses' reverse edges and BFS run on a worker thread (analysis-helper.ts).
+useAnalysisHelper();
 
 // process.exitCode, not process.exit(): exiting at once would cut off output still being piped.
 main(process.argv.slice(2)).then(

@@ -13,7 +13,7 @@
  * The memory provided must be zeroed (a new SharedArrayBuffer is) and hold exactly `byteLength`
  * bytes. Arrays under MIN_PROVIDED_BYTES are always made with `new`.
  *
- * A host whose helper threads read the heap's edges (the CLI's BFS thread, cli/bfs-thread.ts) but
+ * A host whose helper threads read the heap's edges (the CLI's, cli/analysis-helper.ts) but
  * that provides no memory for the rest gives shared memory for those arrays alone
  * (`provideHelperMemory`; the callers make them with `largeArray(Type, length, true)`): the edges
  * live as long as the heap, so sharing them leaves nothing in memory that a collection would not

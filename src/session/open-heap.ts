@@ -28,7 +28,7 @@ export {
 } from '../formats/byte-source';
 export { BROWSER_MEMORY_BUDGET_BYTES } from '../heap/memory-budget';
 export { provideArrayMemory, provideHelperMemory, type ArrayMemory } from '../heap/array-memory';
-export { provideBreadthFirstThread } from '../analysis/analyze-heap';
+export { provideAnalysisHelper } from '../analysis/analyze-heap';
 
 /** What a file is, from its first bytes (formats/detect.ts); null for anything heapscope does not read. */
 export async function sniffFormat(source: ByteSource): Promise<InputFormat | null> {

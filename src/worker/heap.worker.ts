@@ -22,7 +22,7 @@ import {
   openHeap,
   openHeapImage,
   provideArrayMemory,
-  provideBreadthFirstThread,
+  provideAnalysisHelper,
   sniffFormat,
   type OpenedHeap,
 } from '../session/open-heap';
@@ -35,13 +35,20 @@ import type { DumpFingerprint } from '../permalink/url-state';
 import type { HeapWorkerApi } from './api';
 import { byteSourceThroughReader } from './blob-reader';
 import { pageTouchedMemory } from './page-toucher';
-import { breadthFirstHelper } from './bfs-thread';
+import { analysisHelper } from './analysis-helper';
 
 // Where the page is cross-origin isolated: the large arrays in memory a helper touches ahead of this
-// worker (page-toucher.ts), and the BFS on another helper while this worker builds the dominator
-// tree (bfs-thread.ts).
+// worker (page-toucher.ts), and the reverse edges and the BFS on another helper while this worker
+// numbers the nodes for the dominators and builds the dominator tree (analysis-helper.ts).
 provideArrayMemory(pageTouchedMemory());
-provideBreadthFirstThread(breadthFirstHelper());
+const helper = analysisHelper();
+provideAnalysisHelper(helper);
+
+/**
+ * A dump of this size or more will likely give the analysis helper work (some 200,000 objects in a
+ * .gcdump): the helper is started as its load begins, while this worker waits on reads.
+ */
+const HELPER_AHEAD_FILE_BYTES = 4 << 20;
 
 /** Progress reports are throttled to about one per animation frame; the UI cannot show more. */
 const PROGRESS_INTERVAL_MS = 16;
@@ -151,6 +158,7 @@ const api: HeapWorkerApi = {
       if (!opened) {
         // The dump's slices are read by a second worker while this one decodes (blob-reader.ts).
         const reading = byteSourceThroughReader(file, name);
+        if (file.size >= HELPER_AHEAD_FILE_BYTES) helper?.prepare();
         try {
           opened = await openHeap(reading, {
             signal: controller.signal,

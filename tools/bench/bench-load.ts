@@ -12,7 +12,7 @@ import { dominatorTree } from '../../src/analysis/retained';
 import { computeFindings } from '../../src/analysis/findings';
 import type { SpareArrays } from '../../src/analysis/spare-arrays';
 import type { DominatorTree } from '../../src/analysis/retained';
-import { useBreadthFirstThread } from '../../src/cli/bfs-thread';
+import { useAnalysisHelper } from '../../src/cli/analysis-helper';
 import { collectGarbage } from '../../src/cli/collect';
 import { outputHashes, type OutputHashes } from './output-hashes';
 
@@ -121,5 +121,5 @@ async function measure(path: string): Promise<LoadMeasurement> {
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: bench-load.ts FILE');
-useBreadthFirstThread();
+useAnalysisHelper();
 process.stdout.write(JSON.stringify(await measure(path)) + '\n');

@@ -11,9 +11,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { analyzeHeap, provideBreadthFirstThread } from '../../src/analysis/analyze-heap';
-import { breadthFirstTransfers, type BreadthFirstJob } from '../../src/analysis/bfs';
-import { breadthFirstWorkerThread } from '../../src/cli/bfs-thread';
+import { analyzeHeap, provideAnalysisHelper } from '../../src/analysis/analyze-heap';
+import type { BreadthFirstJob } from '../../src/analysis/bfs';
+import { helperJobTransfers, type HelperJob } from '../../src/analysis/helper-jobs';
+import { analysisHelperThread } from '../../src/cli/analysis-helper';
 import { computeFindings } from '../../src/analysis/findings';
 import { dominatorTree } from '../../src/analysis/retained';
 import { byteSourceFromBytes } from '../../src/formats/byte-source';
@@ -96,19 +97,20 @@ describe("same outputs with the large arrays in shared memory (the page's, worke
   });
 });
 
-describe("same outputs with the BFS on a helper thread (the CLI's, cli/bfs-thread.ts; the page's runs the same job)", () => {
+describe("same outputs with the reverse edges and the BFS on a helper thread (the CLI's, cli/analysis-helper.ts; the page's runs the same jobs)", () => {
   afterEach(() => {
     provideArrayMemory(null);
     provideHelperMemory(null);
-    provideBreadthFirstThread(null);
+    provideAnalysisHelper(null);
   });
 
   /** The CLI's worker thread, provided, with the jobs it is given. */
-  function provideRecordedThread(): { jobs: BreadthFirstJob[]; prepared: () => number } {
-    const thread = breadthFirstWorkerThread();
-    const jobs: BreadthFirstJob[] = [];
+  function provideRecordedThread(): { jobs: HelperJob[]; prepared: () => number; ended: () => number } {
+    const thread = analysisHelperThread();
+    const jobs: HelperJob[] = [];
     let prepared = 0;
-    provideBreadthFirstThread({
+    let ended = 0;
+    provideAnalysisHelper({
       prepare: () => {
         prepared++;
         thread.prepare();
@@ -117,8 +119,12 @@ describe("same outputs with the BFS on a helper thread (the CLI's, cli/bfs-threa
         jobs.push(job);
         return thread.run(job);
       },
+      end: () => {
+        ended++;
+        thread.end();
+      },
     });
-    return { jobs, prepared: () => prepared };
+    return { jobs, prepared: () => prepared, ended: () => ended };
   }
 
   async function analyzedSession(bytes: Uint8Array): Promise<HeapSession> {
@@ -127,22 +133,26 @@ describe("same outputs with the BFS on a helper thread (the CLI's, cli/bfs-threa
     return session;
   }
 
+  const bfsJob = (jobs: HelperJob[]) => jobs.find((job): job is BreadthFirstJob => job.kind === 'bfs')!;
+
   it("the CLI's: only the edges in shared memory, the parents' array moved to the thread and back", async () => {
     const bytes = writeGcdump({ heap: buildIncidentHeap({ objects: 2 * GENERATED, seed: 1 }).heap });
     const plain = outputs(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
     provideHelperMemory((byteLength) => new SharedArrayBuffer(byteLength));
-    const { jobs, prepared } = provideRecordedThread();
+    const { jobs, prepared, ended } = provideRecordedThread();
     const session = await analyzedSession(bytes);
     const { heap } = session;
     expect(heap.edges.target.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(heap.nodes.addressLo.buffer).not.toBeInstanceOf(SharedArrayBuffer);
-    expect(prepared()).toBe(1);
-    expect(jobs).toHaveLength(1);
-    // The spare given with the job left this thread (detached), and the parents kept came back.
-    expect(jobs[0].parent.length).toBe(0);
+    expect([prepared(), ended()]).toEqual([1, 1]);
+    expect(jobs.map((job) => job.kind)).toEqual(['retainers', 'bfs']);
+    // The spare given with the BFS left this thread (detached), and the parents kept came back.
+    expect(bfsJob(jobs).parent.length).toBe(0);
     const { context, tree, findings } = session.computed()!;
     expect(context.bfs.parent.length).toBe(heap.nodes.count);
     expect(context.bfs.parent.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    // The retainers are the thread's, moved here.
+    expect(context.retainers.retainerSource.buffer).not.toBeInstanceOf(SharedArrayBuffer);
     expect(outputHashes(heap, context, tree, findings)).toEqual(plain);
   });
 
@@ -152,7 +162,7 @@ describe("same outputs with the BFS on a helper thread (the CLI's, cli/bfs-threa
     provideArrayMemory((byteLength) => new SharedArrayBuffer(byteLength));
     const { jobs } = provideRecordedThread();
     const session = await analyzedSession(bytes);
-    expect(jobs).toHaveLength(1);
+    expect(jobs.map((job) => job.kind)).toEqual(['retainers', 'bfs']);
     const { context, tree, findings } = session.computed()!;
     expect(outputHashes(session.heap, context, tree, findings)).toEqual(plain);
     // What the session keeps is the memory the thread wrote: a write to the job's array shows there.
@@ -160,27 +170,28 @@ describe("same outputs with the BFS on a helper thread (the CLI's, cli/bfs-threa
     expect(parent.buffer).toBeInstanceOf(SharedArrayBuffer);
     const node = parent.length - 1;
     const was = parent[node];
-    jobs[0].parent[node] = (was ^ 1) >>> 0;
+    bfsJob(jobs).parent[node] = (was ^ 1) >>> 0;
     expect(parent[node]).toBe((was ^ 1) >>> 0);
   });
 
-  it('a thread that takes the parents and fails leaves the BFS to the analyses, with the same outputs', async () => {
+  it('a thread that takes the parents and fails leaves the work to the analyses, with the same outputs', async () => {
     const bytes = writeGcdump({ heap: buildIncidentHeap({ objects: 2 * GENERATED, seed: 3 }).heap });
     const plain = outputs(await loadHeap(byteSourceFromBytes(bytes, 'generated.gcdump')));
     provideHelperMemory((byteLength) => new SharedArrayBuffer(byteLength));
-    const jobs: BreadthFirstJob[] = [];
-    provideBreadthFirstThread({
+    const jobs: HelperJob[] = [];
+    provideAnalysisHelper({
       prepare: () => {},
       run: async (job) => {
         jobs.push(job);
-        // The message moves the parents' array, and the thread dies before it answers.
-        structuredClone(job, { transfer: breadthFirstTransfers(job) });
+        // The message moves what the job names, and the thread dies before it answers.
+        structuredClone(job, { transfer: helperJobTransfers(job) });
         throw new Error('the thread died');
       },
+      end: () => {},
     });
     const session = await analyzedSession(bytes);
-    expect(jobs).toHaveLength(1);
-    expect(jobs[0].parent.length).toBe(0);
+    expect(jobs.map((job) => job.kind)).toEqual(['retainers', 'bfs']);
+    expect(bfsJob(jobs).parent.length).toBe(0);
     const { context, tree, findings } = session.computed()!;
     expect(outputHashes(session.heap, context, tree, findings)).toEqual(plain);
   });
