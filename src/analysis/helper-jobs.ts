@@ -45,3 +45,47 @@ export interface AnalysisHelper {
   /** The analyses have no more jobs: the helper's memory and its handles on the heap can go. */
   end(): void;
 }
+
+/**
+ * The jobs of one running helper, one at a time, as both hosts keep them (worker/analysis-helper.ts,
+ * cli/analysis-helper.ts): `post` sends a job; the host calls `answered` with the helper's answer,
+ * or `failed` when the helper fails, which rejects the job it has and every later one.
+ */
+export class HelperJobs {
+  private failure: string | null = null;
+  private pending: { resolve: (done: HelperJobDone) => void; reject: (error: Error) => void } | null = null;
+
+  constructor(
+    /** What the helper is, for messages: "the analysis helper". */
+    private readonly what: string,
+    private readonly post: (job: HelperJob, transfer: ArrayBuffer[]) => void,
+  ) {}
+
+  run(job: HelperJob): Promise<HelperJobDone> {
+    return new Promise<HelperJobDone>((resolve, reject) => {
+      if (this.failure !== null) reject(new Error(`${this.what} failed: ${this.failure}`));
+      else if (this.pending) reject(new Error(`${this.what} is busy`));
+      else {
+        this.pending = { resolve, reject };
+        try {
+          this.post(job, helperJobTransfers(job));
+        } catch (error) {
+          this.failed(error instanceof Error ? error.message : String(error));
+        }
+      }
+    });
+  }
+
+  answered(done: HelperJobDone): void {
+    const pending = this.pending;
+    this.pending = null;
+    pending?.resolve(done);
+  }
+
+  failed(why: string): void {
+    this.failure ??= why;
+    const pending = this.pending;
+    this.pending = null;
+    pending?.reject(new Error(`${this.what} failed: ${this.failure}`));
+  }
+}

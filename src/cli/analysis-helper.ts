@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { helperJobTransfers, type AnalysisHelper, type HelperJob, type HelperJobDone } from '../session/helper-jobs';
+import { HelperJobs, type AnalysisHelper, type HelperJob, type HelperJobDone } from '../session/helper-jobs';
 import { provideAnalysisHelper, provideHelperMemory } from '../session/open-heap';
 
 /** The thread's script: registers tsx (CommonJS: no loader thread of its own), loads the work, runs each job. */
@@ -30,53 +30,30 @@ parentPort.on('message', (job) => {
 });`;
 }
 
-interface Running {
-  readonly thread: Worker;
-  /** Why it failed, once it has. */
-  failure: string | null;
-  /** The job it runs, if any. */
-  pending: { resolve: (done: HelperJobDone) => void; reject: (error: Error) => void } | null;
-}
-
 export function analysisHelperThread(): AnalysisHelper {
-  let running: Running | null = null;
-  const start = (): Running => {
-    const thread = new Worker(threadSource(), { eval: true, name: 'heapscope-analysis-helper' });
+  let running: { readonly thread: Worker; readonly jobs: HelperJobs } | null = null;
+  const start = () => {
+    // Not the main thread's flags (such as `--import tsx`, which would start a loader thread for it too).
+    const thread = new Worker(threadSource(), { eval: true, execArgv: [], name: 'heapscope-analysis-helper' });
+    // Waiting for no job, the thread does not keep the process alive; waiting for an answer, it does.
     thread.unref();
-    const started: Running = { thread, failure: null, pending: null };
-    const fail = (why: string) => {
-      started.failure ??= why;
-      const pending = started.pending;
-      started.pending = null;
-      pending?.reject(new Error(`the analysis thread failed: ${started.failure}`));
-    };
-    thread.on('message', (done: HelperJobDone) => {
-      const pending = started.pending;
-      started.pending = null;
-      // Waiting for no job, the thread does not keep the process alive.
-      thread.unref();
-      pending?.resolve(done);
+    const jobs = new HelperJobs('the analysis thread', (job, transfer) => {
+      thread.ref();
+      thread.postMessage(job, transfer);
     });
-    thread.on('error', (error) => fail(error.message));
-    thread.on('exit', (code) => fail(`it ended (exit code ${code})`));
-    return started;
+    thread.on('message', (done: HelperJobDone) => {
+      thread.unref();
+      jobs.answered(done);
+    });
+    thread.on('error', (error) => jobs.failed(error.message));
+    thread.on('exit', (code) => jobs.failed(`it ended (exit code ${code})`));
+    return { thread, jobs };
   };
   return {
     prepare() {
       running ??= start();
     },
-    run: (job: HelperJob) =>
-      new Promise<HelperJobDone>((resolve, reject) => {
-        const helper = (running ??= start());
-        if (helper.failure !== null) reject(new Error(`the analysis thread failed: ${helper.failure}`));
-        else if (helper.pending) reject(new Error('the analysis thread is busy'));
-        else {
-          helper.pending = { resolve, reject };
-          // Waiting for its answer, the thread keeps the process alive.
-          helper.thread.ref();
-          helper.thread.postMessage(job, helperJobTransfers(job));
-        }
-      }),
+    run: (job: HelperJob) => (running ??= start()).jobs.run(job),
     end() {
       void running?.thread.terminate();
       running = null;

@@ -5,6 +5,7 @@
  * thread loads little (cli/analysis-helper.ts).
  */
 export {
+  HelperJobs,
   helperJobTransfers,
   runHelperJob,
   type AnalysisHelper,

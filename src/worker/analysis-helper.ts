@@ -12,41 +12,26 @@
  * fails rejects the job it has, and every later one, and the analyses do that work themselves.
  */
 import type { AnalysisHelper, HelperJob, HelperJobDone } from '../session/helper-jobs';
-import { helperJobTransfers } from '../session/helper-jobs';
+import { HelperJobs } from '../session/helper-jobs';
 import { canShareWithHelpers } from './shared-memory';
-
-interface Running {
-  readonly worker: Worker;
-  /** Why it failed, once it has. */
-  failure: string | null;
-  /** The job it runs, if any. */
-  pending: { resolve: (done: HelperJobDone) => void; reject: (error: Error) => void } | null;
-}
 
 export function analysisHelper(): AnalysisHelper | null {
   if (!canShareWithHelpers()) return null;
-  let running: Running | null = null;
-  const start = (): Running => {
+  let running: { readonly worker: Worker; readonly jobs: HelperJobs } | null = null;
+  const start = () => {
     const worker = new Worker(new URL('./analysis-helper.worker.ts', import.meta.url), {
       type: 'module',
       name: 'heapscope-analysis-helper',
     });
-    const started: Running = { worker, failure: null, pending: null };
-    worker.onmessage = (event: MessageEvent<HelperJobDone>) => {
-      const pending = started.pending;
-      started.pending = null;
-      pending?.resolve(event.data);
-    };
+    const jobs = new HelperJobs('the analysis helper', (job, transfer) => worker.postMessage(job, transfer));
+    worker.onmessage = (event: MessageEvent<HelperJobDone>) => jobs.answered(event.data);
     // A script that cannot load fails before a job is given: every job is then refused at once.
     worker.onerror = (event) => {
       event.preventDefault();
       worker.terminate();
-      started.failure = event.message || 'the helper could not start';
-      const pending = started.pending;
-      started.pending = null;
-      pending?.reject(new Error(`the analysis helper failed: ${started.failure}`));
+      jobs.failed(event.message || 'the helper could not start');
     };
-    return started;
+    return { worker, jobs };
   };
   return {
     prepare() {
@@ -56,16 +41,7 @@ export function analysisHelper(): AnalysisHelper | null {
         running = null;
       }
     },
-    run: (job: HelperJob) =>
-      new Promise<HelperJobDone>((resolve, reject) => {
-        const helper = (running ??= start());
-        if (helper.failure !== null) reject(new Error(`the analysis helper failed: ${helper.failure}`));
-        else if (helper.pending) reject(new Error('the analysis helper is busy'));
-        else {
-          helper.pending = { resolve, reject };
-          helper.worker.postMessage(job, helperJobTransfers(job));
-        }
-      }),
+    run: (job: HelperJob) => (running ??= start()).jobs.run(job),
     end() {
       running?.worker.terminate();
       running = null;
