@@ -9,7 +9,9 @@
  * the virtual machines measured here one process can take half as long again as the next (its
  * first touch of memory, files paged out by the host between runs), for either tool. The Node process runs as the CLI
  * does, with glibc's huge-page tunable where Linux offers transparent huge pages (bin/huge-pages.mjs);
- * --no-huge-pages measures it without.
+ * --no-huge-pages measures it without. Where it runs with them, each run also loads the file once
+ * without them ("4 KB pages"): a browser tab cannot ask for huge pages, so that is the Node load
+ * that meets the same cost of first touching memory as the tab (the browser bench divides by both).
  *
  * Same outputs (issue #18): each load's outputs, hashed (output-hashes.ts), are compared with
  * `tools/bench/same-outputs-generated.json`, recorded per file (by the file's SHA-256) from the
@@ -103,8 +105,17 @@ function traceEventSeconds(file: string): number | null {
   return (JSON.parse(out.trim().split('\n').pop()!) as { loadSeconds: number }).loadSeconds;
 }
 
+/** The figures of the same file loaded without the huge-page tunable (the median of the runs'). */
+interface SmallPageFigures {
+  readonly loadSeconds: number;
+  readonly totalSeconds: number;
+  readonly peakResidentBytes: number;
+}
+
 interface SizeResult extends LoadMeasurement {
   readonly traceEventSeconds: number | null;
+  /** Without huge pages, as a tab's memory is; null where the main runs had none either. */
+  readonly smallPages: SmallPageFigures | null;
   /** 'same', 'DIFFERENT: …' or 'not recorded'. */
   readonly sameOutputs: string;
 }
@@ -138,6 +149,11 @@ function sameOutputs(key: string, outputs: Record<string, string>): string {
   return differing.length === 0 ? 'same' : `DIFFERENT: ${differing.join(', ')}`;
 }
 
+/** Node's load: read + decode (the first two stages). */
+function loadSeconds(r: LoadMeasurement): number {
+  return r.stages.slice(0, 2).reduce((sum, s) => sum + s.seconds, 0);
+}
+
 const results: SizeResult[] = [];
 for (const size of sizes) {
   const file = join(BENCH_DIR, `incident-${size}.gcdump`);
@@ -151,6 +167,7 @@ for (const size of sizes) {
   // files idle for a while), the second did not.
   const key = await fileKey(file);
   const measurements: LoadMeasurement[] = [];
+  const smallPageMeasurements: LoadMeasurement[] = [];
   const traceEvent: number[] = [];
   const verdicts = new Set<string>();
   for (let run = 1; run <= runs; run++) {
@@ -167,13 +184,25 @@ for (const size of sizes) {
       );
       if (differing.length > 0) verdicts.add(`DIFFERENT between runs: ${differing.join(', ')}`);
     }
+    if (hugePages) {
+      process.stderr.write(`loading ${file} with 4 KB pages (run ${run} of ${runs})\n`);
+      smallPageMeasurements.push(
+        JSON.parse(tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'], process.env)) as LoadMeasurement,
+      );
+    }
     process.stderr.write(`timing TraceEvent on ${file} (run ${run} of ${runs})\n`);
     const seconds = traceEventSeconds(file);
     if (seconds !== null) traceEvent.push(seconds);
   }
   const same = verdicts.size === 1 ? [...verdicts][0] : [...verdicts].join(' / ');
+  const smallPages = smallPageMeasurements.length > 0 ? medianOf(smallPageMeasurements) : null;
   results.push({
     ...medianOf(measurements),
+    smallPages: smallPages && {
+      loadSeconds: median(smallPageMeasurements.map(loadSeconds)),
+      totalSeconds: smallPages.totalSeconds,
+      peakResidentBytes: smallPages.peakResidentBytes,
+    },
     traceEventSeconds: traceEvent.length > 0 ? median(traceEvent) : null,
     sameOutputs: same,
   });
@@ -192,9 +221,10 @@ const header = [
   'peak MB',
   'TraceEvent s',
   'TraceEvent ÷ load',
+  'load s (4 KB pages)',
+  'total s (4 KB pages)',
   'outputs',
 ];
-const loadSeconds = (r: SizeResult) => r.stages.slice(0, 2).reduce((sum, s) => sum + s.seconds, 0);
 const rows = results.map((r) => [
   r.objects.toLocaleString('en-US'),
   mb(r.fileBytes).toFixed(0),
@@ -206,6 +236,8 @@ const rows = results.map((r) => [
   mb(r.peakResidentBytes).toFixed(0),
   r.traceEventSeconds === null ? 'n/a' : r.traceEventSeconds.toFixed(2),
   r.traceEventSeconds === null ? 'n/a' : `${(r.traceEventSeconds / loadSeconds(r)).toFixed(2)}×`,
+  r.smallPages === null ? 'n/a' : r.smallPages.loadSeconds.toFixed(2),
+  r.smallPages === null ? 'n/a' : r.smallPages.totalSeconds.toFixed(2),
   r.sameOutputs,
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
@@ -221,7 +253,8 @@ console.log(
     'outputs: every column, the per-type totals, the dominators, retained sizes, dominator tree and findings, hashed',
     'and compared with tools/bench/same-outputs-generated.json for this exact file.',
     hugePages
-      ? 'Node ran with glibc.malloc.hugetlb=1, as the CLI does (transparent huge pages; --no-huge-pages: without).'
+      ? 'Node ran with glibc.malloc.hugetlb=1, as the CLI does (transparent huge pages; --no-huge-pages: without);\n' +
+        "4 KB pages: the same load without it, as a tab's memory is (each first touch of 4 KB costs a page fault)."
       : 'Node ran without the huge-page tunable (--no-huge-pages, or no transparent huge pages here).',
   ].join('\n'),
 );
