@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import { useEffect, useRef } from 'react';
 import type { ByteCategory } from '../../session/answers';
 import { visibleText } from '../../session/visible-text';
-import { formatBytesShort, formatPercent } from './format';
+import { formatBytesShort, formatInteger, formatPercent } from './format';
 
 const BAR_HEIGHT = 22;
 const BAR_GAP = 6;
@@ -70,9 +70,7 @@ export function ByteChart({ categories, totalBytes }: { categories: readonly Byt
       );
     rows
       .select('title')
-      .text(
-        (d) => `${visibleText(d.label)}: ${d3.format(',')(d.bytes)} bytes in ${d3.format(',.0f')(d.count)} objects`,
-      );
+      .text((d) => `${visibleText(d.label)}: ${formatInteger(d.bytes)} bytes in ${formatInteger(d.count)} objects`);
   }, [categories, totalBytes]);
 
   return (
