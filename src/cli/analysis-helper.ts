@@ -6,10 +6,12 @@
  * heap's edges are made in shared memory for it (`provideHelperMemory`: the edges alone, which live
  * as long as the heap); every other array a job names or answers is moved between the threads.
  *
- * The thread loads the work through tsx, as bin/heapscope.mjs loads the CLI, and is started as the
- * analyses begin (`prepare`). It does not keep the process alive while it waits for a job (analyses
- * that end early give it none), and it is ended after the analyses (`end`). A thread that fails
- * rejects the job it has, and every later one, and the analyses do that work themselves.
+ * The thread runs `helper-thread.ts`: the bundle's build of it beside this code when the CLI runs
+ * from its bundle (bin/cli-bundle.mjs), else the source through tsx's CommonJS hook (no loader
+ * thread of its own). It is started as the analyses begin (`prepare`). It does not keep the process
+ * alive while it waits for a job (analyses that end early give it none), and it is ended after the
+ * analyses (`end`). A thread that fails rejects the job it has, and every later one, and the
+ * analyses do that work themselves.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -17,24 +19,23 @@ import { Worker } from 'node:worker_threads';
 import { HelperJobs, type AnalysisHelper, type HelperJob, type HelperJobDone } from '../session/helper-jobs';
 import { provideAnalysisHelper, provideHelperMemory } from '../session/open-heap';
 
-/** The thread's script: registers tsx (CommonJS: no loader thread of its own), loads the work, runs each job. */
-function threadSource(): string {
-  const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
-  const work = fileURLToPath(new URL('../session/helper-jobs.ts', import.meta.url));
-  return `const { parentPort } = require('node:worker_threads');
-require(${JSON.stringify(tsx)}).register();
-const { runHelperJob, helperJobTransfers } = require(${JSON.stringify(work)});
-parentPort.on('message', (job) => {
-  const done = runHelperJob(job);
-  parentPort.postMessage(done, helperJobTransfers(done));
-});`;
+/** The thread: the bundled entry beside this module, or, from the sources, a script that loads it through tsx. */
+function newThread(): Worker {
+  // Not the main thread's flags (such as `--import tsx`, which would start a loader thread for it too).
+  const options = { execArgv: [], name: 'heapscope-analysis-helper' };
+  // Through a variable: a bundler reads `new URL('…', import.meta.url)` as an asset of the build.
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./helper-thread.mjs', here), options);
+  const tsx = createRequire(here).resolve('tsx/cjs/api');
+  const thread = fileURLToPath(new URL('./helper-thread.ts', here));
+  const source = `require(${JSON.stringify(tsx)}).register();\nrequire(${JSON.stringify(thread)});`;
+  return new Worker(source, { ...options, eval: true });
 }
 
 export function analysisHelperThread(): AnalysisHelper {
   let running: { readonly thread: Worker; readonly jobs: HelperJobs } | null = null;
   const start = () => {
-    // Not the main thread's flags (such as `--import tsx`, which would start a loader thread for it too).
-    const thread = new Worker(threadSource(), { eval: true, execArgv: [], name: 'heapscope-analysis-helper' });
+    const thread = newThread();
     // Waiting for no job, the thread does not keep the process alive; waiting for an answer, it does.
     thread.unref();
     const jobs = new HelperJobs('the analysis thread', (job, transfer) => {

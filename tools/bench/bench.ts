@@ -25,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LoadMeasurement } from './bench-load';
 import { hugePageEnv } from '../../bin/huge-pages.mjs';
+import { cliBundleDir } from '../../bin/cli-bundle.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BENCH_DIR = join(ROOT, 'bench');
@@ -66,6 +67,23 @@ function medianOf(measurements: readonly LoadMeasurement[]): LoadMeasurement {
   };
 }
 mkdirSync(BENCH_DIR, { recursive: true });
+
+/** The CLI's bundle (bin/cli-bundle.mjs), which the loads run from as the CLI does; null: through tsx. */
+const bundle = cliBundleDir();
+
+/** One measured load of `file` (bench-load.ts) in a fresh process: from the CLI's bundle, else through tsx. */
+function benchLoad(file: string, env: NodeJS.ProcessEnv): string {
+  if (!bundle) return tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'], env);
+  const result = spawnSync(process.execPath, ['--expose-gc', join(bundle, 'bench-load.mjs'), file], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
+  if (result.status !== 0) throw new Error(`bench-load.mjs ${file} failed with status ${result.status}`);
+  return result.stdout;
+}
 
 function tsx(script: string, args: string[], nodeFlags: string[] = [], env = process.env): string {
   const result = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(ROOT, script), ...args], {
@@ -172,9 +190,7 @@ for (const size of sizes) {
   const verdicts = new Set<string>();
   for (let run = 1; run <= runs; run++) {
     process.stderr.write(`loading ${file} (run ${run} of ${runs})\n`);
-    const measurement = JSON.parse(
-      tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'], loadEnv),
-    ) as LoadMeasurement;
+    const measurement = JSON.parse(benchLoad(file, loadEnv)) as LoadMeasurement;
     measurements.push(measurement);
     // The first run's outputs against the record; every later run's against the first run's.
     if (run === 1) verdicts.add(sameOutputs(key, measurement.outputs));
@@ -186,9 +202,7 @@ for (const size of sizes) {
     }
     if (hugePages) {
       process.stderr.write(`loading ${file} with 4 KB pages (run ${run} of ${runs})\n`);
-      smallPageMeasurements.push(
-        JSON.parse(tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'], process.env)) as LoadMeasurement,
-      );
+      smallPageMeasurements.push(JSON.parse(benchLoad(file, process.env)) as LoadMeasurement);
     }
     process.stderr.write(`timing TraceEvent on ${file} (run ${run} of ${runs})\n`);
     const seconds = traceEventSeconds(file);
@@ -256,6 +270,9 @@ console.log(
       ? 'Node ran with glibc.malloc.hugetlb=1, as the CLI does (transparent huge pages; --no-huge-pages: without);\n' +
         "4 KB pages: the same load without it, as a tab's memory is (each first touch of 4 KB costs a page fault)."
       : 'Node ran without the huge-page tunable (--no-huge-pages, or no transparent huge pages here).',
+    bundle
+      ? "Node ran the CLI's bundle (bin/cli-bundle.mjs), as the CLI does."
+      : 'Node ran the sources through tsx (no bundle could be made: HEAPSCOPE_CLI_FROM_SOURCE=1, or no Vite).',
   ].join('\n'),
 );
 
