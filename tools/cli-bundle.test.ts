@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleStamp, cliBundleDir } from '../bin/cli-bundle.mjs';
@@ -80,7 +81,7 @@ describe('the CLI from its bundle', () => {
       parent: new Uint32Array(heap.nodes.count),
     });
     const here = runBreadthFirstJob(job());
-    const thread = new Worker(new URL(`file://${join(bundle!, 'helper-thread.mjs')}`));
+    const thread = new Worker(pathToFileURL(join(bundle!, 'helper-thread.mjs')));
     try {
       const answer = await new Promise<BreadthFirstJobDone>((resolve, reject) => {
         thread.once('message', resolve);
