@@ -103,6 +103,9 @@ async function build(stamp) {
     rmSync(temporary, { recursive: true, force: true });
     if (!existsSync(join(dir, 'main.mjs'))) throw error;
   }
+  // Older bundles go. A command still running from one has loaded its modules already; only its
+  // analysis thread, if it starts after this, finds no script, and its analyses then run on the main
+  // thread (cli/analysis-helper.ts): slower, the same answers.
   for (const name of readdirSync(CACHE)) {
     if (name !== stamp && !name.startsWith('.')) rmSync(join(CACHE, name), { recursive: true, force: true });
   }
