@@ -4,8 +4,8 @@
 // bench-load, three runs each, alternated): peak 1,055–1,069 MB against 1,086–1,101 MB through tsx,
 // the same outputs.
 //
-// The stamp names the sources it was made from (every file under src/ and the bench's loader, with
-// their sizes and times, and the Node and Vite versions): a change to any of them makes a new
+// The stamp names the sources it was made from (every file under src/ and tools/bench/, the lock
+// file and this script, with their sizes and times, and the Node and Vite versions): a change to any of them makes a new
 // bundle at the next start (about 2 s, in a child process, so that nothing of the build stays in
 // the command's memory). Bundles are written to a temporary directory and renamed into place, so
 // commands started together never read a half-written one. Where Vite is not installed, or the
@@ -26,7 +26,7 @@ export const ENTRIES = {
   'bench-load': 'tools/bench/bench-load.ts',
 };
 
-/** Files whose change makes a new bundle: every file under src/ and tools/bench/, and the lock file. */
+/** Files whose change makes a new bundle: every file under src/ and tools/bench/, the lock file, and this one. */
 function inputFiles(root) {
   const files = [];
   for (const dir of ['src', 'tools/bench']) {
@@ -35,7 +35,7 @@ function inputFiles(root) {
       if (/\.(ts|tsx|mts|json)$/.test(path)) files.push(path);
     }
   }
-  files.push('package-lock.json');
+  files.push('package-lock.json', 'bin/cli-bundle.mjs');
   return files.sort();
 }
 
