@@ -1,5 +1,3 @@
-/** See cli-bundle.mjs: the bundle's entries, by name. */
-export const ENTRIES: Readonly<Record<string, string>>;
 /** See cli-bundle.mjs: the stamp of the sources under `root`. */
 export function bundleStamp(root?: string): string;
 /** See cli-bundle.mjs: the directory of a bundle made from the sources as they are now, or null. */

@@ -20,7 +20,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'heapscope-cli');
 
 /** The bundle's entries: the command, its analysis thread, and the Node bench's loader. */
-export const ENTRIES = {
+const ENTRIES = {
   main: 'src/cli/main.ts',
   'helper-thread': 'src/cli/helper-thread.ts',
   'bench-load': 'tools/bench/bench-load.ts',

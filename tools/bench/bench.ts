@@ -74,26 +74,23 @@ const bundle = cliBundleDir();
 /** One measured load of `file` (bench-load.ts) in a fresh process: from the CLI's bundle, else through tsx. */
 function benchLoad(file: string, env: NodeJS.ProcessEnv): string {
   if (!bundle) return tsx('tools/bench/bench-load.ts', [file], ['--expose-gc'], env);
-  const result = spawnSync(process.execPath, ['--expose-gc', join(bundle, 'bench-load.mjs'), file], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 1 << 26,
-  });
-  if (result.status !== 0) throw new Error(`bench-load.mjs ${file} failed with status ${result.status}`);
-  return result.stdout;
+  return node(['--expose-gc', join(bundle, 'bench-load.mjs'), file], env);
 }
 
 function tsx(script: string, args: string[], nodeFlags: string[] = [], env = process.env): string {
-  const result = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(ROOT, script), ...args], {
+  return node([...nodeFlags, '--import', 'tsx', join(ROOT, script), ...args], env);
+}
+
+/** Runs Node with `args` in a process of its own; its standard output, or an error naming the command. */
+function node(args: string[], env: NodeJS.ProcessEnv): string {
+  const result = spawnSync(process.execPath, args, {
     cwd: ROOT,
     env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 26,
   });
-  if (result.status !== 0) throw new Error(`${script} ${args.join(' ')} failed with status ${result.status}`);
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed with status ${result.status}`);
   return result.stdout;
 }
 
@@ -213,7 +210,7 @@ for (const size of sizes) {
   results.push({
     ...medianOf(measurements),
     smallPages: smallPages && {
-      loadSeconds: median(smallPageMeasurements.map(loadSeconds)),
+      loadSeconds: loadSeconds(smallPages),
       totalSeconds: smallPages.totalSeconds,
       peakResidentBytes: smallPages.peakResidentBytes,
     },
