@@ -245,10 +245,22 @@ async function main() {
       const readySeconds = (Date.now() - started) / 1000;
       mark('analyses ready');
       const readyAt = await page.evaluate(() => performance.now());
-      const marks = await page.evaluate(() => (window as unknown as { __marks: PageMarks }).__marks);
+      // Each mark is stamped two frames after what it marks was painted: wait for the last ones.
+      const marks = await page
+        .waitForFunction(
+          () => {
+            const stamped = (window as unknown as { __marks: PageMarks }).__marks;
+            const names = ['pick', 'types click', 'types tab', 'type row', 'ready'] as const;
+            return names.every((name) => Number.isFinite(stamped[name])) ? stamped : null;
+          },
+          null,
+          { timeout: 10_000 },
+        )
+        .then((handle) => handle.jsonValue() as Promise<PageMarks>);
       // On the page's clock: the app's own time, without Playwright's (its polling, its round trips,
       // and the moment its click comes after the Types tab is there).
-      const histogramPageSeconds = (marks['types tab'] - marks.pick + (marks['type row'] - marks['types click'])) / 1000;
+      const histogramPageSeconds =
+        (marks['types tab'] - marks.pick + (marks['type row'] - marks['types click'])) / 1000;
       const readyPageSeconds = (marks.ready - marks.pick) / 1000;
       if (process.env.BENCH_TASKS)
         console.log(
