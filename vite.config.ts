@@ -195,7 +195,6 @@ function compileHints(): Plugin {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk' || !chunk.isEntry) continue;
         chunk.code = COMPILE_HINT + chunk.code;
-        if (chunk.map) chunk.map.mappings = ';' + chunk.map.mappings;
         const mapAsset = bundle[`${chunk.fileName}.map`];
         if (mapAsset?.type === 'asset' && typeof mapAsset.source === 'string') {
           const map = JSON.parse(mapAsset.source) as { mappings: string };
