@@ -464,7 +464,7 @@ async function main() {
     Number(r.workerLoadSeconds).toFixed(2),
     Number(r.histogramSeconds).toFixed(2),
     Number(r.histogramPageSeconds).toFixed(2),
-    ratio(r.histogramPageSeconds, nodeLoadSeconds(nodeOf(r.objects))),
+    ratio(r.histogramPageSeconds, nodeOf(r.objects)?.loadSeconds),
     Number(r.readySeconds).toFixed(2),
     Number(r.readyPageSeconds).toFixed(2),
     ratio(r.readyPageSeconds, nodeOf(r.objects)?.totalSeconds),
@@ -495,18 +495,14 @@ async function main() {
 /** What the browser bench reads of `npm run bench`'s figures. */
 interface NodeFigures {
   readonly objects: number;
+  /** Read + decode, as `npm run bench` prints it. */
+  readonly loadSeconds: number;
   readonly totalSeconds: number;
-  readonly stages: readonly { readonly stage: string; readonly seconds: number }[];
   /**
    * The same load without huge pages (bench.ts), which a tab's memory never has: the Node figures
    * that pay what the tab pays to first touch its memory.
    */
   readonly smallPages?: { readonly loadSeconds: number; readonly totalSeconds: number } | null;
-}
-
-/** Node's load of the same file: read + decode, as `npm run bench` prints it. */
-function nodeLoadSeconds(figures: NodeFigures | undefined): number | undefined {
-  return figures?.stages.slice(0, 2).reduce((sum, s) => sum + s.seconds, 0);
 }
 
 /** Merges one run's figures into bench/results.json under `key`, dated. */
